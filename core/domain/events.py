@@ -1,0 +1,95 @@
+"""The canonical event: what every adapter translates a platform's webhook into."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .statuses import Status
+
+
+@dataclass(frozen=True)
+class CustomerInfo:
+    """Who ordered, as far as the platform told us."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    locale: str | None = None
+    timezone: str | None = None
+    external_id: str | None = None
+
+    @property
+    def first_name(self) -> str | None:
+        """The first word of the name: all a message or the tracking page needs."""
+        return self.name.split()[0] if self.name and self.name.strip() else None
+
+
+@dataclass(frozen=True)
+class ShipmentInfo:
+    """One parcel: its carrier, tracking and where it can be picked up."""
+
+    id: str
+    carrier: str | None = None
+    tracking_number: str | None = None
+    tracking_url: str | None = None
+    estimated_delivery: date | None = None
+    pickup_point: dict[str, Any] | None = None
+    items_count: int | None = None
+
+
+@dataclass(frozen=True)
+class OrderEventIn:
+    """A status change (or a facts-only update when `status` is None) for one order."""
+
+    event_key: str  # unique per shop and source: the platform's event or delivery id
+    source: str  # adapter slug: shopify, woocommerce, opencart, api, simulator
+    order_id: str  # the platform's order id
+    occurred_at: datetime  # when it happened, by the platform's clock (aware)
+    status: Status | None = None
+    number: str | None = None
+    customer: CustomerInfo | None = None
+    items: list[dict[str, Any]] | None = None
+    total: str | None = None
+    currency: str | None = None
+    locale: str | None = None
+    estimated_delivery: date | None = None
+    reason: str | None = None
+    shipment: ShipmentInfo | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-safe dict from which `from_json` rebuilds the event."""
+        return _jsonable(asdict(self))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OrderEventIn:
+        """The event `to_json` described."""
+        d = dict(data)
+        d["occurred_at"] = datetime.fromisoformat(d["occurred_at"])
+        d["status"] = Status(d["status"]) if d.get("status") else None
+        d["estimated_delivery"] = _date(d.get("estimated_delivery"))
+        if d.get("customer"):
+            d["customer"] = CustomerInfo(**d["customer"])
+        if d.get("shipment"):
+            s = dict(d["shipment"])
+            s["estimated_delivery"] = _date(s.get("estimated_delivery"))
+            d["shipment"] = ShipmentInfo(**s)
+        return cls(**d)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Status):
+        return value.value
+    return value

@@ -1,0 +1,117 @@
+"""Which messages an applied status is due: the policy matrix, consent, quiet hours, debounce."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .statuses import Status
+
+EMAIL = "email"
+SMS = "sms"
+WEBHOOK = "webhook"
+MESSENGERS = frozenset({"whatsapp", "telegram", "viber"})
+QUIET_CHANNELS = frozenset({SMS}) | MESSENGERS
+"""Channels that buzz a phone: held back during the shopper's quiet hours."""
+
+CHANNELS = (EMAIL, SMS, "whatsapp", "telegram", "viber", WEBHOOK)
+
+DEFAULT_EMAIL_STATUSES = frozenset(
+    {
+        Status.PLACED,
+        Status.SHIPPED,
+        Status.OUT_FOR_DELIVERY,
+        Status.READY_FOR_PICKUP,
+        Status.ATTEMPTED_DELIVERY,
+        Status.DELIVERED,
+        Status.DELAYED,
+        Status.EXCEPTION,
+        Status.CANCELLED,
+        Status.REFUNDED,
+    }
+)
+
+IMMEDIATE = frozenset({Status.PLACED})
+"""Statuses never debounced: the confirmation goes out at once."""
+
+
+def default_matrix() -> dict[str, dict[str, bool]]:
+    """The policy every new shop starts with: email on the milestones that matter."""
+    return {
+        s.value: {ch: (ch == EMAIL and s in DEFAULT_EMAIL_STATUSES) for ch in CHANNELS}
+        for s in Status
+    }
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A shop's notification policy."""
+
+    matrix: Mapping[str, Mapping[str, bool]] = field(default_factory=default_matrix)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    debounce: timedelta = timedelta(minutes=2)
+    timezone: str = "UTC"
+
+    def channels_for(self, status: Status) -> list[str]:
+        """The channels switched on for `status`, in the matrix's order."""
+        row = self.matrix.get(status.value, {})
+        return [ch for ch in CHANNELS if row.get(ch)] + [
+            ch for ch, on in row.items() if on and ch not in CHANNELS
+        ]
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A message due on one channel, not to be sent before `not_before`."""
+
+    channel: str
+    not_before: datetime
+
+
+def plan(
+    policy: Policy,
+    status: Status,
+    now: datetime,
+    reachable: Iterable[str],
+    opted_out: Iterable[str] = (),
+    shopper_tz: str | None = None,
+) -> list[Planned]:
+    """The messages `status` is due, given where the shopper can be reached and has opted out."""
+    reachable, opted_out = set(reachable), set(opted_out)
+    due = []
+    for channel in policy.channels_for(status):
+        if channel not in reachable or channel in opted_out:
+            continue
+        at = now if status in IMMEDIATE else now + policy.debounce
+        if channel in QUIET_CHANNELS:
+            at = after_quiet_hours(at, policy, shopper_tz or policy.timezone)
+        due.append(Planned(channel, at))
+    return due
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The named time zone, or UTC for an unknown or empty name."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def after_quiet_hours(at: datetime, policy: Policy, tz_name: str) -> datetime:
+    """`at`, or the end of the shopper's quiet hours if `at` falls inside them."""
+    if policy.quiet_start == policy.quiet_end:
+        return at  # no quiet hours
+    local = at.astimezone(zone(tz_name))
+    t = local.time()
+    start, end = policy.quiet_start, policy.quiet_end
+    overnight = start > end
+    inside = (t >= start or t < end) if overnight else (start <= t < end)
+    if not inside:
+        return at
+    wake = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if wake <= local:
+        wake += timedelta(days=1)
+    return wake.astimezone(at.tzinfo)

@@ -1,0 +1,78 @@
+"""One tree of errors, drawn where it is defined.
+
+WismoError
+ ├─ WebhookError: InvalidSignature, MalformedPayload, UnknownShop
+ ├─ ChannelError: TransientChannelError (retry), PermanentChannelError (fail over / dead letter)
+ ├─ TemplateError
+ └─ ConfigError
+
+Adapters and channels convert vendor exceptions into these at their boundary; the
+webapp maps them to status codes in one error handler.
+"""
+
+from __future__ import annotations
+
+
+class WismoError(Exception):
+    """Base of every error Wismo raises on purpose."""
+
+
+class ConfigError(WismoError):
+    """Settings or a shop's configuration are missing or wrong."""
+
+
+class WebhookError(WismoError):
+    """An incoming webhook or event could not be accepted."""
+
+    status_code = 400
+
+
+class InvalidSignature(WebhookError):
+    """The request is not signed by whom it claims (HTTP 401)."""
+
+    status_code = 401
+
+
+class MalformedPayload(WebhookError):
+    """The request is signed but its content is unusable (HTTP 400, with the reason)."""
+
+    status_code = 400
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+class UnknownShop(WebhookError):
+    """No shop matches the key or domain the request names (HTTP 404)."""
+
+    status_code = 404
+
+
+class ChannelError(WismoError):
+    """Sending through a channel failed."""
+
+
+class TransientChannelError(ChannelError):
+    """Worth retrying later: a timeout, a 5xx, a rate limit."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentChannelError(ChannelError):
+    """Retrying will not help: a bad address, an opt-out, rejected credentials."""
+
+    def __init__(self, message: str, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable  # the shopper cannot be reached on this channel at all
+
+
+class TemplateError(WismoError):
+    """A template does not compile or render; carries the line when known."""
+
+    def __init__(self, message: str, lineno: int | None = None, name: str | None = None) -> None:
+        super().__init__(message)
+        self.lineno = lineno
+        self.name = name

@@ -1,0 +1,37 @@
+"""Message rendering: default templates per locale, merchant edits in a sandbox, formatting.
+
+    renderer = Renderer(overrides={"uk/sms/shipped.txt.j2": "..."})
+    message = renderer.render("email", Status.SHIPPED, "uk", facts)
+"""
+
+from core.rendering.catalogue import status_description, status_label, ui_text
+from core.rendering.context import VARIABLES, template_context
+from core.rendering.locales import (
+    DEFAULT_LOCALE,
+    SUPPORTED_LOCALES,
+    format_day,
+    format_money,
+    normalize_locale,
+    shipment_progress,
+)
+from core.rendering.renderer import KINDS, Rendered, Renderer
+from core.rendering.samples import minimal_facts, sample_facts
+
+__all__ = [
+    "DEFAULT_LOCALE",
+    "KINDS",
+    "SUPPORTED_LOCALES",
+    "VARIABLES",
+    "Renderer",
+    "Rendered",
+    "format_day",
+    "format_money",
+    "minimal_facts",
+    "normalize_locale",
+    "sample_facts",
+    "shipment_progress",
+    "status_description",
+    "status_label",
+    "template_context",
+    "ui_text",
+]

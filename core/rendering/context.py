@@ -1,0 +1,118 @@
+"""The flat, friendly variables templates see, built from the pipeline's raw facts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from core.domain.statuses import Status
+from core.rendering.catalogue import status_label
+from core.rendering.locales import format_day, format_money, shipment_progress, vocative
+
+VARIABLES: dict[str, str] = {
+    "first_name": "The shopper's first name, or empty",
+    "greeting_name": "The first name as used in a greeting (Ukrainian vocative: Олено)",
+    "customer_name": "The shopper's full name, or empty",
+    "order_number": "The order number as the shop shows it, e.g. #1001",
+    "items": "The ordered items: each has name, quantity and price (formatted)",
+    "total": "The order total with currency, formatted for the locale",
+    "currency": "The order's currency code, e.g. UAH",
+    "placed_at": "The date the order was placed",
+    "estimated_delivery": "The estimated delivery date, or empty",
+    "new_estimated_delivery": "The new estimated delivery date after a delay, or empty",
+    "reason": "Why the order was cancelled, delayed or held up, or empty",
+    "carrier": "The carrier delivering the parcel, or empty",
+    "tracking_number": "The parcel's tracking number, or empty",
+    "tracking_url": "The carrier's tracking page for the parcel, or empty",
+    "pickup_point": "The pickup point (name, address, hours), or empty",
+    "items_in_parcel": "How many items this parcel holds, or empty",
+    "shipment_progress": "'2 of 3 items shipped' for partly shipped orders, else empty",
+    "tracking_link": "Your branded tracking page for this order",
+    "unsubscribe_link": "Where the shopper stops these messages, or empty",
+    "store_name": "Your store's name",
+    "store_logo_url": "Your logo's address, or empty",
+    "store_url": "Your store's address, or empty",
+    "brand_color": "Your brand colour for buttons and headings",
+    "support_email": "Your support email, or empty",
+    "support_phone": "Your support phone, or empty",
+    "support_url": "Your help or contact page, or empty",
+    "status": "The status code, e.g. shipped",
+    "status_label": "The status in words, e.g. Shipped",
+    "locale": "The message's language: en, ru or uk",
+}
+
+DEFAULT_BRAND_COLOR = "#0f766e"
+
+
+def _color(value: Any) -> str:
+    # only a plain hex colour reaches a style attribute; anything else could smuggle in CSS
+    if isinstance(value, str) and re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", value.strip()):
+        return value.strip()
+    return DEFAULT_BRAND_COLOR
+
+
+def _get(mapping: Any, key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, Mapping) else None
+
+
+def _items(raw: Any, currency: str | None, locale: str) -> list[dict[str, Any]]:
+    items = []
+    for item in raw or []:
+        if not isinstance(item, Mapping):
+            continue
+        items.append({
+            "name": item.get("name") or "",
+            "quantity": item.get("quantity") or 1,
+            "price": format_money(item.get("price"), currency, locale),
+        })
+    return items
+
+
+def _pickup(raw: Any) -> dict[str, Any] | None:
+    if not isinstance(raw, Mapping) or not (raw.get("name") or raw.get("address")):
+        return None
+    return {"name": raw.get("name") or "", "address": raw.get("address") or "",
+            "hours": raw.get("hours") or None}
+
+
+def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> dict[str, Any]:
+    """Every name in VARIABLES, formatted for `locale`; missing optional values are None."""
+    shop, order = facts.get("shop") or {}, facts.get("order") or {}
+    customer, shipment = facts.get("customer") or {}, facts.get("shipment") or {}
+    progress = facts.get("progress") or {}
+    currency = _get(order, "currency")
+    first_name = _get(customer, "first_name") or None
+    return {
+        "first_name": first_name,
+        "greeting_name": vocative(first_name, locale),
+        "customer_name": _get(customer, "name") or None,
+        "order_number": str(_get(order, "number") or ""),
+        "items": _items(_get(order, "items"), currency, locale),
+        "total": format_money(_get(order, "total"), currency, locale),
+        "currency": currency,
+        "placed_at": format_day(_get(order, "placed_at"), locale),
+        "estimated_delivery": format_day(
+            _get(shipment, "estimated_delivery") or _get(order, "estimated_delivery"), locale),
+        "new_estimated_delivery": format_day(_get(order, "new_estimated_delivery"), locale),
+        "reason": _get(order, "reason") or None,
+        "carrier": _get(shipment, "carrier") or None,
+        "tracking_number": _get(shipment, "tracking_number") or None,
+        "tracking_url": _get(shipment, "tracking_url") or None,
+        "pickup_point": _pickup(_get(shipment, "pickup_point")),
+        "items_in_parcel": _get(shipment, "items_count") or None,
+        "shipment_progress": shipment_progress(
+            _get(progress, "items_shipped"), _get(progress, "items_total"), locale),
+        "tracking_link": facts.get("tracking_link") or None,
+        "unsubscribe_link": facts.get("unsubscribe_link") or None,
+        "store_name": _get(shop, "name") or "",
+        "store_logo_url": _get(shop, "logo_url") or None,
+        "store_url": _get(shop, "url") or None,
+        "brand_color": _color(_get(shop, "brand_color")),
+        "support_email": _get(shop, "support_email") or None,
+        "support_phone": _get(shop, "support_phone") or None,
+        "support_url": _get(shop, "support_url") or None,
+        "status": status.value,
+        "status_label": status_label(status, locale),
+        "locale": locale,
+    }

@@ -1,0 +1,99 @@
+"""Locales we ship templates for, and formatting of money, dates and counts in them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+SUPPORTED_LOCALES = ("en", "ru", "uk")
+DEFAULT_LOCALE = "en"
+
+# Codes people send that are not the ISO 639-1 language code we file templates under.
+_ALIASES = {"ua": "uk", "ukr": "uk", "rus": "ru", "eng": "en"}
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """'uk-UA', 'uk_UA', 'ua' → 'uk'; 'ru-RU' → 'ru'; 'en-GB' → 'en'; anything else → None."""
+    if not value or not isinstance(value, str):
+        return None
+    language = re.split(r"[-_.@\s]", value.strip().lower(), maxsplit=1)[0]
+    language = _ALIASES.get(language, language)
+    return language if language in SUPPORTED_LOCALES else None
+
+
+def format_money(amount: Any, currency: str | None, locale: str) -> str | None:
+    """`amount` in `currency` as the shopper's locale writes it, e.g. '1 250,00 ₴'."""
+    if amount is None or amount == "":
+        return None
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        return str(amount)
+    if not currency:
+        return format_decimal(value, format="#,##0.00", locale=locale)
+    return format_currency(value, currency.upper(), locale=locale)
+
+
+def format_day(value: Any, locale: str) -> str | None:
+    """A date (or aware datetime, or ISO string) as a long local date: '12 березня 2025 р.'."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        return str(value)
+    return format_date(value, format="long", locale=locale)
+
+
+_ITEMS = {
+    # the noun after "of N", governed by N: Russian/Ukrainian take the genitive
+    "en": {"one": "item", "other": "items"},
+    "ru": {"one": "товара", "other": "товаров"},
+    "uk": {"one": "товару", "other": "товарів"},
+}
+_PROGRESS = {
+    "en": "{shipped} of {total} {noun} shipped",
+    "ru": "Отправлено {shipped} из {total} {noun}",
+    "uk": "Відправлено {shipped} з {total} {noun}",
+}
+
+
+def shipment_progress(shipped: int | None, total: int | None, locale: str) -> str:
+    """'2 of 3 items shipped' in the locale, or '' when the order is not partly shipped."""
+    if not shipped or not total or shipped >= total or shipped < 0:
+        return ""
+    form = "one" if Locale.parse(locale).plural_form(total) == "one" else "other"
+    noun = _ITEMS[locale][form]
+    return _PROGRESS[locale].format(shipped=shipped, total=total, noun=noun)
+
+
+_VOCATIVE_EXCEPTIONS = {"Наталя": "Натале", "Олег": "Олеже"}
+
+
+def vocative(name: str | None, locale: str) -> str | None:
+    """A Ukrainian first name in the vocative for a greeting (Олена → Олено); else unchanged.
+
+    Only the safe, regular endings are changed; anything else stays nominative.
+    """
+    if not name or locale != "uk" or not re.fullmatch(r"[А-ЩЬЮЯҐЄІЇа-щьюяґєії'’ʼ-]+", name):
+        return name
+    if name in _VOCATIVE_EXCEPTIONS:
+        return _VOCATIVE_EXCEPTIONS[name]
+    lower = name.lower()
+    endings = (("лля", "лле"), ("ія", "іє"), ("а", "о"), ("я", "ю"), ("й", "ю"), ("ко", "ку"),
+               ("о", "е"))
+    for ending, replacement in endings:
+        if lower.endswith(ending) and len(name) > len(ending):
+            return name[: -len(ending)] + replacement
+    return name

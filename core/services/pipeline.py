@@ -1,0 +1,289 @@
+"""Ingestion: accept an event durably, then apply it and plan the messages it makes due.
+
+`accept_event` is all a webhook endpoint does before answering; `process_event` is
+the job that follows (in a worker, or in-process). Both are idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.domain.events import OrderEventIn
+from core.domain.machine import OrderView, Outcome, Progress, advance, derive_status
+from core.domain.rules import plan
+from core.domain.statuses import OVERLAYS, SHIPMENT_STATUSES, Status
+from core.storage.clock import utcnow
+from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
+from core.storage.upsert import insert_ignore
+
+from .contacts import customer_for, opted_out_channels, reachable_channels
+from .shops import policy_of
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The stored event's id, and whether it had been accepted before."""
+
+    event_id: int
+    duplicate: bool
+
+
+def accept_event(session: Session, shop_id: int, event: OrderEventIn) -> Accepted:
+    """Store the event (once per shop and event key) and commit; nothing is sent yet."""
+    key_filter = (OrderEvent.shop_id == shop_id, OrderEvent.event_key == event.event_key)
+    existing = session.scalar(select(OrderEvent.id).where(*key_filter))
+    if existing is not None:
+        return Accepted(existing, True)
+    row = OrderEvent(
+        shop_id=shop_id,
+        source=event.source,
+        event_key=event.event_key,
+        order_external_id=event.order_id,
+        shipment_external_id=event.shipment.id if event.shipment else None,
+        status=event.status.value if event.status else None,
+        occurred_at=event.occurred_at,
+        payload=event.to_json(),
+    )
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:  # the same delivery raced in through another process
+        session.rollback()
+        return Accepted(session.scalars(select(OrderEvent.id).where(*key_filter)).one(), True)
+    return Accepted(row.id, False)
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What processing one event did: its outcome and the notifications it created."""
+
+    outcome: str
+    notification_ids: tuple[int, ...] = ()
+
+
+def process_event(session: Session, event_id: int, now: datetime | None = None) -> Processed:
+    """Apply a stored event to its order and create the notifications it makes due.
+
+    Runs in one transaction, so a crash leaves the event unprocessed for the relay
+    to pick up again; an already processed event is a no-op.
+    """
+    now = now or utcnow()
+    with session.begin():
+        ev = session.get(OrderEvent, event_id, with_for_update=True)
+        if ev is None or ev.processed_at is not None:
+            return Processed(ev.outcome or "done" if ev else "missing")
+        shop = session.get(Shop, ev.shop_id)
+        assert shop is not None
+        data = OrderEventIn.from_json(ev.payload)
+        order = _lock_order(session, shop.id, data)
+        outcome, notify, shipment_key = _apply(session, order, data)
+        ids: tuple[int, ...] = ()
+        if notify is not None and shop.active:
+            ids = _plan_notifications(session, shop, order, notify, shipment_key, now)
+        ev.order_id, ev.processed_at, ev.outcome = order.id, now, outcome
+    log.info(
+        "event %s (%s %s): %s, %d message(s) due",
+        ev.event_key,
+        data.order_id,
+        data.status,
+        outcome,
+        len(ids),
+    )
+    return Processed(outcome, ids)
+
+
+def _lock_order(session: Session, shop_id: int, data: OrderEventIn) -> Order:
+    session.execute(
+        insert_ignore(session, Order).values(
+            shop_id=shop_id,
+            external_id=data.order_id,
+            number=data.number or data.order_id,
+            items=[],
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+    )
+    return session.scalars(
+        select(Order)
+        .where(Order.shop_id == shop_id, Order.external_id == data.order_id)
+        .with_for_update(of=Order)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _apply(session: Session, order: Order, data: OrderEventIn) -> tuple[str, Status | None, str]:
+    """Move the order (or one parcel) on; returns (outcome, status now due, shipment key)."""
+    shipment = _shipment(session, order, data) if data.shipment else None
+    status = data.status
+    if status is None:
+        _merge_facts(order, shipment, data, fresh=not _is_stale(order, shipment, data))
+        return "facts", None, ""
+    for_parcel = shipment is not None and (status in SHIPMENT_STATUSES or status in OVERLAYS)
+    if for_parcel:
+        assert shipment is not None
+        current = _progress(
+            shipment.status, shipment.status_at, shipment.overlay, shipment.overlay_at
+        )
+    else:
+        current = _progress(order.own_status, order.own_at, order.own_overlay, order.own_overlay_at)
+    t = advance(current, status, data.occurred_at)
+    fresh = t.outcome not in (Outcome.STALE, Outcome.REJECTED)
+    _merge_facts(order, shipment, data, fresh=fresh)
+    if for_parcel:
+        assert shipment is not None
+        p = t.progress
+        shipment.status, shipment.status_at = _value(p.status), p.at
+        shipment.overlay, shipment.overlay_at = _value(p.overlay), p.overlay_at
+    else:
+        p = t.progress
+        order.own_status, order.own_at = _value(p.status), p.at
+        order.own_overlay, order.own_overlay_at = _value(p.overlay), p.overlay_at
+    if t.outcome == Outcome.APPLIED and status not in OVERLAYS and not for_parcel:
+        order.reason = data.reason or order.reason
+    _derive(order)
+    key = shipment.external_id if for_parcel and shipment is not None else ""
+    return t.outcome.value, t.notify, key
+
+
+def _shipment(session: Session, order: Order, data: OrderEventIn) -> Shipment:
+    assert data.shipment is not None
+    for s in order.shipments:
+        if s.external_id == data.shipment.id:
+            return s
+    s = Shipment(shop_id=order.shop_id, external_id=data.shipment.id)
+    order.shipments.append(s)
+    session.flush()
+    return s
+
+
+def _is_stale(order: Order, shipment: Shipment | None, data: OrderEventIn) -> bool:
+    last = shipment.status_at if shipment is not None else order.own_at
+    return last is not None and data.occurred_at < last
+
+
+def _merge_facts(order: Order, shipment: Shipment | None, data: OrderEventIn, fresh: bool) -> None:
+    """Copy what the event knows; a stale event only fills gaps, never overwrites."""
+
+    def put(obj: object, attr: str, value: object) -> None:
+        if value is not None and value != [] and (fresh or getattr(obj, attr) in (None, [])):
+            setattr(obj, attr, value)
+
+    put(order, "number", data.number)
+    put(order, "items", data.items)
+    if data.items:
+        put(order, "items_total", sum(int(i.get("quantity") or 1) for i in data.items))
+    put(order, "total", data.total)
+    put(order, "currency", data.currency)
+    put(order, "locale", data.locale or (data.customer.locale if data.customer else None))
+    put(order, "estimated_delivery", data.estimated_delivery)
+    if data.status == Status.PLACED or order.placed_at is None:
+        put(order, "placed_at", data.occurred_at)
+    if data.customer is not None and (fresh or order.customer_id is None):
+        order.customer = customer_for(order, data.customer)
+    if shipment is not None and data.shipment is not None:
+        info = data.shipment
+        for attr in (
+            "carrier",
+            "tracking_number",
+            "tracking_url",
+            "estimated_delivery",
+            "pickup_point",
+            "items_count",
+        ):
+            put(shipment, attr, getattr(info, attr))
+    if data.status in OVERLAYS and fresh:
+        order.reason = data.reason or order.reason
+
+
+def _derive(order: Order) -> None:
+    counts = [s.items_count for s in order.shipments]
+    view = OrderView(
+        own=_progress(order.own_status, order.own_at, order.own_overlay, order.own_overlay_at),
+        shipments=[
+            _progress(s.status, s.status_at, s.overlay, s.overlay_at) for s in order.shipments
+        ],
+        items_total=order.items_total if counts and None not in counts else None,
+        items_shipped=sum(c or 0 for c in counts),
+    )
+    status, overlay = derive_status(view)
+    order.status, order.overlay = _value(status), _value(overlay)
+
+
+def _status(value: str | None) -> Status | None:
+    return Status(value) if value else None
+
+
+def _value(status: Status | None) -> str | None:
+    return status.value if status else None
+
+
+def _progress(
+    status: str | None, at: datetime | None, overlay: str | None, overlay_at: datetime | None
+) -> Progress:
+    return Progress(_status(status), at, _status(overlay), overlay_at)
+
+
+def _plan_notifications(
+    session: Session, shop: Shop, order: Order, status: Status, shipment_key: str, now: datetime
+) -> tuple[int, ...]:
+    customer = order.customer
+    policy = policy_of(shop)
+    due = plan(
+        policy,
+        status,
+        now,
+        reachable=reachable_channels(shop, customer),
+        opted_out=opted_out_channels(session, shop.id, customer),
+        shopper_tz=customer.timezone if customer else None,
+    )
+    ids = []
+    for p in due:
+        new_id = session.scalar(
+            insert_ignore(session, Notification)
+            .values(
+                shop_id=shop.id,
+                order_id=order.id,
+                status=status.value,
+                shipment_key=shipment_key,
+                channel=p.channel,
+                state="pending",
+                not_before=p.not_before,
+                attempts=0,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(Notification.id)
+        )
+        if new_id is not None:
+            ids.append(new_id)
+    if status not in OVERLAYS and policy.debounce.total_seconds() > 0:
+        _supersede(session, order, shipment_key, ids, now - policy.debounce, now)
+    return tuple(ids)
+
+
+def _supersede(
+    session: Session, order: Order, key: str, keep: list[int], since: datetime, now: datetime
+) -> None:
+    """Debounce: a message not yet due, overtaken by newer progress, is not sent."""
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.shop_id == order.shop_id,
+            Notification.order_id == order.id,
+            Notification.state == "pending",
+            Notification.not_before > now,
+            Notification.created_at >= since,
+            Notification.status != Status.PLACED.value,
+            Notification.shipment_key.in_({key, ""}),
+            Notification.id.not_in(keep),
+        )
+        .values(state="superseded", updated_at=now)
+    )

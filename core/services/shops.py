@@ -1,0 +1,90 @@
+"""Shops: creating them, finding them by key, reading their policy and secrets."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.crypto import SecretBox, hash_api_key, new_token
+from core.domain.rules import Policy, default_matrix
+from core.storage.models import Shop
+
+PLATFORMS = ("api", "shopify", "woocommerce", "opencart")
+
+
+@dataclass(frozen=True)
+class NewShop:
+    """A created shop and the credentials shown once, at creation."""
+
+    shop: Shop
+    api_key: str
+    webhook_secret: str
+
+
+def create_shop(
+    session: Session,
+    box: SecretBox,
+    *,
+    name: str,
+    platform: str,
+    domain: str | None = None,
+    settings: dict[str, Any] | None = None,
+) -> NewShop:
+    """Register a shop; its API key and webhook secret are returned once and stored safely."""
+    if platform not in PLATFORMS:
+        raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
+    api_key = "wsk_" + new_token(24)
+    webhook_secret = "whsec_" + new_token(24)
+    shop = Shop(
+        key=new_token(12),
+        name=name,
+        platform=platform,
+        domain=domain,
+        api_key_hash=hash_api_key(api_key),
+        api_key_hint=api_key[:8],
+        settings={"locale": "en", "timezone": "UTC", **(settings or {})},
+        secrets=box.seal({"webhook_secret": webhook_secret}),
+    )
+    session.add(shop)
+    session.flush()
+    return NewShop(shop, api_key, webhook_secret)
+
+
+def shop_by_key(session: Session, key: str) -> Shop | None:
+    """The active shop whose public key this is."""
+    return session.scalar(select(Shop).where(Shop.key == key, Shop.active.is_(True)))
+
+
+def shop_by_api_key(session: Session, api_key: str) -> Shop | None:
+    """The active shop this API key belongs to (compared in constant time)."""
+    digest = hash_api_key(api_key)
+    shop = session.scalar(select(Shop).where(Shop.api_key_hash == digest, Shop.active.is_(True)))
+    if shop is None or not hmac.compare_digest(shop.api_key_hash or "", digest):
+        return None
+    return shop
+
+
+def policy_of(shop: Shop) -> Policy:
+    """The shop's notification policy: defaults overlaid with what the merchant changed."""
+    conf = (shop.settings or {}).get("policy", {})
+    matrix = default_matrix()
+    for status, row in (conf.get("matrix") or {}).items():
+        matrix.setdefault(status, {}).update({ch: bool(on) for ch, on in row.items()})
+    quiet = conf.get("quiet_hours") or ["21:00", "08:00"]
+    return Policy(
+        matrix=matrix,
+        quiet_start=time.fromisoformat(quiet[0]),
+        quiet_end=time.fromisoformat(quiet[1]),
+        debounce=timedelta(seconds=int(conf.get("debounce_seconds", 120))),
+        timezone=(shop.settings or {}).get("timezone") or "UTC",
+    )
+
+
+def update_settings(shop: Shop, **changes: Any) -> None:
+    """Replace top-level settings keys (JSON columns need a new dict to notice a change)."""
+    shop.settings = {**(shop.settings or {}), **changes}

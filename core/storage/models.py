@@ -1,0 +1,247 @@
+"""The tables. Every row belongs to one shop, and every query names it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from .clock import utcnow
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use aware UTC datetimes")
+        from datetime import UTC
+
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        from datetime import UTC
+
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Shop(Base):
+    __tablename__ = "shops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)  # public: in webhook URLs
+    name: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(40))
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    api_key_hint: Mapped[str | None] = mapped_column(String(16))
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    secrets: Mapped[str | None] = mapped_column(Text)  # SecretBox-sealed JSON
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (
+        Index("ix_customers_shop_email", "shop_id", "email"),
+        Index("ix_customers_shop_phone", "shop_id", "phone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "external_id", name="uq_orders_shop_external"),
+        Index("ix_orders_shop_number", "shop_id", "number"),
+        Index("ix_orders_shop_updated", "shop_id", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    # what the shopper sees, derived from the order's own progress and its parcels'
+    status: Mapped[str | None] = mapped_column(String(32))
+    overlay: Mapped[str | None] = mapped_column(String(32))
+    # the order-level progress the state machine keeps
+    own_status: Mapped[str | None] = mapped_column(String(32))
+    own_at: Mapped[datetime | None]
+    own_overlay: Mapped[str | None] = mapped_column(String(32))
+    own_overlay_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    locale: Mapped[str | None] = mapped_column(String(16))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    total: Mapped[str | None] = mapped_column(String(32))  # decimal as text: exact everywhere
+    items: Mapped[list[Any]] = mapped_column(default=list)
+    items_total: Mapped[int | None] = mapped_column(Integer)
+    estimated_delivery: Mapped[date | None] = mapped_column(Date)
+    placed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    customer: Mapped[Customer | None] = relationship(lazy="joined")
+    shipments: Mapped[list[Shipment]] = relationship(
+        back_populates="order", order_by="Shipment.id", lazy="selectin"
+    )
+
+
+class Shipment(Base):
+    __tablename__ = "shipments"
+    __table_args__ = (UniqueConstraint("order_id", "external_id", name="uq_shipments_order_ext"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str | None] = mapped_column(String(32))
+    status_at: Mapped[datetime | None]
+    overlay: Mapped[str | None] = mapped_column(String(32))
+    overlay_at: Mapped[datetime | None]
+    carrier: Mapped[str | None] = mapped_column(String(100))
+    tracking_number: Mapped[str | None] = mapped_column(String(100))
+    tracking_url: Mapped[str | None] = mapped_column(Text)
+    estimated_delivery: Mapped[date | None] = mapped_column(Date)
+    pickup_point: Mapped[dict[str, Any] | None]
+    items_count: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="shipments")
+
+
+class OrderEvent(Base):
+    """Every event accepted, stale or not: the audit trail and the relay's work list."""
+
+    __tablename__ = "order_events"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "event_key", name="uq_events_shop_key"),
+        Index("ix_events_order", "shop_id", "order_external_id"),
+        Index(
+            "ix_events_unprocessed",
+            "received_at",
+            sqlite_where=text("processed_at IS NULL"),
+            postgresql_where=text("processed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(40))
+    event_key: Mapped[str] = mapped_column(String(200))
+    order_external_id: Mapped[str] = mapped_column(String(100))
+    shipment_external_id: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str | None] = mapped_column(String(32))
+    occurred_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    queued_at: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+
+
+class Notification(Base):
+    """One message due to one shopper on one channel; the row is the idempotency key."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint(
+            "shop_id", "order_id", "status", "shipment_key", "channel", name="uq_notifications_once"
+        ),
+        Index("ix_notifications_due", "state", "not_before"),
+        Index("ix_notifications_shop_state", "shop_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    shipment_key: Mapped[str] = mapped_column(String(100), default="")
+    channel: Mapped[str] = mapped_column(String(20))
+    # pending -> sending -> sent | retry -> ... | dead; superseded / skipped never send
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    provider: Mapped[str | None] = mapped_column(String(40))
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    subject: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    queued_at: Mapped[datetime | None]
+    claim: Mapped[str | None] = mapped_column(String(40))
+    claimed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship(lazy="joined")
+
+
+class OptOut(Base):
+    __tablename__ = "opt_outs"
+    __table_args__ = (UniqueConstraint("shop_id", "channel", "address", name="uq_optouts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(320))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxMessage(Base):
+    """The dev outbox: what would have been sent, as the shopper would see it."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    notification_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

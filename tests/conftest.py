@@ -1,0 +1,85 @@
+"""Shared fixtures: a container on a fresh database, a shop, an app and its client.
+
+The real servers (Redis, SMTP, PostgreSQL schemas, a stand-in HTTP API) live in
+tests/support/ and are loaded as plugins here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from core.bootstrap import Container, use
+from core.queue import InlineQueue
+from core.services.shops import create_shop
+from core.settings import Settings
+from core.storage.models import Base
+
+pytest_plugins = [
+    "tests.support.servers",
+    "tests.support.smtp_server",
+    "tests.support.http_stub",
+]
+
+TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
+
+
+def make_container(database_url: str, **overrides: Any) -> Container:
+    """A container on `database_url` with jobs run inline, its tables created."""
+    settings = Settings(
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        public_url="http://wismo.test",
+        inline_jobs=True,
+        **overrides,
+    )
+    c = Container(settings, queue=InlineQueue())
+    Base.metadata.create_all(c.engine)
+    return c
+
+
+@pytest.fixture
+def container(database_url: str) -> Iterator[Container]:
+    """A container on a fresh SQLite (and, when configured, PostgreSQL) database."""
+    c = make_container(database_url)
+    use(c)
+    yield c
+    use(None)
+    c.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_container(tmp_path) -> Iterator[Container]:  # type: ignore[no-untyped-def]
+    """A container on SQLite only, for tests that are about something else than storage."""
+    c = make_container(f"sqlite:///{tmp_path / 'wismo.db'}")
+    use(c)
+    yield c
+    use(None)
+    c.engine.dispose()
+
+
+def add_shop(c: Container, **settings: Any) -> Any:
+    """A shop with debounce off (unless given) and email on the default statuses."""
+    policy = {
+        "debounce_seconds": 0,
+        "quiet_hours": ["00:00", "00:00"],
+        **settings.pop("policy", {}),
+    }
+    with c.session() as s:
+        new = create_shop(
+            s,
+            c.box,
+            name=settings.pop("name", "Test Shop"),
+            platform=settings.pop("platform", "api"),
+            settings={"policy": policy, **settings},
+        )
+        s.commit()
+        return new
+
+
+@pytest.fixture
+def shop(container: Container) -> Any:
+    """A freshly created API shop (NewShop: .shop, .api_key, .webhook_secret)."""
+    return add_shop(container)

@@ -1,0 +1,1 @@
+"""Unit tests of the built-in channels, signing and the plug-in loader."""

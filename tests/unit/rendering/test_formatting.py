@@ -1,0 +1,94 @@
+"""Locale normalisation, Babel money and dates, plural-aware progress, labels."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from core.domain.statuses import Status
+from core.rendering import (
+    SUPPORTED_LOCALES,
+    format_day,
+    format_money,
+    normalize_locale,
+    shipment_progress,
+    status_description,
+    status_label,
+    ui_text,
+)
+from core.rendering.locales import vocative
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("uk-UA", "uk"), ("uk_UA", "uk"), ("ua", "uk"), ("UK", "uk"), ("ru-RU", "ru"),
+     ("ru", "ru"), ("en-GB", "en"), ("en", "en"), ("en_US.UTF-8", "en"),
+     ("de-DE", None), ("", None), (None, None), ("  ", None)],
+)
+def test_normalize_locale(value, expected):
+    assert normalize_locale(value) == expected
+
+
+def test_money_in_ukrainian_uses_no_break_space_and_hryvnia_sign():
+    text = format_money("1250.00", "UAH", "uk")
+    assert "1\u00a0250,00" in text
+    assert "₴" in text or "грн" in text
+
+
+def test_money_accepts_decimal_and_formats_english():
+    assert format_money(Decimal("1250"), "EUR", "en") == "€1,250.00"
+    assert format_money("1250.00", "UAH", "ru") == "1\u00a0250,00\u00a0₴"
+    assert format_money(None, "EUR", "en") is None
+
+
+def test_dates_long_and_local():
+    assert format_day(date(2025, 3, 12), "uk") == "12 березня 2025\u202fр."  # narrow NBSP
+    assert format_day(date(2025, 3, 12), "ru").startswith("12 марта 2025")
+    assert format_day(datetime(2025, 3, 12, 9, tzinfo=UTC), "en") == "March 12, 2025"
+    assert format_day("2025-03-12", "en") == "March 12, 2025"
+    assert format_day(None, "en") is None
+
+
+@pytest.mark.parametrize(
+    ("shipped", "total", "locale", "expected"),
+    [(2, 3, "en", "2 of 3 items shipped"),
+     (2, 3, "ru", "Отправлено 2 из 3 товаров"),
+     (1, 21, "ru", "Отправлено 1 из 21 товара"),
+     (5, 22, "ru", "Отправлено 5 из 22 товаров"),
+     (2, 3, "uk", "Відправлено 2 з 3 товарів"),
+     (3, 21, "uk", "Відправлено 3 з 21 товару"),
+     (3, 3, "en", ""), (0, 3, "en", ""), (None, None, "uk", "")],
+)
+def test_shipment_progress_plurals(shipped, total, locale, expected):
+    assert shipment_progress(shipped, total, locale) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Олена", "Олено"), ("Марія", "Маріє"), ("Оля", "Олю"), ("Андрій", "Андрію"),
+     ("Петро", "Петре"), ("Марко", "Марку"), ("Ілля", "Ілле"), ("Іван", "Іван"),
+     ("Olena", "Olena"), (None, None)],
+)
+def test_ukrainian_vocative_only_for_safe_endings(name, expected):
+    assert vocative(name, "uk") == expected
+
+
+def test_vocative_leaves_other_locales_alone():
+    assert vocative("Ольга", "ru") == "Ольга"
+
+
+def test_labels_and_descriptions_for_every_status_and_locale():
+    for locale in SUPPORTED_LOCALES:
+        labels = {status_label(s, locale) for s in Status}
+        assert len(labels) == len(Status)
+        assert all(status_description(s, locale).endswith(".") for s in Status)
+    assert status_label(Status.OUT_FOR_DELIVERY, "en") == "Out for delivery"
+    assert status_label("out_for_delivery", "uk-UA") == "Передано кур'єру"
+    assert status_label(Status.OUT_FOR_DELIVERY, "ru") == "Передан курьеру"
+    assert status_label(Status.SHIPPED, "de") == "Shipped"  # unsupported → English
+
+
+def test_ui_text_fills_values():
+    footer = ui_text("footer", "en", store="Demo")
+    assert footer == "You receive this because you ordered from Demo."
+    assert ui_text("track_order", "uk") == "Відстежити замовлення"

@@ -1,0 +1,54 @@
+"""The app factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from core.bootstrap import Container
+from core.errors import MalformedPayload, WebhookError, WismoError
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
+    """Build the web app around a container (made from `settings`, or the environment)."""
+    if container is None:
+        container = Container(settings or Settings.from_env())
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = container.settings.secret_key
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # webhooks are small; refuse floods
+    app.extensions["wismo"] = container
+
+    from . import api, ops, pages
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(ops.bp)
+    app.register_blueprint(pages.bp)
+    _register_errors(app)
+    return app
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(WebhookError)
+    def webhook_error(exc: WebhookError):  # type: ignore[no-untyped-def]
+        body: dict[str, object] = {"error": str(exc)}
+        if isinstance(exc, MalformedPayload) and exc.errors:
+            body["errors"] = exc.errors
+        return jsonify(body), exc.status_code
+
+    @app.errorhandler(WismoError)
+    def wismo_error(exc: WismoError):  # type: ignore[no-untyped-def]
+        log.exception("request failed")
+        return jsonify({"error": str(exc)}), 500
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        from flask import request
+
+        if request.path.startswith(("/api/", "/webhooks/")):
+            return jsonify({"error": exc.description}), exc.code
+        return exc

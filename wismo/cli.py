@@ -1,0 +1,285 @@
+"""The `wismo` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+
+import click
+
+from core.bootstrap import Container, use
+from core.settings import Settings
+
+
+def _container(**overrides: object) -> Container:
+    c = Container(Settings.from_env(**overrides))
+    use(c)
+    return c
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
+def main(verbose: bool) -> None:
+    """Wismo: tell shoppers where their order is, before they ask."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations to WISMO_DATABASE_URL."""
+    from core.storage.migrations import current, upgrade
+
+    url = Settings.from_env().database_url
+    upgrade(url, revision)
+    click.echo(f"database at revision {current(url)} ({_redact(url)})")
+
+
+@main.group()
+def shops() -> None:
+    """Register and list shops."""
+
+
+@shops.command("add")
+@click.option(
+    "--platform", required=True, type=click.Choice(["api", "shopify", "woocommerce", "opencart"])
+)
+@click.option("--name", required=True, help="The store name shoppers know.")
+@click.option("--domain", help="The store's domain, e.g. shop.example.com.")
+@click.option("--locale", default="en", show_default=True, help="Default language: en, ru, uk.")
+@click.option("--timezone", default="UTC", show_default=True, help="e.g. Europe/Kyiv.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def shops_add(
+    platform: str, name: str, domain: str | None, locale: str, timezone: str, as_json: bool
+) -> None:
+    """Create a shop and print its shop key and API key (shown only once)."""
+    from core.services.shops import create_shop
+
+    c = _container()
+    with c.session() as s:
+        new = create_shop(
+            s,
+            c.box,
+            name=name,
+            platform=platform,
+            domain=domain,
+            settings={"locale": locale, "timezone": timezone},
+        )
+        s.commit()
+        out = {
+            "id": new.shop.id,
+            "name": name,
+            "platform": platform,
+            "domain": domain,
+            "shop_key": new.shop.key,
+            "api_key": new.api_key,
+            "webhook_secret": new.webhook_secret,
+            "webhook_url": f"{c.settings.public_url}/webhooks/{platform}/{new.shop.key}"
+            if platform in ("woocommerce", "opencart")
+            else None,
+        }
+    if as_json:
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo(f"Created shop {name!r} ({platform}).")
+    click.echo(f"  shop key:        {out['shop_key']}")
+    click.echo(f"  API key:         {out['api_key']}   (shown once: store it now)")
+    click.echo(f"  webhook secret:  {out['webhook_secret']}")
+    if out["webhook_url"]:
+        click.echo(f"  webhook URL:     {out['webhook_url']}")
+
+
+@shops.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def shops_list(as_json: bool) -> None:
+    """List registered shops."""
+    from sqlalchemy import select
+
+    from core.storage.models import Shop
+
+    c = _container()
+    with c.session() as s:
+        rows = [
+            {
+                "id": sh.id,
+                "name": sh.name,
+                "platform": sh.platform,
+                "domain": sh.domain,
+                "shop_key": sh.key,
+                "api_key": f"{sh.api_key_hint}…",
+                "active": sh.active,
+            }
+            for sh in s.scalars(select(Shop).order_by(Shop.id))
+        ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("No shops yet: add one with `wismo shops add --platform api --name NAME`.")
+    for r in rows:
+        state = "" if r["active"] else "  (stopped)"
+        click.echo(
+            f"{r['id']:>4}  {r['platform']:<12} {r['shop_key']:<18} {r['name']}"
+            f"{'  ' + r['domain'] if r['domain'] else ''}{state}"
+        )
+
+
+@main.command()
+@click.option("--bind", default="127.0.0.1:5000", show_default=True)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(bind: str, workers: int) -> None:
+    """Serve the web app with gunicorn (production)."""
+    settings = Settings.from_env()
+    if settings.insecure_secret:
+        raise click.ClickException(
+            "set WISMO_SECRET_KEY to a long random value before serving "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    from gunicorn.app.base import BaseApplication
+
+    from webapp import create_app
+
+    class _App(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", bind)
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):  # type: ignore[no-untyped-def]
+            return create_app(container=_container())
+
+    _App().run()
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (scripts, tests).")
+def worker(burst: bool) -> None:
+    """Run an rq worker (with its scheduler) for WISMO_REDIS_URL."""
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        raise click.ClickException(
+            "WISMO_REDIS_URL is not set: without Redis, jobs run inside "
+            "`wismo serve` and `wismo demo`; no worker is needed"
+        )
+    from redis import Redis
+    from rq import Worker
+    from rq.serializers import JSONSerializer
+
+    _container()
+    conn = Redis.from_url(settings.redis_url)
+    w = Worker([settings.queue_name], connection=conn, serializer=JSONSerializer)
+    w.work(with_scheduler=True, burst=burst)
+
+
+@main.command()
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between ticks.")
+@click.option("--once", is_flag=True, help="Run one tick and exit.")
+def scheduler(interval: float, once: bool) -> None:
+    """Re-enqueue forgotten work (the relay) and run periodic jobs."""
+    from core.services.relay import relay_tick
+
+    c = _container()
+    log = logging.getLogger("wismo.scheduler")
+    lock = _scheduler_lock(c.settings.redis_url, interval)
+    while True:
+        if lock is None or lock():
+            try:
+                report = relay_tick(c)
+                if report.events or report.notifications or report.released:
+                    log.info(
+                        "relay: %d event(s), %d message(s) re-enqueued, %d send(s) released",
+                        report.events,
+                        report.notifications,
+                        report.released,
+                    )
+            except Exception:
+                log.exception("relay tick failed; trying again in %.0fs", interval)
+        if once:
+            return
+        time.sleep(interval)
+
+
+def _scheduler_lock(redis_url: str | None, interval: float):  # type: ignore[no-untyped-def]
+    """With Redis, only one scheduler ticks per interval; the others stand by."""
+    if not redis_url:
+        return None
+    from redis import Redis
+
+    conn = Redis.from_url(redis_url, socket_timeout=5)
+    ident = f"{os.uname().nodename}:{os.getpid()}"
+
+    def acquire() -> bool:
+        try:
+            ok = conn.set("wismo:scheduler", ident, nx=True, ex=max(int(interval * 2), 2))
+            return bool(ok) or conn.get("wismo:scheduler") == ident.encode()
+        except Exception:
+            return True  # Redis down: tick anyway, the relay is idempotent
+
+    return acquire
+
+
+@main.command()
+@click.option("--shop", "shop_key", help="Shop key (default: the demo shop, created if needed).")
+@click.option("--orders", default=10, show_default=True, help="How many orders to walk.")
+@click.option("--pace", default=1.0, show_default=True, help="Seconds between steps.")
+def simulate(shop_key: str | None, orders: int, pace: float) -> None:
+    """Drive synthetic orders through realistic journeys, through the real pipeline."""
+    from wismo.simulator import run_simulation
+
+    c = _container()
+    run_simulation(c, shop_key=shop_key, orders=orders, pace=pace, progress=True)
+
+
+@main.command()
+@click.option("--shop", "shop_key", required=True, help="The shop key to import orders for.")
+@click.option("--days", default=60, show_default=True, help="How far back to look.")
+def backfill(shop_key: str, days: int) -> None:
+    """Import a shop's open orders from its platform, with a progress bar."""
+    from wismo.backfill import run_backfill
+
+    run_backfill(_container(), shop_key, days)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--database",
+    default="sqlite:///wismo-demo.db",
+    show_default=True,
+    help="Where the demo keeps its data (WISMO_DATABASE_URL overrides).",
+)
+@click.option("--keep", is_flag=True, help="Keep the data of an earlier demo run.")
+@click.option("--pace", default=1.5, show_default=True, help="Seconds between simulated steps.")
+def demo(host: str, port: int, database: str, keep: bool, pace: float) -> None:
+    """Everything on one machine: SQLite, in-process jobs, the dev outbox, a simulated shop."""
+    from wismo.demo import run_demo
+
+    run_demo(
+        host=host,
+        port=port,
+        database=os.environ.get("WISMO_DATABASE_URL") or database,
+        keep=keep,
+        pace=pace,
+    )
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

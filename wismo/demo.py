@@ -1,0 +1,70 @@
+"""`wismo demo`: the whole product on one machine, with a simulated shop."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+import click
+from sqlalchemy.engine import make_url
+
+from core.bootstrap import Container, use
+from core.services.relay import relay_tick
+from core.settings import Settings
+from core.storage.migrations import upgrade
+
+log = logging.getLogger("wismo.demo")
+
+
+def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> None:
+    """Migrate, seed the demo shop, start the simulator and the relay, and serve."""
+    from webapp import create_app
+    from wismo.simulator import demo_shop, run_simulation
+
+    url = make_url(database)
+    if url.get_backend_name() == "sqlite" and url.database and not keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.database + suffix).unlink(missing_ok=True)
+    upgrade(database)
+    public_url = f"http://{host}:{port}"
+    # the embedded default: no Redis, no SMTP, whatever the environment says
+    settings = Settings.from_env(
+        database_url=database,
+        redis_url=None,
+        smtp_url=None,
+        public_url=public_url,
+        inline_jobs=False,
+    )
+    c = Container(settings)
+    use(c)
+    shop = demo_shop(c)
+    _every(2.0, lambda: relay_tick(c), "relay")
+    threading.Thread(
+        target=run_simulation,
+        name="simulator",
+        daemon=True,
+        kwargs={"c": c, "shop_key": shop.key, "orders": 10, "pace": pace},
+    ).start()
+    app = create_app(container=c)
+    app.config["WISMO_DEMO"] = True
+    click.echo(click.style("\n  Wismo demo is running\n", bold=True))
+    click.echo(f"  Orders and timelines:   {public_url}/")
+    click.echo(f"  Dev outbox:             {public_url}/dev/outbox")
+    click.echo(f"  Event API (OpenAPI):    {public_url}/openapi.json")
+    click.echo(f"  Demo shop key:          {shop.key}   (data in {database})")
+    click.echo("  A simulator is walking 10 orders through their journeys; reload to follow.\n")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def _every(seconds: float, fn, name: str) -> None:  # type: ignore[no-untyped-def]
+    def loop() -> None:
+        while True:
+            time.sleep(seconds)
+            try:
+                fn()
+            except Exception:
+                log.exception("%s failed", name)
+
+    threading.Thread(target=loop, name=name, daemon=True).start()
