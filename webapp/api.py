@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Blueprint, jsonify, request
+from sqlalchemy.orm import Session
 
 from adapters.api import ApiAdapter
 from core.adapters import InboundRequest
+from core.crypto import hash_api_key
 from core.errors import InvalidSignature
 from core.services.pipeline import accept_event
 from core.services.shops import shop_by_api_key
@@ -19,12 +22,43 @@ bp = Blueprint("api", __name__)
 log = logging.getLogger(__name__)
 
 
+_QUEUE_DOWN_UNTIL = [0.0]
+QUEUE_BACKOFF_SECONDS = 5.0
+
+
 def enqueue_safely(event_id: int) -> None:
-    """Hand the event to the queue; if Redis is down the relay picks it up later."""
+    """Hand the event to the queue; if Redis is down the relay picks it up later.
+
+    After a failure the fast path is skipped for a few seconds, so a dead Redis does
+    not add its connect timeout to every webhook while it is down.
+    """
+    if time.monotonic() < _QUEUE_DOWN_UNTIL[0]:
+        return
     try:
         wismo().queue.enqueue("process_event", event_id)
     except Exception as exc:  # the event is committed: losing the fast path loses nothing
+        _QUEUE_DOWN_UNTIL[0] = time.monotonic() + QUEUE_BACKOFF_SECONDS
         log.warning("could not enqueue event %s (%s); the relay will", event_id, exc)
+
+
+_KEY_CACHE: dict[str, tuple[int, float]] = {}
+KEY_CACHE_SECONDS = 30.0
+
+
+def _shop_for_key(session: Session, api_key: str) -> int | None:
+    """The shop id for an API key; remembered briefly so busy integrations skip a query."""
+    now = time.monotonic()
+    digest = hash_api_key(api_key)
+    hit = _KEY_CACHE.get(digest)
+    if hit and hit[1] > now:
+        return hit[0]
+    shop = shop_by_api_key(session, api_key)
+    if shop is None:
+        return None
+    if len(_KEY_CACHE) > 10_000:
+        _KEY_CACHE.clear()
+    _KEY_CACHE[digest] = (shop.id, now + KEY_CACHE_SECONDS)
+    return shop.id
 
 
 @bp.post("/api/v1/orders/events")

@@ -54,7 +54,11 @@ def providers_for(c: Container, shop: Shop, kind: str) -> list[tuple[str, dict[s
     if providers:
         return providers
     if kind == "email" and c.settings.smtp_url:
-        return [("smtp", {"url": c.settings.smtp_url, "from_name": shop.name})]
+        conf = {"url": c.settings.smtp_url, "from_name": shop.name}
+        sender = (shop.settings or {}).get("branding", {}).get("sender_email")
+        if sender:
+            conf["from_address"] = sender
+        return [("smtp", conf)]
     return [("outbox", {})]
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.domain.events import OrderEventIn
@@ -38,27 +37,30 @@ class Accepted:
 
 def accept_event(session: Session, shop_id: int, event: OrderEventIn) -> Accepted:
     """Store the event (once per shop and event key) and commit; nothing is sent yet."""
-    key_filter = (OrderEvent.shop_id == shop_id, OrderEvent.event_key == event.event_key)
-    existing = session.scalar(select(OrderEvent.id).where(*key_filter))
-    if existing is not None:
-        return Accepted(existing, True)
-    row = OrderEvent(
-        shop_id=shop_id,
-        source=event.source,
-        event_key=event.event_key,
-        order_external_id=event.order_id,
-        shipment_external_id=event.shipment.id if event.shipment else None,
-        status=event.status.value if event.status else None,
-        occurred_at=event.occurred_at,
-        payload=event.to_json(),
+    new_id = session.scalar(
+        insert_ignore(session, OrderEvent)
+        .values(
+            shop_id=shop_id,
+            source=event.source,
+            event_key=event.event_key,
+            order_external_id=event.order_id,
+            shipment_external_id=event.shipment.id if event.shipment else None,
+            status=event.status.value if event.status else None,
+            occurred_at=event.occurred_at,
+            payload=event.to_json(),
+            received_at=utcnow(),
+        )
+        .returning(OrderEvent.id)
     )
-    session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:  # the same delivery raced in through another process
-        session.rollback()
-        return Accepted(session.scalars(select(OrderEvent.id).where(*key_filter)).one(), True)
-    return Accepted(row.id, False)
+    session.commit()
+    if new_id is not None:
+        return Accepted(new_id, False)
+    existing = session.scalars(
+        select(OrderEvent.id).where(
+            OrderEvent.shop_id == shop_id, OrderEvent.event_key == event.event_key
+        )
+    ).one()
+    return Accepted(existing, True)
 
 
 @dataclass(frozen=True)
@@ -133,11 +135,21 @@ def _apply(session: Session, order: Order, data: OrderEventIn) -> tuple[str, Sta
             shipment.status, shipment.status_at, shipment.overlay, shipment.overlay_at
         )
     else:
-        current = _progress(order.own_status, order.own_at, order.own_overlay, order.own_overlay_at)
+        # order-level news is judged against the whole order, parcels included, so a late
+        # "placed" or "processing" never follows "delivered" and nothing is cancelled once shipped
+        times = [t for t in (order.own_at, *(s.status_at for s in order.shipments)) if t]
+        current = _progress(
+            order.status or order.own_status,
+            max(times, default=None),
+            order.own_overlay,
+            order.own_overlay_at,
+        )
     t = advance(current, status, data.occurred_at)
     fresh = t.outcome not in (Outcome.STALE, Outcome.REJECTED)
     _merge_facts(order, shipment, data, fresh=fresh)
-    if for_parcel:
+    if not fresh:
+        pass
+    elif for_parcel:
         assert shipment is not None
         p = t.progress
         shipment.status, shipment.status_at = _value(p.status), p.at

@@ -33,6 +33,7 @@ def event(
     shipment: ShipmentInfo | None = None,
     **kw,
 ) -> OrderEventIn:
+    kw.setdefault("items", [{"name": "Чайник", "quantity": 1, "price": "1250.00"}])
     return OrderEventIn(
         event_key=key,
         source="test",
@@ -41,7 +42,6 @@ def event(
         occurred_at=T0 + timedelta(hours=hours),
         status=status,
         customer=OLENA,
-        items=[{"name": "Чайник", "quantity": 1, "price": "1250.00"}],
         total="1250.00",
         currency="UAH",
         shipment=shipment,
@@ -119,16 +119,20 @@ def test_events_in_reverse_order_end_right_and_send_nothing_backwards(container,
 def test_split_shipment_derives_the_order_status(container, shop):
     sid = shop.shop.id
     items = [{"name": n, "quantity": 1, "price": "10.00"} for n in ("A", "B", "C")]
-    push(container, sid, event("e1", S.PLACED, 0, items=None))
-    with container.session() as s:  # three items in the order
-        o = s.scalars(select(Order)).one()
-        o.items, o.items_total = items, 3
-        s.commit()
-    push(container, sid, event("e2", S.SHIPPED, 2, shipment=ShipmentInfo(id="p1", items_count=2)))
-    push(container, sid, event("e3", S.DELIVERED, 9, shipment=ShipmentInfo(id="p1")))
+    push(container, sid, event("e1", S.PLACED, 0, items=items))
+    push(
+        container,
+        sid,
+        event("e2", S.SHIPPED, 2, shipment=ShipmentInfo(id="p1", items_count=2), items=items),
+    )
+    push(container, sid, event("e3", S.DELIVERED, 9, shipment=ShipmentInfo(id="p1"), items=items))
     assert order_of(container, sid).status == "shipped"  # 2 of 3 items shipped
-    push(container, sid, event("e4", S.SHIPPED, 10, shipment=ShipmentInfo(id="p2", items_count=1)))
-    push(container, sid, event("e5", S.DELIVERED, 20, shipment=ShipmentInfo(id="p2")))
+    push(
+        container,
+        sid,
+        event("e4", S.SHIPPED, 10, shipment=ShipmentInfo(id="p2", items_count=1), items=items),
+    )
+    push(container, sid, event("e5", S.DELIVERED, 20, shipment=ShipmentInfo(id="p2"), items=items))
     assert order_of(container, sid).status == "delivered"
     # one shipped and one delivered message per parcel
     assert sorted(st for st, _, _ in sent(container)) == [
@@ -210,7 +214,12 @@ def test_unreachable_sender_becomes_a_visible_dead_letter_and_can_be_retried(con
 
     with container.session() as s:
         sh = s.get(Shop, shop.shop.id)
-        update_settings(sh, channels={"email": [{"provider": "smtp", "url": "smtp://127.0.0.1:1"}]})
+        update_settings(
+            sh,
+            channels={
+                "email": [{"provider": "smtp", "url": "smtp://127.0.0.1:1?from=shop@example.com"}]
+            },
+        )
         s.commit()
     push(container, shop.shop.id, event("e1", S.PLACED))
     with container.session() as s:

@@ -1,0 +1,138 @@
+"""The event API through the Flask test client: auth, validation, idempotency, OpenAPI."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.storage.models import Notification, OutboxMessage
+from webapp import create_app
+
+BODY = {
+    "event_id": "erp-77-3",
+    "order": {
+        "id": "1001",
+        "number": "#1001",
+        "status": "shipped",
+        "occurred_at": "2026-11-22T10:00:00Z",
+        "customer": {
+            "name": "Olena Petrenko",
+            "email": "olena@example.com",
+            "phone": "+380501234567",
+            "locale": "uk",
+            "timezone": "Europe/Kyiv",
+        },
+        "items": [{"name": "Kettle", "quantity": 1, "price": "1250.00"}],
+        "total": "1250.00",
+        "currency": "UAH",
+        "shipment": {
+            "id": "s1",
+            "carrier": "Nova Poshta",
+            "tracking_number": "20450000000000",
+            "tracking_url": "https://example.com/t/20450000000000",
+            "estimated_delivery": "2026-11-25",
+        },
+        "reason": None,
+    },
+}
+
+
+@pytest.fixture
+def client(container):
+    return create_app(container=container).test_client()
+
+
+def auth(shop) -> dict[str, str]:
+    return {"Authorization": f"Bearer {shop.api_key}"}
+
+
+def test_issue_example_is_accepted_and_sends_the_shipped_email(client, container, shop):
+    r = client.post("/api/v1/orders/events", json=BODY, headers=auth(shop))
+    assert r.status_code == 202, r.json
+    assert r.json == {"event_id": "erp-77-3", "duplicate": False, "accepted": True}
+    with container.session() as s:
+        (note,) = s.scalars(select(Notification)).all()
+        out = s.scalars(select(OutboxMessage)).one()
+    assert (note.status, note.channel, note.state) == ("shipped", "email", "sent")
+    assert "20450000000000" in out.text and "https://example.com/t/20450000000000" in out.text
+    assert out.meta["locale"] == "uk"
+
+
+def test_same_event_twice_is_a_200_duplicate_and_one_message(client, container, shop):
+    assert client.post("/api/v1/orders/events", json=BODY, headers=auth(shop)).status_code == 202
+    r = client.post("/api/v1/orders/events", json=BODY, headers=auth(shop))
+    assert r.status_code == 200 and r.json["duplicate"] is True
+    with container.session() as s:
+        assert len(s.scalars(select(Notification)).all()) == 1
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wsk_wrong", "Basic abc", "Bearer "])
+def test_bad_or_missing_key_is_401(client, shop, header):
+    headers = {"Authorization": header} if header else {}
+    r = client.post("/api/v1/orders/events", json=BODY, headers=headers)
+    assert r.status_code == 401 and "API key" in r.json["error"]
+
+
+def test_invalid_body_lists_every_bad_field(client, shop):
+    bad = {
+        "order": {
+            "status": "teleported",
+            "occurred_at": "yesterday",
+            "currency": "hryvnia",
+            "total": "a lot",
+            "customer": {"email": "nope"},
+            "items": [{"quantity": 0}],
+        }
+    }
+    r = client.post("/api/v1/orders/events", json=bad, headers=auth(shop))
+    assert r.status_code == 400
+    errors = r.json["errors"]
+    for field in (
+        "event_id",
+        "order.id",
+        "order.status",
+        "order.occurred_at",
+        "order.currency",
+        "order.total",
+        "order.customer.email",
+        "order.items[0].name",
+        "order.items[0].quantity",
+    ):
+        assert field in errors, field
+
+
+def test_occurred_at_needs_a_time_zone(client, shop):
+    body = {**BODY, "order": {**BODY["order"], "occurred_at": "2026-11-22T10:00:00"}}
+    r = client.post("/api/v1/orders/events", json=body, headers=auth(shop))
+    assert r.status_code == 400 and "time zone" in r.json["errors"]["order.occurred_at"]
+
+
+def test_not_json_is_400(client, shop):
+    r = client.post(
+        "/api/v1/orders/events", data=b"{nope", headers=auth(shop), content_type="application/json"
+    )
+    assert r.status_code == 400 and "JSON" in r.json["error"]
+
+
+def test_openapi_describes_the_endpoint(client):
+    doc = client.get("/openapi.json").json
+    assert doc["openapi"].startswith("3.")
+    op = doc["paths"]["/api/v1/orders/events"]["post"]
+    assert set(op["responses"]) == {"200", "202", "400", "401"}
+    assert (
+        "shipped"
+        in doc["components"]["schemas"]["Event"]["properties"]["order"]["properties"]["status"][
+            "enum"
+        ]
+    )
+
+
+def test_health_ready_and_metrics(client, shop):
+    client.post("/api/v1/orders/events", json=BODY, headers=auth(shop))
+    assert client.get("/healthz").json == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json["checks"]["database"] == "ok"
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'wismo_events_accepted_total{source="api"} 1' in text
+    assert 'wismo_messages{channel="email",state="sent"} 1' in text
+    assert "wismo_send_latency_seconds_count 1" in text
