@@ -37,8 +37,10 @@ from .context import wismo
 
 bp = Blueprint("pages", __name__)
 
-BASE_CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-            "form-action 'self'; frame-ancestors 'none'")
+BASE_CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 DEMO_ORDERS = 50
 OUTBOX_PAGE = 100
 MESSENGERS = frozenset({"telegram", "whatsapp", "viber", "messenger"})
@@ -46,6 +48,7 @@ LOCALE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українсь
 
 
 # --- headers and shared helpers ---------------------------------------------------------
+
 
 @bp.after_request
 def _security_headers(response: Response) -> Response:
@@ -112,9 +115,10 @@ def linkify(text: str | None) -> Markup:
     at = 0
     for match in _URL.finditer(text):
         url = match.group(0).rstrip(".,;:!?)»")
-        out += [escape(text[at:match.start()]),
-                Markup('<a href="{0}" target="_blank" rel="noopener noreferrer">{0}</a>')
-                .format(url)]
+        out += [
+            escape(text[at : match.start()]),
+            Markup('<a href="{0}" target="_blank" rel="noopener noreferrer">{0}</a>').format(url),
+        ]
         at = match.start() + len(url)
     out.append(escape(text[at:]))
     return Markup("").join(out)
@@ -131,6 +135,7 @@ def clock(value: datetime | None) -> str:
 
 
 # --- the demo dashboard -----------------------------------------------------------------
+
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
@@ -154,21 +159,30 @@ def dashboard(s: Session) -> dict[str, Any]:
     events: dict[int, list[OrderEvent]] = defaultdict(list)
     keys = {(o.shop_id, o.external_id): o.id for o in orders}
     if orders:
-        rows = s.scalars(select(OrderEvent)
-                         .where(OrderEvent.order_external_id.in_([o.external_id for o in orders]))
-                         .order_by(OrderEvent.id))
+        rows = s.scalars(
+            select(OrderEvent)
+            .where(OrderEvent.order_external_id.in_([o.external_id for o in orders]))
+            .order_by(OrderEvent.id)
+        )
         for ev in rows:
             order_id = keys.get((ev.shop_id, ev.order_external_id))
             if order_id is not None:
                 events[order_id].append(ev)
     notes: dict[int, list[Notification]] = defaultdict(list)
-    for note in s.scalars(select(Notification).where(Notification.order_id.in_(keys.values()))
-                          .order_by(Notification.id)):
+    for note in s.scalars(
+        select(Notification)
+        .where(Notification.order_id.in_(keys.values()))
+        .order_by(Notification.id)
+    ):
         notes[note.order_id].append(note)
-    outbox = {note_id: box_id for note_id, box_id in s.execute(
-        select(OutboxMessage.notification_id, func.max(OutboxMessage.id))
-        .where(OutboxMessage.notification_id.in_([n.id for ns in notes.values() for n in ns]))
-        .group_by(OutboxMessage.notification_id))}
+    outbox = {
+        note_id: box_id
+        for note_id, box_id in s.execute(
+            select(OutboxMessage.notification_id, func.max(OutboxMessage.id))
+            .where(OutboxMessage.notification_id.in_([n.id for ns in notes.values() for n in ns]))
+            .group_by(OutboxMessage.notification_id)
+        )
+    }
     counts = {
         "orders": s.scalar(select(func.count()).select_from(Order)) or 0,
         "events": s.scalar(select(func.count()).select_from(OrderEvent)) or 0,
@@ -176,8 +190,7 @@ def dashboard(s: Session) -> dict[str, Any]:
         "outbox": s.scalar(select(func.count()).select_from(OutboxMessage)) or 0,
         "dead": s.scalar(select(func.count()).where(Notification.state == "dead")) or 0,
     }
-    cards = [order_card(o, shops.get(o.shop_id), events[o.id], notes[o.id], outbox)
-             for o in orders]
+    cards = [order_card(o, shops.get(o.shop_id), events[o.id], notes[o.id], outbox) for o in orders]
     return {"counts": counts, "orders": cards, "many_shops": len(shops) > 1}
 
 
@@ -191,13 +204,21 @@ OUTCOME_NOTES = {
 }
 
 
-def order_card(order: Order, shop: Shop | None, events: list[OrderEvent],
-               notes: list[Notification], outbox: dict[int | None, int]) -> dict[str, Any]:
+def order_card(
+    order: Order,
+    shop: Shop | None,
+    events: list[OrderEvent],
+    notes: list[Notification],
+    outbox: dict[int | None, int],
+) -> dict[str, Any]:
     """One order of the dashboard, ready for the template."""
     customer = order.customer
-    locale = (normalize_locale(order.locale)
-              or normalize_locale(customer.locale if customer else None)
-              or normalize_locale((shop.settings or {}).get("locale") if shop else None) or "en")
+    locale = (
+        normalize_locale(order.locale)
+        or normalize_locale(customer.locale if customer else None)
+        or normalize_locale((shop.settings or {}).get("locale") if shop else None)
+        or "en"
+    )
     return {
         "id": order.id,
         "number": order.number,
@@ -213,26 +234,33 @@ def order_card(order: Order, shop: Shop | None, events: list[OrderEvent],
         "reason": order.reason,
         "parcels": parcels_line(order),
         "edd": format_day(order.estimated_delivery, "en"),
-        "track_url": url_for("pages.track", token=wismo().links.token(TRACK, order.shop_id,
-                                                                     order.id)),
-        "events": [{
-            "label": label(ev.status),
-            "family": family(ev.status),
-            "at": ev.occurred_at,
-            "source": ev.source,
-            "parcel": ev.shipment_external_id,
-            "outcome": ev.outcome or "queued",
-            "note": OUTCOME_NOTES.get(ev.outcome, ev.outcome),
-            "quiet": ev.outcome not in ("applied", "overlay"),
-        } for ev in events],
-        "messages": [{
-            "channel": n.channel,
-            "state": n.state,
-            "label": label(n.status),
-            "at": n.sent_at or n.updated_at or n.created_at,
-            "error": n.last_error if n.state in ("retry", "dead", "skipped") else None,
-            "outbox_id": outbox.get(n.id),
-        } for n in notes],
+        "track_url": url_for(
+            "pages.track", token=wismo().links.token(TRACK, order.shop_id, order.id)
+        ),
+        "events": [
+            {
+                "label": label(ev.status),
+                "family": family(ev.status),
+                "at": ev.occurred_at,
+                "source": ev.source,
+                "parcel": ev.shipment_external_id,
+                "outcome": ev.outcome or "queued",
+                "note": OUTCOME_NOTES.get(ev.outcome, ev.outcome),
+                "quiet": ev.outcome not in ("applied", "overlay"),
+            }
+            for ev in events
+        ],
+        "messages": [
+            {
+                "channel": n.channel,
+                "state": n.state,
+                "label": label(n.status),
+                "at": n.sent_at or n.updated_at or n.created_at,
+                "error": n.last_error if n.state in ("retry", "dead", "skipped") else None,
+                "outbox_id": outbox.get(n.id),
+            }
+            for n in notes
+        ],
     }
 
 
@@ -252,6 +280,7 @@ def parcels_line(order: Order) -> str | None:
 
 
 # --- the dev outbox ---------------------------------------------------------------------
+
 
 @bp.get("/dev/outbox")
 def outbox() -> ResponseReturnValue:
@@ -274,18 +303,28 @@ def outbox() -> ResponseReturnValue:
     more = len(rows) > OUTBOX_PAGE
     rows = rows[:OUTBOX_PAGE]
     return render_template(
-        "demo/outbox.html", messages=[message_row(m) for m in rows], kinds=kinds, kind=kind,
-        locale=locale, locales=LOCALE_NAMES, older=rows[-1].id if more else None)
+        "demo/outbox.html",
+        messages=[message_row(m) for m in rows],
+        kinds=kinds,
+        kind=kind,
+        locale=locale,
+        locales=LOCALE_NAMES,
+        older=rows[-1].id if more else None,
+    )
 
 
 def message_row(m: OutboxMessage) -> dict[str, Any]:
     """The list view of one outbox message."""
     meta = m.meta or {}
     return {
-        "id": m.id, "kind": m.kind, "recipient": m.recipient,
+        "id": m.id,
+        "kind": m.kind,
+        "recipient": m.recipient,
         "subject": m.subject or _one_line(m.text),
-        "at": m.created_at, "order_number": meta.get("order_number"),
-        "locale": meta.get("locale"), "status": meta.get("status"),
+        "at": m.created_at,
+        "order_number": meta.get("order_number"),
+        "locale": meta.get("locale"),
+        "status": meta.get("status"),
         "status_label": label(meta.get("status")) if meta.get("status") else None,
         "family": family(meta.get("status")),
     }
@@ -312,26 +351,39 @@ def outbox_message(message_id: int) -> ResponseReturnValue:
     if m.kind == "sms":
         info = count_segments(m.text)
         stored = meta.get("sms") or {}
-        sms = {"encoding": stored.get("encoding", info.encoding),
-               "characters": stored.get("characters", info.characters),
-               "segments": stored.get("segments", info.segments),
-               "per_segment": info.per_segment}
+        sms = {
+            "encoding": stored.get("encoding", info.encoding),
+            "characters": stored.get("characters", info.characters),
+            "segments": stored.get("segments", info.segments),
+            "per_segment": info.per_segment,
+        }
     # The email's own HTML only ever reaches the page as an escaped srcdoc attribute of a
     # sandboxed frame (no scripts, no same-origin); a srcdoc frame inherits this page's
     # CSP, so inline styles and remote images are allowed here and on no other page.
-    g.csp = ("default-src 'self'; img-src 'self' data: https: http:; "
-             "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
-             "form-action 'none'; frame-ancestors 'none'")
+    g.csp = (
+        "default-src 'self'; img-src 'self' data: https: http:; "
+        "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    )
     srcdoc = '<base target="_blank">' + m.html if m.html else None
     headers = {k: v for k, v in meta.items() if k not in ("sms", "shop") and v not in (None, "")}
     return render_template(
-        "demo/message.html", m=row, text=m.text, html=m.html, srcdoc=srcdoc, sms=sms,
-        headers=headers, shop=shop.name if shop else "", messenger=m.kind in MESSENGERS,
+        "demo/message.html",
+        m=row,
+        text=m.text,
+        html=m.html,
+        srcdoc=srcdoc,
+        sms=sms,
+        headers=headers,
+        shop=shop.name if shop else "",
+        messenger=m.kind in MESSENGERS,
         tracking=safe_url(meta.get("tracking_link")),
-        width="mobile" if request.args.get("width") == "mobile" else "desktop")
+        width="mobile" if request.args.get("width") == "mobile" else "desktop",
+    )
 
 
 # --- the tracking page ------------------------------------------------------------------
+
 
 @bp.get("/track/<token>")
 def track(token: str) -> ResponseReturnValue:
@@ -377,8 +429,11 @@ def browser_locale() -> str | None:
 def page_locale(shop: Shop, order: Order) -> str:
     """The order's language, the customer's, the shop's, the browser's, then English."""
     customer = order.customer
-    for candidate in (order.locale, customer.locale if customer else None,
-                      (shop.settings or {}).get("locale")):
+    for candidate in (
+        order.locale,
+        customer.locale if customer else None,
+        (shop.settings or {}).get("locale"),
+    ):
         locale = normalize_locale(candidate)
         if locale:
             return locale
@@ -388,21 +443,31 @@ def page_locale(shop: Shop, order: Order) -> str:
 def render_tracking(s: Session, shop: Shop, order: Order) -> Response:
     """The tracking page for a loaded order; lookup and preferences will reuse this."""
     locale = page_locale(shop, order)
-    zone = _zone(order.customer.timezone if order.customer else None,
-                 (shop.settings or {}).get("timezone"))
-    events = list(s.scalars(
-        select(OrderEvent)
-        .where(OrderEvent.shop_id == shop.id, OrderEvent.order_id == order.id,
-               OrderEvent.outcome.in_(("applied", "overlay")))
-        .order_by(OrderEvent.occurred_at.desc(), OrderEvent.id.desc())))
+    zone = _zone(
+        order.customer.timezone if order.customer else None, (shop.settings or {}).get("timezone")
+    )
+    events = list(
+        s.scalars(
+            select(OrderEvent)
+            .where(
+                OrderEvent.shop_id == shop.id,
+                OrderEvent.order_id == order.id,
+                OrderEvent.outcome.in_(("applied", "overlay")),
+            )
+            .order_by(OrderEvent.occurred_at.desc(), OrderEvent.id.desc())
+        )
+    )
     view = tracking_view(shop, order, events, locale, zone)
     nonce = secrets.token_urlsafe(16)
     logo_origin = _origin(view["brand"]["logo_url"])
-    g.csp = (f"default-src 'self'; style-src 'self' 'nonce-{nonce}'; "
-             f"img-src 'self' data:{' ' + logo_origin if logo_origin else ''}; "
-             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-    response = Response(render_template("track/page.html", v=view, t=chrome(locale),
-                                        locale=locale, nonce=nonce))
+    g.csp = (
+        f"default-src 'self'; style-src 'self' 'nonce-{nonce}'; "
+        f"img-src 'self' data:{' ' + logo_origin if logo_origin else ''}; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    response = Response(
+        render_template("track/page.html", v=view, t=chrome(locale), locale=locale, nonce=nonce)
+    )
     response.headers["Content-Language"] = locale
     response.headers["Cache-Control"] = "private, no-store"
     response.vary.add("Accept-Language")
@@ -419,11 +484,20 @@ class Step:
     extra: list[str] = field(default_factory=list)
 
 
-_STEPS = (Status.PLACED, Status.PROCESSING, Status.SHIPPED, Status.IN_TRANSIT,
-          Status.OUT_FOR_DELIVERY, Status.DELIVERED)
-_STEP_FOR = {Status.PICKING: Status.PROCESSING, Status.PACKED: Status.PROCESSING,
-             Status.READY_FOR_PICKUP: Status.OUT_FOR_DELIVERY,
-             Status.ATTEMPTED_DELIVERY: Status.OUT_FOR_DELIVERY}
+_STEPS = (
+    Status.PLACED,
+    Status.PROCESSING,
+    Status.SHIPPED,
+    Status.IN_TRANSIT,
+    Status.OUT_FOR_DELIVERY,
+    Status.DELIVERED,
+)
+_STEP_FOR = {
+    Status.PICKING: Status.PROCESSING,
+    Status.PACKED: Status.PROCESSING,
+    Status.READY_FOR_PICKUP: Status.OUT_FOR_DELIVERY,
+    Status.ATTEMPTED_DELIVERY: Status.OUT_FOR_DELIVERY,
+}
 
 
 def journey(status: Status, seen: Iterable[Status], locale: str) -> list[Step]:
@@ -449,15 +523,19 @@ def journey(status: Status, seen: Iterable[Status], locale: str) -> list[Step]:
     return steps
 
 
-def tracking_view(shop: Shop, order: Order, events: list[OrderEvent], locale: str,
-                  zone: tzinfo) -> dict[str, Any]:
+def tracking_view(
+    shop: Shop, order: Order, events: list[OrderEvent], locale: str, zone: tzinfo
+) -> dict[str, Any]:
     """Everything the tracking page shows, formatted for `locale` and the shopper's zone."""
     status = _status(order.status) or Status.PLACED
     overlay = _status(order.overlay)
     branding = (shop.settings or {}).get("branding") or {}
     parcels = order.shipments
-    open_dates = [p.estimated_delivery for p in parcels
-                  if p.estimated_delivery and p.status != Status.DELIVERED]
+    open_dates = [
+        p.estimated_delivery
+        for p in parcels
+        if p.estimated_delivery and p.status != Status.DELIVERED
+    ]
     edd = max(open_dates) if open_dates else order.estimated_delivery
     finished = status in (Status.DELIVERED, Status.CANCELLED, *RETURN_PATH)
     customer = order.customer
@@ -466,26 +544,45 @@ def tracking_view(shop: Shop, order: Order, events: list[OrderEvent], locale: st
         "brand": brand(branding, shop),
         "number": order.number,
         "greeting": vocative(name, locale) if name else None,
-        "status": status, "status_label": status_label(status, locale),
-        "description": status_description(status, locale), "family": family(status),
-        "overlay": overlay and {
-            "status": overlay, "label": status_label(overlay, locale),
-            "description": status_description(overlay, locale), "reason": order.reason,
-            "family": family(overlay)},
+        "status": status,
+        "status_label": status_label(status, locale),
+        "description": status_description(status, locale),
+        "family": family(status),
+        "overlay": overlay
+        and {
+            "status": overlay,
+            "label": status_label(overlay, locale),
+            "description": status_description(overlay, locale),
+            "reason": order.reason,
+            "family": family(overlay),
+        },
         "reason": order.reason if status == Status.CANCELLED else None,
         "edd": None if finished else format_day(edd, locale),
         "steps": journey(status, filter(None, (_status(e.status) for e in events)), locale),
         "progress": parcel_summary(order, locale),
-        "milestones": [{
-            "label": status_label(st, locale), "family": family(st),
-            "at": _when(e.occurred_at, zone, locale), "iso": e.occurred_at.isoformat(),
-            "parcel": _parcel_number(parcels, e.shipment_external_id),
-        } for e in events if (st := _status(e.status))],
-        "parcels": [parcel_view(p, i, len(parcels), locale, zone)
-                    for i, p in enumerate(parcels, 1)],
-        "products": [{"name": str(it.get("name") or ""), "quantity": it.get("quantity") or 1,
-                   "price": format_money(it.get("price"), order.currency, locale)}
-                  for it in order.items or [] if isinstance(it, dict)],
+        "milestones": [
+            {
+                "label": status_label(st, locale),
+                "family": family(st),
+                "at": _when(e.occurred_at, zone, locale),
+                "iso": e.occurred_at.isoformat(),
+                "parcel": _parcel_number(parcels, e.shipment_external_id),
+            }
+            for e in events
+            if (st := _status(e.status))
+        ],
+        "parcels": [
+            parcel_view(p, i, len(parcels), locale, zone) for i, p in enumerate(parcels, 1)
+        ],
+        "products": [
+            {
+                "name": str(it.get("name") or ""),
+                "quantity": it.get("quantity") or 1,
+                "price": format_money(it.get("price"), order.currency, locale),
+            }
+            for it in order.items or []
+            if isinstance(it, dict)
+        ],
         "total": format_money(order.total, order.currency, locale),
         "placed": _when(order.placed_at, zone, locale) if order.placed_at else None,
     }
@@ -496,14 +593,22 @@ def parcel_view(p: Shipment, index: int, count: int, locale: str, zone: tzinfo) 
     st = _status(p.status)
     point = p.pickup_point if isinstance(p.pickup_point, dict) else None
     return {
-        "index": index, "count": count, "carrier": p.carrier,
-        "tracking_number": p.tracking_number, "tracking_url": safe_url(p.tracking_url),
+        "index": index,
+        "count": count,
+        "carrier": p.carrier,
+        "tracking_number": p.tracking_number,
+        "tracking_url": safe_url(p.tracking_url),
         "status_label": status_label(st, locale) if st else None,
-        "family": family(st), "items_count": p.items_count,
+        "family": family(st),
+        "items_count": p.items_count,
         "at": _when(p.status_at, zone, locale) if p.status_at else None,
         "edd": format_day(p.estimated_delivery, locale) if st != Status.DELIVERED else None,
-        "pickup": point and {"name": point.get("name"), "address": point.get("address"),
-                             "hours": point.get("hours")},
+        "pickup": point
+        and {
+            "name": point.get("name"),
+            "address": point.get("address"),
+            "hours": point.get("hours"),
+        },
     }
 
 
@@ -516,7 +621,8 @@ def brand(branding: dict[str, Any], shop: Shop) -> dict[str, Any]:
     rgb = _rgb(color)
     logo = branding.get("logo_url")
     return {
-        "name": shop.name, "color": color,
+        "name": shop.name,
+        "color": color,
         "on_color": "#ffffff" if _contrast(rgb, (255, 255, 255)) >= 3 else "#111827",
         "ink": _ink(rgb),
         "logo_url": logo if isinstance(logo, str) and _origin(logo) else None,
@@ -601,40 +707,67 @@ def _parcel_number(parcels: list[Shipment], external_id: str | None) -> int | No
 
 _CHROME: dict[str, dict[str, str]] = {
     "en": {
-        "title": "Order {number} · {shop}", "greeting": "Hi {name}, here is your order.",
-        "progress": "Delivery progress", "history": "History", "parcels": "Delivery",
-        "parcel": "Parcel {index} of {count}", "track": "Track on the carrier's site",
-        "items": "Your items", "parcel_items": "Items",
-        "new_edd": "New estimated delivery", "reason": "Reason", "placed": "Placed {when}",
-        "help": "Need help?", "powered": "Order updates by Wismo",
+        "title": "Order {number} · {shop}",
+        "greeting": "Hi {name}, here is your order.",
+        "progress": "Delivery progress",
+        "history": "History",
+        "parcels": "Delivery",
+        "parcel": "Parcel {index} of {count}",
+        "track": "Track on the carrier's site",
+        "items": "Your items",
+        "parcel_items": "Items",
+        "new_edd": "New estimated delivery",
+        "reason": "Reason",
+        "placed": "Placed {when}",
+        "help": "Need help?",
+        "powered": "Order updates by Wismo",
         "nf_title": "Page not found",
         "nf_body": "This link does not work. Please open the link from your latest "
-                   "message about the order, or contact the shop.",
-        "status_now": "Current status", "shop_site": "Visit the shop",
+        "message about the order, or contact the shop.",
+        "status_now": "Current status",
+        "shop_site": "Visit the shop",
     },
     "ru": {
-        "title": "Заказ {number} · {shop}", "greeting": "{name}, вот что с вашим заказом.",
-        "progress": "Ход доставки", "history": "История", "parcels": "Доставка",
-        "parcel": "Посылка {index} из {count}", "track": "Отследить на сайте перевозчика",
-        "items": "Ваши товары", "parcel_items": "Товаров",
-        "new_edd": "Новая ожидаемая дата", "reason": "Причина", "placed": "Оформлен {when}",
-        "help": "Нужна помощь?", "powered": "Уведомления о заказе — Wismo",
+        "title": "Заказ {number} · {shop}",
+        "greeting": "{name}, вот что с вашим заказом.",
+        "progress": "Ход доставки",
+        "history": "История",
+        "parcels": "Доставка",
+        "parcel": "Посылка {index} из {count}",
+        "track": "Отследить на сайте перевозчика",
+        "items": "Ваши товары",
+        "parcel_items": "Товаров",
+        "new_edd": "Новая ожидаемая дата",
+        "reason": "Причина",
+        "placed": "Оформлен {when}",
+        "help": "Нужна помощь?",
+        "powered": "Уведомления о заказе — Wismo",
         "nf_title": "Страница не найдена",
         "nf_body": "Эта ссылка не работает. Откройте ссылку из последнего сообщения "
-                   "о заказе или свяжитесь с магазином.",
-        "status_now": "Текущий статус", "shop_site": "Перейти в магазин",
+        "о заказе или свяжитесь с магазином.",
+        "status_now": "Текущий статус",
+        "shop_site": "Перейти в магазин",
     },
     "uk": {
-        "title": "Замовлення {number} · {shop}", "greeting": "{name}, ось що з вашим замовленням.",
-        "progress": "Хід доставки", "history": "Історія", "parcels": "Доставка",
-        "parcel": "Посилка {index} з {count}", "track": "Відстежити на сайті перевізника",
-        "items": "Ваші товари", "parcel_items": "Товарів",
-        "new_edd": "Нова орієнтовна дата", "reason": "Причина", "placed": "Оформлено {when}",
-        "help": "Потрібна допомога?", "powered": "Сповіщення про замовлення — Wismo",
+        "title": "Замовлення {number} · {shop}",
+        "greeting": "{name}, ось що з вашим замовленням.",
+        "progress": "Хід доставки",
+        "history": "Історія",
+        "parcels": "Доставка",
+        "parcel": "Посилка {index} з {count}",
+        "track": "Відстежити на сайті перевізника",
+        "items": "Ваші товари",
+        "parcel_items": "Товарів",
+        "new_edd": "Нова орієнтовна дата",
+        "reason": "Причина",
+        "placed": "Оформлено {when}",
+        "help": "Потрібна допомога?",
+        "powered": "Сповіщення про замовлення — Wismo",
         "nf_title": "Сторінку не знайдено",
         "nf_body": "Це посилання не працює. Відкрийте посилання з останнього повідомлення "
-                   "про замовлення або зверніться до магазину.",
-        "status_now": "Поточний статус", "shop_site": "Перейти до магазину",
+        "про замовлення або зверніться до магазину.",
+        "status_now": "Поточний статус",
+        "shop_site": "Перейти до магазину",
     },
 }
 

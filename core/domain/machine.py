@@ -81,6 +81,8 @@ def allowed(current: Status, new: Status) -> bool:
         return False  # only a refund follows a cancellation
     if new == Status.CANCELLED:
         return current in _BEFORE_SHIPPING  # after shipping it is a return
+    # the return path is not checked against delivery: webhooks get lost and arrive late, and
+    # a return request seen after "processing" means the delivery news went missing
     if RANK[new] == RANK[current]:
         return True  # the last mile: out for delivery <-> attempted <-> pickup point
     return RANK[new] > RANK[current]

@@ -1,7 +1,7 @@
 """Message rendering: default templates per locale, merchant edits in a sandbox, formatting.
 
-    renderer = Renderer(overrides={"uk/sms/shipped.txt.j2": "..."})
-    message = renderer.render("email", Status.SHIPPED, "uk", facts)
+renderer = Renderer(overrides={"uk/sms/shipped.txt.j2": "..."})
+message = renderer.render("email", Status.SHIPPED, "uk", facts)
 """
 
 from core.rendering.catalogue import status_description, status_label, ui_text

@@ -10,25 +10,30 @@ _STATUS: dict[str, dict[Status, tuple[str, str]]] = {
     "en": {
         Status.PLACED: ("Order placed", "We have received your order."),
         Status.PROCESSING: (
-            "Processing", "Your payment is confirmed and we are preparing your order.",
+            "Processing",
+            "Your payment is confirmed and we are preparing your order.",
         ),
         Status.PICKING: ("Being picked", "Your items are being collected in our warehouse."),
         Status.PACKED: ("Packed", "Your order is packed and ready to hand to the carrier."),
         Status.SHIPPED: ("Shipped", "Your parcel is on its way with the carrier."),
         Status.IN_TRANSIT: ("In transit", "Your parcel is moving through the carrier's network."),
         Status.OUT_FOR_DELIVERY: (
-            "Out for delivery", "The courier has your parcel and will deliver it today.",
+            "Out for delivery",
+            "The courier has your parcel and will deliver it today.",
         ),
         Status.READY_FOR_PICKUP: (
-            "Ready for pickup", "Your parcel is waiting for you at the pickup point.",
+            "Ready for pickup",
+            "Your parcel is waiting for you at the pickup point.",
         ),
         Status.ATTEMPTED_DELIVERY: (
-            "Delivery attempted", "The courier could not deliver your parcel and will try again.",
+            "Delivery attempted",
+            "The courier could not deliver your parcel and will try again.",
         ),
         Status.DELIVERED: ("Delivered", "Your order has been delivered."),
         Status.DELAYED: ("Delayed", "Your delivery is running late; we have a new estimated date."),
         Status.EXCEPTION: (
-            "Delivery problem", "There is a problem with your delivery that needs attention.",
+            "Delivery problem",
+            "There is a problem with your delivery that needs attention.",
         ),
         Status.CANCELLED: ("Cancelled", "Your order has been cancelled."),
         Status.RETURN_REQUESTED: ("Return requested", "We have received your return request."),
@@ -45,14 +50,17 @@ _STATUS: dict[str, dict[Status, tuple[str, str]]] = {
         Status.OUT_FOR_DELIVERY: ("Передан курьеру", "Курьер привезёт посылку сегодня."),
         Status.READY_FOR_PICKUP: ("Ждёт в пункте выдачи", "Посылка ждёт вас в пункте выдачи."),
         Status.ATTEMPTED_DELIVERY: (
-            "Не удалось доставить", "Курьер не смог вручить посылку и попробует ещё раз.",
+            "Не удалось доставить",
+            "Курьер не смог вручить посылку и попробует ещё раз.",
         ),
         Status.DELIVERED: ("Доставлен", "Заказ доставлен."),
         Status.DELAYED: (
-            "Задерживается", "Доставка задерживается, у нас есть новая ожидаемая дата.",
+            "Задерживается",
+            "Доставка задерживается, у нас есть новая ожидаемая дата.",
         ),
         Status.EXCEPTION: (
-            "Проблема с доставкой", "С доставкой возникла проблема, которую нужно решить.",
+            "Проблема с доставкой",
+            "С доставкой возникла проблема, которую нужно решить.",
         ),
         Status.CANCELLED: ("Отменён", "Заказ отменён."),
         Status.RETURN_REQUESTED: ("Запрошен возврат", "Мы получили ваш запрос на возврат."),
@@ -69,12 +77,14 @@ _STATUS: dict[str, dict[Status, tuple[str, str]]] = {
         Status.OUT_FOR_DELIVERY: ("Передано кур'єру", "Кур'єр доставить посилку сьогодні."),
         Status.READY_FOR_PICKUP: ("Чекає у відділенні", "Посилка чекає на вас у пункті видачі."),
         Status.ATTEMPTED_DELIVERY: (
-            "Не вдалося доставити", "Кур'єр не зміг вручити посилку й спробує ще раз.",
+            "Не вдалося доставити",
+            "Кур'єр не зміг вручити посилку й спробує ще раз.",
         ),
         Status.DELIVERED: ("Доставлено", "Замовлення доставлено."),
         Status.DELAYED: ("Затримується", "Доставка затримується, маємо нову орієнтовну дату."),
         Status.EXCEPTION: (
-            "Проблема з доставкою", "З доставкою виникла проблема, яку потрібно розв'язати.",
+            "Проблема з доставкою",
+            "З доставкою виникла проблема, яку потрібно розв'язати.",
         ),
         Status.CANCELLED: ("Скасовано", "Замовлення скасовано."),
         Status.RETURN_REQUESTED: ("Запит на повернення", "Ми отримали ваш запит на повернення."),

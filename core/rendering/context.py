@@ -61,19 +61,24 @@ def _items(raw: Any, currency: str | None, locale: str) -> list[dict[str, Any]]:
     for item in raw or []:
         if not isinstance(item, Mapping):
             continue
-        items.append({
-            "name": item.get("name") or "",
-            "quantity": item.get("quantity") or 1,
-            "price": format_money(item.get("price"), currency, locale),
-        })
+        items.append(
+            {
+                "name": item.get("name") or "",
+                "quantity": item.get("quantity") or 1,
+                "price": format_money(item.get("price"), currency, locale),
+            }
+        )
     return items
 
 
 def _pickup(raw: Any) -> dict[str, Any] | None:
     if not isinstance(raw, Mapping) or not (raw.get("name") or raw.get("address")):
         return None
-    return {"name": raw.get("name") or "", "address": raw.get("address") or "",
-            "hours": raw.get("hours") or None}
+    return {
+        "name": raw.get("name") or "",
+        "address": raw.get("address") or "",
+        "hours": raw.get("hours") or None,
+    }
 
 
 def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> dict[str, Any]:
@@ -93,7 +98,8 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
         "currency": currency,
         "placed_at": format_day(_get(order, "placed_at"), locale),
         "estimated_delivery": format_day(
-            _get(shipment, "estimated_delivery") or _get(order, "estimated_delivery"), locale),
+            _get(shipment, "estimated_delivery") or _get(order, "estimated_delivery"), locale
+        ),
         "new_estimated_delivery": format_day(_get(order, "new_estimated_delivery"), locale),
         "reason": _get(order, "reason") or None,
         "carrier": _get(shipment, "carrier") or None,
@@ -102,7 +108,8 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
         "pickup_point": _pickup(_get(shipment, "pickup_point")),
         "items_in_parcel": _get(shipment, "items_count") or None,
         "shipment_progress": shipment_progress(
-            _get(progress, "items_shipped"), _get(progress, "items_total"), locale),
+            _get(progress, "items_shipped"), _get(progress, "items_total"), locale
+        ),
         "tracking_link": facts.get("tracking_link") or None,
         "unsubscribe_link": facts.get("unsubscribe_link") or None,
         "store_name": _get(shop, "name") or "",

@@ -91,8 +91,15 @@ def vocative(name: str | None, locale: str) -> str | None:
     if name in _VOCATIVE_EXCEPTIONS:
         return _VOCATIVE_EXCEPTIONS[name]
     lower = name.lower()
-    endings = (("лля", "лле"), ("ія", "іє"), ("а", "о"), ("я", "ю"), ("й", "ю"), ("ко", "ку"),
-               ("о", "е"))
+    endings = (
+        ("лля", "лле"),
+        ("ія", "іє"),
+        ("а", "о"),
+        ("я", "ю"),
+        ("й", "ю"),
+        ("ко", "ку"),
+        ("о", "е"),
+    )
     for ending, replacement in endings:
         if lower.endswith(ending) and len(name) > len(ending):
             return name[: -len(ending)] + replacement

@@ -24,12 +24,19 @@ from core.rendering.samples import sample_facts
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 # channel or kind → the template folder its messages come from
-KINDS = {"email": "email", "smtp": "email", "sms": "sms",
-         "messenger": "messenger", "whatsapp": "messenger", "telegram": "messenger",
-         "viber": "messenger"}
+KINDS = {
+    "email": "email",
+    "smtp": "email",
+    "sms": "sms",
+    "messenger": "messenger",
+    "whatsapp": "messenger",
+    "telegram": "messenger",
+    "viber": "messenger",
+}
 
-_INLINER = css_inline.CSSInliner(keep_style_tags=False, keep_at_rules=True,
-                                 load_remote_stylesheets=False)
+_INLINER = css_inline.CSSInliner(
+    keep_style_tags=False, keep_at_rules=True, load_remote_stylesheets=False
+)
 
 
 @dataclass(frozen=True)
@@ -70,11 +77,16 @@ class _NamedLoader(jinja2.BaseLoader):
 
 @lru_cache(maxsize=64)
 def _environment(overrides: tuple[tuple[str, str], ...]) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader([jinja2.DictLoader(dict(overrides)),
-                                  jinja2.FileSystemLoader(_templates_dir())])
+    loader = jinja2.ChoiceLoader(
+        [jinja2.DictLoader(dict(overrides)), jinja2.FileSystemLoader(_templates_dir())]
+    )
     return ImmutableSandboxedEnvironment(
-        loader=_NamedLoader(loader), undefined=jinja2.StrictUndefined, autoescape=_autoescape,
-        trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+        loader=_NamedLoader(loader),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
     )
 
 
@@ -117,8 +129,10 @@ class Renderer:
         self.env = _environment(tuple(sorted(self.overrides.items())))
 
     def _template(self, locale: str, folder: str, status: Status, part: str) -> jinja2.Template:
-        names = [f"{loc}/{folder}/{status.value}.{part}.j2" for loc in dict.fromkeys(
-            (locale, DEFAULT_LOCALE))]
+        names = [
+            f"{loc}/{folder}/{status.value}.{part}.j2"
+            for loc in dict.fromkeys((locale, DEFAULT_LOCALE))
+        ]
         try:
             return self.env.select_template(names)
         except jinja2.TemplatesNotFound as exc:
@@ -132,8 +146,9 @@ class Renderer:
         except Exception as exc:  # a merchant's template may fail in any way; say where
             raise _template_error(exc, template.name) from exc
 
-    def render(self, kind: str, status: Status | str, locale: str | None,
-               facts: Mapping[str, Any]) -> Rendered:
+    def render(
+        self, kind: str, status: Status | str, locale: str | None, facts: Mapping[str, Any]
+    ) -> Rendered:
         """The message for `status` on a channel of `kind` (email, sms, whatsapp, …)."""
         folder = KINDS.get(kind)
         if folder is None:
@@ -162,8 +177,9 @@ class Renderer:
         locale, status = _parse_name(name)
         trial = _environment(tuple(sorted({**self.overrides, name: source}.items())))
         template = trial.get_template(name)
-        rendered = self._render(template, template_context(
-            sample_facts(status, locale), status, locale))
+        rendered = self._render(
+            template, template_context(sample_facts(status, locale), status, locale)
+        )
         if _autoescape(name):
             try:
                 _INLINER.inline(rendered)

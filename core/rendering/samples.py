@@ -10,47 +10,80 @@ from core.rendering.locales import DEFAULT_LOCALE, normalize_locale
 
 _PEOPLE: dict[str, dict[str, Any]] = {
     "en": {
-        "shop": "Demo Kettles", "first": "Emma", "name": "Emma Clarke", "currency": "EUR",
+        "shop": "Demo Kettles",
+        "first": "Emma",
+        "name": "Emma Clarke",
+        "currency": "EUR",
         "items": [("Glass kettle 1.7 l", 1, "59.90"), ("Descaling tablets", 2, "4.50")],
-        "total": "68.90", "carrier": "DHL", "tracking": "JD014600006281230714",
+        "total": "68.90",
+        "carrier": "DHL",
+        "tracking": "JD014600006281230714",
         "url": "https://www.dhl.com/track?id=JD014600006281230714",
         "pickup": ("DHL Packstation 118", "Friedrichstraße 45, 10117 Berlin", "Open 24/7"),
-        "reasons": {"delayed": "Severe weather has slowed deliveries in your area.",
-                    "exception": "The carrier could not confirm the delivery address.",
-                    "cancelled": "The kettle you chose is out of stock.",
-                    "return": "The item does not fit my needs."},
+        "reasons": {
+            "delayed": "Severe weather has slowed deliveries in your area.",
+            "exception": "The carrier could not confirm the delivery address.",
+            "cancelled": "The kettle you chose is out of stock.",
+            "return": "The item does not fit my needs.",
+        },
     },
     "ru": {
-        "shop": "Чайники и Ко", "first": "Ольга", "name": "Ольга Смирнова", "currency": "UAH",
-        "items": [("Электрочайник стеклянный 1,7 л", 1, "1150.00"),
-                  ("Средство от накипи", 2, "50.00")],
-        "total": "1250.00", "carrier": "Нова Пошта", "tracking": "20450712345678",
+        "shop": "Чайники и Ко",
+        "first": "Ольга",
+        "name": "Ольга Смирнова",
+        "currency": "UAH",
+        "items": [
+            ("Электрочайник стеклянный 1,7 л", 1, "1150.00"),
+            ("Средство от накипи", 2, "50.00"),
+        ],
+        "total": "1250.00",
+        "carrier": "Нова Пошта",
+        "tracking": "20450712345678",
         "url": "https://novaposhta.ua/tracking/?cargo_number=20450712345678",
-        "pickup": ("Нова Пошта, отделение №12", "Одесса, ул. Дерибасовская, 10",
-                   "Пн–Сб 9:00–20:00, Вс 10:00–18:00"),
-        "reasons": {"delayed": "Из-за непогоды перевозчик доставляет посылки с опозданием.",
-                    "exception": "Перевозчик не смог подтвердить адрес доставки.",
-                    "cancelled": "Выбранного чайника, к сожалению, нет в наличии.",
-                    "return": "Товар не подошёл."},
+        "pickup": (
+            "Нова Пошта, отделение №12",
+            "Одесса, ул. Дерибасовская, 10",
+            "Пн–Сб 9:00–20:00, Вс 10:00–18:00",
+        ),
+        "reasons": {
+            "delayed": "Из-за непогоды перевозчик доставляет посылки с опозданием.",
+            "exception": "Перевозчик не смог подтвердить адрес доставки.",
+            "cancelled": "Выбранного чайника, к сожалению, нет в наличии.",
+            "return": "Товар не подошёл.",
+        },
     },
     "uk": {
-        "shop": "Чайники та Ко", "first": "Олена", "name": "Олена Петренко", "currency": "UAH",
-        "items": [("Електрочайник скляний 1,7 л", 1, "1150.00"),
-                  ("Засіб від накипу", 2, "50.00")],
-        "total": "1250.00", "carrier": "Нова Пошта", "tracking": "20450712345678",
+        "shop": "Чайники та Ко",
+        "first": "Олена",
+        "name": "Олена Петренко",
+        "currency": "UAH",
+        "items": [("Електрочайник скляний 1,7 л", 1, "1150.00"), ("Засіб від накипу", 2, "50.00")],
+        "total": "1250.00",
+        "carrier": "Нова Пошта",
+        "tracking": "20450712345678",
         "url": "https://novaposhta.ua/tracking/?cargo_number=20450712345678",
-        "pickup": ("Нова Пошта, відділення №25", "Київ, вул. Хрещатик, 22",
-                   "Пн–Сб 9:00–20:00, Нд 10:00–18:00"),
-        "reasons": {"delayed": "Через негоду перевізник доставляє посилки із запізненням.",
-                    "exception": "Перевізник не зміг підтвердити адресу доставки.",
-                    "cancelled": "На жаль, обраного чайника немає в наявності.",
-                    "return": "Товар не підійшов."},
+        "pickup": (
+            "Нова Пошта, відділення №25",
+            "Київ, вул. Хрещатик, 22",
+            "Пн–Сб 9:00–20:00, Нд 10:00–18:00",
+        ),
+        "reasons": {
+            "delayed": "Через негоду перевізник доставляє посилки із запізненням.",
+            "exception": "Перевізник не зміг підтвердити адресу доставки.",
+            "cancelled": "На жаль, обраного чайника немає в наявності.",
+            "return": "Товар не підійшов.",
+        },
     },
 }
 
-_REASON_KEY = {Status.DELAYED: "delayed", Status.EXCEPTION: "exception",
-               Status.CANCELLED: "cancelled", Status.RETURN_REQUESTED: "return",
-               Status.RETURNED: "return", Status.REFUNDED: "return"}
+_REASON_KEY = {
+    Status.DELAYED: "delayed",
+    Status.EXCEPTION: "exception",
+    Status.CANCELLED: "cancelled",
+    Status.RETURN_REQUESTED: "return",
+    Status.RETURNED: "return",
+    Status.REFUNDED: "return",
+}
 _NO_SHIPMENT = {Status.PLACED, Status.PROCESSING, Status.PICKING, Status.PACKED, Status.CANCELLED}
 
 
@@ -65,27 +98,45 @@ def sample_facts(status: Status | str, locale: str | None) -> dict[str, Any]:
         if status == Status.READY_FOR_PICKUP:
             name, address, hours = p["pickup"]
             pickup = {"name": name, "address": address, "hours": hours}
-        shipment = {"carrier": p["carrier"], "tracking_number": p["tracking"],
-                    "tracking_url": p["url"], "estimated_delivery": date(2025, 3, 14),
-                    "items_count": 2, "pickup_point": pickup}
+        shipment = {
+            "carrier": p["carrier"],
+            "tracking_number": p["tracking"],
+            "tracking_url": p["url"],
+            "estimated_delivery": date(2025, 3, 14),
+            "items_count": 2,
+            "pickup_point": pickup,
+        }
     reason_key = _REASON_KEY.get(status)
     return {
         "status": status.value,
-        "shop": {"name": p["shop"], "logo_url": "https://wismo.example/static/demo-logo.png",
-                 "url": "https://shop.example", "brand_color": "#0f766e",
-                 "support_email": "help@shop.example", "support_phone": "+380 44 123 45 67",
-                 "support_url": "https://shop.example/help"},
-        "order": {"number": "#1001", "total": p["total"], "currency": p["currency"],
-                  "items": [{"name": n, "quantity": q, "price": pr} for n, q, pr in p["items"]],
-                  "placed_at": datetime(2025, 3, 10, 14, 30, tzinfo=UTC),
-                  "estimated_delivery": date(2025, 3, 14),
-                  "reason": p["reasons"][reason_key] if reason_key else None,
-                  "new_estimated_delivery": date(2025, 3, 18)
-                  if status in (Status.DELAYED, Status.EXCEPTION) else None},
+        "shop": {
+            "name": p["shop"],
+            "logo_url": "https://wismo.example/static/demo-logo.png",
+            "url": "https://shop.example",
+            "brand_color": "#0f766e",
+            "support_email": "help@shop.example",
+            "support_phone": "+380 44 123 45 67",
+            "support_url": "https://shop.example/help",
+        },
+        "order": {
+            "number": "#1001",
+            "total": p["total"],
+            "currency": p["currency"],
+            "items": [{"name": n, "quantity": q, "price": pr} for n, q, pr in p["items"]],
+            "placed_at": datetime(2025, 3, 10, 14, 30, tzinfo=UTC),
+            "estimated_delivery": date(2025, 3, 14),
+            "reason": p["reasons"][reason_key] if reason_key else None,
+            "new_estimated_delivery": date(2025, 3, 18)
+            if status in (Status.DELAYED, Status.EXCEPTION)
+            else None,
+        },
         "customer": {"first_name": p["first"], "name": p["name"]},
         "shipment": shipment,
-        "progress": {"shipments_total": 1 if shipment else 0, "items_total": 3,
-                     "items_shipped": 2 if shipment and status == Status.SHIPPED else None},
+        "progress": {
+            "shipments_total": 1 if shipment else 0,
+            "items_total": 3,
+            "items_shipped": 2 if shipment and status == Status.SHIPPED else None,
+        },
         "tracking_link": "https://wismo.example/track/sample-token",
         "unsubscribe_link": "https://wismo.example/unsubscribe/sample-token",
     }

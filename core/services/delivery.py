@@ -141,7 +141,10 @@ def _prepare(c: Container, session: Session, note: Notification) -> Prepared | s
     customer = note.order.customer
     if note.channel in opted_out_channels(session, shop.id, customer):
         return f"skipped: the shopper opted out of {note.channel}"
-    providers = providers_for(c, shop, note.channel)
+    try:
+        providers = providers_for(c, shop, note.channel)
+    except ConfigError as exc:
+        return f"dead: {exc}"
     address = (
         providers[0][1].get("url")
         if note.channel == "webhook"

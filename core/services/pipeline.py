@@ -276,15 +276,22 @@ def _plan_notifications(
         )
         if new_id is not None:
             ids.append(new_id)
-    if status not in OVERLAYS and policy.debounce.total_seconds() > 0:
-        _supersede(session, order, shipment_key, ids, now - policy.debounce, now)
+    if status not in OVERLAYS and due and policy.debounce.total_seconds() > 0:
+        channels = [p.channel for p in due]
+        _supersede(session, order, shipment_key, channels, ids, now - policy.debounce, now)
     return tuple(ids)
 
 
 def _supersede(
-    session: Session, order: Order, key: str, keep: list[int], since: datetime, now: datetime
+    session: Session,
+    order: Order,
+    key: str,
+    channels: list[str],
+    keep: list[int],
+    since: datetime,
+    now: datetime,
 ) -> None:
-    """Debounce: a message not yet due, overtaken by newer progress, is not sent."""
+    """Debounce: a message not yet due, overtaken on its channel by newer news, is not sent."""
     session.execute(
         update(Notification)
         .where(
@@ -295,6 +302,7 @@ def _supersede(
             Notification.created_at >= since,
             Notification.status != Status.PLACED.value,
             Notification.shipment_key.in_({key, ""}),
+            Notification.channel.in_(channels),
             Notification.id.not_in(keep),
         )
         .values(state="superseded", updated_at=now)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.crypto import SecretBox, hash_api_key, new_token
 from core.domain.rules import Policy, default_matrix
+from core.signing import new_secret
 from core.storage.models import Shop
 
 PLATFORMS = ("api", "shopify", "woocommerce", "opencart")
@@ -39,7 +40,7 @@ def create_shop(
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
     api_key = "wsk_" + new_token(24)
-    webhook_secret = "whsec_" + new_token(24)
+    webhook_secret = new_secret()
     shop = Shop(
         key=new_token(12),
         name=name,

@@ -82,8 +82,12 @@ def test_database_url_is_fresh_and_writable(database_url: str, run: str) -> None
     try:
         assert sa.inspect(engine).get_table_names() == []
         meta = sa.MetaData()
-        probe = sa.Table("probe", meta, sa.Column("id", sa.Integer, primary_key=True),
-                         sa.Column("run", sa.String(10)))
+        probe = sa.Table(
+            "probe",
+            meta,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("run", sa.String(10)),
+        )
         meta.create_all(engine)
         with engine.begin() as conn:
             conn.execute(probe.insert().values(run=run))
@@ -106,10 +110,16 @@ def test_postgres_schema_is_isolated(database_url: str) -> None:
             assert schema.startswith("t_")
             _schemas_used.append(schema)
             conn.execute(sa.text("CREATE TABLE isolated (id integer)"))
-            where = conn.execute(sa.text(
-                "SELECT table_schema FROM information_schema.tables "
-                "WHERE table_name = 'isolated'"
-            )).scalars().all()
+            where = (
+                conn.execute(
+                    sa.text(
+                        "SELECT table_schema FROM information_schema.tables "
+                        "WHERE table_name = 'isolated'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
             assert where == [schema]  # not public, not another test's schema
     finally:
         engine.dispose()
@@ -121,11 +131,17 @@ def test_postgres_schema_is_dropped_afterwards(postgres_url: str | None) -> None
     engine = sa.create_engine(postgres_url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
-            left = conn.execute(
-                sa.text("SELECT schema_name FROM information_schema.schemata "
-                        "WHERE schema_name = ANY(:names)"),
-                {"names": _schemas_used},
-            ).scalars().all()
+            left = (
+                conn.execute(
+                    sa.text(
+                        "SELECT schema_name FROM information_schema.schemata "
+                        "WHERE schema_name = ANY(:names)"
+                    ),
+                    {"names": _schemas_used},
+                )
+                .scalars()
+                .all()
+            )
     finally:
         engine.dispose()
     assert left == []
