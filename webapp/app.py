@@ -23,11 +23,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # webhooks are small; refuse floods
     app.extensions["wismo"] = container
 
-    from . import api, ops, pages
+    from . import api, ops, pages, preferences
 
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(preferences.bp)
     _register_errors(app)
     return app
 

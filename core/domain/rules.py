@@ -33,6 +33,18 @@ DEFAULT_EMAIL_STATUSES = frozenset(
     }
 )
 
+OPTIONAL = frozenset(
+    {
+        Status.PROCESSING,
+        Status.PICKING,
+        Status.PACKED,
+        Status.IN_TRANSIT,
+        Status.OUT_FOR_DELIVERY,
+        Status.DELIVERED,
+    }
+)
+"""Progress news a shopper may stop; confirmations, problems and money matters always go."""
+
 IMMEDIATE = frozenset({Status.PLACED})
 """Statuses never debounced: the confirmation goes out at once."""
 

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from core.channels.base import OutboundMessage
 from core.crypto import new_token
+from core.domain.rules import OPTIONAL
 from core.domain.statuses import Status
 from core.errors import ConfigError, PermanentChannelError, TemplateError, TransientChannelError
+from core.links import UNSUBSCRIBE
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import Notification, Shop
@@ -159,11 +161,22 @@ def _prepare(c: Container, session: Session, note: Notification) -> Prepared | s
         return f"dead: template error{where}: {exc}"
 
 
+def unsubscribe_url(c: Container, shop: Shop, order: Any, note: Notification) -> str | None:
+    """The one-click unsubscribe link of an optional email (None for the ones that must go)."""
+    if note.channel != "email" or Status(note.status) not in OPTIONAL or order.customer is None:
+        return None
+    token = c.links.token(UNSUBSCRIBE, shop.id, order.customer.id)
+    return f"{c.links.public_url}/unsubscribe/{token}"
+
+
 def _render(c: Container, shop: Shop, note: Notification, address: str) -> OutboundMessage:
     order = note.order
     locale = locale_of(shop, order)
     facts = facts_for(shop, order, shipment_of(order, note), c.links)
     facts["status"] = note.status
+    unsubscribe = unsubscribe_url(c, shop, order, note)
+    if unsubscribe:
+        facts["unsubscribe_link"] = unsubscribe
     metadata: dict[str, Any] = {
         "shop": shop.key,
         "order_id": order.external_id,
@@ -173,6 +186,8 @@ def _render(c: Container, shop: Shop, note: Notification, address: str) -> Outbo
         "locale": locale,
         "tracking_link": facts["tracking_link"],
     }
+    if unsubscribe:
+        metadata["unsubscribe_url"] = unsubscribe  # RFC 8058 one-click header
     if note.channel == "webhook":
         subject, text, html = None, f"{order.number}: {note.status}", None
     else:

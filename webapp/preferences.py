@@ -1,0 +1,79 @@
+"""Unsubscribing from optional emails: the link in the footer and RFC 8058 one-click POST."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+
+from core.links import UNSUBSCRIBE
+from core.rendering import normalize_locale
+from core.services.contacts import record_opt_out
+from core.storage.models import Customer, Shop
+
+from .context import wismo
+from .pages import _security_headers, not_found
+
+bp = Blueprint("preferences", __name__)
+
+TEXT = {
+    "en": {
+        "title": "Unsubscribe",
+        "ask": "Stop order progress emails from {shop}?",
+        "note": "You will still receive order confirmations and anything that needs your "
+        "attention (a problem, a cancellation, a refund).",
+        "button": "Unsubscribe",
+        "done": "Done: {shop} will send no more progress emails to {email}.",
+    },
+    "uk": {
+        "title": "Відписатися",
+        "ask": "Більше не отримувати листів про рух замовлення від {shop}?",
+        "note": "Підтвердження замовлень і важливі повідомлення (проблема з доставкою, "
+        "скасування, повернення коштів) надходитимуть і далі.",
+        "button": "Відписатися",
+        "done": "Готово: {shop} більше не надсилатиме листів про рух замовлення на {email}.",
+    },
+    "ru": {
+        "title": "Отписаться",
+        "ask": "Больше не получать письма о ходе заказа от {shop}?",
+        "note": "Подтверждения заказов и важные уведомления (проблема с доставкой, отмена, "
+        "возврат денег) будут приходить как прежде.",
+        "button": "Отписаться",
+        "done": "Готово: {shop} больше не будет присылать письма о ходе заказа на {email}.",
+    },
+}
+
+
+def _lookup(token: str) -> tuple[Shop, Customer] | None:
+    ids = wismo().links.read(UNSUBSCRIBE, token)
+    if not ids or len(ids) != 2:
+        return None
+    shop_id, customer_id = ids
+    with wismo().session() as s:
+        customer = s.get(Customer, customer_id)
+        shop = s.get(Shop, shop_id)
+        if customer is None or shop is None or customer.shop_id != shop.id or not customer.email:
+            return None
+        return shop, customer
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str) -> ResponseReturnValue:
+    """GET asks (mail scanners follow links); POST, from the page or a mail client, stops."""
+    found = _lookup(token)
+    if found is None:
+        return not_found()
+    shop, customer = found
+    locale = (
+        normalize_locale(customer.locale)
+        or normalize_locale((shop.settings or {}).get("locale"))
+        or "en"
+    )
+    text = {k: v.format(shop=shop.name, email=customer.email) for k, v in TEXT[locale].items()}
+    done = request.method == "POST"
+    if done:
+        with wismo().session() as s, s.begin():
+            record_opt_out(s, shop.id, "email", customer.email or "", "unsubscribe link")
+    return render_template("unsubscribe.html", locale=locale, text=text, done=done, token=token)
+
+
+bp.after_request(_security_headers)
