@@ -7,7 +7,7 @@ import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tqdm import tqdm
@@ -346,7 +346,3 @@ def run_simulation(
             time.sleep(pace)
     return len(events)
 
-
-def today() -> date:
-    """Today's date in UTC (kept apart so the demo's dates stay plausible)."""
-    return utcnow().date()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from core.domain.events import CustomerInfo
@@ -87,15 +87,3 @@ def record_opt_out(
     if exists is None:
         session.add(OptOut(shop_id=shop_id, channel=channel, address=address, reason=reason))
 
-
-def find_customers(session: Session, shop_id: int, query: str) -> list[Customer]:
-    """Customers of one shop whose email or phone is `query`."""
-    q = query.strip()
-    return list(
-        session.scalars(
-            select(Customer).where(
-                Customer.shop_id == shop_id,
-                or_(Customer.email == normalize_email(q), Customer.phone == q),
-            )
-        )
-    )

@@ -147,15 +147,12 @@ def _apply(session: Session, order: Order, data: OrderEventIn) -> tuple[str, Sta
     t = advance(current, status, data.occurred_at)
     fresh = t.outcome not in (Outcome.STALE, Outcome.REJECTED)
     _merge_facts(order, shipment, data, fresh=fresh)
-    if not fresh:
-        pass
-    elif for_parcel:
+    p = t.progress
+    if fresh and for_parcel:
         assert shipment is not None
-        p = t.progress
         shipment.status, shipment.status_at = _value(p.status), p.at
         shipment.overlay, shipment.overlay_at = _value(p.overlay), p.overlay_at
-    else:
-        p = t.progress
+    elif fresh:
         order.own_status, order.own_at = _value(p.status), p.at
         order.own_overlay, order.own_overlay_at = _value(p.overlay), p.overlay_at
     if t.outcome == Outcome.APPLIED and status not in OVERLAYS and not for_parcel:
