@@ -22,22 +22,11 @@ bp = Blueprint("api", __name__)
 log = logging.getLogger(__name__)
 
 
-_QUEUE_DOWN_UNTIL = [0.0]
-QUEUE_BACKOFF_SECONDS = 5.0
-
-
 def enqueue_safely(event_id: int) -> None:
-    """Hand the event to the queue; if Redis is down the relay picks it up later.
-
-    After a failure the fast path is skipped for a few seconds, so a dead Redis does
-    not add its connect timeout to every webhook while it is down.
-    """
-    if time.monotonic() < _QUEUE_DOWN_UNTIL[0]:
-        return
+    """Hand the event to the queue; if Redis is down the relay picks it up later."""
     try:
         wismo().queue.enqueue("process_event", event_id)
     except Exception as exc:  # the event is committed: losing the fast path loses nothing
-        _QUEUE_DOWN_UNTIL[0] = time.monotonic() + QUEUE_BACKOFF_SECONDS
         log.warning("could not enqueue event %s (%s); the relay will", event_id, exc)
 
 
