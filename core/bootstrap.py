@@ -17,6 +17,7 @@ from core.errors import ConfigError
 from core.links import Links
 from core.plugins import load_plugins
 from core.queue import InlineQueue, JobQueue, ThreadQueue
+from core.services.shops import ShopKeyCache
 from core.settings import Settings
 from core.storage.db import make_engine, make_sessionmaker
 from core.storage.models import OutboxMessage, Shop
@@ -37,6 +38,7 @@ class Container:
         self.links = Links(settings.secret_key, settings.public_url, settings.secret_key_previous)
         self._queue = queue
         self._renderers: dict[str, Any] = {}
+        self.shop_keys = ShopKeyCache()
 
     def session(self) -> Session:
         """A new session; use it as a context manager."""

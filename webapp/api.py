@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from flask import Blueprint, jsonify, request
-from sqlalchemy.orm import Session
 
 from adapters.api import ApiAdapter
 from core.adapters import InboundRequest
-from core.crypto import hash_api_key
 from core.errors import InvalidSignature
 from core.services.pipeline import accept_event
-from core.services.shops import shop_by_api_key
 
 from .context import wismo
 from .openapi import openapi_document
@@ -30,29 +26,6 @@ def enqueue_safely(event_id: int) -> None:
         log.warning("could not enqueue event %s (%s); the relay will", event_id, exc)
 
 
-_KEY_CACHE: dict[tuple[int, str], tuple[int, float]] = {}
-KEY_CACHE_SECONDS = 30.0
-
-
-def _shop_for_key(session: Session, api_key: str) -> int | None:
-    """The shop id for an API key; remembered briefly so busy integrations skip a query.
-
-    A deactivated shop's key therefore keeps working for up to KEY_CACHE_SECONDS.
-    """
-    now = time.monotonic()
-    digest = (id(wismo()), hash_api_key(api_key))
-    hit = _KEY_CACHE.get(digest)
-    if hit and hit[1] > now:
-        return hit[0]
-    shop = shop_by_api_key(session, api_key)
-    if shop is None:
-        return None
-    if len(_KEY_CACHE) > 10_000:
-        _KEY_CACHE.clear()
-    _KEY_CACHE[digest] = (shop.id, now + KEY_CACHE_SECONDS)
-    return shop.id
-
-
 @bp.post("/api/v1/orders/events")
 def post_event():  # type: ignore[no-untyped-def]
     """Accept one order status change from the shop's own systems."""
@@ -60,7 +33,7 @@ def post_event():  # type: ignore[no-untyped-def]
     scheme, _, key = auth.partition(" ")
     c = wismo()
     with c.session() as session:
-        shop_id = _shop_for_key(session, key.strip()) if scheme.lower() == "bearer" else None
+        shop_id = c.shop_keys.shop_id(session, key.strip()) if scheme.lower() == "bearer" else None
         if shop_id is None:
             raise InvalidSignature(
                 "a valid shop API key is required: Authorization: Bearer wsk_..."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import time, timedelta
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import select
@@ -68,6 +69,32 @@ def shop_by_api_key(session: Session, api_key: str) -> Shop | None:
     if shop is None or not hmac.compare_digest(shop.api_key_hash or "", digest):
         return None
     return shop
+
+
+class ShopKeyCache:
+    """API key -> shop id, remembered briefly so busy integrations skip a query per request.
+
+    A deactivated shop's key therefore keeps working for up to `ttl` seconds.
+    """
+
+    def __init__(self, ttl: float = 30.0, size: int = 10_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._hits: dict[str, tuple[int, float]] = {}
+
+    def shop_id(self, session: Session, api_key: str) -> int | None:
+        """The active shop this key belongs to, from memory or the database."""
+        now = monotonic()
+        digest = hash_api_key(api_key)
+        hit = self._hits.get(digest)
+        if hit and hit[1] > now:
+            return hit[0]
+        shop = shop_by_api_key(session, api_key)
+        if shop is None:
+            return None
+        if len(self._hits) >= self.size:
+            self._hits.clear()
+        self._hits[digest] = (shop.id, now + self.ttl)
+        return shop.id
 
 
 def policy_of(shop: Shop) -> Policy:
