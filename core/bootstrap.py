@@ -17,6 +17,7 @@ from core.errors import ConfigError
 from core.links import Links
 from core.plugins import load_plugins
 from core.queue import InlineQueue, JobQueue, ThreadQueue
+from core.rendering import Renderer
 from core.services.shops import ShopKeyCache
 from core.settings import Settings
 from core.storage.db import make_engine, make_sessionmaker
@@ -37,7 +38,6 @@ class Container:
         self.box = SecretBox(settings.secret_key, settings.secret_key_previous)
         self.links = Links(settings.secret_key, settings.public_url, settings.secret_key_previous)
         self._queue = queue
-        self._renderers: dict[str, Any] = {}
         self.shop_keys = ShopKeyCache()
 
     def session(self) -> Session:
@@ -55,17 +55,12 @@ class Container:
             return RqQueue(self.settings.redis_url, self.settings.queue_name)
         return InlineQueue() if self.settings.inline_jobs else ThreadQueue()
 
-    def renderer_for(self, shop: Shop) -> Any:
-        """The renderer with this shop's edited templates laid over the defaults."""
-        from core.rendering import Renderer
+    def renderer_for(self, shop: Shop) -> Renderer:
+        """The renderer with this shop's edited templates laid over the defaults.
 
-        overrides: Mapping[str, str] = (shop.settings or {}).get("templates") or {}
-        key = repr(sorted(overrides.items()))
-        if key not in self._renderers:
-            if len(self._renderers) > 256:
-                self._renderers.clear()
-            self._renderers[key] = Renderer(overrides=dict(overrides))
-        return self._renderers[key]
+        Cheap to build: the Jinja environment for a set of overrides is cached by rendering.
+        """
+        return Renderer(overrides=(shop.settings or {}).get("templates") or {})
 
     def channel(self, name: str, config: Mapping[str, Any]) -> Channel:
         """Build the named channel plug-in with a shop's config for it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.links import Links
+from core.rendering import normalize_locale
 from core.storage.models import Notification, Order, Shipment, Shop
 
 
@@ -71,8 +72,6 @@ def shipment_of(order: Order, note: Notification) -> Shipment | None:
 
 def locale_of(shop: Shop, order: Order) -> str:
     """The shopper's language: the order's, the customer's, then the shop's."""
-    from core.rendering import normalize_locale
-
     for candidate in (
         order.locale,
         order.customer.locale if order.customer else None,
