@@ -51,7 +51,8 @@ LOCALE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українсь
 
 
 @bp.after_request
-def _security_headers(response: Response) -> Response:
+def security_headers(response: Response) -> Response:
+    """Headers every shopper-facing page carries: strict CSP, no referrer, no framing."""
     response.headers["Content-Security-Policy"] = g.get("csp", BASE_CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"

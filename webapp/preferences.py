@@ -11,7 +11,7 @@ from core.services.contacts import record_opt_out
 from core.storage.models import Customer, Shop
 
 from .context import wismo
-from .pages import _security_headers, not_found
+from .pages import security_headers, not_found
 
 bp = Blueprint("preferences", __name__)
 
@@ -76,4 +76,4 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     return render_template("unsubscribe.html", locale=locale, text=text, done=done, token=token)
 
 
-bp.after_request(_security_headers)
+bp.after_request(security_headers)
