@@ -11,7 +11,7 @@ from core.services.contacts import record_opt_out
 from core.storage.models import Customer, Shop
 
 from .context import wismo
-from .pages import security_headers, not_found
+from .pages import not_found, security_headers
 
 bp = Blueprint("preferences", __name__)
 
