@@ -198,6 +198,23 @@ class Children:
             p.unlink()
         self.logdir.rmdir()
 
+    def finish(self, failed: list[str], keep: bool, queue: Any) -> int:
+        """Stop everything, keep logs when asked or when something failed, empty the queue,
+        report errors; the benchmark's exit code."""
+        self.stop_all()
+        if failed or keep:
+            log(f"worker and server logs kept in {self.logdir}")
+        else:
+            self.remove_logs()
+        try:
+            queue.empty()
+        except Exception:  # noqa: BLE001 - Redis may be what failed
+            pass
+        if failed:
+            print("\nERRORS:", *failed, sep="\n  ", file=sys.stderr)
+            return 1
+        return 0
+
     def tail(self, name: str, lines: int = 30) -> str:
         path = self.logdir / f"{name}.log"
         if not path.exists():

@@ -307,21 +307,10 @@ def main() -> int:
     except Exception as exc:  # noqa: BLE001
         failed.append(f"{exc.__class__.__name__}: {exc}")
     finally:
-        children.stop_all()
-        if failed or args.keep:
-            log(f"worker and server logs kept in {children.logdir}")
-        else:
-            children.remove_logs()
         if engine is not None:
             engine.dispose()
-        try:
-            queue.empty()
-        except Exception:  # noqa: BLE001
-            pass
-    if failed:
-        print("\nERRORS:", *failed, sep="\n  ", file=sys.stderr)
-        return 1
-    return 0
+        code = children.finish(failed, args.keep, queue)
+    return code
 
 
 if __name__ == "__main__":
