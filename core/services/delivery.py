@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_KIND = {"whatsapp": "whatsapp", "telegram": "telegram", "viber": "viber"}
-
 
 @dataclass(frozen=True)
 class Delivery:
@@ -191,8 +189,8 @@ def _render(c: Container, shop: Shop, note: Notification, address: str) -> Outbo
     if note.channel == "webhook":
         subject, text, html = None, f"{order.number}: {note.status}", None
     else:
-        kind = TEMPLATE_KIND.get(note.channel, note.channel)
-        rendered = c.renderer_for(shop).render(kind, Status(note.status), locale, facts)
+        # rendering maps the channel to its template folder (telegram -> messenger, ...)
+        rendered = c.renderer_for(shop).render(note.channel, Status(note.status), locale, facts)
         subject, text, html = rendered.subject, rendered.text, rendered.html
         if rendered.sms is not None:
             metadata["sms"] = {
