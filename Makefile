@@ -25,6 +25,7 @@ test:
 
 lint: venv
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	.venv/bin/mypy core
 	.venv/bin/lint-imports
 

@@ -78,8 +78,10 @@ def fresh_database(tag: str, force_sqlite: bool = False, keep: bool = False) -> 
 
             db = Database(f"{base}/{name}", "postgresql", drop_pg)
         except Exception as exc:  # noqa: BLE001 - no PostgreSQL: fall back, and say so
-            log(f"PostgreSQL not reachable at {PG_ADMIN_URL} ({exc.__class__.__name__}); "
-                "using SQLite")
+            log(
+                f"PostgreSQL not reachable at {PG_ADMIN_URL} ({exc.__class__.__name__}); "
+                "using SQLite"
+            )
     if db is None:
         tmp = tempfile.mkdtemp(prefix=f"wismo-bench-{tag}-")
         path = Path(tmp) / "wismo.db"
@@ -139,7 +141,7 @@ def wismo_cli(env: dict[str, str], *args: str, timeout: float = 120) -> str:
 def setup_shop(env: dict[str, str], name: str = "Bench Shop") -> dict[str, Any]:
     wismo_cli(env, "db", "upgrade")
     out = wismo_cli(env, "shops", "add", "--platform", "api", "--name", name, "--json")
-    return json.loads(out[out.index("{"):])  # type: ignore[no-any-return]
+    return json.loads(out[out.index("{") :])  # type: ignore[no-any-return]
 
 
 # --- child processes ------------------------------------------------------------------
@@ -155,7 +157,11 @@ class Children:
     def start(self, name: str, argv: Sequence[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         out = open(self.logdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
-            list(argv), env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            list(argv),
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         out.close()
@@ -305,8 +311,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for i, r in enumerate(cells):
-        lines.append("  ".join(c.rjust(w) if j else c.ljust(w) for j, (c, w) in
-                               enumerate(zip(r, widths, strict=True))))
+        lines.append(
+            "  ".join(
+                c.rjust(w) if j else c.ljust(w)
+                for j, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)

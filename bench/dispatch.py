@@ -131,7 +131,9 @@ def job_window(redis: Any, job_ids: list[str]) -> tuple[float, Counter[str]]:
     ends: list[datetime] = []
     statuses: Counter[str] = Counter()
     for i in range(0, len(job_ids), 500):
-        for job in Job.fetch_many(job_ids[i:i + 500], connection=redis, serializer=JSONSerializer):
+        for job in Job.fetch_many(
+            job_ids[i : i + 500], connection=redis, serializer=JSONSerializer
+        ):
             if job is None:
                 statuses["expired"] += 1
                 continue
@@ -168,8 +170,10 @@ def drain(
                 if done():
                     break
                 codes = [p.returncode for p in procs]
-                raise RuntimeError(f"{name} workers exited {codes} before the work was done:\n"
-                                   + children.tail(f"{name}-worker-0"))
+                raise RuntimeError(
+                    f"{name} workers exited {codes} before the work was done:\n"
+                    + children.tail(f"{name}-worker-0")
+                )
             time.sleep(0.02)
         else:
             raise RuntimeError(f"{name}: not done within {time_limit:.0f}s")
@@ -224,31 +228,56 @@ def main() -> int:
             env = wismo_env(db, redis_url, WISMO_SMTP_URL=smtp_url)
             shop = setup_shop(env)
             queue.empty()
-            log(f"database: {db.kind}; redis: {redis_url}; smtp sink :{sink.port}; "
-                f"logs: {children.logdir}")
+            log(
+                f"database: {db.kind}; redis: {redis_url}; smtp sink :{sink.port}; "
+                f"logs: {children.logdir}"
+            )
             note_ids, setup_s = prepare_notifications(env, shop["id"], m, run_id())
-            log(f"set-up: {m} placed events accepted + processed in-process in {setup_s:.1f}s "
-                f"({m / setup_s:.0f} events/s); {len(note_ids)} notifications due")
+            log(
+                f"set-up: {m} placed events accepted + processed in-process in {setup_s:.1f}s "
+                f"({m / setup_s:.0f} events/s); {len(note_ids)} notifications due"
+            )
             if len(note_ids) != m:
                 raise RuntimeError(f"expected {m} due notifications, got {len(note_ids)}")
             engine = make_engine(db.url)
 
             def count_state(state: str) -> int:
                 with engine.connect() as conn:  # type: ignore[union-attr]
-                    return int(conn.execute(
-                        select(func.count()).select_from(Notification)
-                        .where(Notification.state == state)
-                    ).scalar_one())
+                    return int(
+                        conn.execute(
+                            select(func.count())
+                            .select_from(Notification)
+                            .where(Notification.state == state)
+                        ).scalar_one()
+                    )
 
             # -- baseline: no-op jobs through plain rq workers ---------------------------
             finished = FinishedJobRegistry(QUEUE, connection=redis, serializer=JSONSerializer)
             before = finished.count  # jobs of earlier runs stay listed for rq's result TTL
             noop_ids = [queue.enqueue("noop_job.noop", nid, retry=RETRY).id for nid in note_ids]
             log(f"baseline: {m} no-op jobs, {args.workers} x rq worker --burst")
-            rq_argv = [str(VENV_BIN / "rq"), "worker", "--burst", "--with-scheduler",
-                       "--serializer", "json", "--url", redis_url, "--path", str(BENCH), QUEUE]
-            wall = drain(children, "noop", rq_argv, env, args.workers,
-                         lambda: finished.count >= before + m, args.time_limit)
+            rq_argv = [
+                str(VENV_BIN / "rq"),
+                "worker",
+                "--burst",
+                "--with-scheduler",
+                "--serializer",
+                "json",
+                "--url",
+                redis_url,
+                "--path",
+                str(BENCH),
+                QUEUE,
+            ]
+            wall = drain(
+                children,
+                "noop",
+                rq_argv,
+                env,
+                args.workers,
+                lambda: finished.count >= before + m,
+                args.time_limit,
+            )
             window, statuses = job_window(redis, noop_ids)
             baseline = Run("no-op rq jobs", m, window, wall, statuses.get("finished", 0))
             if baseline.ok != m:
@@ -257,23 +286,37 @@ def main() -> int:
 
             # -- wismo: deliver jobs through wismo workers to the SMTP sink ---------------
             # exactly what core.jobs.process_event does for each notification it made due
-            deliver_ids = [queue.enqueue("core.jobs.deliver", nid, retry=RETRY).id
-                           for nid in note_ids]
+            deliver_ids = [
+                queue.enqueue("core.jobs.deliver", nid, retry=RETRY).id for nid in note_ids
+            ]
             log(f"wismo: {m} deliver jobs, {args.workers} x wismo worker --burst")
-            wall = drain(children, "wismo", [str(VENV_BIN / "wismo"), "worker", "--burst"], env,
-                         args.workers, lambda: count_state("sent") >= m, args.time_limit)
+            wall = drain(
+                children,
+                "wismo",
+                [str(VENV_BIN / "wismo"), "worker", "--burst"],
+                env,
+                args.workers,
+                lambda: count_state("sent") >= m,
+                args.time_limit,
+            )
             window, statuses = job_window(redis, deliver_ids)
             time.sleep(0.5)  # let the sink settle before counting
             sent = count_state("sent")
             wismo = Run("wismo deliver + SMTP", m, window, wall, sent)
 
             with engine.connect() as conn:
-                states = dict(conn.execute(
-                    select(Notification.state, func.count()).group_by(Notification.state)
-                ).all())
-                dead = conn.execute(
-                    select(Notification.last_error).where(Notification.state == "dead").limit(3)
-                ).scalars().all()
+                states = dict(
+                    conn.execute(
+                        select(Notification.state, func.count()).group_by(Notification.state)
+                    ).all()
+                )
+                dead = (
+                    conn.execute(
+                        select(Notification.last_error).where(Notification.state == "dead").limit(3)
+                    )
+                    .scalars()
+                    .all()
+                )
             mails = list(sink.mails)
             ids = Counter(mid for _, mid in mails)
             rcpts = Counter(r for rc, _ in mails for r in rc)
@@ -292,18 +335,36 @@ def main() -> int:
             queue.empty()
 
             print()
-            print(f"dispatch: {m} messages, {args.workers} burst worker processes per target, "
-                  f"database {db.kind}, SMTP sink on loopback")
-            print(table(
-                ["target", "messages", "drain s", "msg/s (drain)", "wall s", "msg/s (wall)", "ok"],
-                [[r.name, r.messages, r.drain_s, r.drain_rate, r.wall_s, r.wall_rate, r.ok]
-                 for r in (baseline, wismo)],
-            ))
-            print(f"\nratio wismo/no-op (drain): {wismo.drain_rate / baseline.drain_rate:.2f}x  "
-                  f"(the issue aims at >= 0.3x)")
+            print(
+                f"dispatch: {m} messages, {args.workers} burst worker processes per target, "
+                f"database {db.kind}, SMTP sink on loopback"
+            )
+            print(
+                table(
+                    [
+                        "target",
+                        "messages",
+                        "drain s",
+                        "msg/s (drain)",
+                        "wall s",
+                        "msg/s (wall)",
+                        "ok",
+                    ],
+                    [
+                        [r.name, r.messages, r.drain_s, r.drain_rate, r.wall_s, r.wall_rate, r.ok]
+                        for r in (baseline, wismo)
+                    ],
+                )
+            )
+            print(
+                f"\nratio wismo/no-op (drain): {wismo.drain_rate / baseline.drain_rate:.2f}x  "
+                f"(the issue aims at >= 0.3x)"
+            )
             print(f"ratio wismo/no-op (wall):  {wismo.wall_rate / baseline.wall_rate:.2f}x")
-            print(f"SMTP sink: {len(mails)} mails, {len(ids)} distinct Message-IDs, "
-                  f"{len(rcpts)} distinct recipients; notifications: {states}")
+            print(
+                f"SMTP sink: {len(mails)} mails, {len(ids)} distinct Message-IDs, "
+                f"{len(rcpts)} distinct recipients; notifications: {states}"
+            )
     except Exception as exc:  # noqa: BLE001
         failed.append(f"{exc.__class__.__name__}: {exc}")
     finally:

@@ -207,9 +207,19 @@ def main() -> int:
             bare, _ = run_target(
                 children,
                 "bare",
-                [sys.executable, str(BENCH / "bare_app.py"), "--bind", bind,
-                 "--workers", str(args.workers)],
-                env, port, shop["api_key"], "bare" + run, args,
+                [
+                    sys.executable,
+                    str(BENCH / "bare_app.py"),
+                    "--bind",
+                    bind,
+                    "--workers",
+                    str(args.workers),
+                ],
+                env,
+                port,
+                shop["api_key"],
+                "bare" + run,
+                args,
             )
             port = free_port()
             bind = f"127.0.0.1:{port}"
@@ -217,7 +227,11 @@ def main() -> int:
                 children,
                 "wismo",
                 [str(VENV_BIN / "wismo"), "serve", "--bind", bind, "--workers", str(args.workers)],
-                env, port, shop["api_key"], run, args,
+                env,
+                port,
+                shop["api_key"],
+                run,
+                args,
             )
 
             stored = count_events(db.url)
@@ -232,15 +246,40 @@ def main() -> int:
             queue.empty()
 
             print()
-            print(f"ingest: {args.requests} requests per target after {args.warmup} warm-up, "
-                  f"{args.threads} client threads, gunicorn --workers {args.workers} (sync), "
-                  f"database {db.kind}, Redis enqueue on")
-            print(table(
-                ["target", "requests", "seconds", "req/s", "p50 ms", "p95 ms", "p99 ms",
-                 "client cpu s", "202s"],
-                [[r.name, r.requests, r.seconds, r.rate, r.ms(50), r.ms(95), r.ms(99),
-                  r.client_cpu, r.statuses.get(202, 0)] for r in (bare, wismo)],
-            ))
+            print(
+                f"ingest: {args.requests} requests per target after {args.warmup} warm-up, "
+                f"{args.threads} client threads, gunicorn --workers {args.workers} (sync), "
+                f"database {db.kind}, Redis enqueue on"
+            )
+            print(
+                table(
+                    [
+                        "target",
+                        "requests",
+                        "seconds",
+                        "req/s",
+                        "p50 ms",
+                        "p95 ms",
+                        "p99 ms",
+                        "client cpu s",
+                        "202s",
+                    ],
+                    [
+                        [
+                            r.name,
+                            r.requests,
+                            r.seconds,
+                            r.rate,
+                            r.ms(50),
+                            r.ms(95),
+                            r.ms(99),
+                            r.client_cpu,
+                            r.statuses.get(202, 0),
+                        ]
+                        for r in (bare, wismo)
+                    ],
+                )
+            )
             ratio = wismo.rate / bare.rate if bare.rate else float("nan")
             print(f"\nratio wismo/bare: {ratio:.2f}x  (the issue aims at >= 0.6x)")
             print(f"stored events: {stored} of {sent} sent; process_event jobs queued: {enqueued}")

@@ -345,4 +345,3 @@ def run_simulation(
         if pace:
             time.sleep(pace)
     return len(events)
-

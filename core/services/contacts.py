@@ -86,4 +86,3 @@ def record_opt_out(
     )
     if exists is None:
         session.add(OptOut(shop_id=shop_id, channel=channel, address=address, reason=reason))
-

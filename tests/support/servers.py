@@ -77,8 +77,9 @@ class RedisProcess:
     so clients holding ``url`` reconnect to an empty Redis.
     """
 
-    def __init__(self, binary: str, workdir: Path, port: int | None = None,
-                 db: int = TEST_REDIS_DB) -> None:
+    def __init__(
+        self, binary: str, workdir: Path, port: int | None = None, db: int = TEST_REDIS_DB
+    ) -> None:
         self.binary = binary
         self.workdir = workdir
         self.port = port or free_port()
@@ -98,10 +99,26 @@ class RedisProcess:
         if self.running:
             return self
         self._proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--daemonize", "no",
-             "--dir", str(self.workdir), "--logfile", str(self.logfile)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                str(self.workdir),
+                "--logfile",
+                str(self.logfile),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -194,8 +211,9 @@ def redis_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
 
     def start() -> RedisProcess:
         if binary is None:
-            pytest.fail(f"This test starts its own redis-server, but none is installed. "
-                        f"{RUN_MAKE_TEST}")
+            pytest.fail(
+                f"This test starts its own redis-server, but none is installed. {RUN_MAKE_TEST}"
+            )
         server = RedisProcess(binary, tmp_path_factory.mktemp("redis"))
         started.append(server)
         return server.start()
@@ -233,8 +251,10 @@ def _drop_schema(admin: sa.Engine, schema: str, app_name: str) -> None:
             conn.rollback()
         # A test left a transaction open on its tables: end those sessions, then drop.
         conn.execute(
-            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE application_name = :name AND pid <> pg_backend_pid()"),
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = :name AND pid <> pg_backend_pid()"
+            ),
             {"name": app_name},
         )
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -250,8 +270,10 @@ def database_url(
         yield f"sqlite:///{tmp_path / 'wismo.db'}"
         return
     if postgres_url is None:
-        pytest.skip("PostgreSQL not configured: set WISMO_TEST_POSTGRES_URL "
-                    "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+        pytest.skip(
+            "PostgreSQL not configured: set WISMO_TEST_POSTGRES_URL "
+            "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+        )
     schema = f"t_{secrets.token_hex(6)}"
     app_name = f"wismo-test-{schema}"
     admin = sa.create_engine(postgres_url, poolclass=sa.pool.NullPool)

@@ -16,7 +16,11 @@ def test_empty_text_is_no_segment():
 def test_gsm7_boundaries(length, segments, per_segment):
     info = count_segments("a" * length)
     assert (info.encoding, info.characters, info.segments, info.per_segment) == (
-        "GSM-7", length, segments, per_segment)
+        "GSM-7",
+        length,
+        segments,
+        per_segment,
+    )
 
 
 @pytest.mark.parametrize(
@@ -26,7 +30,11 @@ def test_gsm7_boundaries(length, segments, per_segment):
 def test_cyrillic_is_ucs2(length, segments, per_segment):
     info = count_segments("ж" * length)
     assert (info.encoding, info.characters, info.segments, info.per_segment) == (
-        "UCS-2", length, segments, per_segment)
+        "UCS-2",
+        length,
+        segments,
+        per_segment,
+    )
 
 
 def test_latin_sentence_with_gsm_accents_stays_gsm7():

@@ -27,8 +27,10 @@ from webapp.app import create_app
 
 XSS = "<script>alert(1)</script>"
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
-EMAIL_HTML = ('<html><body><h1 class="marker">Привіт</h1><script>alert("email")</script>'
-              '<a href="http://127.0.0.1:5000/track/abc">Track</a></body></html>')
+EMAIL_HTML = (
+    '<html><body><h1 class="marker">Привіт</h1><script>alert("email")</script>'
+    '<a href="http://127.0.0.1:5000/track/abc">Track</a></body></html>'
+)
 SMS_TEXT = "Замовлення #1001 відправлено, ТТН 20450012345678. Відстежити: http://127.0.0.1:5000/t/a"
 
 
@@ -43,8 +45,12 @@ def container(tmp_path: Any) -> Container:
 def ids(container: Container) -> dict[str, int]:
     """One Ukrainian order in transit (with a stale event) and a second shop's order."""
     with container.session() as s, s.begin():
-        shop = Shop(key="k1", name="Chai & Kettle", platform="api", settings={"branding": {
-            "brand_color": "#b45309", "support_email": "help@chai.example"}})
+        shop = Shop(
+            key="k1",
+            name="Chai & Kettle",
+            platform="api",
+            settings={"branding": {"brand_color": "#b45309", "support_email": "help@chai.example"}},
+        )
         other = Shop(key="k2", name="Other shop", platform="api", settings={})
         s.add_all([shop, other])
         s.flush()
@@ -52,53 +58,122 @@ def ids(container: Container) -> dict[str, int]:
         s.add(customer)
         s.flush()
         order = Order(
-            shop_id=shop.id, external_id="o-1", number="#1001", customer_id=customer.id,
-            status="in_transit", own_status="shipped", locale="uk", currency="UAH",
-            total="1890.00", items_total=3, estimated_delivery=date(2025, 3, 14),
-            items=[{"name": "Електрочайник", "quantity": 1, "price": "1250.00"},
-                   {"name": "Чай улун", "quantity": 2, "price": "320.00"}],
+            shop_id=shop.id,
+            external_id="o-1",
+            number="#1001",
+            customer_id=customer.id,
+            status="in_transit",
+            own_status="shipped",
+            locale="uk",
+            currency="UAH",
+            total="1890.00",
+            items_total=3,
+            estimated_delivery=date(2025, 3, 14),
+            items=[
+                {"name": "Електрочайник", "quantity": 1, "price": "1250.00"},
+                {"name": "Чай улун", "quantity": 2, "price": "320.00"},
+            ],
         )
         s.add(order)
         s.flush()
-        s.add(Shipment(
-            shop_id=shop.id, order_id=order.id, external_id="p1", status="in_transit",
-            carrier="Нова Пошта", tracking_number="20450012345678",
-            tracking_url="https://novaposhta.ua/tracking/?cargo_number=20450012345678",
-            items_count=1, estimated_delivery=date(2025, 3, 14),
-            pickup_point={"name": "Відділення №12", "address": "вул. Хрещатик, 22",
-                          "hours": "Пн–Сб 8:00–20:00"},
-        ))
-        s.add(Shipment(shop_id=shop.id, order_id=order.id, external_id="p2",
-                       tracking_url="javascript:alert(2)"))
+        s.add(
+            Shipment(
+                shop_id=shop.id,
+                order_id=order.id,
+                external_id="p1",
+                status="in_transit",
+                carrier="Нова Пошта",
+                tracking_number="20450012345678",
+                tracking_url="https://novaposhta.ua/tracking/?cargo_number=20450012345678",
+                items_count=1,
+                estimated_delivery=date(2025, 3, 14),
+                pickup_point={
+                    "name": "Відділення №12",
+                    "address": "вул. Хрещатик, 22",
+                    "hours": "Пн–Сб 8:00–20:00",
+                },
+            )
+        )
+        s.add(
+            Shipment(
+                shop_id=shop.id,
+                order_id=order.id,
+                external_id="p2",
+                tracking_url="javascript:alert(2)",
+            )
+        )
         for n, (status, outcome) in enumerate(
-                [("placed", "applied"), ("processing", "applied"), ("shipped", "applied"),
-                 ("placed", "stale"), ("in_transit", "applied")]):
-            s.add(OrderEvent(
-                shop_id=shop.id, source="api", event_key=f"e{n}", order_external_id="o-1",
-                shipment_external_id="p1" if status == "in_transit" else None, status=status,
-                occurred_at=T0 + timedelta(hours=n if outcome != "stale" else -1),
-                processed_at=T0, outcome=outcome, order_id=order.id))
-        email_note = Notification(shop_id=shop.id, order_id=order.id, status="shipped",
-                                  channel="email", state="sent", sent_at=T0)
-        sms_note = Notification(shop_id=shop.id, order_id=order.id, status="shipped",
-                                channel="sms", state="sent", sent_at=T0)
+            [
+                ("placed", "applied"),
+                ("processing", "applied"),
+                ("shipped", "applied"),
+                ("placed", "stale"),
+                ("in_transit", "applied"),
+            ]
+        ):
+            s.add(
+                OrderEvent(
+                    shop_id=shop.id,
+                    source="api",
+                    event_key=f"e{n}",
+                    order_external_id="o-1",
+                    shipment_external_id="p1" if status == "in_transit" else None,
+                    status=status,
+                    occurred_at=T0 + timedelta(hours=n if outcome != "stale" else -1),
+                    processed_at=T0,
+                    outcome=outcome,
+                    order_id=order.id,
+                )
+            )
+        email_note = Notification(
+            shop_id=shop.id,
+            order_id=order.id,
+            status="shipped",
+            channel="email",
+            state="sent",
+            sent_at=T0,
+        )
+        sms_note = Notification(
+            shop_id=shop.id,
+            order_id=order.id,
+            status="shipped",
+            channel="sms",
+            state="sent",
+            sent_at=T0,
+        )
         s.add_all([email_note, sms_note])
         s.flush()
         meta = {"order_number": "#1001", "locale": "uk", "status": "shipped"}
-        email = OutboxMessage(shop_id=shop.id, notification_id=email_note.id, kind="email",
-                              recipient="c@example.com", subject=f"Замовлення #1001 {XSS}",
-                              text="Plain part: your parcel is on its way", html=EMAIL_HTML,
-                              meta=meta)
-        sms = OutboxMessage(shop_id=shop.id, notification_id=sms_note.id, kind="sms",
-                            recipient="+380501234567", text=SMS_TEXT,
-                            meta={**meta, "sms": {"encoding": "UCS-2", "characters": len(SMS_TEXT),
-                                                  "segments": 2}})
+        email = OutboxMessage(
+            shop_id=shop.id,
+            notification_id=email_note.id,
+            kind="email",
+            recipient="c@example.com",
+            subject=f"Замовлення #1001 {XSS}",
+            text="Plain part: your parcel is on its way",
+            html=EMAIL_HTML,
+            meta=meta,
+        )
+        sms = OutboxMessage(
+            shop_id=shop.id,
+            notification_id=sms_note.id,
+            kind="sms",
+            recipient="+380501234567",
+            text=SMS_TEXT,
+            meta={**meta, "sms": {"encoding": "UCS-2", "characters": len(SMS_TEXT), "segments": 2}},
+        )
         s.add_all([email, sms])
         foreign = Order(shop_id=other.id, external_id="x-1", number="#9009", status="placed")
         s.add(foreign)
         s.flush()
-        return {"shop": shop.id, "other": other.id, "order": order.id, "foreign": foreign.id,
-                "email": email.id, "sms": sms.id}
+        return {
+            "shop": shop.id,
+            "other": other.id,
+            "order": order.id,
+            "foreign": foreign.id,
+            "email": email.id,
+            "sms": sms.id,
+        }
 
 
 @pytest.fixture
@@ -125,8 +200,10 @@ def page(client: FlaskClient, url: str, **kwargs: Any) -> str:
 
 # --- the demo dashboard ---
 
-def test_home_lists_orders_with_their_timeline_in_demo_mode(client: FlaskClient,
-                                                           ids: dict[str, int]) -> None:
+
+def test_home_lists_orders_with_their_timeline_in_demo_mode(
+    client: FlaskClient, ids: dict[str, int]
+) -> None:
     html = page(client, "/")
     assert "#1001" in html and "#9009" in html
     assert "In transit" in html  # the current status, in English
@@ -155,6 +232,7 @@ def test_home_without_demo_mode_is_a_landing_page_without_data(app: Flask) -> No
 
 # --- the dev outbox ---
 
+
 def test_outbox_lists_messages_and_filters(client: FlaskClient) -> None:
     html = page(client, "/dev/outbox")
     assert "c@example.com" in html and "+380501234567" in html
@@ -165,8 +243,9 @@ def test_outbox_lists_messages_and_filters(client: FlaskClient) -> None:
     assert "#1001" in page(client, "/dev/outbox?locale=uk")
 
 
-def test_email_html_only_inside_a_sandboxed_iframe(client: FlaskClient,
-                                                   ids: dict[str, int]) -> None:
+def test_email_html_only_inside_a_sandboxed_iframe(
+    client: FlaskClient, ids: dict[str, int]
+) -> None:
     html = page(client, f"/dev/outbox/{ids['email']}")
     assert '<h1 class="marker">' not in html and 'alert("email")' not in html
     frame = re.search(r"<iframe[^>]*>", html)
@@ -191,8 +270,10 @@ def test_sms_shows_encoding_and_segments(client: FlaskClient, ids: dict[str, int
 
 # --- the tracking page ---
 
-def test_tracking_page_in_ukrainian(client: FlaskClient, container: Container,
-                                    ids: dict[str, int]) -> None:
+
+def test_tracking_page_in_ukrainian(
+    client: FlaskClient, container: Container, ids: dict[str, int]
+) -> None:
     html = page(client, track_url(container, ids["shop"], ids["order"]))
     assert '<html lang="uk">' in html
     assert "У дорозі" in html and "Посилка прямує до вас мережею перевізника." in html
@@ -208,9 +289,9 @@ def test_tracking_page_in_ukrainian(client: FlaskClient, container: Container,
     assert "stale" not in html  # only applied milestones are shown
 
 
-def test_tracking_page_language_falls_back_to_the_browser(client: FlaskClient,
-                                                         container: Container,
-                                                         ids: dict[str, int]) -> None:
+def test_tracking_page_language_falls_back_to_the_browser(
+    client: FlaskClient, container: Container, ids: dict[str, int]
+) -> None:
     with container.session() as s, s.begin():
         order = s.get(Order, ids["order"])
         assert order is not None and order.customer is not None
@@ -224,9 +305,9 @@ def test_tracking_page_language_falls_back_to_the_browser(client: FlaskClient,
     assert '<html lang="en">' in page(client, url)  # nothing known: English
 
 
-def test_tracking_page_shows_an_overlay_with_its_reason(client: FlaskClient,
-                                                       container: Container,
-                                                       ids: dict[str, int]) -> None:
+def test_tracking_page_shows_an_overlay_with_its_reason(
+    client: FlaskClient, container: Container, ids: dict[str, int]
+) -> None:
     with container.session() as s, s.begin():
         order = s.get(Order, ids["order"])
         assert order is not None
@@ -236,11 +317,13 @@ def test_tracking_page_shows_an_overlay_with_its_reason(client: FlaskClient,
 
 
 @pytest.mark.parametrize("kind", ["forged", "foreign", "purpose", "garbage"])
-def test_tracking_page_404_reveals_nothing(client: FlaskClient, container: Container,
-                                          ids: dict[str, int], kind: str) -> None:
+def test_tracking_page_404_reveals_nothing(
+    client: FlaskClient, container: Container, ids: dict[str, int], kind: str
+) -> None:
     token = {
-        "forged": Container(Settings(database_url="sqlite://", secret_key="another-key"))
-        .links.token(TRACK, ids["shop"], ids["order"]),
+        "forged": Container(
+            Settings(database_url="sqlite://", secret_key="another-key")
+        ).links.token(TRACK, ids["shop"], ids["order"]),
         "foreign": container.links.token(TRACK, ids["other"], ids["order"]),
         "purpose": container.links.token(UNSUBSCRIBE, ids["shop"], ids["order"]),
         "garbage": "not-a-token",
@@ -252,8 +335,9 @@ def test_tracking_page_404_reveals_nothing(client: FlaskClient, container: Conta
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_tracking_page_security_headers(client: FlaskClient, container: Container,
-                                       ids: dict[str, int]) -> None:
+def test_tracking_page_security_headers(
+    client: FlaskClient, container: Container, ids: dict[str, int]
+) -> None:
     response = client.get(track_url(container, ids["shop"], ids["order"]))
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "unsafe-inline" not in csp
@@ -267,29 +351,40 @@ def test_tracking_page_security_headers(client: FlaskClient, container: Containe
     assert "--brand:#b45309" in html
 
 
-def test_a_hostile_brand_colour_never_reaches_the_css(client: FlaskClient,
-                                                     container: Container,
-                                                     ids: dict[str, int]) -> None:
+def test_a_hostile_brand_colour_never_reaches_the_css(
+    client: FlaskClient, container: Container, ids: dict[str, int]
+) -> None:
     with container.session() as s, s.begin():
         shop = s.get(Shop, ids["shop"])
         assert shop is not None
-        shop.settings = {"branding": {"brand_color": "red}</style><script>x()</script>",
-                                      "logo_url": "javascript:alert(1)"}}
+        shop.settings = {
+            "branding": {
+                "brand_color": "red}</style><script>x()</script>",
+                "logo_url": "javascript:alert(1)",
+            }
+        }
     html = page(client, track_url(container, ids["shop"], ids["order"]))
     assert "x()" not in html and "javascript:" not in html
     assert "--brand:#0f766e" in html
 
 
-def test_customer_name_is_escaped_everywhere(client: FlaskClient, container: Container,
-                                            ids: dict[str, int]) -> None:
-    urls = ["/", "/?partial=1", "/dev/outbox", f"/dev/outbox/{ids['email']}",
-            track_url(container, ids["shop"], ids["order"])]
+def test_customer_name_is_escaped_everywhere(
+    client: FlaskClient, container: Container, ids: dict[str, int]
+) -> None:
+    urls = [
+        "/",
+        "/?partial=1",
+        "/dev/outbox",
+        f"/dev/outbox/{ids['email']}",
+        track_url(container, ids["shop"], ids["order"]),
+    ]
     for url in urls:
         html = page(client, url)
         assert XSS not in html, url
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page(client, "/")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page(
-        client, track_url(container, ids["shop"], ids["order"]))
+        client, track_url(container, ids["shop"], ids["order"])
+    )
 
 
 def test_static_stylesheet_is_served(client: FlaskClient) -> None:

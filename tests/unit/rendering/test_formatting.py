@@ -21,9 +21,21 @@ from core.rendering.locales import vocative
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("uk-UA", "uk"), ("uk_UA", "uk"), ("ua", "uk"), ("UK", "uk"), ("ru-RU", "ru"),
-     ("ru", "ru"), ("en-GB", "en"), ("en", "en"), ("en_US.UTF-8", "en"),
-     ("de-DE", None), ("", None), (None, None), ("  ", None)],
+    [
+        ("uk-UA", "uk"),
+        ("uk_UA", "uk"),
+        ("ua", "uk"),
+        ("UK", "uk"),
+        ("ru-RU", "ru"),
+        ("ru", "ru"),
+        ("en-GB", "en"),
+        ("en", "en"),
+        ("en_US.UTF-8", "en"),
+        ("de-DE", None),
+        ("", None),
+        (None, None),
+        ("  ", None),
+    ],
 )
 def test_normalize_locale(value, expected):
     assert normalize_locale(value) == expected
@@ -51,13 +63,17 @@ def test_dates_long_and_local():
 
 @pytest.mark.parametrize(
     ("shipped", "total", "locale", "expected"),
-    [(2, 3, "en", "2 of 3 items shipped"),
-     (2, 3, "ru", "Отправлено 2 из 3 товаров"),
-     (1, 21, "ru", "Отправлено 1 из 21 товара"),
-     (5, 22, "ru", "Отправлено 5 из 22 товаров"),
-     (2, 3, "uk", "Відправлено 2 з 3 товарів"),
-     (3, 21, "uk", "Відправлено 3 з 21 товару"),
-     (3, 3, "en", ""), (0, 3, "en", ""), (None, None, "uk", "")],
+    [
+        (2, 3, "en", "2 of 3 items shipped"),
+        (2, 3, "ru", "Отправлено 2 из 3 товаров"),
+        (1, 21, "ru", "Отправлено 1 из 21 товара"),
+        (5, 22, "ru", "Отправлено 5 из 22 товаров"),
+        (2, 3, "uk", "Відправлено 2 з 3 товарів"),
+        (3, 21, "uk", "Відправлено 3 з 21 товару"),
+        (3, 3, "en", ""),
+        (0, 3, "en", ""),
+        (None, None, "uk", ""),
+    ],
 )
 def test_shipment_progress_plurals(shipped, total, locale, expected):
     assert shipment_progress(shipped, total, locale) == expected
@@ -65,9 +81,18 @@ def test_shipment_progress_plurals(shipped, total, locale, expected):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Олена", "Олено"), ("Марія", "Маріє"), ("Оля", "Олю"), ("Андрій", "Андрію"),
-     ("Петро", "Петре"), ("Марко", "Марку"), ("Ілля", "Ілле"), ("Іван", "Іван"),
-     ("Olena", "Olena"), (None, None)],
+    [
+        ("Олена", "Олено"),
+        ("Марія", "Маріє"),
+        ("Оля", "Олю"),
+        ("Андрій", "Андрію"),
+        ("Петро", "Петре"),
+        ("Марко", "Марку"),
+        ("Ілля", "Ілле"),
+        ("Іван", "Іван"),
+        ("Olena", "Olena"),
+        (None, None),
+    ],
 )
 def test_ukrainian_vocative_only_for_safe_endings(name, expected):
     assert vocative(name, "uk") == expected

@@ -46,8 +46,13 @@ def test_every_default_template_renders_with_full_and_minimal_facts(renderer, st
 def test_every_status_has_all_five_files_in_every_locale():
     for locale in SUPPORTED_LOCALES:
         for status in Status:
-            for part in ("email/{}.subject.j2", "email/{}.html.j2", "email/{}.txt.j2",
-                         "sms/{}.txt.j2", "messenger/{}.txt.j2"):
+            for part in (
+                "email/{}.subject.j2",
+                "email/{}.html.j2",
+                "email/{}.txt.j2",
+                "sms/{}.txt.j2",
+                "messenger/{}.txt.j2",
+            ):
                 assert (TEMPLATES_DIR / locale / part.format(status.value)).is_file()
 
 
@@ -64,8 +69,9 @@ def test_status_specific_content(renderer):
     assert "20450712345678" in shipped.html and "Нова Пошта" in shipped.text
     assert "Відправлено 2 з 3 товарів" in shipped.text
     assert "Вітаємо, Олено!" in shipped.text
-    pickup = renderer.render("email", "ready_for_pickup", "en",
-                             sample_facts("ready_for_pickup", "en"))
+    pickup = renderer.render(
+        "email", "ready_for_pickup", "en", sample_facts("ready_for_pickup", "en")
+    )
     assert "Friedrichstraße 45" in pickup.html and "Open 24/7" in pickup.text
     delayed = renderer.render("telegram", "delayed", "ru", sample_facts("delayed", "ru"))
     assert "непогоды" in delayed.text and "18 марта 2025" in delayed.text
@@ -120,8 +126,10 @@ def test_overrides_take_precedence(renderer):
 
 
 def test_override_can_extend_the_default_layout():
-    source = ('{% extends "en/email/_layout.html.j2" %}'
-              "{% block content %}<p>Custom for {{ customer_name }}</p>{% endblock %}")
+    source = (
+        '{% extends "en/email/_layout.html.j2" %}'
+        "{% block content %}<p>Custom for {{ customer_name }}</p>{% endblock %}"
+    )
     edited = Renderer({"en/email/shipped.html.j2": source})
     html = edited.render("email", "shipped", "en", sample_facts("shipped", "en")).html
     assert html is not None and "Custom for Emma Clarke" in html and "Track your order" in html
@@ -138,8 +146,10 @@ def test_unknown_variable_raises_with_line_and_name():
 
 
 def test_error_inside_a_block_of_an_extending_override_reports_its_line():
-    source = ('{% extends "en/email/_layout.html.j2" %}\n'
-              "{% block content %}\n<p>ok</p>\n<p>{{ nope.deeper }}</p>\n{% endblock %}\n")
+    source = (
+        '{% extends "en/email/_layout.html.j2" %}\n'
+        "{% block content %}\n<p>ok</p>\n<p>{{ nope.deeper }}</p>\n{% endblock %}\n"
+    )
     edited = Renderer({"en/email/placed.html.j2": source})
     with pytest.raises(TemplateError) as info:
         edited.render("email", "placed", "en", sample_facts("placed", "en"))
@@ -155,11 +165,13 @@ def test_syntax_error_raises_with_line():
 
 @pytest.mark.parametrize(
     "source",
-    ["{{ ''.__class__.__mro__ }}",
-     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-     "{{ items.__class__.__init__.__globals__ }}",
-     "{{ status_label.format.__globals__ }}",
-     "{% set x = items.append(1) %}"],
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ items.__class__.__init__.__globals__ }}",
+        "{{ status_label.format.__globals__ }}",
+        "{% set x = items.append(1) %}",
+    ],
 )
 def test_sandbox_blocks_unsafe_access(renderer, source):
     with pytest.raises(TemplateError):
@@ -168,9 +180,11 @@ def test_sandbox_blocks_unsafe_access(renderer, source):
 
 def test_validate_accepts_good_source_and_reports_lines(renderer):
     renderer.validate("uk/email/shipped.subject.j2", "Замовлення {{ order_number }} у дорозі")
-    renderer.validate("ru/email/ready_for_pickup.html.j2",
-                      '{% extends "ru/email/_layout.html.j2" %}'
-                      "{% block content %}{{ pickup_point.address }}{% endblock %}")
+    renderer.validate(
+        "ru/email/ready_for_pickup.html.j2",
+        '{% extends "ru/email/_layout.html.j2" %}'
+        "{% block content %}{{ pickup_point.address }}{% endblock %}",
+    )
     with pytest.raises(TemplateError) as info:
         renderer.validate("en/email/delayed.txt.j2", "a\nb\n{{ reason }} {{ typo }}")
     assert info.value.lineno == 3
@@ -182,7 +196,8 @@ def test_validate_accepts_good_source_and_reports_lines(renderer):
 def test_validate_does_not_change_the_renderer(renderer):
     renderer.validate("en/sms/placed.txt.j2", "changed {{ order_number }}")
     assert not renderer.render("sms", "placed", "en", sample_facts("placed", "en")).text.startswith(
-        "changed")
+        "changed"
+    )
 
 
 def test_unknown_kind_is_a_value_error(renderer):
