@@ -21,6 +21,7 @@ pytest_plugins = [
     "tests.support.servers",
     "tests.support.smtp_server",
     "tests.support.http_stub",
+    "tests.support.browser",
 ]
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"

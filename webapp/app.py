@@ -23,14 +23,30 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # webhooks are small; refuse floods
     app.extensions["wismo"] = container
 
-    from . import api, ops, pages, preferences
+    from . import api, ops, pages, preferences, webhooks
 
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(preferences.bp)
+    app.register_blueprint(webhooks.bp)
+    _register_adapter_blueprints(app)
     _register_errors(app)
     return app
+
+
+def _register_adapter_blueprints(app: Flask) -> None:
+    """Routes an adapter brings along (Shopify's app-wide webhook URL, OAuth, app proxy)."""
+    from core.plugins import ADAPTERS, load_plugins
+
+    for name, adapter in sorted(load_plugins(ADAPTERS).loaded.items()):
+        blueprint = getattr(adapter, "blueprint", None)
+        if blueprint is None:
+            continue
+        if callable(blueprint) and not hasattr(blueprint, "register"):
+            blueprint = blueprint()
+        log.debug("adapter %s brings routes", name)
+        app.register_blueprint(blueprint)
 
 
 def _register_errors(app: Flask) -> None:

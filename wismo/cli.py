@@ -193,6 +193,7 @@ def worker(burst: bool) -> None:
 @click.option("--once", is_flag=True, help="Run one tick and exit.")
 def scheduler(interval: float, once: bool) -> None:
     """Re-enqueue forgotten work (the relay) and run periodic jobs."""
+    from core.services.periodic import reconcile_tick
     from core.services.relay import relay_tick
 
     c = _container()
@@ -211,6 +212,17 @@ def scheduler(interval: float, once: bool) -> None:
                     )
             except Exception:
                 log.exception("relay tick failed; trying again in %.0fs", interval)
+            try:
+                done = reconcile_tick(c)
+                if done.accepted or done.failed:
+                    log.info(
+                        "reconciliation: %d shop(s), %d missed event(s) recovered, %d failed",
+                        done.shops,
+                        done.accepted,
+                        done.failed,
+                    )
+            except Exception:
+                log.exception("reconciliation failed; trying again in %.0fs", interval)
         if once:
             return
         time.sleep(interval)
@@ -245,6 +257,42 @@ def simulate(shop_key: str | None, orders: int, pace: float) -> None:
 
     c = _container()
     run_simulation(c, shop_key=shop_key, orders=orders, pace=pace, progress=True)
+
+
+@main.group()
+def plugins() -> None:
+    """The store-side plug-ins: the WordPress plugin and the OpenCart modules."""
+
+
+@plugins.command("build")
+@click.option(
+    "--out",
+    "out_dir",
+    default="dist",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to write the installable archives.",
+)
+@click.option("--platform", help="Only this platform's plug-in (default: every one).")
+def plugins_build(out_dir: str, platform: str | None) -> None:
+    """Build every installable store plug-in (WordPress zip, OpenCart .ocmod.zip)."""
+    from pathlib import Path
+
+    from core.plugins import ADAPTERS, load_plugins
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    built = 0
+    for name, adapter in sorted(load_plugins(ADAPTERS).loaded.items()):
+        package = getattr(adapter, "package_plugin", None)
+        if package is None or (platform and name != platform):
+            continue
+        for path in package(out):
+            click.echo(f"{name}: {path}")
+            built += 1
+    if not built:
+        what = f"no adapter named {platform!r} ships" if platform else "no adapter ships"
+        raise click.ClickException(f"{what} a store plug-in")
 
 
 @main.command()

@@ -64,6 +64,8 @@ class Shop(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     secrets: Mapped[str | None] = mapped_column(Text)  # SecretBox-sealed JSON
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # what the platform adapter remembers between runs: sync cursors, webhook ids, token expiry
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -188,6 +190,7 @@ class Notification(Base):
         ),
         Index("ix_notifications_due", "state", "not_before"),
         Index("ix_notifications_shop_state", "shop_id", "state"),
+        Index("ix_notifications_provider_msg", "provider", "provider_message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -213,6 +216,15 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # what the provider reported afterwards: queued, sent, delivered, undelivered, failed
+    delivery: Mapped[str | None] = mapped_column(String(16))
+    delivered_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    clicked_at: Mapped[datetime | None]
+    # failover: the notification on another channel that this one stands in for
+    fallback_of: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL")
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     order: Mapped[Order] = relationship(lazy="joined")
@@ -244,4 +256,143 @@ class OutboxMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MessageEvent(Base):
+    """Something that happened to a sent message: a receipt, an open, a click, an opt-out."""
+
+    __tablename__ = "message_events"
+    __table_args__ = (Index("ix_message_events_shop_kind", "shop_id", "kind", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("notifications.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # queued sent delivered undelivered failed
+    #                                                opened clicked opt_out
+    provider: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContactChannel(Base):
+    """A shopper reachable on a messenger (Telegram chat, Viber user) after opting in."""
+
+    __tablename__ = "contact_channels"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "customer_id", "channel", name="uq_contact_channels"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200))  # chat id, user id
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unreachable_at: Mapped[datetime | None]
+
+
+class OptInToken(Base):
+    """A single-use, expiring messenger opt-in link, bound to one order and shopper."""
+
+    __tablename__ = "optin_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TrackingVisit(Base):
+    """A shopper looked at an order instead of asking: the tracking page, widget or proxy."""
+
+    __tablename__ = "tracking_visits"
+    __table_args__ = (Index("ix_tracking_visits_shop_at", "shop_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(20))  # link lookup widget proxy answer
+    visitor: Mapped[str] = mapped_column(String(64))  # salted hash; no IP kept
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Feedback(Base):
+    """The shopper's rating after delivery, one per order (a second one replaces the first)."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("shop_id", "order_id", name="uq_feedback_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProblemReport(Base):
+    """A shopper's "report a problem / change delivery details", forwarded to the merchant."""
+
+    __tablename__ = "problem_reports"
+    __table_args__ = (Index("ix_problem_reports_shop_at", "shop_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    forwarded_at: Mapped[datetime | None]
+    forward_error: Mapped[str | None] = mapped_column(Text)
+
+
+class StaffUser(Base):
+    """Someone who signs in to a shop's admin: an owner or a support agent."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (UniqueConstraint("shop_id", "email", name="uq_staff_shop_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="owner")  # owner | agent
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class TemplateVersion(Base):
+    """Every saved version of a merchant's template, so an earlier one can be restored."""
+
+    __tablename__ = "template_versions"
+    __table_args__ = (Index("ix_template_versions_shop_name", "shop_id", "name", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))  # e.g. uk/email/shipped.subject.j2
+    source: Mapped[str | None] = mapped_column(Text)  # None: reset to the default
+    author: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DataExport(Base):
+    """What the shop holds on one customer, gathered for a privacy data request."""
+
+    __tablename__ = "data_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(320))  # the customer's email or platform id
+    request_ref: Mapped[str | None] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
