@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Callable
 
@@ -24,8 +25,13 @@ def test_redis_answers_ping(redis_client: redis.Redis) -> None:
     assert redis_client.ping() is True
 
 
-def test_redis_uses_the_dedicated_database(redis_client: redis.Redis) -> None:
-    assert redis_client.connection_pool.connection_kwargs["db"] == TEST_REDIS_DB
+def test_redis_uses_the_dedicated_database(redis_client: redis.Redis, redis_url: str) -> None:
+    # never database 0 (it is flushed before each test); 15 unless WISMO_TEST_REDIS_URL says
+    expected = redis.connection.parse_url(redis_url).get("db") or 0
+    assert expected != 0
+    if not os.environ.get("WISMO_TEST_REDIS_URL"):
+        assert expected == TEST_REDIS_DB
+    assert redis_client.connection_pool.connection_kwargs["db"] == expected
 
 
 # The two tests below each write a key into an empty database: whichever runs second proves
