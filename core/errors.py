@@ -3,6 +3,7 @@
 WismoError
  ├─ WebhookError: InvalidSignature, MalformedPayload, UnknownShop
  ├─ ChannelError: TransientChannelError (retry), PermanentChannelError (fail over / dead letter)
+ │                 └─ RecipientOptedOut (record an opt-out, then fail over)
  ├─ TemplateError
  └─ ConfigError
 
@@ -67,6 +68,16 @@ class PermanentChannelError(ChannelError):
     def __init__(self, message: str, unreachable: bool = False) -> None:
         super().__init__(message)
         self.unreachable = unreachable  # the shopper cannot be reached on this channel at all
+
+
+class RecipientOptedOut(PermanentChannelError):
+    """The provider says the shopper said stop or blocked us (Twilio 21610, a blocked bot).
+
+    Delivery records an opt-out for that address and channel, then fails over.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, unreachable=True)
 
 
 class TemplateError(WismoError):

@@ -66,6 +66,8 @@ class Policy:
     quiet_end: time = time(8, 0)
     debounce: timedelta = timedelta(minutes=2)
     timezone: str = "UTC"
+    failover: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per status, channels that stand in for one another, best first (shop "failover")."""
 
     def channels_for(self, status: Status) -> list[str]:
         """The channels switched on for `status`, in the matrix's order."""
@@ -101,7 +103,36 @@ def plan(
         if channel in QUIET_CHANNELS:
             at = after_quiet_hours(at, policy, shopper_tz or policy.timezone)
         due.append(Planned(channel, at))
-    return due
+    return first_of_chain(policy, status, due)
+
+
+def first_of_chain(policy: Policy, status: Status, due: list[Planned]) -> list[Planned]:
+    """Of the due channels in the status's failover chain, only the best one goes out.
+
+    The others in the chain wait as fallbacks; channels outside the chain are extra
+    copies the merchant asked for and go out as well.
+    """
+    chain = policy.failover.get(status.value) or ()
+    in_chain = [p for p in due if p.channel in chain]
+    if len(in_chain) < 2:
+        return due
+    best = min(in_chain, key=lambda p: chain.index(p.channel))
+    return [p for p in due if p.channel not in chain or p is best]
+
+
+def next_in_chain(
+    policy: Policy, status: Status, failed: str, usable: Iterable[str]
+) -> str | None:
+    """The channel that takes over from `failed`: the next in the chain that is `usable`.
+
+    `usable` are the channels switched on for the status, where the shopper can be
+    reached, has not opted out and has not been messaged about this status yet.
+    """
+    chain = list(policy.failover.get(status.value) or ())
+    if failed not in chain:
+        return None
+    usable = set(usable) & set(policy.channels_for(status))
+    return next((ch for ch in chain[chain.index(failed) + 1 :] if ch in usable), None)
 
 
 def zone(name: str | None) -> ZoneInfo:

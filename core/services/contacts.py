@@ -5,10 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
+from core.channels.phones import region_of, to_e164
 from core.domain.events import CustomerInfo
-from core.storage.models import Customer, OptOut, Order, Shop
+from core.storage.models import ContactChannel, Customer, OptOut, Order, Shop
 
 PHONE_CHANNELS = ("sms", "whatsapp")
+OPT_IN_CHANNELS = ("telegram", "viber")
+"""Messengers a shopper joins through an opt-in link; the address is a chat or user id."""
 
 
 def normalize_email(email: str | None) -> str | None:
@@ -43,20 +46,46 @@ def customer_for(order: Order, info: CustomerInfo) -> Customer:
     return customer
 
 
-def address_for(channel: str, customer: Customer | None) -> str | None:
-    """Where a message on `channel` goes for this customer (None: unreachable there)."""
+def address_for(channel: str, customer: Customer | None, region: str | None = None) -> str | None:
+    """Where a message on `channel` goes for this customer (None: unreachable there).
+
+    Phone numbers come back in E.164, read with the store's country (`region`) as the
+    default; a number that is not valid is no address. Messengers need an opt-in.
+    """
     if customer is None:
         return None
     if channel == "email":
         return customer.email
     if channel in PHONE_CHANNELS:
-        return customer.phone
+        return to_e164(customer.phone, region)
+    if channel in OPT_IN_CHANNELS:
+        return messenger_address(customer, channel)
     return None
+
+
+def messenger_address(customer: Customer, channel: str) -> str | None:
+    """The chat or user id this shopper joined `channel` with, unless it became unreachable."""
+    session = object_session(customer)
+    if session is None or customer.id is None:
+        return None
+    return session.scalar(
+        select(ContactChannel.address).where(
+            ContactChannel.shop_id == customer.shop_id,
+            ContactChannel.customer_id == customer.id,
+            ContactChannel.channel == channel,
+            ContactChannel.unreachable_at.is_(None),
+        )
+    )
 
 
 def reachable_channels(shop: Shop, customer: Customer | None) -> set[str]:
     """The channels this shopper can be reached on in this shop."""
-    reachable = {ch for ch in ("email", *PHONE_CHANNELS) if address_for(ch, customer)}
+    region = region_of(shop.settings)
+    reachable = {
+        ch
+        for ch in ("email", *PHONE_CHANNELS, *OPT_IN_CHANNELS)
+        if address_for(ch, customer, region)
+    }
     if (shop.settings or {}).get("channels", {}).get("webhook"):
         reachable.add("webhook")  # the merchant's own system: no shopper address needed
     return reachable
@@ -66,7 +95,17 @@ def opted_out_channels(session: Session, shop_id: int, customer: Customer | None
     """The channels this shopper has said stop on."""
     if customer is None:
         return set()
-    addresses = [a for a in (customer.email, customer.phone) if a]
+    region = region_of(shop.settings) if (shop := session.get(Shop, shop_id)) else None
+    addresses = [
+        a
+        for a in (
+            customer.email,
+            customer.phone,
+            to_e164(customer.phone, region),
+            *(messenger_address(customer, ch) for ch in OPT_IN_CHANNELS),
+        )
+        if a
+    ]
     if not addresses:
         return set()
     rows = session.scalars(

@@ -9,30 +9,41 @@ releases after `send_lease_seconds`: such a message is sent at most once more.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from core.channels.base import OutboundMessage
+from core.channels.phones import region_of
 from core.crypto import new_token
 from core.domain.rules import OPTIONAL
 from core.domain.statuses import Status
-from core.errors import ConfigError, PermanentChannelError, TemplateError, TransientChannelError
+from core.errors import (
+    ConfigError,
+    PermanentChannelError,
+    RecipientOptedOut,
+    TemplateError,
+    TransientChannelError,
+)
 from core.links import UNSUBSCRIBE
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
-from core.storage.models import Notification, Shop
+from core.storage.models import MessageEvent, Notification, Shop
 
-from .contacts import address_for, opted_out_channels
+from . import failover, optin, smscap
+from .contacts import OPT_IN_CHANNELS, address_for, opted_out_channels, record_opt_out
 from .messages import facts_for, locale_of, shipment_of
 
 if TYPE_CHECKING:
     from core.bootstrap import Container
 
 log = logging.getLogger(__name__)
+
+SWITCH_AFTER = 2
+"""From this attempt on, a transient failure hands the message to the channel's next provider."""
 
 
 @dataclass(frozen=True)
@@ -109,24 +120,95 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
         attempts = note.attempts
     if isinstance(prepared, str):
         state, _, reason = prepared.partition(":")
+        if state == "dead" or reason.strip().startswith("the shopper opted out"):
+            return _give_up(c, finish, state, reason.strip(), now)
         return finish(state, reason.strip())
     message, providers = prepared
-    errors = []
-    for name, conf in providers:
+    errors: list[str] = []
+    transient: TransientChannelError | None = None
+    for i, (name, conf) in enumerate(providers):
         try:
-            provider_id = c.channel(name, conf).send(message)
+            channel = c.channel(name, conf)
+            provider_id = channel.send(message)
+        except RecipientOptedOut as exc:  # the shopper said stop there: no other provider either
+            _opted_out(c, message, name, str(exc))
+            return _give_up(c, finish, "dead", f"{name}: opted out: {exc}", now)
         except (PermanentChannelError, ConfigError) as exc:
             errors.append(f"{name}: {exc}")
             continue
         except TransientChannelError as exc:
+            if attempts >= SWITCH_AFTER and i + 1 < len(providers):
+                errors.append(f"{name}: {exc}")  # keeps failing: let the next provider try
+                transient = transient or exc
+                continue
             return _retry(c, attempts, finish, f"{name}: {exc}", now, exc.retry_after)
         except Exception as exc:  # a bug or an unmapped vendor error: retry, then dead letter
             log.exception("channel %s failed unexpectedly", name)
             return _retry(c, attempts, finish, f"{name}: {exc!r}", now, None)
-        return finish(
-            "sent", None, provider=name, provider_message_id=provider_id, sent_at=utcnow()
+        accepted = getattr(channel, "accepted_as", None)
+        done = finish(
+            "sent",
+            None,
+            provider=name,
+            provider_message_id=provider_id,
+            sent_at=utcnow(),
+            **({"delivery": accepted} if accepted else {}),
         )
-    return finish("dead", "; ".join(errors))
+        if accepted and done.state == "sent":
+            _log_event(c, message, name, accepted, {"provider_message_id": provider_id})
+        return done
+    if transient is not None:
+        return _retry(c, attempts, finish, "; ".join(errors), now, transient.retry_after)
+    return _give_up(c, finish, "dead", "; ".join(errors), now)
+
+
+def _give_up(c: Container, finish: _Finish, state: str, reason: str, now: datetime) -> Delivery:
+    """End a message that cannot go out here, and let the failover chain take over."""
+    done = finish(state, reason)
+    if done.state != state:
+        return done  # the claim was lost: whoever holds it decides
+    with c.session() as session, session.begin():
+        stand_in = failover.fall_over(session, finish.id, now)
+    if stand_in is None:
+        return done
+    new_id, _channel = stand_in
+    try:
+        c.queue.enqueue("deliver", new_id)
+    except Exception:  # the relay picks pending messages up anyway
+        log.exception("could not enqueue the failover message %s", new_id)
+    return Delivery("failed_over")
+
+
+def _opted_out(c: Container, message: OutboundMessage, provider: str, reason: str) -> None:
+    """The provider says this address said stop (or blocked the bot): remember it now."""
+    with c.session() as session, session.begin():
+        record_opt_out(session, message.shop_id, message.kind, message.to, reason[:200])
+        if message.kind in OPT_IN_CHANNELS:
+            optin.mark_unreachable(session, message.shop_id, message.kind, message.to, utcnow())
+        session.add(
+            MessageEvent(
+                shop_id=message.shop_id,
+                notification_id=message.notification_id,
+                kind="opt_out",
+                provider=provider,
+                detail={"reason": reason[:500], "address": message.to},
+            )
+        )
+
+
+def _log_event(
+    c: Container, message: OutboundMessage, provider: str, kind: str, detail: dict[str, Any]
+) -> None:
+    with c.session() as session, session.begin():
+        session.add(
+            MessageEvent(
+                shop_id=message.shop_id,
+                notification_id=message.notification_id,
+                kind=kind,
+                provider=provider,
+                detail=detail,
+            )
+        )
 
 
 Prepared = tuple[OutboundMessage, list[tuple[str, dict[str, Any]]]]
@@ -148,15 +230,40 @@ def _prepare(c: Container, session: Session, note: Notification) -> Prepared | s
     address = (
         providers[0][1].get("url")
         if note.channel == "webhook"
-        else address_for(note.channel, customer)
+        else address_for(note.channel, customer, region_of(shop.settings))
     )
     if not address:
         return f"dead: no {note.channel} address for this shopper"
     try:
-        return _render(c, shop, note, address), providers
+        message = _render(c, shop, note, address)
     except TemplateError as exc:
         where = f" ({exc.name}, line {exc.lineno})" if exc.lineno else ""
         return f"dead: template error{where}: {exc}"
+    if note.channel == "sms":
+        refusal = smscap.admit(session, shop, note, utcnow())
+        if refusal:
+            return f"dead: {refusal}"
+    if note.channel == "whatsapp":
+        last = last_inbound(session, shop.id, "whatsapp", address)
+        if last is not None:
+            message = replace(message, metadata={**message.metadata, "last_inbound_at": last})
+    return message, providers
+
+
+def last_inbound(session: Session, shop_id: int, channel: str, address: str) -> str | None:
+    """When this address last wrote to the shop on `channel` (ISO 8601), from the receipts log."""
+    when = session.scalar(
+        select(func.max(MessageEvent.created_at))
+        .join(Notification, Notification.id == MessageEvent.notification_id)
+        .where(
+            MessageEvent.shop_id == shop_id,
+            MessageEvent.kind == "inbound",
+            Notification.shop_id == shop_id,
+            Notification.channel == channel,
+            Notification.recipient == address,
+        )
+    )
+    return when.isoformat() if when else None
 
 
 def unsubscribe_url(c: Container, shop: Shop, order: Any, note: Notification) -> str | None:
@@ -175,6 +282,7 @@ def _render(c: Container, shop: Shop, note: Notification, address: str) -> Outbo
     unsubscribe = unsubscribe_url(c, shop, order, note)
     if unsubscribe:
         facts["unsubscribe_link"] = unsubscribe
+    facts["messenger_links"] = messenger_links(c, shop, order) if note.channel == "email" else {}
     metadata: dict[str, Any] = {
         "shop": shop.key,
         "order_id": order.external_id,
@@ -211,6 +319,17 @@ def _render(c: Container, shop: Shop, note: Notification, address: str) -> Outbo
         idempotency_key=f"n{note.id}",
         metadata=metadata,
     )
+
+
+def messenger_links(c: Container, shop: Shop, order: Any) -> dict[str, str]:
+    """Opt-in links for the shop's Telegram / Viber bots, to offer in emails and on pages."""
+    channels = (shop.settings or {}).get("channels") or {}
+    firsts = {
+        ch: dict((channels.get(ch) or [{}])[0]) for ch in OPT_IN_CHANNELS if channels.get(ch)
+    }
+    if not firsts:
+        return {}
+    return optin.opt_in_links(c.settings.secret_key, shop, order, firsts, utcnow())
 
 
 class _Finish:

@@ -110,6 +110,11 @@ def policy_of(shop: Shop) -> Policy:
         quiet_end=time.fromisoformat(quiet[1]),
         debounce=timedelta(seconds=int(conf.get("debounce_seconds", 120))),
         timezone=(shop.settings or {}).get("timezone") or "UTC",
+        failover={
+            str(status): tuple(str(ch) for ch in chain)
+            for status, chain in ((shop.settings or {}).get("failover") or {}).items()
+            if isinstance(chain, list | tuple)
+        },
     )
 
 

@@ -1,0 +1,32 @@
+"""Phone numbers: parsed with Google's libphonenumber rules, sent in E.164.
+
+Shops type numbers as their customers gave them ("067 123 45 67", "+38 (067) ...");
+SMS and WhatsApp providers want "+380671234567". The store's country (shop setting
+`country`, e.g. "UA") is the default region for numbers written without a country code.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+def to_e164(raw: str | None, region: str | None = None) -> str | None:
+    """`raw` as an E.164 number ("+380671234567"), or None when it is not a valid number."""
+    if not raw or not raw.strip():
+        return None
+    text = raw.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, (region or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def region_of(settings: dict | None) -> str | None:
+    """The store's country code from its settings ("UA"), if it set one."""
+    country = (settings or {}).get("country")
+    return str(country).upper() if isinstance(country, str) and len(country) == 2 else None

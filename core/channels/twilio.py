@@ -1,0 +1,116 @@
+"""SMS and WhatsApp through Twilio's Messages API, with signed status callbacks.
+
+Plain `requests` rather than the `twilio` package: we need one POST and one HMAC
+check, and the SDK would add a dependency tree (aiohttp, PyJWT) for them.
+
+    POST {base_url}/2010-04-01/Accounts/{account_sid}/Messages.json   (Basic auth)
+    To, From | MessagingServiceSid, Body, StatusCallback   (form-encoded)
+
+Config: `account_sid`, `auth_token` (secret), `from` (a number, or for WhatsApp the
+sender "whatsapp:+..." or a plain number) or `messaging_service_sid`, optional
+`base_url` and `timeout`. The StatusCallback points at
+`{public_url}/webhooks/providers/twilio?shop=<shop key>`, so receipts find their shop.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Mapping
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import requests
+
+from core.errors import ConfigError, PermanentChannelError, RecipientOptedOut
+
+from . import http
+from .base import ChannelContext, OutboundMessage
+
+API = "https://api.twilio.com"
+OPTED_OUT = {21610}  # "Attempt to send to unsubscribed recipient" (the shopper texted STOP)
+BAD_NUMBER = {21211, 21214, 21612, 21614, 63024}  # invalid, unreachable, not mobile, ...
+
+
+class TwilioChannel:
+    """One Twilio account sending SMS, or WhatsApp through a Twilio WhatsApp sender."""
+
+    name: ClassVar[str] = "twilio"
+    kinds: ClassVar[frozenset[str]] = frozenset({"sms", "whatsapp"})
+    accepted_as: ClassVar[str] = "queued"  # Notification.delivery once the API took it
+
+    def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
+        self.account_sid, self.auth_token = http.required(
+            config, "twilio", "account_sid", "auth_token"
+        )
+        self.sender = str(config.get("from") or "")
+        self.service = str(config.get("messaging_service_sid") or "")
+        if not (self.sender or self.service):
+            raise ConfigError("twilio needs 'from' (a number) or 'messaging_service_sid'")
+        self.base_url = str(config.get("base_url") or API).rstrip("/")
+        self.callback = config.get("status_callback")
+        self.timeout = http.timeout_of(config)
+        self.context = context
+        self.session = requests.Session()
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], context: ChannelContext) -> TwilioChannel:
+        """Build from {account_sid, auth_token, from | messaging_service_sid}."""
+        return cls(config, context)
+
+    def form(self, message: OutboundMessage) -> dict[str, str]:
+        """The form fields Twilio's Messages API takes for this message."""
+        whatsapp = message.kind == "whatsapp"
+        to = f"whatsapp:{message.to}" if whatsapp else message.to
+        form = {"To": to, "Body": message.text}
+        if self.service:
+            form["MessagingServiceSid"] = self.service
+        else:
+            sender = self.sender
+            if whatsapp and not sender.startswith("whatsapp:"):
+                sender = f"whatsapp:{sender}"
+            form["From"] = sender
+        shop = message.metadata.get("shop")
+        callback = self.callback or (
+            f"{self.context.public_url}/webhooks/providers/twilio?shop={quote(str(shop))}"
+            if shop
+            else None
+        )
+        if callback:
+            form["StatusCallback"] = str(callback)
+        return form
+
+    def send(self, message: OutboundMessage) -> str:
+        """Create the message at Twilio; return its SID (SM...)."""
+        url = f"{self.base_url}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        r = http.request(
+            self.session,
+            "twilio",
+            "POST",
+            url,
+            data=self.form(message),
+            auth=(self.account_sid, self.auth_token),
+            timeout=self.timeout,
+        )
+        http.server_trouble("twilio", r)
+        body = http.json_of(r)
+        if r.status_code in (200, 201) and body.get("sid"):
+            return str(body["sid"])
+        code = body.get("code")
+        reason = f"twilio {r.status_code} error {code}: {body.get('message') or r.text[:200]}"
+        if code in OPTED_OUT:
+            raise RecipientOptedOut(reason)
+        raise PermanentChannelError(reason, unreachable=code in BAD_NUMBER)
+
+
+def signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
+    """X-Twilio-Signature: base64 HMAC-SHA1 of the URL followed by each sorted key+value."""
+    data = url + "".join(f"{k}{params[k]}" for k in sorted(params))
+    digest = hmac.new(auth_token.encode(), data.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def valid_signature(auth_token: str, url: str, params: Mapping[str, str], given: str) -> bool:
+    """Whether `given` signs this request (constant-time comparison)."""
+    return bool(given) and hmac.compare_digest(signature(auth_token, url, params), given)

@@ -1,0 +1,96 @@
+"""Viber: a store's bot account messages shoppers who subscribed through its link.
+
+    POST {base_url}/pa/send_message    X-Viber-Auth-Token: <auth_token>
+    {"receiver": id, "min_api_version": 1, "sender": {"name": ...}, "type": "text", "text": ...}
+
+Viber answers HTTP 200 with a `status` (0 ok). Callbacks are signed with
+X-Viber-Content-Signature, the hex HMAC-SHA256 of the body keyed by the auth token.
+Config: `auth_token` (secret), `sender_name` (28 characters at most), `bot_uri` (the
+bot's public account id, for viber://pa?chatURI=<uri>&context=<token>), optional
+`base_url`, `timeout`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import requests
+
+from core.errors import PermanentChannelError, TransientChannelError
+
+from . import http
+from .base import ChannelContext, OutboundMessage
+
+API = "https://chatapi.viber.com"
+UNREACHABLE = {5, 6, 11}  # receiverNotRegistered, receiverNotSubscribed, receiverNoSuitableDevice
+TOO_MANY = {12}  # tooManyRequests
+
+
+class ViberChannel:
+    """Sends text through one shop's Viber bot."""
+
+    name: ClassVar[str] = "viber"
+    kinds: ClassVar[frozenset[str]] = frozenset({"viber"})
+    accepted_as: ClassVar[str] = "sent"  # Notification.delivery once the API took it
+
+    def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
+        (self.token,) = http.required(config, "viber", "auth_token")
+        self.sender = str(config.get("sender_name") or context.sender_name)[:28]
+        self.base_url = str(config.get("base_url") or API).rstrip("/")
+        self.timeout = http.timeout_of(config)
+        self.session = requests.Session()
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], context: ChannelContext) -> ViberChannel:
+        """Build from {auth_token, sender_name, bot_uri}."""
+        return cls(config, context)
+
+    def call(self, method: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Call a REST bot API method; its answer, or the mapped error."""
+        r = http.request(
+            self.session,
+            "viber",
+            "POST",
+            f"{self.base_url}/pa/{method}",
+            json=dict(payload),
+            headers={"X-Viber-Auth-Token": self.token},
+            timeout=self.timeout,
+        )
+        http.server_trouble("viber", r)
+        body = http.json_of(r)
+        status = body.get("status")
+        if r.status_code == 200 and status == 0:
+            return body
+        reason = f"viber {status}: {body.get('status_message') or r.text[:200]}"
+        if status in TOO_MANY:
+            raise TransientChannelError(reason, retry_after=60)
+        # not subscribed (yet, or any more): unreachable, but only the `unsubscribed`
+        # callback is an opt-out, since a shopper may subscribe after following the link
+        raise PermanentChannelError(reason, unreachable=status in UNREACHABLE)
+
+    def send(self, message: OutboundMessage) -> str:
+        """Send the text; return Viber's message token."""
+        body = self.call(
+            "send_message",
+            {
+                "receiver": message.to,
+                "min_api_version": 1,
+                "sender": {"name": self.sender},
+                "type": "text",
+                "text": message.text,
+            },
+        )
+        return str(body.get("message_token", ""))
+
+
+def signature(auth_token: str, body: bytes) -> str:
+    """X-Viber-Content-Signature: hex HMAC-SHA256 of the raw body, keyed by the auth token."""
+    return hmac.new(auth_token.encode(), body, hashlib.sha256).hexdigest()
+
+
+def valid_signature(auth_token: str, body: bytes, given: str) -> bool:
+    """Whether `given` signs `body` (constant-time comparison)."""
+    return bool(given) and hmac.compare_digest(signature(auth_token, body), given.lower())
