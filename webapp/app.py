@@ -23,13 +23,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # webhooks are small; refuse floods
     app.extensions["wismo"] = container
 
-    from . import api, ops, pages, preferences, webhooks
+    from . import api, ops, pages, preferences, providers, webhooks
 
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(preferences.bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(providers.bp)
     _register_adapter_blueprints(app)
     _register_errors(app)
     return app

@@ -31,6 +31,7 @@ from core.links import TRACK
 from core.rendering import normalize_locale, status_description, status_label
 from core.rendering.catalogue import ui_text
 from core.rendering.locales import format_day, format_money, shipment_progress, vocative
+from core.services.optin import messenger_options
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shipment, Shop
 
 from .context import wismo
@@ -459,6 +460,7 @@ def render_tracking(s: Session, shop: Shop, order: Order) -> Response:
         )
     )
     view = tracking_view(shop, order, events, locale, zone)
+    view["messengers"] = messenger_options(wismo(), shop, order, locale)  # issue 8: opt-in links
     nonce = secrets.token_urlsafe(16)
     logo_origin = _origin(view["brand"]["logo_url"])
     g.csp = (

@@ -114,7 +114,9 @@ class WhatsAppCloudChannel:
             return str(messages[0].get("id", ""))
         error = body.get("error") or {}
         code = error.get("code")
-        reason = f"whatsapp_cloud {r.status_code} error {code}: {error.get('message') or r.text[:200]}"
+        reason = (
+            f"whatsapp_cloud {r.status_code} error {code}: {error.get('message') or r.text[:200]}"
+        )
         if code in RATE_LIMITED or r.status_code == 429:
             raise TransientChannelError(reason, retry_after=http.retry_after_of(r) or 60)
         if code in TRANSIENT or r.status_code >= 500:

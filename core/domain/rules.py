@@ -120,9 +120,7 @@ def first_of_chain(policy: Policy, status: Status, due: list[Planned]) -> list[P
     return [p for p in due if p.channel not in chain or p is best]
 
 
-def next_in_chain(
-    policy: Policy, status: Status, failed: str, usable: Iterable[str]
-) -> str | None:
+def next_in_chain(policy: Policy, status: Status, failed: str, usable: Iterable[str]) -> str | None:
     """The channel that takes over from `failed`: the next in the chain that is `usable`.
 
     `usable` are the channels switched on for the status, where the shopper can be

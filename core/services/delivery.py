@@ -324,9 +324,7 @@ def _render(c: Container, shop: Shop, note: Notification, address: str) -> Outbo
 def messenger_links(c: Container, shop: Shop, order: Any) -> dict[str, str]:
     """Opt-in links for the shop's Telegram / Viber bots, to offer in emails and on pages."""
     channels = (shop.settings or {}).get("channels") or {}
-    firsts = {
-        ch: dict((channels.get(ch) or [{}])[0]) for ch in OPT_IN_CHANNELS if channels.get(ch)
-    }
+    firsts = {ch: dict((channels.get(ch) or [{}])[0]) for ch in OPT_IN_CHANNELS if channels.get(ch)}
     if not firsts:
         return {}
     return optin.opt_in_links(c.settings.secret_key, shop, order, firsts, utcnow())

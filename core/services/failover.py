@@ -49,16 +49,16 @@ def fall_over(session: Session, notification_id: int, now: datetime) -> tuple[in
         )
     )
     usable = (
-        reachable_channels(shop, customer)
-        - opted_out_channels(session, shop.id, customer)
-        - used
+        reachable_channels(shop, customer) - opted_out_channels(session, shop.id, customer) - used
     )
     channel = next_in_chain(policy, status, note.channel, usable)
     if channel is None:
         return None
     at = now
     if channel in QUIET_CHANNELS:
-        at = after_quiet_hours(now, policy, (customer.timezone if customer else None) or policy.timezone)
+        at = after_quiet_hours(
+            now, policy, (customer.timezone if customer else None) or policy.timezone
+        )
     new_id = session.scalar(
         insert_ignore(session, Notification)
         .values(

@@ -16,6 +16,7 @@ import hmac
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from sqlalchemy import delete, select
@@ -23,6 +24,9 @@ from sqlalchemy.orm import Session
 
 from core.storage.models import ContactChannel, Customer, OptInToken, OptOut, Order, Shop
 from core.storage.upsert import insert_ignore
+
+if TYPE_CHECKING:
+    from core.bootstrap import Container
 
 LIFETIME = timedelta(days=30)
 _PAYLOAD = struct.Struct(">IIII")  # shop id, order id, customer id, expiry (hours since epoch)
@@ -64,9 +68,7 @@ def make_token(
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def read_token(
-    keys: tuple[str, ...], token: str, now: datetime
-) -> tuple[int, int, int] | None:
+def read_token(keys: tuple[str, ...], token: str, now: datetime) -> tuple[int, int, int] | None:
     """(shop id, order id, customer id) of a genuine, unexpired token; None otherwise."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
@@ -161,6 +163,18 @@ def mark_unreachable(
         contact.unreachable_at = now
 
 
+def mark_reachable(session: Session, shop_id: int, channel: str, address: str) -> None:
+    """The user (re)subscribed: messages may reach this chat again."""
+    for contact in session.scalars(
+        select(ContactChannel).where(
+            ContactChannel.shop_id == shop_id,
+            ContactChannel.channel == channel,
+            ContactChannel.address == address,
+        )
+    ):
+        contact.unreachable_at = None
+
+
 def opt_in_links(
     secret_key: str, shop: Shop, order: Order, providers: dict[str, dict], now: datetime
 ) -> dict[str, str]:
@@ -179,3 +193,27 @@ def opt_in_links(
     if uri:
         links["viber"] = f"viber://pa?chatURI={quote(str(uri))}&context={token}"
     return links
+
+
+LINK_LABELS = {
+    "telegram": {
+        "en": "Get updates in Telegram",
+        "ru": "Получать новости в Telegram",
+        "uk": "Отримувати новини в Telegram",
+    },
+    "viber": {
+        "en": "Get updates in Viber",
+        "ru": "Получать новости в Viber",
+        "uk": "Отримувати новини у Viber",
+    },
+}
+
+
+def messenger_options(c: Container, shop: Shop, order: Order, locale: str) -> list[dict[str, str]]:
+    """The tracking page's opt-in links: [{"channel", "url", "label"}] for the shop's bots."""
+    from .delivery import messenger_links
+
+    return [
+        {"channel": ch, "url": url, "label": LINK_LABELS[ch].get(locale, LINK_LABELS[ch]["en"])}
+        for ch, url in messenger_links(c, shop, order).items()
+    ]

@@ -65,7 +65,9 @@ def admit(session: Session, shop: Shop, note: Notification, now: datetime) -> st
         refusal = f"monthly SMS cap reached ({used} of {cap} segments used)"
     elif used + this >= float(conf.get("warn_at") or 0.8) * cap and "warned_at" not in state:
         state["warned_at"] = now.isoformat()
-        log.warning("shop %s has used %d of its %d SMS segments this month", shop.key, used + this, cap)
+        log.warning(
+            "shop %s has used %d of its %d SMS segments this month", shop.key, used + this, cap
+        )
     if state != (shop.state or {}).get("sms_cap"):
         shop.state = {**(shop.state or {}), "sms_cap": state}
     return refusal
