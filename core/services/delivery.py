@@ -155,7 +155,10 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
             **({"delivery": accepted} if accepted else {}),
         )
         if accepted and done.state == "sent":
-            _log_event(c, message, name, accepted, {"provider_message_id": provider_id})
+            detail = {"provider_message_id": provider_id, "to": message.to}
+            if "sms" in message.metadata:  # encoding and billed segments, for the log
+                detail["sms"] = message.metadata["sms"]
+            _log_event(c, message, name, accepted, detail)
         return done
     if transient is not None:
         return _retry(c, attempts, finish, "; ".join(errors), now, transient.retry_after)
@@ -372,7 +375,7 @@ def _retry(
     retry_after: float | None,
 ) -> Delivery:
     if attempts >= c.settings.max_attempts:
-        return finish("dead", f"gave up after {attempts} attempts: {error}")
+        return _give_up(c, finish, "dead", f"gave up after {attempts} attempts: {error}", now)
     backoff = c.settings.retry_backoff
     delay = retry_after or backoff[min(attempts - 1, len(backoff) - 1)]
     return finish("retry", error, now + timedelta(seconds=delay))
