@@ -22,6 +22,7 @@ def test_no_channel_plugin_failed_to_load() -> None:
 
 def test_the_built_in_channels_are_among_them() -> None:
     assert {"smtp", "webhook", "outbox"} <= set(PLUGINS.loaded)
+    assert {"twilio", "turbosms", "whatsapp_cloud", "telegram", "viber"} <= set(PLUGINS.loaded)
 
 
 @pytest.mark.parametrize("entry_name", sorted(PLUGINS.loaded))
