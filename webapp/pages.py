@@ -258,7 +258,7 @@ def order_card(
                 "state": n.state,
                 "label": label(n.status),
                 "at": n.sent_at or n.updated_at or n.created_at,
-                "error": n.last_error if n.state in ("retry", "dead", "skipped") else None,
+                "error": n.last_error if n.state in ("retry", "dead", "skipped", "failed_over") else None,
                 "outbox_id": outbox.get(n.id),
             }
             for n in notes
