@@ -196,6 +196,7 @@ def dashboard(s: Session) -> dict[str, Any]:
     return {"counts": counts, "orders": cards, "many_shops": len(shops) > 1}
 
 
+SHOW_ERROR = frozenset({"retry", "dead", "skipped", "failed_over"})
 OUTCOME_NOTES = {
     "applied": None,
     "overlay": "laid over the current status",
@@ -258,7 +259,7 @@ def order_card(
                 "state": n.state,
                 "label": label(n.status),
                 "at": n.sent_at or n.updated_at or n.created_at,
-                "error": n.last_error if n.state in ("retry", "dead", "skipped", "failed_over") else None,
+                "error": n.last_error if n.state in SHOW_ERROR else None,
                 "outbox_id": outbox.get(n.id),
             }
             for n in notes
