@@ -154,6 +154,8 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
             sent_at=utcnow(),
             **({"delivery": accepted} if accepted else {}),
         )
+        if message.kind == "sms":
+            smscap.notify_merchant(c, message.shop_id)
         if accepted and done.state == "sent":
             detail = {"provider_message_id": provider_id, "to": message.to}
             if "sms" in message.metadata:  # encoding and billed segments, for the log

@@ -11,15 +11,43 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from core.channels.base import OutboundMessage
 from core.domain.rules import zone
 from core.domain.sms import count_segments
+from core.errors import ChannelError, ConfigError
 from core.storage.models import Notification, Shop
 
+if TYPE_CHECKING:
+    from core.bootstrap import Container
+
 log = logging.getLogger(__name__)
+
+WARNINGS = {
+    "en": (
+        "{shop}: {used} of {cap} SMS used this month",
+        "Your shop {shop} has used {used} of its {cap} SMS segments for {month}. At the cap, "
+        "Wismo stops sending SMS until next month (messages fall back to the next channel of "
+        "your failover order). Raise sms_cap.segments to send more.",
+    ),
+    "ru": (
+        "{shop}: использовано {used} из {cap} SMS в этом месяце",
+        "Магазин {shop} использовал {used} из {cap} SMS-сегментов за {month}. При достижении "
+        "лимита Wismo перестанет отправлять SMS до следующего месяца (сообщения пойдут по "
+        "следующему каналу резервного порядка). Чтобы отправлять больше, увеличьте "
+        "sms_cap.segments.",
+    ),
+    "uk": (
+        "{shop}: використано {used} з {cap} SMS цього місяця",
+        "Магазин {shop} використав {used} з {cap} SMS-сегментів за {month}. Після ліміту Wismo "
+        "не надсилатиме SMS до наступного місяця (повідомлення підуть наступним каналом "
+        "резервного порядку). Щоб надсилати більше, збільште sms_cap.segments.",
+    ),
+}
 
 
 def month_start(shop: Shop, now: datetime) -> datetime:
@@ -65,9 +93,56 @@ def admit(session: Session, shop: Shop, note: Notification, now: datetime) -> st
         refusal = f"monthly SMS cap reached ({used} of {cap} segments used)"
     elif used + this >= float(conf.get("warn_at") or 0.8) * cap and "warned_at" not in state:
         state["warned_at"] = now.isoformat()
+        state["notify"] = True  # the merchant's email goes out after this send (notify_merchant)
         log.warning(
             "shop %s has used %d of its %d SMS segments this month", shop.key, used + this, cap
         )
     if state != (shop.state or {}).get("sms_cap"):
         shop.state = {**(shop.state or {}), "sms_cap": state}
     return refusal
+
+
+def notify_merchant(c: Container, shop_id: int) -> bool:
+    """Email the shop's support address once when the cap warning was raised; True if sent.
+
+    The flag is cleared in the same transaction that reads it, so the warning goes out at
+    most once even when several workers pass the threshold together.
+    """
+    from .delivery import providers_for
+
+    with c.session() as session, session.begin():
+        shop = session.get(Shop, shop_id, with_for_update=True)
+        state = dict(((shop.state if shop else None) or {}).get("sms_cap") or {})
+        if shop is None or not state.pop("notify", False):
+            return False
+        shop.state = {**(shop.state or {}), "sms_cap": state}
+        to = ((shop.settings or {}).get("branding") or {}).get("support_email")
+        providers = providers_for(c, shop, "email")
+        locale = (shop.settings or {}).get("locale") or "en"
+        subject, text = WARNINGS.get(locale, WARNINGS["en"])
+        facts = {
+            "shop": shop.name,
+            "used": state.get("used"),
+            "cap": state.get("cap"),
+            "month": state.get("month"),
+        }
+        message = OutboundMessage(
+            notification_id=0,
+            shop_id=shop.id,
+            kind="email",
+            to=str(to or ""),
+            subject=subject.format(**facts),
+            text=text.format(**facts),
+            idempotency_key=f"smscap-{shop.key}-{state.get('month')}",
+            metadata={"shop": shop.key, "purpose": "sms_cap_warning"},
+        )
+    if not to:
+        log.warning("shop %s has no branding.support_email for the SMS cap warning", shop_id)
+        return False
+    for name, conf in providers:
+        try:
+            c.channel(name, conf).send(message)
+            return True
+        except (ChannelError, ConfigError) as exc:
+            log.warning("SMS cap warning for shop %s not sent by %s: %s", shop_id, name, exc)
+    return False

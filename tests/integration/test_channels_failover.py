@@ -202,12 +202,17 @@ def test_sms_cap_warns_near_the_limit_and_refuses_at_it(container, http_stub):
         matrix={"shipped": {"sms": True}, "delivered": {"sms": True}},
         failover={"shipped": ["sms", "email"], "delivered": ["sms", "email"]},
         sms_cap={"segments": 3, "warn_at": 0.6},
+        branding={"support_email": "owner@chai.example"},
+        locale="uk",
     )
     push(container, new.shop.id, "a1", S.SHIPPED, order="1")  # 2 segments in Ukrainian
     assert note(container, new.shop.id, "shipped", "sms").state == "sent"
     with container.session() as s:
         state = s.get(Shop, new.shop.id).state["sms_cap"]
     assert state["cap"] == 3 and "warned_at" in state and "reached_at" not in state
+    with container.session() as s:  # the merchant hears about it once, by email
+        (warning,) = s.scalars(select(OutboxMessage)).all()
+    assert warning.recipient == "owner@chai.example" and "з 3 SMS" in (warning.subject or "")
 
     push(container, new.shop.id, "a2", S.DELIVERED, 5, order="1")
     rows = notes(container, new.shop.id)
@@ -216,6 +221,11 @@ def test_sms_cap_warns_near_the_limit_and_refuses_at_it(container, http_stub):
     with container.session() as s:
         shop = s.get(Shop, new.shop.id)
         assert "reached_at" in shop.state["sms_cap"]
+    with container.session() as s:
+        assert s.scalars(select(OutboxMessage.recipient).order_by(OutboxMessage.id)).all() == [
+            "owner@chai.example",
+            "olena@example.com",
+        ]
     assert "monthly SMS cap reached" in (
         note(container, new.shop.id, "delivered", "sms").last_error or ""
     )
