@@ -143,3 +143,34 @@ def test_next_in_chain_skips_what_is_unusable_or_switched_off() -> None:
     assert next_in_chain(policy, Status.SHIPPED, "webhook", {"sms"}) is None  # not in chain
     off = Policy(matrix={"shipped": {"whatsapp": True, "email": True}}, failover=CHAIN)
     assert next_in_chain(off, Status.SHIPPED, "whatsapp", {"sms", "email"}) == "email"
+
+
+def _shipped_sms(locale: str, shop_name: str | None = None):
+    from core.rendering import Renderer
+    from core.rendering.samples import sample_facts
+
+    facts = sample_facts(Status.SHIPPED, locale)
+    if shop_name:
+        facts = {**facts, "shop": {**facts["shop"], "name": shop_name}}
+    return Renderer().render("sms", Status.SHIPPED, locale, facts)
+
+
+@pytest.mark.parametrize(
+    ("locale", "shop_name", "encoding"),
+    [
+        ("en", "Chai & Kettle", "GSM-7"),
+        ("uk", None, "UCS-2"),
+        ("ru", None, "UCS-2"),
+        ("en", "Chai 🫖 Kettle", "UCS-2"),
+    ],
+)
+def test_real_sms_texts_are_counted_as_carriers_bill_them(locale, shop_name, encoding) -> None:
+    from core.domain.sms import LIMITS
+
+    rendered = _shipped_sms(locale, shop_name)
+    info = rendered.sms
+    assert info is not None and info.encoding == encoding
+    units = len(rendered.text.encode("utf-16-le")) // 2 if encoding == "UCS-2" else info.characters
+    assert info.characters == units
+    single, multi = LIMITS[encoding]
+    assert info.segments == (1 if units <= single else -(-units // multi))
