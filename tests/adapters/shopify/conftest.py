@@ -26,8 +26,8 @@ from tests.conftest import make_container
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "shopify"
 API_KEY = "wismo-test-client-id"
-SECRET = "shpss_current_test_secret"
-PREVIOUS = "shpss_previous_test_secret"
+SECRET = "shpss_current_test_secret_0123456789abcdef"
+PREVIOUS = "shpss_previous_test_secret_0123456789abcdef"
 DOMAIN = "wismo-test.myshopify.com"
 
 
