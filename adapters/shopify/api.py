@@ -79,13 +79,13 @@ class ShopifyApi:
         client_secret: str,
         previous_secret: str | None = None,
         http: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         api_version: str = API_VERSION,
     ) -> None:
         self.app = ShopifyApp(client_id, client_secret, previous_secret)
         self.client_id, self.client_secret = client_id, client_secret
         self.http = http or httpx.Client(timeout=30.0)
-        self.sleep = sleep
+        self.sleep = sleep or pause
         self.api_version = api_version
 
     @classmethod
@@ -223,6 +223,11 @@ class ShopifyApi:
         rate = float(status.get("restoreRate") or 0)
         if rate > 0 and available < needed:
             self.sleep((needed - available) / rate)
+
+
+def pause(seconds: float) -> None:
+    """Wait for the throttle bucket to refill (a module function, so tests can stand in)."""
+    time.sleep(seconds)
 
 
 def throttle_wait(body: Any) -> float | None:
