@@ -189,7 +189,7 @@ def fulfillment_event(
     dead = str(f.get("status") or "").lower() in statuses.DEAD_FULFILLMENT
     status = None if dead else statuses.shipment_status(f.get("shipment_status")) or Status.SHIPPED
     name = str(f.get("name") or "")
-    email = f.get("email")
+    # no customer from here: the orders/* topics own the shopper's details
     return OrderEventIn(
         event_key=f"{prefix}:fulfillment:{_id(f['id'])}",
         source=SOURCE,
@@ -197,7 +197,6 @@ def fulfillment_event(
         occurred_at=_when(f, "updated_at", triggered),
         status=status,
         number=name.rsplit(".", 1)[0] if "." in name else None,
-        customer=CustomerInfo(email=email) if email else None,
         shipment=parcel(f),
     )
 
