@@ -16,12 +16,13 @@ from collections import deque
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Response, render_template, request
+from flask import Response, jsonify, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.rendering.locales import normalize_locale
 from core.services.contacts import normalize_email
+from core.storefront import sign_storefront_token
 from core.storage.models import Customer, Order, OrderEvent, Shop
 from webapp.context import wismo
 from webapp.pages import browser_locale, page_locale, tracking_view
@@ -97,6 +98,43 @@ class Limiter:
 
 
 LOOKUPS = Limiter()
+
+
+@bp.get("/shopify/proxy/widget-config")
+def widget_config() -> Any:
+    """What the theme block needs to start the widget, per the widget contract.
+
+    For the signed-in owner of `order_id` it signs a storefront token server-side (the
+    browser never sees the shop's secret); for anyone else it names the shop, and the
+    widget shows its lookup form.
+    """
+    v = auth.verify_proxy(_app(), request.url, dict(request.headers))
+    if not v.ok or v.shop is None:
+        return Response("Unauthorized", 401, {"Content-Type": "text/plain"})
+    c = wismo()
+    with c.session() as s:
+        shop = compliance.shop_by_domain(s, v.shop, active_only=True)
+        if shop is None:
+            return jsonify({"error": "not installed"}), 404
+        config: dict[str, Any] = {
+            "shop": shop.key,
+            "widget_url": f"{c.settings.public_url}/widget.js",
+            "locale": normalize_locale(request.args.get("locale")) or "en",
+        }
+        order_id = request.args.get("order_id", "").strip()
+        if v.customer_id and order_id:
+            owned = s.scalar(
+                select(Order.external_id)
+                .join(Customer, Order.customer_id == Customer.id)
+                .where(Order.shop_id == shop.id, Order.external_id == order_id)
+                .where(Customer.external_id == v.customer_id)
+            )
+            if owned:
+                secret = c.box.open(shop.secrets)["webhook_secret"]
+                config["token"] = sign_storefront_token(secret, shop.key, owned)
+    response = jsonify(config)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/shopify/proxy")

@@ -106,3 +106,30 @@ def test_shopper_text_cannot_become_liquid(store, client, deliver):
         f"/shopify/proxy?{proxy_query({'logged_in_customer_id': '707070'})}"
     ).get_data(as_text=True)
     assert "{" not in html and "}" not in html
+
+
+def test_widget_config_signs_a_token_only_for_the_orders_owner(store, client):
+    from core.storefront import verify_storefront_token
+
+    own = client.get(
+        "/shopify/proxy/widget-config?"
+        + proxy_query({"logged_in_customer_id": "707070", "order_id": "4242", "locale": "uk"})
+    )
+    assert own.status_code == 200
+    data = own.get_json()
+    assert data["widget_url"] == "http://wismo.test/widget.js"
+    assert data["locale"] == "uk"
+    with store.session() as s:
+        from core.storage.models import Shop
+
+        shop = s.query(Shop).one()
+        secret = store.box.open(shop.secrets)["webhook_secret"]
+        assert data["shop"] == shop.key
+    claim = verify_storefront_token(data["token"], [secret])
+    assert (claim.shop_key, claim.order_id) == (data["shop"], "4242")
+
+    stranger = client.get(
+        "/shopify/proxy/widget-config?"
+        + proxy_query({"logged_in_customer_id": "1", "order_id": "4242"})
+    ).get_json()
+    assert "token" not in stranger and stranger["shop"] == data["shop"]
