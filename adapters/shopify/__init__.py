@@ -41,7 +41,10 @@ class ShopifyAdapter:
 
     def verify(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
         """Check X-Shopify-Hmac-Sha256 with the client secret (current, then previous)."""
-        secret, previous = secrets.get("shopify_api_secret"), secrets.get("shopify_api_secret_previous")
+        secret, previous = (
+            secrets.get("shopify_api_secret"),
+            secrets.get("shopify_api_secret_previous"),
+        )
         if not secret:
             from core.bootstrap import container
 

@@ -14,10 +14,10 @@ import hmac
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
-from shopify_app import ShopifyApp
+from shopify_app import RequestInput, ShopifyApp
 
 SHOP_HOST = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 SCOPES = "read_orders,read_fulfillments,read_returns,read_customers,write_app_proxy"
@@ -74,8 +74,10 @@ class Verified:
     reason: str = ""
 
 
-def _request(method: str, url: str, headers: Mapping[str, str], body: str = "") -> dict[str, Any]:
-    return {"method": method, "url": url, "headers": dict(headers), "body": body}
+def _request(method: str, url: str, headers: Mapping[str, str], body: str = "") -> RequestInput:
+    return cast(
+        RequestInput, {"method": method, "url": url, "headers": dict(headers), "body": body}
+    )
 
 
 def verify_session(
@@ -91,8 +93,9 @@ def verify_session(
             reason=result.log.code,
         )
     shop = f"{result.shop}.myshopify.com"
-    return Verified(True, shop=shop, id_token=result.id_token, status=200,
-                    headers=dict(result.response.headers))
+    return Verified(
+        True, shop=shop, id_token=result.id_token, status=200, headers=dict(result.response.headers)
+    )
 
 
 def verify_proxy(app: ShopifyApp, url: str, headers: Mapping[str, str]) -> Verified:

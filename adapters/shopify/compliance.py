@@ -66,7 +66,8 @@ def handle(c: Container, topic: str, domain: str, data: Mapping[str, Any]) -> di
 
 
 def _subject(data: Mapping[str, Any]) -> Subject:
-    customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
+    value = data.get("customer")
+    customer: dict[str, Any] = value if isinstance(value, dict) else {}
     orders = data.get("orders_to_redact") or data.get("orders_requested") or []
     return Subject(
         email=customer.get("email") or None,

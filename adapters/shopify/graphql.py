@@ -76,8 +76,9 @@ def order_events(node: Mapping[str, Any], silent: bool = False) -> list[OrderEve
                 {
                     "name": li.get("name") or "",
                     "quantity": int(li.get("quantity") or 1),
-                    "price": ((li.get("originalUnitPriceSet") or {}).get("presentmentMoney") or {})
-                    .get("amount"),
+                    "price": (
+                        (li.get("originalUnitPriceSet") or {}).get("presentmentMoney") or {}
+                    ).get("amount"),
                     "sku": li.get("sku") or None,
                 }
                 for li in (node.get("lineItems") or {}).get("nodes") or []

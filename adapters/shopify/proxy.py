@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from core.rendering.locales import normalize_locale
 from core.services.contacts import normalize_email
-from core.storefront import sign_storefront_token
 from core.storage.models import Customer, Order, OrderEvent, Shop
+from core.storefront import sign_storefront_token
 from webapp.context import wismo
 from webapp.pages import browser_locale, page_locale, tracking_view
 
@@ -218,9 +218,9 @@ def _view(s: Session, shop: Shop, order: Order) -> dict[str, Any]:
         )
     )
     locale = page_locale(shop, order)
-    zone_name = (order.customer.timezone if order.customer else None) or (
-        shop.settings or {}
-    ).get("timezone")
+    zone_name = (order.customer.timezone if order.customer else None) or (shop.settings or {}).get(
+        "timezone"
+    )
     try:
         zone = ZoneInfo(zone_name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):

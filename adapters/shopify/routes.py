@@ -227,4 +227,3 @@ def _summary(domain: str) -> dict[str, Any]:
                 for e in exports
             ],
         }
-

@@ -158,9 +158,8 @@ def order_facts(order: Mapping[str, Any]) -> dict[str, Any]:
 
 def customer_of(order: Mapping[str, Any]) -> CustomerInfo | None:
     """The shopper: customer record first, then the order's contact and addresses."""
-    cust = order.get("customer") if isinstance(order.get("customer"), dict) else {}
-    ship = order.get("shipping_address") if isinstance(order.get("shipping_address"), dict) else {}
-    bill = order.get("billing_address") if isinstance(order.get("billing_address"), dict) else {}
+    cust, ship = _obj(order.get("customer")), _obj(order.get("shipping_address"))
+    bill = _obj(order.get("billing_address"))
     name = " ".join(filter(None, (cust.get("first_name"), cust.get("last_name")))) or (
         ship.get("name") or bill.get("name")
     )
@@ -264,7 +263,7 @@ def return_event(
 ) -> OrderEventIn | None:
     """returns/*: requested, then returned; declines and cancellations change nothing shown."""
     status = statuses.RETURN_TOPIC.get(topic)
-    order = r.get("order") if isinstance(r.get("order"), dict) else {}
+    order = _obj(r.get("order"))
     order_id = order.get("id") or order.get("admin_graphql_api_id") or r.get("order_id")
     if status is None:
         return None
@@ -280,6 +279,11 @@ def return_event(
 
 
 # --- small parsers ------------------------------------------------------------------------
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one (absent or null in the payload)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _id(value: Any) -> str:

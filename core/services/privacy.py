@@ -96,7 +96,9 @@ def export_customer(
     order_ids = [o.id for o in found.orders]
     notes = _notifications(session, shop_id, order_ids)
     payload = {
-        "customers": [_row(c, "name", "email", "phone", "locale", "timezone") for c in found.customers],
+        "customers": [
+            _row(c, "name", "email", "phone", "locale", "timezone") for c in found.customers
+        ],
         "orders": [
             {
                 **_row(o, "number", "status", "placed_at", "total", "currency", "items", "locale"),
@@ -118,13 +120,17 @@ def export_customer(
         "opt_outs": [
             _row(o, "channel", "address", "created_at")
             for o in session.scalars(
-                select(OptOut).where(OptOut.shop_id == shop_id, OptOut.address.in_(_addresses(found)))
+                select(OptOut).where(
+                    OptOut.shop_id == shop_id, OptOut.address.in_(_addresses(found))
+                )
             )
         ],
         "feedback": [
             _row(f, "rating", "comment", "created_at")
             for f in session.scalars(
-                select(Feedback).where(Feedback.shop_id == shop_id, Feedback.order_id.in_(order_ids))
+                select(Feedback).where(
+                    Feedback.shop_id == shop_id, Feedback.order_id.in_(order_ids)
+                )
             )
         ],
         "problem_reports": [
@@ -169,9 +175,11 @@ def redact_customer(session: Session, shop_id: int, subject: Subject) -> Redacte
         n.last_error = None
         if n.state in ("pending", "retry"):
             n.state = "skipped"
-    for m in session.scalars(select(MessageEvent).where(MessageEvent.notification_id.in_(note_ids))):
+    for m in session.scalars(
+        select(MessageEvent).where(MessageEvent.notification_id.in_(note_ids))
+    ):
         m.detail = _scrub(m.detail, needles)
-    for o in session.scalars(
+    for box in session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.shop_id == shop_id,
             or_(
@@ -180,8 +188,8 @@ def redact_customer(session: Session, shop_id: int, subject: Subject) -> Redacte
             ),
         )
     ):
-        o.recipient, o.subject, o.text, o.html = REDACTED, None, REDACTED, None
-        o.meta = _scrub(o.meta, needles)
+        box.recipient, box.subject, box.text, box.html = REDACTED, None, REDACTED, None
+        box.meta = _scrub(box.meta, needles)
     for opt in session.scalars(
         select(OptOut).where(OptOut.shop_id == shop_id, OptOut.address.in_(needles))
     ):

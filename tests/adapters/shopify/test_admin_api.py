@@ -62,9 +62,21 @@ def node(order_id: int, updated: str, *, paid: bool = False, fulfillments=()) ->
         "email": f"shopper{order_id}@example.com",
         "phone": None,
         "currentTotalPriceSet": {"presentmentMoney": {"amount": "120.00", "currencyCode": "EUR"}},
-        "customer": {"id": f"gid://shopify/Customer/{order_id}0", "firstName": "Ira", "lastName": "K"},
-        "lineItems": {"nodes": [{"name": "Tea", "quantity": 2, "sku": "T1",
-                                 "originalUnitPriceSet": {"presentmentMoney": {"amount": "60.00"}}}]},
+        "customer": {
+            "id": f"gid://shopify/Customer/{order_id}0",
+            "firstName": "Ira",
+            "lastName": "K",
+        },
+        "lineItems": {
+            "nodes": [
+                {
+                    "name": "Tea",
+                    "quantity": 2,
+                    "sku": "T1",
+                    "originalUnitPriceSet": {"presentmentMoney": {"amount": "60.00"}},
+                }
+            ]
+        },
         "fulfillments": list(fulfillments),
     }
 
@@ -76,16 +88,25 @@ def fulfillment_node(fid: int, updated: str, display: str = "IN_TRANSIT") -> dic
         "displayStatus": display,
         "updatedAt": updated,
         "estimatedDeliveryAt": "2026-11-25T12:00:00Z",
-        "trackingInfo": [{"company": "Nova Poshta", "number": "20450000000001",
-                          "url": "https://novaposhta.ua/tracking/?cargo_number=20450000000001"}],
+        "trackingInfo": [
+            {
+                "company": "Nova Poshta",
+                "number": "20450000000001",
+                "url": "https://novaposhta.ua/tracking/?cargo_number=20450000000001",
+            }
+        ],
         "fulfillmentLineItems": {"nodes": [{"quantity": 2}]},
     }
 
 
 def page(nodes: list[dict], cursor: str | None) -> dict:
     return {
-        "data": {"orders": {"nodes": nodes,
-                            "pageInfo": {"hasNextPage": cursor is not None, "endCursor": cursor}}},
+        "data": {
+            "orders": {
+                "nodes": nodes,
+                "pageInfo": {"hasNextPage": cursor is not None, "endCursor": cursor},
+            }
+        },
         "extensions": cost(),
     }
 
@@ -124,8 +145,13 @@ def test_a_token_about_to_expire_is_refreshed_first_and_the_new_pair_stored(
     http_stub.route(
         "POST",
         TOKEN,
-        json={"access_token": "shpat_new", "expires_in": 3600, "refresh_token": "shprt_new",
-              "refresh_token_expires_in": 7776000, "scope": "read_orders"},
+        json={
+            "access_token": "shpat_new",
+            "expires_in": 3600,
+            "refresh_token": "shprt_new",
+            "refresh_token_expires_in": 7776000,
+            "scope": "read_orders",
+        },
     )
     http_stub.route("POST", GRAPHQL, json=page([], None))
     with c.session() as s:
@@ -167,8 +193,21 @@ def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor
     pages = [
         (200, {}, THROTTLED),
         (200, {}, page([node(101, "2026-11-21T10:00:00Z")], "cursor-1")),
-        (200, {}, page([node(102, "2026-11-21T11:00:00Z", paid=True,
-                             fulfillments=[fulfillment_node(9, "2026-11-21T12:00:00Z")])], None)),
+        (
+            200,
+            {},
+            page(
+                [
+                    node(
+                        102,
+                        "2026-11-21T11:00:00Z",
+                        paid=True,
+                        fulfillments=[fulfillment_node(9, "2026-11-21T12:00:00Z")],
+                    )
+                ],
+                None,
+            ),
+        ),
     ]
     http_stub.route("POST", GRAPHQL, responses=pages)
     import adapters.shopify.api as api_module
@@ -194,7 +233,9 @@ def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor
 
     # the next run starts from the cursor and finds nothing new to add
     http_stub.clear()
-    http_stub.route("POST", GRAPHQL, json=page([node(102, "2026-11-21T11:00:00Z", paid=True)], None))
+    http_stub.route(
+        "POST", GRAPHQL, json=page([node(102, "2026-11-21T11:00:00Z", paid=True)], None)
+    )
     again = reconcile_tick(c, now=datetime.now(UTC) + timedelta(hours=1))
     assert (again.accepted, again.duplicates) == (0, 1)
     (req,) = http_stub.requests_to("POST", GRAPHQL)

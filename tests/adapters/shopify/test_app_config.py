@@ -30,11 +30,18 @@ def test_app_toml_declares_scopes_webhooks_compliance_proxy_and_embedded():
     topics = {t for s in subs for t in s.get("topics", [])}
     compliance = {t for s in subs for t in s.get("compliance_topics", [])}
     assert compliance == {"customers/data_request", "customers/redact", "shop/redact"}
-    assert {"orders/create", "fulfillments/create", "fulfillment_events/create",
-            "refunds/create", "app/uninstalled"} <= topics
+    assert {
+        "orders/create",
+        "fulfillments/create",
+        "fulfillment_events/create",
+        "refunds/create",
+        "app/uninstalled",
+    } <= topics
     assert all(s["uri"].endswith("/webhooks/shopify") for s in subs)
     assert c["app_proxy"] == {
-        "url": "https://wismo.example.com/shopify/proxy", "subpath": "wismo", "prefix": "apps"
+        "url": "https://wismo.example.com/shopify/proxy",
+        "subpath": "wismo",
+        "prefix": "apps",
     }
     assert c["auth"]["redirect_urls"] == ["https://wismo.example.com/shopify/callback"]
 

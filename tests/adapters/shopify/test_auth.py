@@ -207,7 +207,11 @@ def test_install_then_callback_exchanges_the_code_for_an_expiring_token(
     r = client.get(f"/shopify/install?shop={DOMAIN}")
     assert r.status_code == 302
     target = urlsplit(r.headers["Location"])
-    assert (target.scheme, target.netloc, target.path) == ("https", DOMAIN, "/admin/oauth/authorize")
+    assert (target.scheme, target.netloc, target.path) == (
+        "https",
+        DOMAIN,
+        "/admin/oauth/authorize",
+    )
     query = {k: v[0] for k, v in parse_qs(target.query).items()}
     assert query["client_id"] == API_KEY
     assert query["redirect_uri"] == "http://wismo.test/shopify/callback"
@@ -217,18 +221,41 @@ def test_install_then_callback_exchanges_the_code_for_an_expiring_token(
     http_stub.route(
         "POST",
         "/admin/oauth/access_token",
-        json={"access_token": "shpat_code", "scope": "read_orders", "expires_in": 3600,
-              "refresh_token": "shprt_code", "refresh_token_expires_in": 7776000},
+        json={
+            "access_token": "shpat_code",
+            "scope": "read_orders",
+            "expires_in": 3600,
+            "refresh_token": "shprt_code",
+            "refresh_token_expires_in": 7776000,
+        },
     )
-    http_stub.route("POST", "/admin/api/2026-10/graphql.json", json={"data": {"ordersCount": {"count": 0}, "orders": {"nodes": [], "pageInfo": {"hasNextPage": False}}}})
-    params = {"code": "c0de", "shop": DOMAIN, "state": state, "timestamp": str(int(time.time())),
-              "host": "YWRtaW4"}
+    http_stub.route(
+        "POST",
+        "/admin/api/2026-10/graphql.json",
+        json={
+            "data": {
+                "ordersCount": {"count": 0},
+                "orders": {"nodes": [], "pageInfo": {"hasNextPage": False}},
+            }
+        },
+    )
+    params = {
+        "code": "c0de",
+        "shop": DOMAIN,
+        "state": state,
+        "timestamp": str(int(time.time())),
+        "host": "YWRtaW4",
+    }
     r = client.get(f"/shopify/callback?{signed_callback(params)}")
     assert r.status_code == 302, r.get_data(as_text=True)
     assert r.headers["Location"] == f"https://admin.shopify.com/store/wismo-test/apps/{API_KEY}"
     (req,) = http_stub.requests_to("POST", "/admin/oauth/access_token")
-    assert req.json() == {"client_id": API_KEY, "client_secret": SECRET, "code": "c0de",
-                          "expiring": 1}
+    assert req.json() == {
+        "client_id": API_KEY,
+        "client_secret": SECRET,
+        "code": "c0de",
+        "expiring": 1,
+    }
     with shopify_container.session() as s:
         shop = s.scalars(select(Shop).where(Shop.domain == DOMAIN)).one()
         assert load_tokens(shopify_container.box, shop).access_token == "shpat_code"

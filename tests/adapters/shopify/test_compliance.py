@@ -60,10 +60,22 @@ def shop(shopify_container, deliver):
     deliver("orders/create", order_for(OTHER, 299939, "#2002"))
     with c.session() as s:
         orders = {o.external_id: o.id for o in s.scalars(select(Order))}
-        s.add(Feedback(shop_id=shop_id, order_id=orders["299938"], rating=2,
-                       comment="Zoryana here: call me on +380501112233"))
-        s.add(ProblemReport(shop_id=shop_id, order_id=orders["299938"], kind="address",
-                            message="Please deliver to Zoryana Kvitka, zoryana.kvitka@example.com"))
+        s.add(
+            Feedback(
+                shop_id=shop_id,
+                order_id=orders["299938"],
+                rating=2,
+                comment="Zoryana here: call me on +380501112233",
+            )
+        )
+        s.add(
+            ProblemReport(
+                shop_id=shop_id,
+                order_id=orders["299938"],
+                kind="address",
+                message="Please deliver to Zoryana Kvitka, zoryana.kvitka@example.com",
+            )
+        )
         s.add(OptOut(shop_id=shop_id, channel="sms", address=ZORYANA["phone"]))
         s.commit()
     return shop_id
@@ -79,7 +91,9 @@ def personal_traces(c, needles: list[str]) -> list[str]:
                 for name, value in row.items():
                     if value is None:
                         continue
-                    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                    text = (
+                        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                    )
                     for needle in needles:
                         if needle.lower() in text.lower():
                             found.append(f"{table.name}.{name}: {needle}")
@@ -95,21 +109,29 @@ def test_the_database_holds_the_shoppers_data_before_redaction(shop, shopify_con
     assert {"customers", "order_events", "notifications", "outbox_messages"} <= tables
 
 
-def test_customers_redact_leaves_no_personal_data_of_that_customer(shop, shopify_container, deliver):
+def test_customers_redact_leaves_no_personal_data_of_that_customer(
+    shop, shopify_container, deliver
+):
     c = shopify_container
     payload = fixture("shopify_dev_webhook_sample_customers_redact_2026-07.json")
-    payload.update(shop_domain=DOMAIN, customer={"id": 191167, "email": ZORYANA["email"],
-                                                  "phone": ZORYANA["phone"]},
-                   orders_to_redact=[299938])
+    payload.update(
+        shop_domain=DOMAIN,
+        customer={"id": 191167, "email": ZORYANA["email"], "phone": ZORYANA["phone"]},
+        orders_to_redact=[299938],
+    )
     with c.session() as s:
-        before = {m.__tablename__: s.scalar(select(func.count()).select_from(m))
-                  for m in (Order, OrderEvent, Notification, OutboxMessage, Feedback)}
+        before = {
+            m.__tablename__: s.scalar(select(func.count()).select_from(m))
+            for m in (Order, OrderEvent, Notification, OutboxMessage, Feedback)
+        }
     r = deliver("customers/redact", payload)
     assert r.status_code == 200
     assert personal_traces(c, ZORYANA_TRACES) == []
     with c.session() as s:
-        after = {m.__tablename__: s.scalar(select(func.count()).select_from(m))
-                 for m in (Order, OrderEvent, Notification, OutboxMessage, Feedback)}
+        after = {
+            m.__tablename__: s.scalar(select(func.count()).select_from(m))
+            for m in (Order, OrderEvent, Notification, OutboxMessage, Feedback)
+        }
     assert after == before  # counts kept, only anonymised
     # the other shopper is untouched
     assert personal_traces(c, [OTHER["email"], "Bohdan"])
@@ -120,9 +142,11 @@ def test_customers_redact_leaves_no_personal_data_of_that_customer(shop, shopify
 def test_customers_data_request_makes_an_export_for_the_merchant(shop, shopify_container, deliver):
     c = shopify_container
     payload = fixture("shopify_dev_webhook_sample_customers_data_request_2026-07.json")
-    payload.update(shop_domain=DOMAIN, customer={"id": 191167, "email": ZORYANA["email"],
-                                                  "phone": ZORYANA["phone"]},
-                   orders_requested=[299938])
+    payload.update(
+        shop_domain=DOMAIN,
+        customer={"id": 191167, "email": ZORYANA["email"], "phone": ZORYANA["phone"]},
+        orders_requested=[299938],
+    )
     assert deliver("customers/data_request", payload).status_code == 200
     assert deliver("customers/data_request", payload).status_code == 200  # retried: one export
     with c.session() as s:
@@ -179,7 +203,9 @@ def test_compliance_webhooks_with_a_bad_hmac_get_401(shop, shopify_container, de
 
 def test_privacy_webhooks_for_a_shop_we_never_saw_answer_200(shopify_container, deliver):
     payload = fixture("shopify_dev_webhook_sample_customers_redact_2026-07.json")
-    assert deliver("customers/redact", payload, domain="never-seen.myshopify.com").status_code == 200
+    assert (
+        deliver("customers/redact", payload, domain="never-seen.myshopify.com").status_code == 200
+    )
 
 
 def _notifications(c) -> int:

@@ -15,15 +15,24 @@ from tests.adapters.shopify.test_translate import new_order
 from tests.adapters.shopify.test_webhook_route import fulfillment
 
 pytestmark = pytest.mark.integration
-CUSTOMER = {"id": 707070, "first_name": "Oksana", "last_name": "Moroz",
-            "email": "oksana@example.com", "phone": None}
+CUSTOMER = {
+    "id": 707070,
+    "first_name": "Oksana",
+    "last_name": "Moroz",
+    "email": "oksana@example.com",
+    "phone": None,
+}
 
 
 def proxy_query(params: dict[str, str], secret: str = SECRET) -> str:
     """The query Shopify forwards: params plus shop, path_prefix, timestamp and signature
     (hex HMAC-SHA256 of the sorted key=value pairs joined with nothing between them)."""
-    full = {"shop": DOMAIN, "path_prefix": "/apps/wismo", "timestamp": str(int(time.time())),
-            **params}
+    full = {
+        "shop": DOMAIN,
+        "path_prefix": "/apps/wismo",
+        "timestamp": str(int(time.time())),
+        **params,
+    }
     message = "".join(f"{k}={v}" for k, v in sorted(full.items()))
     signature = hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
     return urlencode({**full, "signature": signature})
@@ -33,8 +42,12 @@ def proxy_query(params: dict[str, str], secret: str = SECRET) -> str:
 def store(shopify_container, deliver):
     install(shopify_container)
     order = new_order(
-        id=4242, name="#4242", email=CUSTOMER["email"], contact_email=CUSTOMER["email"],
-        customer=dict(CUSTOMER), customer_locale="uk",
+        id=4242,
+        name="#4242",
+        email=CUSTOMER["email"],
+        contact_email=CUSTOMER["email"],
+        customer=dict(CUSTOMER),
+        customer_locale="uk",
     )
     assert deliver("orders/create", order).status_code == 200
     f = fulfillment(8001, "20450011112222", tracking_company="Nova Poshta")
@@ -54,8 +67,12 @@ def test_logged_in_customer_sees_their_orders_live_timeline(store, client, deliv
     assert "wismo-lookup" not in html  # no form for a signed-in shopper
     # live: the next carrier event shows on the next visit
     f = fulfillment(8001, "20450011112222", tracking_company="Nova Poshta")
-    f.update(order_id=4242, name="#4242.1", shipment_status="delivered",
-             updated_at="2022-01-06T10:00:00Z")
+    f.update(
+        order_id=4242,
+        name="#4242.1",
+        shipment_status="delivered",
+        updated_at="2022-01-06T10:00:00Z",
+    )
     deliver("fulfillments/update", f)
     html = client.get(
         f"/shopify/proxy/orders?{proxy_query({'logged_in_customer_id': '707070'})}"
@@ -64,9 +81,9 @@ def test_logged_in_customer_sees_their_orders_live_timeline(store, client, deliv
 
 
 def test_another_customer_sees_none_of_them(store, client):
-    html = client.get(
-        f"/shopify/proxy?{proxy_query({'logged_in_customer_id': '999'})}"
-    ).get_data(as_text=True)
+    html = client.get(f"/shopify/proxy?{proxy_query({'logged_in_customer_id': '999'})}").get_data(
+        as_text=True
+    )
     assert "#4242" not in html
 
 
@@ -77,7 +94,9 @@ def test_without_login_the_lookup_needs_number_and_email(store, client):
     assert "wismo-lookup" in html and 'action="/apps/wismo"' in html
     found = client.get(
         "/shopify/proxy?"
-        + proxy_query({"logged_in_customer_id": "", "number": "4242", "email": "OKSANA@example.com"})
+        + proxy_query(
+            {"logged_in_customer_id": "", "number": "4242", "email": "OKSANA@example.com"}
+        )
     ).get_data(as_text=True)
     assert "20450011112222" in found
     wrong = client.get(
@@ -88,8 +107,12 @@ def test_without_login_the_lookup_needs_number_and_email(store, client):
 
 
 def test_unsigned_forged_or_old_requests_get_401(store, client):
-    assert client.get("/shopify/proxy?logged_in_customer_id=707070&shop=" + DOMAIN).status_code == 401
-    forged = proxy_query({"logged_in_customer_id": "707070"}, secret="not-the-app-secret-0123456789")
+    assert (
+        client.get("/shopify/proxy?logged_in_customer_id=707070&shop=" + DOMAIN).status_code == 401
+    )
+    forged = proxy_query(
+        {"logged_in_customer_id": "707070"}, secret="not-the-app-secret-0123456789"
+    )
     assert client.get(f"/shopify/proxy?{forged}").status_code == 401
     old = {"logged_in_customer_id": "707070", "timestamp": str(int(time.time()) - 3600)}
     assert client.get(f"/shopify/proxy?{proxy_query(old)}").status_code == 401
@@ -97,7 +120,10 @@ def test_unsigned_forged_or_old_requests_get_401(store, client):
 
 def test_shopper_text_cannot_become_liquid(store, client, deliver):
     order = new_order(
-        id=4343, name="#4343", email=CUSTOMER["email"], customer=dict(CUSTOMER),
+        id=4343,
+        name="#4343",
+        email=CUSTOMER["email"],
+        customer=dict(CUSTOMER),
         customer_locale="en",
         line_items=[{"name": "{{ shop.secret }} {% render 'x' %}", "quantity": 1, "price": "1.00"}],
     )

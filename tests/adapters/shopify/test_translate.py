@@ -142,8 +142,12 @@ def test_refund_is_refunded_with_the_amount():
 )
 def test_returns_follow_the_return_path(topic, status):
     payload = {
-        "id": 2, "admin_graphql_api_id": "gid://shopify/Return/2",
-        "order": {"id": 820982911946154508, "admin_graphql_api_id": "gid://shopify/Order/820982911946154508"},
+        "id": 2,
+        "admin_graphql_api_id": "gid://shopify/Return/2",
+        "order": {
+            "id": 820982911946154508,
+            "admin_graphql_api_id": "gid://shopify/Order/820982911946154508",
+        },
         "status": "open",
     }
     (event,) = webhooks.parse(topic, payload, HEADERS)

@@ -145,7 +145,9 @@ def test_a_stale_fulfillment_update_after_delivery_is_not_applied(mail):
         "fulfillments/update",
         fulfillment(5001, "1Z1", shipment_status="delivered", updated_at="2022-01-05T10:00:00Z"),
     )
-    stale = fulfillment(5001, "1Z1", shipment_status="in_transit", updated_at="2022-01-03T10:00:00Z")
+    stale = fulfillment(
+        5001, "1Z1", shipment_status="in_transit", updated_at="2022-01-03T10:00:00Z"
+    )
     assert deliver("fulfillments/update", stale).status_code == 200
     with c.session() as s:
         order = s.scalars(select(Order)).one()
