@@ -88,6 +88,16 @@ class ShopifyApi:
         self.sleep = sleep or pause
         self.api_version = api_version
 
+    def close(self) -> None:
+        """Close the HTTP client's connections."""
+        self.http.close()
+
+    def __enter__(self) -> ShopifyApi:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @classmethod
     def from_settings(cls, settings: Settings, **kw: Any) -> ShopifyApi:
         """From WISMO_SHOPIFY_API_KEY / _SECRET; `shopify_admin_origin` in extra reroutes calls."""

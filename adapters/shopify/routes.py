@@ -12,6 +12,7 @@ import secrets
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, session
+from shopify_app import ShopifyApp
 from sqlalchemy import func, select
 
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
@@ -128,7 +129,8 @@ def callback() -> Any:
     code = request.args.get("code")
     if not code:
         raise MalformedPayload("code is missing")
-    install_shop(shop, api().exchange_code(shop, code))
+    with api() as client:
+        install_shop(shop, client.exchange_code(shop, code))
     key = wismo().settings.shopify_api_key
     return redirect(f"https://admin.shopify.com/store/{shop.split('.')[0]}/apps/{key}")
 
@@ -136,11 +138,12 @@ def callback() -> Any:
 # --- embedded admin -----------------------------------------------------------------------
 
 
-def _app() -> Any:
+def _app() -> ShopifyApp:
+    """Shopify's request verifier for the app's credentials (no HTTP client needed)."""
     s = wismo().settings
-    if not s.shopify_api_key:
-        raise ConfigError("WISMO_SHOPIFY_API_KEY is not set")
-    return api().app
+    if not s.shopify_api_key or not s.shopify_api_secret:
+        raise ConfigError("set WISMO_SHOPIFY_API_KEY and WISMO_SHOPIFY_API_SECRET")
+    return ShopifyApp(s.shopify_api_key, s.shopify_api_secret, s.shopify_api_secret_previous)
 
 
 def _refused(v: auth.Verified) -> Response:
@@ -171,7 +174,8 @@ def admin_home() -> Any:
         shop = compliance.shop_by_domain(s, v.shop)
         installed = shop is not None and shop.active and load_tokens(c.box, shop) is not None
     if not installed:
-        install_shop(v.shop, api().exchange_session_token(v.id_token))
+        with api() as client:
+            install_shop(v.shop, client.exchange_session_token(v.id_token))
     summary = _summary(v.shop)
     html = render_template(
         "shopify/admin.html",

@@ -33,7 +33,10 @@ BACKFILL_DAYS = 60
 
 def reconcile(c: Container, shop: Shop, api: ShopifyApi | None = None) -> Iterator[OrderEventIn]:
     """Events for orders updated since the cursor; the cursor advances after each page."""
-    api = api or ShopifyApi.from_settings(c.settings)
+    if api is None:
+        with ShopifyApi.from_settings(c.settings) as own:
+            yield from reconcile(c, shop, own)
+        return
     state = _state(shop)
     since = state.get("reconcile_cursor") or (utcnow() - timedelta(days=1)).isoformat()
     start = datetime.fromisoformat(since) - OVERLAP
@@ -51,7 +54,10 @@ def backfill(
     c: Container, shop: Shop, since: datetime, api: ShopifyApi | None = None
 ) -> Iterator[tuple[int, list[OrderEventIn]]]:
     """(total pages, one page's events) for the open orders created since `since`."""
-    api = api or ShopifyApi.from_settings(c.settings)
+    if api is None:
+        with ShopifyApi.from_settings(c.settings) as own:
+            yield from backfill(c, shop, since, own)
+        return
     query = f"status:open created_at:>='{since.strftime('%Y-%m-%dT%H:%M:%SZ')}'"
     token = access_token(c.box, api, shop)
     counted = api.graphql(shop.domain or "", token, graphql.ORDERS_COUNT_QUERY, {"query": query})
