@@ -75,12 +75,6 @@ CANCEL_REASON: dict[str, dict[str, str]] = {
     },
 }
 
-REFUND_REASON: dict[str, str] = {
-    "en": "refund of {amount}",
-    "ru": "возврат {amount}",
-    "uk": "повернення {amount}",
-}
-
 
 def shipment_status(value: str | None) -> Status | None:
     """The canonical status for a shipment or fulfillment-event status (any case)."""
