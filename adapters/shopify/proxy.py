@@ -149,13 +149,14 @@ def storefront(rest: str = "") -> Any:
         shop = compliance.shop_by_domain(s, v.shop, active_only=True)
         if shop is None:
             return _answer(render_template("shopify/proxy.html", t=WORDS["en"], missing=True), 404)
-        locale = (
+        orders, message = _orders(s, shop, v.customer_id)
+        locale = (  # the theme's language if Shopify passed it, else the shopper's own
             normalize_locale(request.args.get("locale"))
+            or (page_locale(shop, orders[0]) if orders else None)
             or browser_locale()
             or normalize_locale((shop.settings or {}).get("locale"))
             or "en"
         )
-        orders, message = _orders(s, shop, v.customer_id)
         views = [_view(s, shop, o) for o in orders]
         links = [c.links.tracking_url(shop.id, o.id) for o in orders]
         html = render_template(
