@@ -211,3 +211,18 @@ def test_privacy_webhooks_for_a_shop_we_never_saw_answer_200(shopify_container, 
 def _notifications(c) -> int:
     with c.session() as s:
         return s.scalar(select(func.count()).select_from(Notification))
+
+
+def test_the_merchant_sees_the_export_in_the_embedded_admin(shop, client, deliver):
+    from tests.adapters.shopify.test_auth import session_token
+
+    payload = fixture("shopify_dev_webhook_sample_customers_data_request_2026-07.json")
+    payload.update(shop_domain=DOMAIN, customer={"id": 191167, "email": ZORYANA["email"]})
+    deliver("customers/data_request", payload)
+    r = client.get(
+        "/shopify/app/api/summary", headers={"Authorization": f"Bearer {session_token()}"}
+    )
+    assert r.status_code == 200
+    (export,) = r.get_json()["data_exports"]
+    assert export["subject"] == ZORYANA["email"] and export["request"] == "9999"
+    assert export["data"]["orders"][0]["number"] == "#2001"
