@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.bootstrap import container
 from core.services import delivery, pipeline
 
@@ -21,3 +23,27 @@ def deliver(notification_id: int) -> None:
     result = delivery.deliver(c, notification_id)
     if result.state in ("retry", "pending") and result.retry_at is not None:
         c.queue.enqueue("deliver", notification_id, at=result.retry_at)
+
+
+def backfill_shop(shop_id: int, days: int = 60) -> None:
+    """A newly installed shop: import its open orders through its adapter (silently)."""
+    from core.plugins import ADAPTERS, load_plugins
+    from core.storage.clock import utcnow
+    from core.storage.models import Shop
+
+    c = container()
+    fresh: list[int] = []
+    with c.session() as session:
+        shop = session.get(Shop, shop_id)
+        adapter = load_plugins(ADAPTERS).loaded.get(shop.platform) if shop else None
+        fetch = getattr(adapter, "backfill", None)
+        if shop is None or fetch is None:
+            return
+        for _pages, events in fetch(c, shop, utcnow() - timedelta(days=days)):
+            for event in events:
+                accepted = pipeline.accept_event(session, shop.id, event)
+                if not accepted.duplicate:
+                    fresh.append(accepted.event_id)
+        session.commit()
+    for event_id in fresh:
+        c.queue.enqueue("process_event", event_id)

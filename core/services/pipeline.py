@@ -88,7 +88,8 @@ def process_event(session: Session, event_id: int, now: datetime | None = None) 
         order = _lock_order(session, shop.id, data)
         outcome, notify, shipment_key = _apply(session, order, data)
         ids: tuple[int, ...] = ()
-        if notify is not None and shop.active:
+        # an import of old orders (backfill) sets `silent`: it records progress, sends nothing
+        if notify is not None and shop.active and not data.extra.get("silent"):
             ids = _plan_notifications(session, shop, order, notify, shipment_key, now)
         ev.order_id, ev.processed_at, ev.outcome = order.id, now, outcome
     log.info(

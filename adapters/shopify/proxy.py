@@ -1,0 +1,244 @@
+"""The storefront: the app proxy (the store's /apps/wismo/...), rendered inside the theme.
+
+Shopify signs each proxied request (`signature`, `timestamp`); with
+`logged_in_customer_id` the shopper sees their own orders without typing anything,
+otherwise a lookup by order number and email. The timeline is rendered here, on the
+server, from the same view the tracking page uses, so it works without JavaScript.
+Answers are `application/liquid`: Shopify renders them inside the shop's theme, so
+every brace of our output is escaped to keep shopper data from being read as Liquid.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Response, jsonify, render_template, request
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.rendering.locales import normalize_locale
+from core.services.contacts import normalize_email
+from core.storage.models import Customer, Order, OrderEvent, Shop
+from core.storefront import sign_storefront_token
+from webapp.context import wismo
+from webapp.pages import browser_locale, page_locale, tracking_view
+
+from . import auth, compliance
+from .routes import _app, bp
+
+MAX_ORDERS = 5
+PREFIXES = ("/apps/", "/a/", "/community/", "/tools/")
+
+WORDS = {
+    "en": {
+        "title": "Order status",
+        "lookup": "Find your order",
+        "number": "Order number",
+        "email": "Email",
+        "find": "Show status",
+        "none": "We could not find an order with that number and email.",
+        "no_orders": "You have no orders yet.",
+        "slow": "Too many attempts. Please wait a minute and try again.",
+        "details": "Full tracking page",
+        "track": "Track parcel",
+        "expected": "Expected",
+    },
+    "ru": {
+        "title": "Статус заказа",
+        "lookup": "Найти заказ",
+        "number": "Номер заказа",
+        "email": "Email",
+        "find": "Показать статус",
+        "none": "Заказ с таким номером и email не найден.",
+        "no_orders": "У вас пока нет заказов.",
+        "slow": "Слишком много попыток. Подождите минуту и попробуйте снова.",
+        "details": "Полная страница отслеживания",
+        "track": "Отследить посылку",
+        "expected": "Ожидается",
+    },
+    "uk": {
+        "title": "Статус замовлення",
+        "lookup": "Знайти замовлення",
+        "number": "Номер замовлення",
+        "email": "Email",
+        "find": "Показати статус",
+        "none": "Замовлення з таким номером і email не знайдено.",
+        "no_orders": "У вас поки немає замовлень.",
+        "slow": "Забагато спроб. Зачекайте хвилину й спробуйте знову.",
+        "details": "Повна сторінка відстеження",
+        "track": "Відстежити посилку",
+        "expected": "Очікується",
+    },
+}
+
+
+class Limiter:
+    """At most `limit` lookups per key in `window` seconds (per process; enough to stop
+    guessing through one web worker, and the proxy sits behind Shopify's own limits)."""
+
+    def __init__(self, limit: int = 10, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            while hits and hits[0] <= now - self.window:
+                hits.popleft()
+            if len(hits) >= self.limit:
+                return False
+            hits.append(now)
+            return True
+
+
+LOOKUPS = Limiter()
+
+
+@bp.get("/shopify/proxy/widget-config")
+def widget_config() -> Any:
+    """What the theme block needs to start the widget, per the widget contract.
+
+    For the signed-in owner of `order_id` it signs a storefront token server-side (the
+    browser never sees the shop's secret); for anyone else it names the shop, and the
+    widget shows its lookup form.
+    """
+    v = auth.verify_proxy(_app(), request.url, dict(request.headers))
+    if not v.ok or v.shop is None:
+        return Response("Unauthorized", 401, {"Content-Type": "text/plain"})
+    c = wismo()
+    with c.session() as s:
+        shop = compliance.shop_by_domain(s, v.shop, active_only=True)
+        if shop is None:
+            return jsonify({"error": "not installed"}), 404
+        config: dict[str, Any] = {
+            "shop": shop.key,
+            "widget_url": f"{c.settings.public_url}/widget.js",
+            "locale": normalize_locale(request.args.get("locale")) or "en",
+        }
+        order_id = request.args.get("order_id", "").strip()
+        if v.customer_id and order_id:
+            owned = s.scalar(
+                select(Order.external_id)
+                .join(Customer, Order.customer_id == Customer.id)
+                .where(Order.shop_id == shop.id, Order.external_id == order_id)
+                .where(Customer.external_id == v.customer_id)
+            )
+            if owned:
+                secret = c.box.open(shop.secrets)["webhook_secret"]
+                config["token"] = sign_storefront_token(secret, shop.key, owned)
+    response = jsonify(config)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/shopify/proxy")
+@bp.get("/shopify/proxy/<path:rest>")
+def storefront(rest: str = "") -> Any:
+    """The shopper's order status inside the shop's theme."""
+    v = auth.verify_proxy(_app(), request.url, dict(request.headers))
+    if not v.ok or v.shop is None:
+        return Response("Unauthorized", 401, {"Content-Type": "text/plain"})
+    c = wismo()
+    with c.session() as s:
+        shop = compliance.shop_by_domain(s, v.shop, active_only=True)
+        if shop is None:
+            return _answer(render_template("shopify/proxy.html", t=WORDS["en"], missing=True), 404)
+        orders, message = _orders(s, shop, v.customer_id)
+        locale = (  # the theme's language if Shopify passed it, else the shopper's own
+            normalize_locale(request.args.get("locale"))
+            or (page_locale(shop, orders[0]) if orders else None)
+            or browser_locale()
+            or normalize_locale((shop.settings or {}).get("locale"))
+            or "en"
+        )
+        views = [_view(s, shop, o) for o in orders]
+        links = [c.links.tracking_url(shop.id, o.id) for o in orders]
+        html = render_template(
+            "shopify/proxy.html",
+            t=WORDS[locale],
+            locale=locale,
+            views=list(zip(views, links, strict=True)),
+            logged_in=bool(v.customer_id),
+            message=message and WORDS[locale][message],
+            action=_action(),
+            number=request.args.get("number", "")[:64],
+            email=request.args.get("email", "")[:320],
+        )
+    return _answer(html, 200)
+
+
+def _orders(s: Session, shop: Shop, customer_id: str | None) -> tuple[list[Order], str | None]:
+    """The logged-in customer's latest orders, or the one the lookup form names."""
+    if customer_id:
+        orders = list(
+            s.scalars(
+                select(Order)
+                .join(Customer, Order.customer_id == Customer.id)
+                .where(Order.shop_id == shop.id, Customer.shop_id == shop.id)
+                .where(Customer.external_id == customer_id)
+                .order_by(Order.placed_at.desc().nulls_last(), Order.id.desc())
+                .limit(MAX_ORDERS)
+            )
+        )
+        return orders, None if orders else "no_orders"
+    number = request.args.get("number", "").strip().lstrip("#")
+    email = normalize_email(request.args.get("email"))
+    if not number or not email:
+        return [], None
+    visitor = request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0]
+    if not LOOKUPS.allow(f"{shop.id}:{visitor.strip()}"):
+        return [], "slow"
+    order = s.scalars(
+        select(Order)
+        .join(Customer, Order.customer_id == Customer.id)
+        .where(Order.shop_id == shop.id, Customer.shop_id == shop.id)
+        .where(Order.number.in_((number, f"#{number}")))
+        .where(func.lower(Customer.email) == email)
+        .limit(1)
+    ).first()
+    return ([order], None) if order else ([], "none")
+
+
+def _view(s: Session, shop: Shop, order: Order) -> dict[str, Any]:
+    """The tracking page's view of one order, in its shopper's language and zone."""
+    events = list(
+        s.scalars(
+            select(OrderEvent)
+            .where(
+                OrderEvent.shop_id == shop.id,
+                OrderEvent.order_id == order.id,
+                OrderEvent.outcome.in_(("applied", "overlay")),
+            )
+            .order_by(OrderEvent.occurred_at.desc(), OrderEvent.id.desc())
+        )
+    )
+    locale = page_locale(shop, order)
+    zone_name = (order.customer.timezone if order.customer else None) or (shop.settings or {}).get(
+        "timezone"
+    )
+    try:
+        zone = ZoneInfo(zone_name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return tracking_view(shop, order, events, locale, zone)
+
+
+def _action() -> str:
+    """Where the lookup form posts back: the storefront path Shopify proxied."""
+    prefix = request.args.get("path_prefix", "")
+    return prefix if prefix.startswith(PREFIXES) and "//" not in prefix else "/apps/wismo"
+
+
+def _answer(html: str, status: int) -> Response:
+    """Liquid for the theme (or plain HTML with ?format=html), braces escaped."""
+    safe = html.replace("{", "&#123;").replace("}", "&#125;")
+    kind = "text/html" if request.args.get("format") == "html" else "application/liquid"
+    response = Response(safe, status, {"Content-Type": f"{kind}; charset=utf-8"})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

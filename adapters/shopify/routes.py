@@ -1,0 +1,233 @@
+"""The Shopify app's own routes: the app-wide webhook URL, install, the embedded admin.
+
+Views stay thin: verify, call one function, answer. The storefront (app proxy)
+routes live in proxy.py.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, redirect, render_template, request, session
+from shopify_app import ShopifyApp
+from sqlalchemy import func, select
+
+from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
+from core.services.pipeline import accept_event
+from core.services.shops import create_shop
+from core.storage.models import DataExport, Notification, Order
+from webapp.api import enqueue_safely
+from webapp.context import wismo
+
+from . import auth, compliance, webhooks
+from .api import ShopifyApi, Tokens
+from .tokens import load_tokens, save_tokens
+
+log = logging.getLogger(__name__)
+bp = Blueprint("shopify", __name__, template_folder="templates")
+PATCH_PATH = "/shopify/app/patch-id-token"
+
+
+def api() -> ShopifyApi:
+    """The Admin API client for the app's credentials."""
+    return ShopifyApi.from_settings(wismo().settings)
+
+
+def _secret() -> tuple[str, str | None]:
+    s = wismo().settings
+    if not s.shopify_api_secret:
+        raise ConfigError("WISMO_SHOPIFY_API_SECRET is not set")
+    return s.shopify_api_secret, s.shopify_api_secret_previous
+
+
+# --- webhooks -----------------------------------------------------------------------------
+
+
+@bp.post("/webhooks/shopify")
+def webhook() -> Any:
+    """Every topic: HMAC first, then compliance in place or events stored for the pipeline."""
+    raw, headers = request.get_data(cache=True), dict(request.headers)
+    webhooks.verify(raw, headers, *_secret())
+    topic = webhooks.header(headers, "X-Shopify-Topic") or ""
+    domain = auth.valid_shop(webhooks.header(headers, "X-Shopify-Shop-Domain"))
+    if not topic or domain is None:
+        raise MalformedPayload("X-Shopify-Topic and X-Shopify-Shop-Domain are required")
+    data = webhooks.load(raw)
+    if topic in compliance.TOPICS:
+        return jsonify(compliance.handle(wismo(), topic, domain, data)), 200
+    events = webhooks.parse(topic, data, headers)
+    c = wismo()
+    with c.session() as s:
+        shop = compliance.shop_by_domain(s, domain, active_only=True)
+        if shop is None:
+            raise UnknownShop(f"{domain} has not installed Wismo")
+        accepted = [accept_event(s, shop.id, event) for event in events]
+    fresh = [a.event_id for a in accepted if not a.duplicate]
+    for event_id in fresh:
+        enqueue_safely(event_id)
+    return jsonify({"accepted": len(fresh), "duplicates": len(accepted) - len(fresh)}), 200
+
+
+# --- install ------------------------------------------------------------------------------
+
+
+def install_shop(domain: str, tokens: Tokens) -> int:
+    """Create (or re-activate) the shop, keep its tokens sealed, and import its open orders."""
+    c = wismo()
+    with c.session() as s:
+        shop = compliance.shop_by_domain(s, domain)
+        if shop is None:
+            shop = create_shop(s, c.box, name=domain, platform="shopify", domain=domain).shop
+        shop.active = True
+        save_tokens(c.box, shop, tokens)
+        first = not ((shop.state or {}).get("shopify") or {}).get("backfilled_at")
+        s.commit()
+        shop_id = shop.id
+    if first:
+        try:
+            c.queue.enqueue("backfill_shop", shop_id)
+        except Exception as exc:  # the merchant can still run `wismo backfill`
+            log.warning("could not queue the backfill of %s: %s", domain, exc)
+    return shop_id
+
+
+@bp.get("/shopify/install")
+def install() -> Any:
+    """Standalone install: check the shop host (and HMAC if sent), then off to Shopify."""
+    shop = auth.valid_shop(request.args.get("shop"))
+    if shop is None:
+        raise MalformedPayload("shop must be a *.myshopify.com host")
+    secret, previous = _secret()
+    if "hmac" in request.args and not auth.query_hmac_ok(
+        request.args.items(multi=True), secret, previous
+    ):
+        raise InvalidSignature("the install link's hmac does not match")
+    state = secrets.token_urlsafe(24)
+    session["shopify_oauth"] = {"state": state, "shop": shop}
+    s = wismo().settings
+    callback = f"{s.public_url}/shopify/callback"
+    return redirect(auth.authorize_url(shop, s.shopify_api_key or "", callback, state))
+
+
+@bp.get("/shopify/callback")
+def callback() -> Any:
+    """Shopify sent the merchant back: shop host, HMAC and state checked, code exchanged."""
+    shop = auth.valid_shop(request.args.get("shop"))
+    if shop is None:
+        raise MalformedPayload("shop must be a *.myshopify.com host")
+    if not auth.query_hmac_ok(request.args.items(multi=True), *_secret()):
+        raise InvalidSignature("the callback's hmac does not match")
+    expected = session.pop("shopify_oauth", None) or {}
+    given = request.args.get("state", "")
+    if expected.get("shop") != shop or not hmac.compare_digest(
+        str(expected.get("state", "")), given
+    ):
+        raise InvalidSignature("state does not match this browser's install request")
+    code = request.args.get("code")
+    if not code:
+        raise MalformedPayload("code is missing")
+    with api() as client:
+        install_shop(shop, client.exchange_code(shop, code))
+    key = wismo().settings.shopify_api_key
+    return redirect(f"https://admin.shopify.com/store/{shop.split('.')[0]}/apps/{key}")
+
+
+# --- embedded admin -----------------------------------------------------------------------
+
+
+def _app() -> ShopifyApp:
+    """Shopify's request verifier for the app's credentials (no HTTP client needed)."""
+    s = wismo().settings
+    if not s.shopify_api_key or not s.shopify_api_secret:
+        raise ConfigError("set WISMO_SHOPIFY_API_KEY and WISMO_SHOPIFY_API_SECRET")
+    return ShopifyApp(s.shopify_api_key, s.shopify_api_secret, s.shopify_api_secret_previous)
+
+
+def _refused(v: auth.Verified) -> Response:
+    response = Response("Unauthorized" if v.status == 401 else "", status=v.status)
+    for k, value in (v.headers or {}).items():
+        response.headers[k] = value
+    return response
+
+
+@bp.get(PATCH_PATH)
+def patch_id_token() -> Any:
+    """The tiny App Bridge page that fetches a fresh session token and reloads."""
+    url = request.url
+    result = _app().app_home_patch_id_token(
+        {"method": "GET", "url": url, "headers": dict(request.headers), "body": ""}
+    )
+    return Response(result.response.body, result.response.status, result.response.headers)
+
+
+@bp.get("/shopify/app")
+def admin_home() -> Any:
+    """The embedded admin page; a first visit installs the shop by token exchange."""
+    v = auth.verify_session(_app(), "GET", request.url, dict(request.headers), PATCH_PATH)
+    if not v.ok or v.shop is None:
+        return _refused(v)
+    c = wismo()
+    with c.session() as s:
+        shop = compliance.shop_by_domain(s, v.shop)
+        installed = shop is not None and shop.active and load_tokens(c.box, shop) is not None
+    if not installed:
+        with api() as client:
+            install_shop(v.shop, client.exchange_session_token(v.id_token))
+    summary = _summary(v.shop)
+    html = render_template(
+        "shopify/admin.html",
+        shop=v.shop,
+        summary=summary,
+        api_key=c.settings.shopify_api_key,
+        public_url=c.settings.public_url,
+    )
+    response = Response(html, 200, {"Content-Type": "text/html; charset=utf-8"})
+    for k, value in (v.headers or {}).items():
+        response.headers[k] = value
+    response.headers["Content-Security-Policy"] = auth.frame_ancestors(v.shop)
+    return response
+
+
+@bp.get("/shopify/app/api/summary")
+def admin_summary() -> Any:
+    """The admin page's data, for App Bridge fetches carrying the session token."""
+    v = auth.verify_session(_app(), "GET", request.url, dict(request.headers), PATCH_PATH)
+    if not v.ok or v.shop is None:
+        return _refused(v)
+    return jsonify(_summary(v.shop))
+
+
+def _summary(domain: str) -> dict[str, Any]:
+    c = wismo()
+    with c.session() as s:
+        shop = compliance.shop_by_domain(s, domain)
+        if shop is None:
+            return {"installed": False}
+        exports = s.scalars(
+            select(DataExport)
+            .where(DataExport.shop_id == shop.id)
+            .order_by(DataExport.id.desc())
+            .limit(20)
+        ).all()
+        return {
+            "installed": shop.active,
+            "orders": s.scalar(select(func.count(Order.id)).where(Order.shop_id == shop.id)),
+            "messages_sent": s.scalar(
+                select(func.count(Notification.id)).where(
+                    Notification.shop_id == shop.id, Notification.state == "sent"
+                )
+            ),
+            "data_exports": [
+                {
+                    "id": e.id,
+                    "subject": e.subject,
+                    "request": e.request_ref,
+                    "created_at": e.created_at.isoformat(),
+                    "data": e.payload,
+                }
+                for e in exports
+            ],
+        }

@@ -1,0 +1,89 @@
+"""Shopify's words for an order's progress, mapped to the canonical statuses.
+
+Plain tables, like karrio's status enums: the translation in webhooks.py reads them,
+and nothing here does I/O. Checked against Shopify's REST and GraphQL references
+(Fulfillment.shipment_status, FulfillmentEvent.status, Order.cancel_reason).
+"""
+
+from __future__ import annotations
+
+from core.domain.statuses import Status
+
+# Fulfillment.shipment_status (REST) and FulfillmentEvent.status (REST and webhooks).
+# A fulfillment with no shipment status yet is a parcel handed over: SHIPPED.
+SHIPMENT_STATUS: dict[str, Status] = {
+    "label_printed": Status.SHIPPED,
+    "label_purchased": Status.SHIPPED,
+    "confirmed": Status.SHIPPED,
+    "picked_up": Status.SHIPPED,
+    "carrier_picked_up": Status.SHIPPED,
+    "in_transit": Status.IN_TRANSIT,
+    "out_for_delivery": Status.OUT_FOR_DELIVERY,
+    "attempted_delivery": Status.ATTEMPTED_DELIVERY,
+    "ready_for_pickup": Status.READY_FOR_PICKUP,
+    "delivered": Status.DELIVERED,
+    "failure": Status.EXCEPTION,
+    "delayed": Status.DELAYED,
+}
+
+# Fulfillment.status: a cancelled or failed fulfillment is no parcel on its way.
+DEAD_FULFILLMENT = frozenset({"cancelled", "error", "failure"})
+
+# returns/* topics: the return path the shopper sees.
+RETURN_TOPIC: dict[str, Status | None] = {
+    "returns/request": Status.RETURN_REQUESTED,
+    "returns/approve": Status.RETURN_REQUESTED,
+    "returns/process": Status.RETURNED,
+    "returns/close": Status.RETURNED,
+    "returns/decline": None,
+    "returns/cancel": None,
+    "returns/reopen": None,
+    "returns/update": None,
+}
+
+# Order.cancel_reason in the shopper's words (en, ru, uk).
+CANCEL_REASON: dict[str, dict[str, str]] = {
+    "customer": {
+        "en": "cancelled at your request",
+        "ru": "отменён по вашей просьбе",
+        "uk": "скасовано на ваше прохання",
+    },
+    "declined": {
+        "en": "the payment was declined",
+        "ru": "платёж был отклонён",
+        "uk": "платіж було відхилено",
+    },
+    "fraud": {
+        "en": "the order could not be verified",
+        "ru": "заказ не удалось подтвердить",
+        "uk": "замовлення не вдалося підтвердити",
+    },
+    "inventory": {
+        "en": "the items are out of stock",
+        "ru": "товара нет в наличии",
+        "uk": "товару немає в наявності",
+    },
+    "staff": {
+        "en": "cancelled by the store",
+        "ru": "отменён магазином",
+        "uk": "скасовано магазином",
+    },
+    "other": {
+        "en": "cancelled by the store",
+        "ru": "отменён магазином",
+        "uk": "скасовано магазином",
+    },
+}
+
+
+def shipment_status(value: str | None) -> Status | None:
+    """The canonical status for a shipment or fulfillment-event status (any case)."""
+    return SHIPMENT_STATUS.get((value or "").strip().lower())
+
+
+def cancel_reason(value: str | None, locale: str) -> str | None:
+    """Why the order was cancelled, in the shopper's language."""
+    if not value:
+        return None
+    words = CANCEL_REASON.get(value.strip().lower(), CANCEL_REASON["other"])
+    return words.get(locale, words["en"])

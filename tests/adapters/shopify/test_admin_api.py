@@ -1,0 +1,287 @@
+"""The GraphQL Admin API played by a local stub: refresh before expiry, throttling,
+reconciliation and backfill (paginated), with the exact requests Shopify documents."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from adapters.shopify import ShopifyAdapter
+from adapters.shopify.api import ShopifyApi, ShopifyApiError, Tokens, throttle_wait
+from adapters.shopify.tokens import load_tokens
+from core.services.periodic import reconcile_tick
+from core.storage.models import Notification, Order, Shop
+from tests.adapters.shopify.conftest import API_KEY, DOMAIN, SECRET, install
+
+pytestmark = pytest.mark.integration
+GRAPHQL = "/admin/api/2026-10/graphql.json"
+TOKEN = "/admin/oauth/access_token"
+
+
+def cost(available: float = 990.0, requested: int = 52) -> dict:
+    return {
+        "cost": {
+            "requestedQueryCost": requested,
+            "actualQueryCost": 12,
+            "throttleStatus": {
+                "maximumAvailable": 2000.0,
+                "currentlyAvailable": available,
+                "restoreRate": 100.0,
+            },
+        }
+    }
+
+
+THROTTLED = {
+    "errors": [
+        {
+            "message": "Throttled",
+            "extensions": {
+                "code": "THROTTLED",
+                "documentation": "https://shopify.dev/api/usage/rate-limits",
+            },
+        }
+    ],
+    "extensions": cost(available=2.0, requested=52),
+}
+
+
+def node(order_id: int, updated: str, *, paid: bool = False, fulfillments=()) -> dict:
+    return {
+        "id": f"gid://shopify/Order/{order_id}",
+        "name": f"#{order_id}",
+        "createdAt": "2026-11-20T08:00:00Z",
+        "updatedAt": updated,
+        "cancelledAt": None,
+        "cancelReason": None,
+        "displayFinancialStatus": "PAID" if paid else "PENDING",
+        "customerLocale": "ru",
+        "statusPageUrl": f"https://{DOMAIN}/orders/{order_id}",
+        "email": f"shopper{order_id}@example.com",
+        "phone": None,
+        "currentTotalPriceSet": {"presentmentMoney": {"amount": "120.00", "currencyCode": "EUR"}},
+        "customer": {
+            "id": f"gid://shopify/Customer/{order_id}0",
+            "firstName": "Ira",
+            "lastName": "K",
+        },
+        "lineItems": {
+            "nodes": [
+                {
+                    "name": "Tea",
+                    "quantity": 2,
+                    "sku": "T1",
+                    "originalUnitPriceSet": {"presentmentMoney": {"amount": "60.00"}},
+                }
+            ]
+        },
+        "fulfillments": list(fulfillments),
+    }
+
+
+def fulfillment_node(fid: int, updated: str, display: str = "IN_TRANSIT") -> dict:
+    return {
+        "id": f"gid://shopify/Fulfillment/{fid}",
+        "status": "SUCCESS",
+        "displayStatus": display,
+        "updatedAt": updated,
+        "estimatedDeliveryAt": "2026-11-25T12:00:00Z",
+        "trackingInfo": [
+            {
+                "company": "Nova Poshta",
+                "number": "20450000000001",
+                "url": "https://novaposhta.ua/tracking/?cargo_number=20450000000001",
+            }
+        ],
+        "fulfillmentLineItems": {"nodes": [{"quantity": 2}]},
+    }
+
+
+def page(nodes: list[dict], cursor: str | None) -> dict:
+    return {
+        "data": {
+            "orders": {
+                "nodes": nodes,
+                "pageInfo": {"hasNextPage": cursor is not None, "endCursor": cursor},
+            }
+        },
+        "extensions": cost(),
+    }
+
+
+def test_throttle_wait_reads_the_cost_extension():
+    assert throttle_wait(THROTTLED) == pytest.approx(0.5)  # (52 - 2) / 100
+    assert throttle_wait({"data": {}}) is None
+
+
+def test_graphql_waits_out_throttling_and_sends_the_documented_request(http_stub):
+    http_stub.route("POST", GRAPHQL, responses=[(200, {}, THROTTLED), (200, {}, page([], None))])
+    waits: list[float] = []
+    api = ShopifyApi(API_KEY, SECRET, http=_rebased(http_stub), sleep=waits.append)
+    data = api.graphql(DOMAIN, "shpat_x", "query { shop { name } }", {"first": 1})
+    assert data["orders"]["nodes"] == []
+    assert waits == [pytest.approx(0.5)]
+    first, second = http_stub.requests_to("POST", GRAPHQL)
+    assert first.headers["Host"] == DOMAIN
+    assert first.headers["X-Shopify-Access-Token"] == "shpat_x"
+    assert first.headers["Content-Type"] == "application/json"
+    assert first.json() == {"query": "query { shop { name } }", "variables": {"first": 1}}
+
+
+def test_graphql_gives_up_after_staying_throttled(http_stub):
+    http_stub.route("POST", GRAPHQL, json=THROTTLED)
+    api = ShopifyApi(API_KEY, SECRET, http=_rebased(http_stub), sleep=lambda s: None)
+    with pytest.raises(ShopifyApiError, match="throttled"):
+        api.graphql(DOMAIN, "shpat_x", "query { shop { name } }", {})
+
+
+def test_a_token_about_to_expire_is_refreshed_first_and_the_new_pair_stored(
+    shopify_container, http_stub
+):
+    c = shopify_container
+    shop_id = install(c, expires_in=timedelta(minutes=2))
+    http_stub.route(
+        "POST",
+        TOKEN,
+        json={
+            "access_token": "shpat_new",
+            "expires_in": 3600,
+            "refresh_token": "shprt_new",
+            "refresh_token_expires_in": 7776000,
+            "scope": "read_orders",
+        },
+    )
+    http_stub.route("POST", GRAPHQL, json=page([], None))
+    with c.session() as s:
+        shop = s.get(Shop, shop_id)
+        list(ShopifyAdapter.reconcile(c, shop))
+        s.commit()
+    (refresh,) = http_stub.requests_to("POST", TOKEN)
+    assert refresh.headers["Host"] == DOMAIN
+    assert refresh.json() == {
+        "client_id": API_KEY,
+        "client_secret": SECRET,
+        "grant_type": "refresh_token",
+        "refresh_token": "shprt_old_refresh",
+    }
+    (query,) = http_stub.requests_to("POST", GRAPHQL)
+    assert query.headers["X-Shopify-Access-Token"] == "shpat_new"
+    with c.session() as s:
+        tokens = load_tokens(c.box, s.get(Shop, shop_id))
+    assert (tokens.access_token, tokens.refresh_token) == ("shpat_new", "shprt_new")
+    assert tokens.expires > datetime.now(UTC) + timedelta(minutes=50)
+
+
+def test_a_fresh_token_is_used_as_it_is(shopify_container, http_stub):
+    c = shopify_container
+    shop_id = install(c, expires_in=timedelta(minutes=50))
+    http_stub.route("POST", GRAPHQL, json=page([], None))
+    with c.session() as s:
+        list(ShopifyAdapter.reconcile(c, s.get(Shop, shop_id)))
+    assert http_stub.requests_to("POST", TOKEN) == []
+    (query,) = http_stub.requests_to("POST", GRAPHQL)
+    assert query.headers["X-Shopify-Access-Token"] == "shpat_old_access"
+
+
+def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor(
+    shopify_container, http_stub, monkeypatch
+):
+    c = shopify_container
+    shop_id = install(c)
+    pages = [
+        (200, {}, THROTTLED),
+        (200, {}, page([node(101, "2026-11-21T10:00:00Z")], "cursor-1")),
+        (
+            200,
+            {},
+            page(
+                [
+                    node(
+                        102,
+                        "2026-11-21T11:00:00Z",
+                        paid=True,
+                        fulfillments=[fulfillment_node(9, "2026-11-21T12:00:00Z")],
+                    )
+                ],
+                None,
+            ),
+        ),
+    ]
+    http_stub.route("POST", GRAPHQL, responses=pages)
+    import adapters.shopify.api as api_module
+
+    waits: list[float] = []
+    monkeypatch.setattr(api_module, "pause", waits.append)  # record the back-off, skip the wait
+    report = reconcile_tick(c)
+    assert (report.shops, report.failed) == (1, 0)
+    assert report.accepted == 3  # order 101, order 102, order 102's parcel
+    assert waits and waits[0] == pytest.approx(0.5)
+    requests = http_stub.requests_to("POST", GRAPHQL)
+    assert [r.json()["variables"]["after"] for r in requests] == [None, None, "cursor-1"]
+    assert requests[0].json()["variables"]["query"].startswith("updated_at:>=")
+    assert requests[0].json()["variables"]["first"] == 50
+    with c.session() as s:
+        shop = s.get(Shop, shop_id)
+        assert shop.state["shopify"]["reconcile_cursor"] == "2026-11-21T11:00:00+00:00"
+        orders = {o.external_id: o for o in s.scalars(select(Order))}
+        assert orders["102"].shipments[0].carrier == "Nova Poshta"
+        assert orders["102"].status == "in_transit"
+        assert orders["101"].locale == "ru"
+        assert s.scalar(select(func.count()).select_from(Notification)) > 0  # missed news is sent
+
+    # the next run starts from the cursor and finds nothing new to add
+    http_stub.clear()
+    http_stub.route(
+        "POST", GRAPHQL, json=page([node(102, "2026-11-21T11:00:00Z", paid=True)], None)
+    )
+    again = reconcile_tick(c, now=datetime.now(UTC) + timedelta(hours=1))
+    assert (again.accepted, again.duplicates) == (0, 1)
+    (req,) = http_stub.requests_to("POST", GRAPHQL)
+    assert "2026-11-21T10:55:00Z" in req.json()["variables"]["query"]  # cursor minus overlap
+
+
+def test_backfill_imports_open_orders_of_60_days_silently_with_progress(
+    shopify_container, http_stub, capsys
+):
+    c = shopify_container
+    install(c)
+
+    def answer(req):
+        body = req.json()
+        if "ordersCount" in body["query"]:
+            return 200, {}, {"data": {"ordersCount": {"count": 2}}, "extensions": cost()}
+        if body["variables"]["after"] is None:
+            return 200, {}, page([node(201, "2026-11-01T10:00:00Z")], "c1")
+        return 200, {}, page([node(202, "2026-11-02T10:00:00Z", paid=True)], None)
+
+    http_stub.route("POST", GRAPHQL, handler=answer)
+    from wismo.backfill import run_backfill
+
+    with c.session() as s:
+        key = s.scalars(select(Shop.key)).one()
+    run_backfill(c, key, 60)
+    assert "2 event(s) imported" in capsys.readouterr().out
+    count_query = http_stub.requests_to("POST", GRAPHQL)[0].json()["variables"]["query"]
+    since = (datetime.now(UTC) - timedelta(days=60)).strftime("%Y-%m-%d")
+    assert count_query.startswith(f"status:open created_at:>='{since}")
+    with c.session() as s:
+        statuses = dict(s.execute(select(Order.external_id, Order.status)).all())
+        assert statuses == {"201": "placed", "202": "processing"}
+        assert s.scalar(select(func.count()).select_from(Notification)) == 0  # old news: no mail
+
+
+def _rebased(http_stub):
+    import httpx
+
+    from adapters.shopify.api import Rebase
+
+    return httpx.Client(transport=Rebase(http_stub.url))
+
+
+def test_tokens_dataclass_knows_when_to_refresh():
+    now = datetime.now(UTC)
+    assert Tokens("a", expires=now + timedelta(minutes=4)).due_for_refresh(now)
+    assert not Tokens("a", expires=now + timedelta(minutes=30)).due_for_refresh(now)
+    assert not Tokens("a").due_for_refresh(now)

@@ -1,0 +1,90 @@
+"""shopify.app.toml and the theme app extension are complete and consistent with the code."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+from adapters.shopify import statuses, webhooks
+from adapters.shopify.api import API_VERSION
+from adapters.shopify.auth import SCOPES
+from adapters.shopify.compliance import TOPICS as HANDLED_HERE
+
+ROOT = Path(__file__).parents[3] / "adapters" / "shopify"
+EXTENSION = ROOT / "extensions" / "wismo-order-status"
+
+
+def config() -> dict:
+    return tomllib.loads((ROOT / "shopify.app.toml").read_text())
+
+
+def test_app_toml_declares_scopes_webhooks_compliance_proxy_and_embedded():
+    c = config()
+    assert c["embedded"] is True
+    assert set(c["access_scopes"]["scopes"].split(",")) == set(SCOPES.split(","))
+    assert re.fullmatch(r"20\d\d-(01|04|07|10)", c["webhooks"]["api_version"])
+    assert c["webhooks"]["api_version"] == API_VERSION
+    subs = c["webhooks"]["subscriptions"]
+    topics = {t for s in subs for t in s.get("topics", [])}
+    compliance = {t for s in subs for t in s.get("compliance_topics", [])}
+    assert compliance == {"customers/data_request", "customers/redact", "shop/redact"}
+    assert {
+        "orders/create",
+        "fulfillments/create",
+        "fulfillment_events/create",
+        "refunds/create",
+        "app/uninstalled",
+    } <= topics
+    assert all(s["uri"].endswith("/webhooks/shopify") for s in subs)
+    assert c["app_proxy"] == {
+        "url": "https://wismo.example.com/shopify/proxy",
+        "subpath": "wismo",
+        "prefix": "apps",
+    }
+    assert c["auth"]["redirect_urls"] == ["https://wismo.example.com/shopify/callback"]
+
+
+def test_every_subscribed_topic_is_understood():
+    subs = config()["webhooks"]["subscriptions"]
+    for topic in {t for s in subs for t in s.get("topics", []) + s.get("compliance_topics", [])}:
+        understood = (
+            topic in HANDLED_HERE
+            or topic.startswith(("orders/", "fulfillments/"))
+            or topic in ("fulfillment_events/create", "refunds/create")
+            or topic in statuses.RETURN_TOPIC
+        )
+        assert understood, topic
+    assert webhooks.COMPLIANCE_TOPICS <= HANDLED_HERE
+
+
+def test_theme_blocks_have_schemas_with_title_and_colours_and_load_the_widget():
+    for name, template in (("order-status", "customers/order"), ("tracking-page", "page")):
+        source = (EXTENSION / "blocks" / f"{name}.liquid").read_text()
+        schema = json.loads(source.split("{% schema %}")[1].split("{% endschema %}")[0])
+        ids = {s["id"]: s["type"] for s in schema["settings"]}
+        assert ids["title"] == "text"
+        assert {"accent", "text_color", "background"} <= {k for k, v in ids.items() if v == "color"}
+        assert schema["enabled_on"]["templates"] == [template]
+        assert 'class="wismo-widget"' in source and "data-locale=" in source
+        assert "/apps/wismo/widget-config" in source
+    script = (EXTENSION / "assets" / "wismo-block.js").read_text()
+    assert "data-token" in script and "data-shop" in script and "widget_url" in script
+
+
+def test_locales_en_ru_uk_have_the_same_keys_and_cover_the_blocks():
+    def keys(d, prefix=""):
+        out = set()
+        for k, v in d.items():
+            out |= keys(v, f"{prefix}{k}.") if isinstance(v, dict) else {prefix + k}
+        return out
+
+    files = {p.name: json.loads(p.read_text()) for p in (EXTENSION / "locales").glob("*.json")}
+    assert set(files) == {"en.default.json", "ru.json", "uk.json"}
+    en = keys(files["en.default.json"])
+    assert keys(files["ru.json"]) == en == keys(files["uk.json"])
+    used = set()
+    for block in (EXTENSION / "blocks").glob("*.liquid"):
+        used |= set(re.findall(r"'(wismo\.[a-z_.]+)' \| t", block.read_text()))
+    assert used and used <= en
