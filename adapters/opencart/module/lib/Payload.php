@@ -52,7 +52,7 @@ final class Payload {
 
 		$data = [
 			'id'              => (string)$order['order_id'],
-			'number'          => (string)$order['order_id'],
+			'number'          => '#' . $order['order_id'],
 			'status_id'       => (int)$event['status_id'],
 			'status'          => (string)($event['status_name'] ?? ''),
 			'wismo_status'    => (string)($event['wismo_status'] ?? ''),
