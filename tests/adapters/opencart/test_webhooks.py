@@ -121,3 +121,21 @@ def test_an_unmapped_custom_status_updates_the_order_and_writes_to_nobody(
 def test_the_modules_own_mapping_is_used_for_a_custom_status(client, container, oc_shop):
     post(client, oc_shop, push_body(status_id=18, status="Доставлено", wismo_status="delivered"))
     assert notes(container) == [("delivered", "sent")]
+
+
+def test_a_tracking_number_saved_on_the_order_page_updates_without_a_message(
+    client, container, oc_shop
+):
+    post(client, oc_shop, push_body(), msg_id="msg_shipped")
+    facts = push_body(facts_only=True, comment="", tracking_number="RR123456789UA")
+    assert post(client, oc_shop, facts, msg_id="msg_facts").json["accepted"] == 1
+    assert notes(container) == [("shipped", "sent")]
+
+
+@pytest.mark.parametrize(
+    ("code", "locale"), [("en-gb", "en"), ("ru-ru", "ru"), ("uk-ua", "uk"), ("", None)]
+)
+def test_opencart_language_codes_become_wismo_locales(code, locale):
+    from adapters.opencart.webhooks import locale_of
+
+    assert locale_of(code) == locale
