@@ -57,15 +57,32 @@ def shops() -> None:
 )
 @click.option("--name", required=True, help="The store name shoppers know.")
 @click.option("--domain", help="The store's domain, e.g. shop.example.com.")
+@click.option("--url", "store_url", help="The store's address, e.g. https://shop.example.com/.")
 @click.option("--locale", default="en", show_default=True, help="Default language: en, ru, uk.")
 @click.option("--timezone", default="UTC", show_default=True, help="e.g. Europe/Kyiv.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def shops_add(
-    platform: str, name: str, domain: str | None, locale: str, timezone: str, as_json: bool
+    platform: str,
+    name: str,
+    domain: str | None,
+    store_url: str | None,
+    locale: str,
+    timezone: str,
+    as_json: bool,
 ) -> None:
     """Create a shop and print its shop key and API key (shown only once)."""
+    from urllib.parse import urlsplit
+
     from core.services.shops import create_shop
 
+    extra: dict[str, str] = {}
+    if store_url:
+        if urlsplit(store_url).scheme not in ("http", "https") or not urlsplit(store_url).hostname:
+            raise click.BadParameter(
+                "an http(s) address such as https://shop.example.com/", param_hint="--url"
+            )
+        domain = domain or urlsplit(store_url).hostname
+        extra["store_url"] = store_url
     c = _container()
     with c.session() as s:
         new = create_shop(
@@ -74,7 +91,7 @@ def shops_add(
             name=name,
             platform=platform,
             domain=domain,
-            settings={"locale": locale, "timezone": timezone},
+            settings={"locale": locale, "timezone": timezone, **extra},
         )
         s.commit()
         out = {
@@ -98,6 +115,11 @@ def shops_add(
     click.echo(f"  webhook secret:  {out['webhook_secret']}")
     if out["webhook_url"]:
         click.echo(f"  webhook URL:     {out['webhook_url']}")
+    if platform == "opencart":
+        click.echo("Paste into the OpenCart module (Extensions > Modules > Wismo > Edit):")
+        click.echo(f"  Wismo URL:  {c.settings.public_url}")
+        click.echo(f"  Shop key:   {out['shop_key']}")
+        click.echo(f"  Secret:     {out['webhook_secret']}")
 
 
 @shops.command("list")

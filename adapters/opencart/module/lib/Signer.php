@@ -1,0 +1,60 @@
+<?php
+namespace Wismo;
+
+/**
+ * Standard Webhooks signatures and the storefront widget token, byte for byte as Wismo
+ * checks them (core/signing.py, core/storefront.py; tests/vectors/shared_signing.json).
+ */
+final class Signer {
+	const PREFIX = 'whsec_';
+	const WIDGET_CONTEXT = 'wismo-widget.v1.';
+
+	/** The HMAC key bytes of a "whsec_..." secret (base64 after the prefix) or a raw string. */
+	public static function secretKey(string $secret): string {
+		if (strncmp($secret, self::PREFIX, strlen(self::PREFIX)) === 0) {
+			$key = base64_decode(substr($secret, strlen(self::PREFIX)), true);
+
+			if ($key === false) {
+				throw new \InvalidArgumentException('a whsec_ secret must be base64 after the prefix');
+			}
+
+			return $key;
+		}
+
+		return $secret;
+	}
+
+	/** "v1,<base64 HMAC-SHA256 of msg_id.timestamp.body>". */
+	public static function sign(string $secret, string $msgId, int $timestamp, string $body): string {
+		$mac = hash_hmac('sha256', $msgId . '.' . $timestamp . '.' . $body, self::secretKey($secret), true);
+
+		return 'v1,' . base64_encode($mac);
+	}
+
+	/** The three webhook-* headers, as curl wants them ("Name: value"). */
+	public static function headers(string $secret, string $msgId, int $timestamp, string $body): array {
+		return [
+			'webhook-id: ' . $msgId,
+			'webhook-timestamp: ' . $timestamp,
+			'webhook-signature: ' . self::sign($secret, $msgId, $timestamp, $body),
+		];
+	}
+
+	/** A fresh message id: it stays the same through every retry, so Wismo drops duplicates. */
+	public static function newMessageId(): string {
+		return 'msg_' . bin2hex(random_bytes(12));
+	}
+
+	/** The widget token for one order of one shop, valid until `$expires` (unix time). */
+	public static function storefrontToken(string $secret, string $shopKey, string $orderId, int $expires): string {
+		$json = json_encode(['s' => $shopKey, 'o' => $orderId, 'e' => $expires], JSON_UNESCAPED_SLASHES);
+		$payload = self::base64url($json);
+		$mac = hash_hmac('sha256', self::WIDGET_CONTEXT . $payload, self::secretKey($secret), true);
+
+		return $payload . '.' . self::base64url($mac);
+	}
+
+	public static function base64url(string $data): string {
+		return rtrim(strtr(base64_encode($data), '+/', '-_'), '=');
+	}
+}

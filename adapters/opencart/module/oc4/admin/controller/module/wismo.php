@@ -1,0 +1,243 @@
+<?php
+namespace Opencart\Admin\Controller\Extension\Wismo\Module;
+
+require_once DIR_EXTENSION . 'wismo/system/library/wismo/autoload.php';
+
+/**
+ * Wismo's settings page (OpenCart 4.0.2+ and 4.1): connection, status mapping, test button;
+ * install/uninstall register and remove the events; the tracking number box on the order page.
+ */
+class Wismo extends \Opencart\System\Engine\Controller {
+	const ROUTE = 'extension/wismo/module/wismo';
+
+	/** code => [trigger, method]. `?` matches 4.0's "order/addHistory" and 4.1's "order.addHistory". */
+	const EVENTS = [
+		'wismo_order_history' => ['catalog/model/checkout/order?addHistory/after', 'history'],
+		'wismo_order_info'    => ['catalog/view/account/order_info/after', 'orderInfo'],
+		'wismo_admin_order'   => ['admin/view/sale/order_info/after', 'orderPage'],
+	];
+
+	public function index(): void {
+		$this->load->language(self::ROUTE);
+		$this->document->setTitle($this->language->get('heading_title'));
+		$token = 'user_token=' . $this->session->data['user_token'];
+
+		$data['breadcrumbs'] = [
+			['text' => $this->language->get('text_home'), 'href' => $this->url->link('common/dashboard', $token)],
+			['text' => $this->language->get('text_extension'), 'href' => $this->url->link('marketplace/extension', $token . '&type=module')],
+			['text' => $this->language->get('heading_title'), 'href' => $this->url->link(self::ROUTE, $token)],
+		];
+		$data['save'] = $this->url->link(self::ROUTE . '.save', $token);
+		$data['test'] = $this->url->link(self::ROUTE . '.test', $token);
+		$data['back'] = $this->url->link('marketplace/extension', $token . '&type=module');
+
+		foreach (['status', 'url', 'shop_key', 'secret'] as $key) {
+			$data['module_wismo_' . $key] = $this->config->get('module_wismo_' . $key);
+		}
+
+		$map = (array)($this->config->get('module_wismo_status_map') ?: []);
+		$this->load->model('localisation/order_status');
+		$data['order_statuses'] = [];
+
+		foreach ($this->model_localisation_order_status->getOrderStatuses() as $status) {
+			$id = (int)$status['order_status_id'];
+			$data['order_statuses'][] = ['id' => $id, 'name' => $status['name'], 'value' => \Wismo\Statuses::resolve($id, $map), 'default' => \Wismo\Statuses::defaultFor($id)];
+		}
+
+		$data['canonical'] = [];
+
+		foreach (array_merge([\Wismo\Statuses::NONE], \Wismo\Statuses::CANONICAL) as $status) {
+			$data['canonical'][$status] = $this->language->get('status_' . $status);
+		}
+
+		$settings = \Wismo\Settings::fromConfig($this->config);
+		$data['cron_url'] = $settings->secret !== '' ? HTTP_CATALOG . 'index.php?route=extension/wismo/module/wismo.cron&key=' . $settings->cronKey() : '';
+		$data['track_url'] = HTTP_CATALOG . 'index.php?route=extension/wismo/module/wismo.track';
+		$data['outbox'] = (new \Wismo\Outbox($this->db, DB_PREFIX))->summary();
+
+		$data['header'] = $this->load->controller('common/header');
+		$data['column_left'] = $this->load->controller('common/column_left');
+		$data['footer'] = $this->load->controller('common/footer');
+
+		$this->response->setOutput($this->load->view(self::ROUTE, $data));
+	}
+
+	public function save(): void {
+		$this->load->language(self::ROUTE);
+		$json = [];
+		$post = $this->request->post;
+
+		if (!$this->user->hasPermission('modify', self::ROUTE)) {
+			$json['error']['warning'] = $this->language->get('error_permission');
+		}
+
+		if (!preg_match('#^https?://[^\s/]+#i', trim((string)($post['module_wismo_url'] ?? '')))) {
+			$json['error']['url'] = $this->language->get('error_url');
+		}
+
+		if (!preg_match('/^[A-Za-z0-9_-]{4,64}$/', trim((string)($post['module_wismo_shop_key'] ?? '')))) {
+			$json['error']['shop-key'] = $this->language->get('error_shop_key');
+		}
+
+		try {
+			\Wismo\Signer::secretKey(trim((string)($post['module_wismo_secret'] ?? '')));
+			$secret_ok = strlen(trim((string)($post['module_wismo_secret'] ?? ''))) >= 16;
+		} catch (\InvalidArgumentException $e) {
+			$secret_ok = false;
+		}
+
+		if (!$secret_ok) {
+			$json['error']['secret'] = $this->language->get('error_secret');
+		}
+
+		if (!$json) {
+			$map = [];
+
+			foreach ((array)($post['module_wismo_status_map'] ?? []) as $id => $value) {
+				$map[(int)$id] = \Wismo\Statuses::resolve((int)$id, [(int)$id => (string)$value]);
+			}
+
+			$this->load->model('setting/setting');
+			$this->model_setting_setting->editSetting('module_wismo', [
+				'module_wismo_status'     => !empty($post['module_wismo_status']) ? 1 : 0,
+				'module_wismo_url'        => rtrim(trim((string)$post['module_wismo_url']), '/'),
+				'module_wismo_shop_key'   => trim((string)$post['module_wismo_shop_key']),
+				'module_wismo_secret'     => trim((string)$post['module_wismo_secret']),
+				'module_wismo_status_map' => $map,
+			]);
+			$json['success'] = $this->language->get('text_success');
+		}
+
+		$this->response->addHeader('Content-Type: application/json');
+		$this->response->setOutput(json_encode($json));
+	}
+
+	/** The "test connection" button: a signed ping with the values in the form. */
+	public function test(): void {
+		$this->load->language(self::ROUTE);
+		$json = [];
+
+		if (!$this->user->hasPermission('modify', self::ROUTE)) {
+			$json['error'] = $this->language->get('error_permission');
+		} else {
+			$post = $this->request->post;
+			$settings = new \Wismo\Settings((string)($post['module_wismo_url'] ?? ''), (string)($post['module_wismo_shop_key'] ?? ''), (string)($post['module_wismo_secret'] ?? ''));
+
+			try {
+				list($ok, $error) = (new \Wismo\Pusher($settings, null))->ping(time());
+			} catch (\Throwable $e) {
+				list($ok, $error) = [false, $e->getMessage()];
+			}
+
+			if ($ok) {
+				$json['success'] = $this->language->get('text_test_ok');
+			} else {
+				$json['error'] = sprintf($this->language->get('error_test'), $error);
+			}
+		}
+
+		$this->response->addHeader('Content-Type: application/json');
+		$this->response->setOutput(json_encode($json));
+	}
+
+	/** Event admin/view/sale/order_info/after: a tracking number box above the history. */
+	public function orderPage(string &$route, array &$data, string &$output): void {
+		try {
+			if (empty($data['order_id'])) {
+				return;
+			}
+
+			$lang = $this->load->language(self::ROUTE);
+			$order_id = (int)$data['order_id'];
+			$box = $this->load->view(self::ROUTE . '_order', [
+				'tracking_number' => (new \Wismo\TrackingNumbers($this->db, DB_PREFIX))->get($order_id),
+				'action'          => $this->url->link(self::ROUTE . '.tracking', 'user_token=' . $this->session->data['user_token'] . '&order_id=' . $order_id),
+				'entry_tracking'  => $lang['entry_tracking'] ?? 'Tracking number',
+				'help_tracking'   => $lang['help_tracking'] ?? '',
+				'button_save'     => $lang['button_tracking_save'] ?? 'Save',
+			]);
+			$at = strpos($output, '<div id="history"');
+			$output = $at === false ? $output : substr($output, 0, $at) . $box . substr($output, $at);
+		} catch (\Throwable $e) {
+			$this->log->write('Wismo: ' . $e->getMessage());
+		}
+	}
+
+	/** Save the tracking number typed on the order page and tell Wismo (no message by itself). */
+	public function tracking(): void {
+		$this->load->language(self::ROUTE);
+		$json = [];
+		$order_id = (int)($this->request->get['order_id'] ?? 0);
+		$number = \Wismo\Tracking::clean((string)($this->request->post['wismo_tracking_number'] ?? ''));
+
+		if (!$this->user->hasPermission('modify', 'sale/order')) {
+			$json['error'] = $this->language->get('error_permission');
+		} elseif (!$number) {
+			$json['error'] = $this->language->get('error_tracking');
+		}
+
+		$this->load->model('sale/order');
+		$order = $order_id ? $this->model_sale_order->getOrder($order_id) : [];
+
+		if (!$json && !$order) {
+			$json['error'] = $this->language->get('error_order');
+		}
+
+		if (!$json) {
+			(new \Wismo\TrackingNumbers($this->db, DB_PREFIX))->set($order_id, $number, time());
+			$settings = \Wismo\Settings::fromConfig($this->config);
+
+			if ($settings->configured() && (int)$order['order_status_id'] > 0) {
+				$status_id = (int)$order['order_status_id'];
+				$event = ['status_id' => $status_id, 'status_name' => (string)($order['order_status'] ?? ''), 'wismo_status' => \Wismo\Statuses::resolve($status_id, $settings->statusMap), 'comment' => '', 'notify' => false, 'occurred_at' => time(), 'tracking_number' => $number, 'facts_only' => true];
+				$payload = \Wismo\Payload::build($order, $this->model_sale_order->getProducts($order_id), $this->model_sale_order->getTotals($order_id), $event, VERSION);
+				(new \Wismo\Pusher($settings, new \Wismo\Outbox($this->db, DB_PREFIX)))->send($payload, time());
+			}
+
+			$json['success'] = $this->language->get('text_tracking_saved');
+		}
+
+		$this->response->addHeader('Content-Type: application/json');
+		$this->response->setOutput(json_encode($json));
+	}
+
+	/** Called by Extensions > Modules > Install: tables, events, and a pre-configured connection. */
+	public function install(): void {
+		(new \Wismo\Outbox($this->db, DB_PREFIX))->install();
+		(new \Wismo\TrackingNumbers($this->db, DB_PREFIX))->install();
+		$this->load->model('setting/event');
+
+		foreach (self::EVENTS as $code => list($trigger, $method)) {
+			$this->model_setting_event->deleteEventByCode($code);
+			$this->model_setting_event->addEvent([
+				'code'        => $code,
+				'description' => 'Wismo: order status notifications',
+				'trigger'     => $trigger,
+				'action'      => self::ROUTE . '.' . $method,
+				'status'      => true,
+				'sort_order'  => 0,
+			]);
+		}
+
+		$preset = \Wismo\Settings::preset(DIR_EXTENSION . 'wismo/system/library/wismo/preset.php');
+
+		if ($preset) {
+			$this->load->model('setting/setting');
+			$this->model_setting_setting->editSetting('module_wismo', $preset + ['module_wismo_status' => 1, 'module_wismo_status_map' => \Wismo\Statuses::DEFAULTS]);
+		}
+	}
+
+	/** Extensions > Modules > Uninstall: the events go; the outbox goes (its pushes are stale by then). */
+	public function uninstall(): void {
+		$this->load->model('setting/event');
+
+		foreach (array_keys(self::EVENTS) as $code) {
+			$this->model_setting_event->deleteEventByCode($code);
+		}
+
+		// Tracking numbers stay: they are the merchant's data, and a reinstall finds them again.
+		(new \Wismo\Outbox($this->db, DB_PREFIX))->uninstall();
+		$this->load->model('setting/setting');
+		$this->model_setting_setting->deleteSetting('module_wismo');
+	}
+}

@@ -1,0 +1,110 @@
+"""The .ocmod.zip archives: laid out as each OpenCart version's Extension Installer reads them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from adapters.opencart import OpenCartAdapter
+from wismo.cli import main
+
+CONFIG = {"wismo_url": "https://wismo.example", "shop_key": "k3y'x", "secret": "whsec_QUFB"}
+
+# OpenCart 3.0.4.1 admin/controller/marketplace/install.php copies only into these.
+OC3_ALLOWED = (
+    "admin/controller/extension/",
+    "admin/language/",
+    "admin/model/extension/",
+    "admin/view/template/extension/",
+    "catalog/controller/extension/",
+    "catalog/language/",
+    "catalog/model/extension/",
+    "catalog/view/theme/",
+    "system/library/",
+)
+
+
+def names(path):
+    with zipfile.ZipFile(path) as zf:
+        return zf.namelist()
+
+
+def test_builds_one_archive_per_version(tmp_path):
+    oc3, oc4 = OpenCartAdapter.package_plugin(tmp_path)
+    assert oc3.name == "wismo-opencart-3.x.ocmod.zip"
+    # OpenCart 4 takes the extension code (folder and PHP namespace) from the file name.
+    assert oc4.name == "wismo.ocmod.zip"
+
+
+def test_the_3x_archive_writes_only_where_the_installer_allows(tmp_path):
+    oc3, _ = OpenCartAdapter.package_plugin(tmp_path)
+    files = names(oc3)
+    assert all(n.startswith("upload/") for n in files)
+    for name in files:
+        assert name.removeprefix("upload/").startswith(OC3_ALLOWED), name
+    for expected in (
+        "upload/admin/controller/extension/module/wismo.php",
+        "upload/catalog/controller/extension/module/wismo.php",
+        "upload/system/library/wismo/autoload.php",
+        "upload/system/library/wismo/Signer.php",
+        "upload/admin/language/en-gb/extension/module/wismo.php",
+        "upload/admin/language/ru-ru/extension/module/wismo.php",
+        "upload/admin/language/uk-ua/extension/module/wismo.php",
+        "upload/catalog/language/uk-ua/extension/module/wismo.php",
+    ):
+        assert expected in files
+
+
+def test_the_4x_archive_has_install_json_and_the_extension_folders_at_its_root(tmp_path):
+    _, oc4 = OpenCartAdapter.package_plugin(tmp_path)
+    files = names(oc4)
+    assert {n.split("/")[0] for n in files} == {"install.json", "admin", "catalog", "system"}
+    with zipfile.ZipFile(oc4) as zf:
+        info = json.loads(zf.read("install.json"))
+    assert info["name"] and info["version"] and info["author"]
+    for expected in (
+        "admin/controller/module/wismo.php",
+        "catalog/controller/module/wismo.php",
+        "system/library/wismo/Pusher.php",
+        "admin/language/uk-ua/module/wismo.php",
+        "catalog/language/ru-ru/module/wismo.php",
+    ):
+        assert expected in files
+
+
+def test_without_config_there_is_no_preset_and_with_it_the_preset_is_valid_php(tmp_path):
+    plain = OpenCartAdapter.package_plugin(tmp_path / "plain")
+    assert not any(n.endswith("preset.php") for p in plain for n in names(p))
+    _, oc4 = OpenCartAdapter.package_plugin(tmp_path / "shop", CONFIG)
+    with zipfile.ZipFile(oc4) as zf:
+        preset = zf.read("system/library/wismo/preset.php").decode()
+    php = shutil.which("php")
+    if php is None:
+        pytest.fail("php is not installed")
+    out = subprocess.run(
+        [php, "-r", "echo json_encode(eval(substr(stream_get_contents(STDIN), 5)));"],
+        input=preset,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout) == CONFIG
+
+
+def test_a_preset_needs_every_value(tmp_path):
+    with pytest.raises(ValueError, match="secret"):
+        OpenCartAdapter.package_plugin(tmp_path, {"wismo_url": "https://w", "shop_key": "k"})
+
+
+def test_wismo_plugins_build_writes_both(tmp_path):
+    result = CliRunner().invoke(
+        main, ["plugins", "build", "--out", str(tmp_path), "--platform", "opencart"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "wismo-opencart-3.x.ocmod.zip").is_file()
+    assert (tmp_path / "opencart-4.x" / "wismo.ocmod.zip").is_file()

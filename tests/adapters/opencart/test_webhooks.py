@@ -1,0 +1,141 @@
+"""POST /webhooks/opencart/<shop_key>: signed, forged, replayed, duplicated and bad pushes."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from core.services.shops import update_settings
+from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shop
+from tests.conftest import add_shop
+from webapp.app import create_app
+
+from .helpers import push_body, signed
+
+
+@pytest.fixture
+def oc_shop(container):
+    return add_shop(container, platform="opencart", name="Чайники", locale="en")
+
+
+@pytest.fixture
+def client(container):
+    return create_app(container=container).test_client()
+
+
+def post(client, shop, body, **kw):
+    raw, headers = signed(kw.pop("secret", shop.webhook_secret), body, **kw)
+    return client.post(f"/webhooks/opencart/{shop.shop.key}", data=raw, headers=headers)
+
+
+def notes(c):
+    with c.session() as s:
+        return [tuple(r) for r in s.execute(select(Notification.status, Notification.state))]
+
+
+def test_a_signed_push_sends_the_shipped_email_in_the_shoppers_language(client, container, oc_shop):
+    r = post(client, oc_shop, push_body())
+    assert r.status_code == 200, r.get_data(as_text=True)
+    assert r.json == {"accepted": 1, "duplicates": 0}
+    assert notes(container) == [("shipped", "sent")]
+    with container.session() as s:
+        out = s.scalars(select(OutboxMessage)).one()
+        order = s.scalars(select(Order)).one()
+    assert out.recipient == "olena@example.com" and out.meta["locale"] == "uk"
+    assert "20450000000000" in out.text  # read from the comment "ТТН 2045..."
+    assert order.external_id == "42"
+
+
+def test_a_forged_push_is_401_and_stores_nothing(client, container, oc_shop):
+    r = post(client, oc_shop, push_body(), secret="whsec_" + "QUFB" * 8)
+    assert r.status_code == 401
+    with container.session() as s:
+        assert s.scalar(select(func.count()).select_from(OrderEvent)) == 0
+
+
+def test_a_replayed_push_with_an_old_timestamp_is_401(client, container, oc_shop):
+    r = post(client, oc_shop, push_body(), timestamp=int(time.time()) - 301)
+    assert r.status_code == 401
+    assert notes(container) == []
+
+
+def test_a_tampered_body_is_401(client, oc_shop):
+    raw, headers = signed(oc_shop.webhook_secret, push_body())
+    r = client.post(
+        f"/webhooks/opencart/{oc_shop.shop.key}",
+        data=raw.replace(b"1250", b"1", 1),
+        headers=headers,
+    )
+    assert r.status_code == 401
+
+
+def test_the_same_push_twice_is_a_200_duplicate_and_one_message(client, container, oc_shop):
+    assert post(client, oc_shop, push_body(), msg_id="msg_dup").json["accepted"] == 1
+    again = post(client, oc_shop, push_body(), msg_id="msg_dup")
+    assert again.status_code == 200 and again.json == {"accepted": 0, "duplicates": 1}
+    assert notes(container) == [("shipped", "sent")]
+
+
+def test_the_test_connection_ping_is_200_with_nothing_stored(client, container, oc_shop):
+    r = post(client, oc_shop, {"event": "ping", "module": "1.0.0"})
+    assert r.status_code == 200 and r.json == {"accepted": 0, "duplicates": 0}
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [({"event": "order.status_changed"}, "order"), ({"order": {"id": "42"}}, "order.status_id")],
+)
+def test_a_malformed_push_is_400_with_the_reason(client, oc_shop, body, reason):
+    r = post(client, oc_shop, body)
+    assert r.status_code == 400 and reason in r.get_data(as_text=True)
+
+
+def test_another_shops_secret_does_not_open_this_shop(client, container, oc_shop):
+    other = add_shop(container, platform="opencart", name="Other")
+    assert post(client, oc_shop, push_body(), secret=other.webhook_secret).status_code == 401
+
+
+def test_a_merchant_defined_status_mapped_in_wismo_sends_its_message(client, container, oc_shop):
+    with container.session() as s:
+        update_settings(
+            s.get(Shop, oc_shop.shop.id), opencart={"status_map": {"17": "ready_for_pickup"}}
+        )
+        s.commit()
+    r = post(client, oc_shop, push_body(status_id=17, status="At the parcel locker"))
+    assert r.status_code == 200
+    assert notes(container) == [("ready_for_pickup", "sent")]
+
+
+def test_an_unmapped_custom_status_updates_the_order_and_writes_to_nobody(
+    client, container, oc_shop
+):
+    r = post(client, oc_shop, push_body(status_id=21, status="Gift wrapped", comment=""))
+    assert r.status_code == 200 and r.json["accepted"] == 1
+    assert notes(container) == []
+    with container.session() as s:
+        assert s.scalars(select(Order)).one().external_id == "42"
+
+
+def test_the_modules_own_mapping_is_used_for_a_custom_status(client, container, oc_shop):
+    post(client, oc_shop, push_body(status_id=18, status="Доставлено", wismo_status="delivered"))
+    assert notes(container) == [("delivered", "sent")]
+
+
+def test_a_tracking_number_saved_on_the_order_page_updates_without_a_message(
+    client, container, oc_shop
+):
+    post(client, oc_shop, push_body(), msg_id="msg_shipped")
+    facts = push_body(facts_only=True, comment="", tracking_number="RR123456789UA")
+    assert post(client, oc_shop, facts, msg_id="msg_facts").json["accepted"] == 1
+    assert notes(container) == [("shipped", "sent")]
+
+
+@pytest.mark.parametrize(
+    ("code", "locale"), [("en-gb", "en"), ("ru-ru", "ru"), ("uk-ua", "uk"), ("", None)]
+)
+def test_opencart_language_codes_become_wismo_locales(code, locale):
+    from adapters.opencart.webhooks import locale_of
+
+    assert locale_of(code) == locale
