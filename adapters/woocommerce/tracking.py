@@ -1,0 +1,40 @@
+"""Tracking links for the carriers the Shipment Tracking extensions name without a link.
+
+The extensions store only the provider's name (official extension: "USPS", "Nova
+Poshta"; Advanced Shipment Tracking: a slug such as "usps" or "nova-poshta") and build
+the link in PHP when they render it, so the webhook carries no URL for them. This is a
+short table of common carriers; anything else keeps its number without a link (or the
+merchant uses a custom provider with its own link, which the meta does carry).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+_LINKS = {
+    "usps": "https://tools.usps.com/go/TrackConfirmAction_input?qtc_tLabels1={n}",
+    "ups": "https://www.ups.com/track?tracknum={n}",
+    "fedex": "https://www.fedex.com/fedextrack/?trknbr={n}",
+    "dhl": "https://www.dhl.com/global-en/home/tracking.html?tracking-id={n}",
+    "dhlexpress": "https://www.dhl.com/global-en/home/tracking.html?tracking-id={n}",
+    "royalmail": "https://www.royalmail.com/track-your-item#/tracking-results/{n}",
+    "canadapost": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={n}",
+    "australiapost": "https://auspost.com.au/mypost/track/#/details/{n}",
+    "dpd": "https://tracking.dpd.de/status/en_US/parcel/{n}",
+    "gls": "https://gls-group.com/track/{n}",
+    "novaposhta": "https://novaposhta.ua/tracking/?cargo_number={n}",
+    "ukrposhta": "https://track.ukrposhta.ua/tracking_UA.html?barcode={n}",
+    "meestexpress": "https://t.meest-group.com/int/{n}",
+    "inpost": "https://inpost.pl/sledzenie-przesylek?number={n}",
+}
+
+
+def _slug(provider: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", provider.lower())
+
+
+def tracking_url(provider: str | None, number: str) -> str | None:
+    """The carrier's public tracking page for `number`, if the provider is one we know."""
+    template = _LINKS.get(_slug(provider or ""))
+    return template.format(n=quote(number, safe="")) if template else None
