@@ -59,9 +59,22 @@ def shops() -> None:
 @click.option("--domain", help="The store's domain, e.g. shop.example.com.")
 @click.option("--locale", default="en", show_default=True, help="Default language: en, ru, uk.")
 @click.option("--timezone", default="UTC", show_default=True, help="e.g. Europe/Kyiv.")
+@click.option(
+    "--url", "store_url", help="WooCommerce: the store's address, https://shop.example.com."
+)
+@click.option("--consumer-key", help="WooCommerce: a REST API key (ck_...) with read/write access.")
+@click.option("--consumer-secret", help="WooCommerce: its secret (cs_...).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def shops_add(
-    platform: str, name: str, domain: str | None, locale: str, timezone: str, as_json: bool
+    platform: str,
+    name: str,
+    domain: str | None,
+    locale: str,
+    timezone: str,
+    as_json: bool,
+    store_url: str | None = None,
+    consumer_key: str | None = None,
+    consumer_secret: str | None = None,
 ) -> None:
     """Create a shop and print its shop key and API key (shown only once)."""
     from core.services.shops import create_shop
@@ -89,6 +102,12 @@ def shops_add(
             if platform in ("woocommerce", "opencart")
             else None,
         }
+        if platform == "woocommerce" and (store_url or consumer_key or consumer_secret):
+            from adapters.woocommerce.cli import connect_from_cli
+
+            out["woocommerce"] = connect_from_cli(
+                c, s, new.shop, store_url, consumer_key, consumer_secret
+            )
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
@@ -98,6 +117,10 @@ def shops_add(
     click.echo(f"  webhook secret:  {out['webhook_secret']}")
     if out["webhook_url"]:
         click.echo(f"  webhook URL:     {out['webhook_url']}")
+    if out.get("woocommerce"):
+        from adapters.woocommerce.cli import echo_next_steps
+
+        echo_next_steps(out)
 
 
 @shops.command("list")
