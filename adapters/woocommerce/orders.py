@@ -20,7 +20,7 @@ from core.domain.statuses import SHIPMENT_STATUSES, Status
 from core.errors import MalformedPayload
 
 from .statuses import IGNORE, map_status, normalise
-from .tracking import tracking_url
+from .tracking import carrier_name, tracking_url
 
 TRACKING_META = "_wc_shipment_tracking_items"
 LOCALE_META = "_wismo_locale"  # set by the Wismo plugin at checkout: the shopper's language
@@ -182,7 +182,7 @@ def shipments(order: Mapping[str, Any]) -> list[ShipmentInfo]:
         parcels.append(
             ShipmentInfo(
                 id=str(item.get("tracking_id") or f"{i}-{number}")[:100],
-                carrier=provider or None,
+                carrier=carrier_name(provider) or None,
                 tracking_number=number[:100],
                 tracking_url=link or None,
             )

@@ -12,21 +12,27 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-_LINKS = {
-    "usps": "https://tools.usps.com/go/TrackConfirmAction_input?qtc_tLabels1={n}",
-    "ups": "https://www.ups.com/track?tracknum={n}",
-    "fedex": "https://www.fedex.com/fedextrack/?trknbr={n}",
-    "dhl": "https://www.dhl.com/global-en/home/tracking.html?tracking-id={n}",
-    "dhlexpress": "https://www.dhl.com/global-en/home/tracking.html?tracking-id={n}",
-    "royalmail": "https://www.royalmail.com/track-your-item#/tracking-results/{n}",
-    "canadapost": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={n}",
-    "australiapost": "https://auspost.com.au/mypost/track/#/details/{n}",
-    "dpd": "https://tracking.dpd.de/status/en_US/parcel/{n}",
-    "gls": "https://gls-group.com/track/{n}",
-    "novaposhta": "https://novaposhta.ua/tracking/?cargo_number={n}",
-    "ukrposhta": "https://track.ukrposhta.ua/tracking_UA.html?barcode={n}",
-    "meestexpress": "https://t.meest-group.com/int/{n}",
-    "inpost": "https://inpost.pl/sledzenie-przesylek?number={n}",
+_CARRIERS: dict[str, tuple[str, str]] = {
+    "usps": ("USPS", "https://tools.usps.com/go/TrackConfirmAction_input?qtc_tLabels1={n}"),
+    "ups": ("UPS", "https://www.ups.com/track?tracknum={n}"),
+    "fedex": ("FedEx", "https://www.fedex.com/fedextrack/?trknbr={n}"),
+    "dhl": ("DHL", "https://www.dhl.com/global-en/home/tracking.html?tracking-id={n}"),
+    "dhlexpress": (
+        "DHL Express",
+        "https://www.dhl.com/global-en/home/tracking.html?tracking-id={n}",
+    ),
+    "royalmail": ("Royal Mail", "https://www.royalmail.com/track-your-item#/tracking-results/{n}"),
+    "canadapost": (
+        "Canada Post",
+        "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={n}",
+    ),
+    "australiapost": ("Australia Post", "https://auspost.com.au/mypost/track/#/details/{n}"),
+    "dpd": ("DPD", "https://tracking.dpd.de/status/en_US/parcel/{n}"),
+    "gls": ("GLS", "https://gls-group.com/track/{n}"),
+    "novaposhta": ("Nova Poshta", "https://novaposhta.ua/tracking/?cargo_number={n}"),
+    "ukrposhta": ("Ukrposhta", "https://track.ukrposhta.ua/tracking_UA.html?barcode={n}"),
+    "meestexpress": ("Meest Express", "https://t.meest-group.com/int/{n}"),
+    "inpost": ("InPost", "https://inpost.pl/sledzenie-przesylek?number={n}"),
 }
 
 
@@ -34,7 +40,13 @@ def _slug(provider: str) -> str:
     return re.sub(r"[^a-z0-9]", "", provider.lower())
 
 
+def carrier_name(provider: str) -> str:
+    """The name shoppers know ("usps" from Advanced Shipment Tracking reads "USPS")."""
+    known = _CARRIERS.get(_slug(provider))
+    return known[0] if known else provider
+
+
 def tracking_url(provider: str | None, number: str) -> str | None:
     """The carrier's public tracking page for `number`, if the provider is one we know."""
-    template = _LINKS.get(_slug(provider or ""))
-    return template.format(n=quote(number, safe="")) if template else None
+    known = _CARRIERS.get(_slug(provider or ""))
+    return known[1].format(n=quote(number, safe="")) if known else None

@@ -150,6 +150,13 @@ def test_tracking_on_an_order_still_processing_is_kept_without_a_message():
     assert parcel.status is None and parcel.shipment.tracking_number == "1Z999"
 
 
+def test_advanced_shipment_tracking_slugs_read_as_carrier_names():
+    body = order("completed", meta_data=[tracking_meta(tracking_item("204", "nova-poshta"))])
+    _, parcel = events(body)
+    assert parcel.shipment.carrier == "Nova Poshta"
+    assert parcel.shipment.tracking_url == "https://novaposhta.ua/tracking/?cargo_number=204"
+
+
 def test_delivered_per_the_shop_setting_and_ast_statuses():
     settings = {"woocommerce": {"completed": "delivered"}}
     _, delivered = events(order("completed"), settings)
