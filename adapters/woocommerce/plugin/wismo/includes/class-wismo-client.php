@@ -140,7 +140,8 @@ class Wismo_Client {
 	}
 
 	/**
-	 * Filter http_request_args: requests to the local Wismo skip the unsafe-URL check.
+	 * Filter http_request_args: requests to the local Wismo (webhook deliveries, the
+	 * connect callback) skip the unsafe-URL check and accept a self-signed certificate.
 	 *
 	 * @param array  $args Request arguments.
 	 * @param string $url  Target URL.
@@ -150,6 +151,7 @@ class Wismo_Client {
 		$target = self::local_target();
 		if ( $target && 0 === strpos( $url, self::url() . '/' ) ) {
 			$args['reject_unsafe_urls'] = false;
+			$args['sslverify']          = false;
 		}
 		return $args;
 	}
