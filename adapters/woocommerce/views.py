@@ -4,6 +4,7 @@
     POST /woocommerce/<shop_key>/connect/callback  WooCommerce -> the granted keys
     POST /woocommerce/<shop_key>/connect/keys      plugin or admin -> keys pasted by hand
     POST /woocommerce/<shop_key>/status            plugin's "Test connection" button
+    POST /woocommerce/<shop_key>/settings          plugin -> completed choice, custom statuses
 
 The plugin signs its requests with the shop's `whsec_` secret (Standard Webhooks, the
 scheme core/signing.py verifies); a script may use the shop's API key instead
@@ -27,7 +28,7 @@ from flask import Blueprint, jsonify, request
 
 from core import signing
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
-from core.services.shops import shop_by_api_key, shop_by_key
+from core.services.shops import shop_by_api_key, shop_by_key, update_settings
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 from webapp.context import wismo
@@ -40,6 +41,7 @@ from .connect import (
     sync_webhooks,
     woo_state,
 )
+from .statuses import COMPLETED_CHOICES, normalise, validate_mapping
 
 log = logging.getLogger(__name__)
 APP_NAME = "Wismo"
@@ -52,6 +54,7 @@ def make_blueprint() -> Blueprint:
     bp.post("/connect/callback")(connect_callback)
     bp.post("/connect/keys")(connect_keys)
     bp.post("/status")(connect_status)
+    bp.post("/settings")(status_settings)
     return bp
 
 
@@ -147,6 +150,31 @@ def connect_status(shop_key: str):  # type: ignore[no-untyped-def]
     with c.session() as s:
         shop = _authorised_shop(s, shop_key)
         return jsonify(status_of(c, shop))
+
+
+def status_settings(shop_key: str):  # type: ignore[no-untyped-def]
+    """Save what `completed` means and how the store's own statuses map (from the plugin)."""
+    body = _body()
+    c = wismo()
+    with c.session() as s:
+        shop = _authorised_shop(s, shop_key)
+        completed = str(body.get("completed") or "shipped")
+        mapping = body.get("statuses") or {}
+        if not isinstance(mapping, dict):
+            raise MalformedPayload("invalid settings", {"statuses": "an object: {status: target}"})
+        errors = {f"statuses.{k}": v for k, v in validate_mapping(mapping).items()}
+        if completed not in COMPLETED_CHOICES:
+            errors["completed"] = "shipped or delivered"
+        if errors:
+            raise MalformedPayload("invalid settings", errors)
+        section = dict((shop.settings or {}).get("woocommerce") or {})
+        section.update(
+            completed=completed,
+            statuses={normalise(k): str(v).strip().lower() for k, v in mapping.items()},
+        )
+        update_settings(shop, woocommerce=section)
+        s.commit()
+        return jsonify({"completed": section["completed"], "statuses": section["statuses"]})
 
 
 def _store_url(value: Any) -> str:

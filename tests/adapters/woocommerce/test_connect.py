@@ -147,3 +147,23 @@ def test_shops_add_links_a_store_from_the_command_line(tmp_path, monkeypatch, st
     assert posts[0].json()["delivery_url"].startswith("https://wismo.example/webhooks/woocommerce/")
     half = CliRunner().invoke(main, [*args, "--consumer-key", CK])
     assert half.exit_code != 0 and "--consumer-secret" in half.output
+
+
+def test_the_plugin_maps_custom_statuses_and_the_completed_choice(client, container, woo):
+    body, headers = signed(
+        woo.webhook_secret,
+        {"completed": "delivered", "statuses": {"wc-awaiting-pickup": "ready_for_pickup"}},
+    )
+    r = client.post(f"/woocommerce/{woo.shop.key}/settings", data=body, headers=headers)
+    assert r.status_code == 200
+    assert r.json == {"completed": "delivered", "statuses": {"awaiting-pickup": "ready_for_pickup"}}
+    with container.session() as s:
+        assert s.get(Shop, woo.shop.id).settings["woocommerce"]["completed"] == "delivered"
+    body, headers = signed(
+        woo.webhook_secret, {"completed": "eaten", "statuses": {"x": "teleported"}}, msg_id="m2"
+    )
+    bad = client.post(f"/woocommerce/{woo.shop.key}/settings", data=body, headers=headers)
+    assert bad.status_code == 400
+    assert set(bad.json["errors"]) == {"completed", "statuses.x"}
+    unsigned = client.post(f"/woocommerce/{woo.shop.key}/settings", json={"completed": "shipped"})
+    assert unsigned.status_code == 401

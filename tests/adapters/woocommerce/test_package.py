@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import gettext
 import io
+import re
 import zipfile
+from pathlib import Path
 
+from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from adapters.woocommerce import WooCommerceAdapter
 from adapters.woocommerce.package import config_php
+from core.domain.statuses import Status
 from wismo.cli import main
 
 
@@ -37,3 +41,30 @@ def test_a_preconfigured_zip_carries_the_settings(tmp_path):
         php = zf.read("wismo/wismo-config.php").decode()
     assert "'secret' => 'whsec_a\\'b\\\\c'," in php
     assert php == config_php(config) and php.startswith("<?php")
+
+
+PLUGIN = Path(__file__).parents[3] / "adapters" / "woocommerce" / "plugin" / "wismo"
+
+
+def test_every_plugin_string_is_translated_into_russian_and_ukrainian():
+    with (PLUGIN / "languages" / "wismo.pot").open("rb") as fh:
+        ids = {m.id for m in read_po(fh) if m.id}
+    assert "Delivery status" in ids
+    for locale in ("ru_RU", "uk"):
+        with (PLUGIN / "languages" / f"wismo-{locale}.po").open("rb") as fh:
+            done = {m.id: m.string for m in read_po(fh) if m.id}
+        assert set(done) == ids and all(done.values()), locale
+
+
+def test_uninstall_removes_every_option_the_plugin_writes():
+    written = set()
+    for php in PLUGIN.rglob("*.php"):
+        written |= set(re.findall(r"update_option\(\s*'(wismo_\w+)'", php.read_text()))
+    uninstall = (PLUGIN / "uninstall.php").read_text()
+    assert written and all(f"'{name}'" in uninstall for name in written)
+
+
+def test_the_plugin_offers_exactly_wismos_statuses_for_mapping():
+    php = (PLUGIN / "includes" / "class-wismo-statuses.php").read_text()
+    block = php[php.index("const CANONICAL") : php.index(");", php.index("const CANONICAL"))]
+    assert re.findall(r"'(\w+)'", block) == [s.value for s in Status]

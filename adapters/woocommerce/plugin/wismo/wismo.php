@@ -26,6 +26,7 @@ define( 'WISMO_FILE', __FILE__ );
 
 require_once __DIR__ . '/includes/class-wismo-signer.php';
 require_once __DIR__ . '/includes/class-wismo-widget.php';
+require_once __DIR__ . '/includes/class-wismo-statuses.php';
 require_once __DIR__ . '/includes/class-wismo-client.php';
 require_once __DIR__ . '/includes/class-wismo-storefront.php';
 require_once __DIR__ . '/includes/class-wismo-admin.php';

@@ -21,7 +21,7 @@ class Wismo_Admin {
 	 */
 	public static function hooks() {
 		add_action( 'admin_menu', array( __CLASS__, 'menu' ), 60 );
-		foreach ( array( 'save', 'connect', 'keys', 'test' ) as $action ) {
+		foreach ( array( 'save', 'connect', 'keys', 'test', 'statuses' ) as $action ) {
 			add_action( 'admin_post_wismo_' . $action, array( __CLASS__, 'handle_' . $action ) );
 		}
 	}
@@ -145,6 +145,49 @@ class Wismo_Admin {
 	}
 
 	/**
+	 * Send what "completed" means and the custom status mapping to Wismo.
+	 */
+	public static function handle_statuses() {
+		self::guard( 'statuses' );
+		$custom    = Wismo_Statuses::custom( wc_get_order_statuses() );
+		$posted    = isset( $_POST['wismo_status'] ) && is_array( $_POST['wismo_status'] ) ? array_map( 'sanitize_key', wp_unslash( $_POST['wismo_status'] ) ) : array(); // phpcs:ignore WordPress.Security.NonceVerification -- guard() checked it.
+		$mapping   = Wismo_Statuses::clean( $posted, $custom );
+		$completed = 'delivered' === self::field( 'wismo_completed' ) ? 'delivered' : 'shipped';
+		$result    = Wismo_Client::post( '/settings', array( 'completed' => $completed, 'statuses' => empty( $mapping ) ? new stdClass() : $mapping ) );
+		if ( ! $result['ok'] ) {
+			/* translators: %s: the error */
+			self::back( 'error', sprintf( __( 'Wismo did not save the statuses: %s', 'wismo' ), $result['error'] ? $result['error'] : $result['status'] ) );
+		}
+		update_option( 'wismo_status_map', array( 'completed' => $completed, 'statuses' => $mapping ), false );
+		self::back( 'success', __( 'Status mapping saved in Wismo.', 'wismo' ) );
+	}
+
+	/**
+	 * The status mapping form's fields.
+	 *
+	 * @return string HTML.
+	 */
+	private static function status_fields() {
+		$saved     = get_option( 'wismo_status_map', array() );
+		$completed = isset( $saved['completed'] ) ? $saved['completed'] : 'shipped';
+		$html      = '<table class="form-table"><tr><th scope="row">' . esc_html__( 'An order marked Completed is', 'wismo' ) . '</th><td><select name="wismo_completed">';
+		foreach ( array( 'shipped' => __( 'shipped (handed to the carrier)', 'wismo' ), 'delivered' => __( 'delivered (in the shopper\'s hands)', 'wismo' ) ) as $value => $label ) {
+			$html .= '<option value="' . esc_attr( $value ) . '"' . selected( $completed, $value, false ) . '>' . esc_html( $label ) . '</option>';
+		}
+		$html .= '</select></td></tr>';
+		foreach ( Wismo_Statuses::custom( wc_get_order_statuses() ) as $slug => $label ) {
+			$current = isset( $saved['statuses'][ $slug ] ) ? $saved['statuses'][ $slug ] : '';
+			$html   .= '<tr><th scope="row">' . esc_html( $label ) . ' <code>' . esc_html( $slug ) . '</code></th><td><select name="wismo_status[' . esc_attr( $slug ) . ']">';
+			$html   .= '<option value="">' . esc_html__( 'Wismo default', 'wismo' ) . '</option><option value="ignore"' . selected( $current, 'ignore', false ) . '>' . esc_html__( 'ignore (no message)', 'wismo' ) . '</option>';
+			foreach ( Wismo_Statuses::CANONICAL as $target ) {
+				$html .= '<option value="' . esc_attr( $target ) . '"' . selected( $current, $target, false ) . '>' . esc_html( $target ) . '</option>';
+			}
+			$html .= '</select></td></tr>';
+		}
+		return $html . '</table>';
+	}
+
+	/**
 	 * One form posting to admin-post.php.
 	 *
 	 * @param string $action  Action name.
@@ -216,6 +259,8 @@ class Wismo_Admin {
 			. self::row( 'consumer_secret', __( 'Consumer secret', 'wismo' ), '', 'password' )
 			. '</table>';
 		self::form( 'keys', $keys, __( 'Send keys to Wismo', 'wismo' ) );
+		echo '<h2>' . esc_html__( 'Statuses', 'wismo' ) . '</h2><p>' . esc_html__( 'How your order statuses read to shoppers. Statuses added by plugins or by you are listed here.', 'wismo' ) . '</p>';
+		self::form( 'statuses', self::status_fields(), __( 'Save statuses', 'wismo' ) );
 		echo '<h2>' . esc_html__( 'Test', 'wismo' ) . '</h2>';
 		self::form( 'test', '', __( 'Test connection', 'wismo' ) );
 		echo '<p>' . esc_html__( 'Shoppers see the live status on My Account -> View Order and on the thank-you page. For a public lookup page add the shortcode [wismo_tracking].', 'wismo' ) . '</p></div>';
