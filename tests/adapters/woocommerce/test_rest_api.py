@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -162,3 +163,39 @@ def test_backfill_imports_open_orders_with_their_current_status_only(
         "6001": "placed",
     }
     assert "4 event(s) imported" in capsys.readouterr().out
+
+
+@pytest.fixture
+def https_stub(tmp_path):
+    """The stub behind TLS with a self-signed certificate, as a store on https would be."""
+    import ssl
+
+    from tests.support.http_stub import HttpStub
+    from tests.support.smtp_server import self_signed_cert
+
+    cert, key = self_signed_cert(tmp_path)
+    stub = HttpStub()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    stub._server.socket = ctx.wrap_socket(stub._server.socket, server_side=True)
+    stub.start()
+    yield stub, cert
+    stub.stop()
+
+
+def test_over_https_the_keys_go_in_basic_auth_and_the_certificate_is_checked(
+    https_stub, monkeypatch
+):
+    from adapters.woocommerce.api import WooClient
+
+    stub, cert = https_stub
+    stub.route("POST", f"{BASE}/webhooks", status=201, json={"id": 7, "status": "active"})
+    url = f"https://127.0.0.1:{stub.port}"
+    with pytest.raises(WooApiError, match="did not answer"):  # an untrusted certificate
+        WooClient(url, CK, CS).create_webhook("order.created", "https://w.example/h", "s")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    assert WooClient(url, CK, CS).create_webhook("order.created", "https://w.example/h", "s") == 7
+    (req,) = stub.requests_to("POST", f"{BASE}/webhooks")
+    expected = "Basic " + base64.b64encode(f"{CK}:{CS}".encode()).decode()
+    assert req.headers["authorization"] == expected
+    assert not any(k.startswith("oauth_") for k in req.query)
