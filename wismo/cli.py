@@ -57,11 +57,9 @@ def shops() -> None:
 )
 @click.option("--name", required=True, help="The store name shoppers know.")
 @click.option("--domain", help="The store's domain, e.g. shop.example.com.")
+@click.option("--url", "store_url", help="The store's address, e.g. https://shop.example.com/.")
 @click.option("--locale", default="en", show_default=True, help="Default language: en, ru, uk.")
 @click.option("--timezone", default="UTC", show_default=True, help="e.g. Europe/Kyiv.")
-@click.option(
-    "--url", "store_url", help="WooCommerce: the store's address, https://shop.example.com."
-)
 @click.option("--consumer-key", help="WooCommerce: a REST API key (ck_...) with read/write access.")
 @click.option("--consumer-secret", help="WooCommerce: its secret (cs_...).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -69,16 +67,26 @@ def shops_add(
     platform: str,
     name: str,
     domain: str | None,
+    store_url: str | None,
     locale: str,
     timezone: str,
     as_json: bool,
-    store_url: str | None = None,
     consumer_key: str | None = None,
     consumer_secret: str | None = None,
 ) -> None:
     """Create a shop and print its shop key and API key (shown only once)."""
+    from urllib.parse import urlsplit
+
     from core.services.shops import create_shop
 
+    extra: dict[str, str] = {}
+    if store_url:
+        if urlsplit(store_url).scheme not in ("http", "https") or not urlsplit(store_url).hostname:
+            raise click.BadParameter(
+                "an http(s) address such as https://shop.example.com/", param_hint="--url"
+            )
+        domain = domain or urlsplit(store_url).hostname
+        extra["store_url"] = store_url
     c = _container()
     with c.session() as s:
         new = create_shop(
@@ -87,7 +95,7 @@ def shops_add(
             name=name,
             platform=platform,
             domain=domain,
-            settings={"locale": locale, "timezone": timezone},
+            settings={"locale": locale, "timezone": timezone, **extra},
         )
         s.commit()
         out = {
@@ -102,7 +110,7 @@ def shops_add(
             if platform in ("woocommerce", "opencart")
             else None,
         }
-        if platform == "woocommerce" and (store_url or consumer_key or consumer_secret):
+        if platform == "woocommerce" and (consumer_key or consumer_secret):
             from adapters.woocommerce.cli import connect_from_cli
 
             out["woocommerce"] = connect_from_cli(
@@ -121,6 +129,11 @@ def shops_add(
         from adapters.woocommerce.cli import echo_next_steps
 
         echo_next_steps(out)
+    if platform == "opencart":
+        click.echo("Paste into the OpenCart module (Extensions > Modules > Wismo > Edit):")
+        click.echo(f"  Wismo URL:  {c.settings.public_url}")
+        click.echo(f"  Shop key:   {out['shop_key']}")
+        click.echo(f"  Secret:     {out['webhook_secret']}")
 
 
 @shops.command("list")
