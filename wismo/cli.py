@@ -60,6 +60,8 @@ def shops() -> None:
 @click.option("--url", "store_url", help="The store's address, e.g. https://shop.example.com/.")
 @click.option("--locale", default="en", show_default=True, help="Default language: en, ru, uk.")
 @click.option("--timezone", default="UTC", show_default=True, help="e.g. Europe/Kyiv.")
+@click.option("--consumer-key", help="WooCommerce: a REST API key (ck_...) with read/write access.")
+@click.option("--consumer-secret", help="WooCommerce: its secret (cs_...).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def shops_add(
     platform: str,
@@ -69,6 +71,8 @@ def shops_add(
     locale: str,
     timezone: str,
     as_json: bool,
+    consumer_key: str | None = None,
+    consumer_secret: str | None = None,
 ) -> None:
     """Create a shop and print its shop key and API key (shown only once)."""
     from urllib.parse import urlsplit
@@ -106,6 +110,12 @@ def shops_add(
             if platform in ("woocommerce", "opencart")
             else None,
         }
+        if platform == "woocommerce" and (consumer_key or consumer_secret):
+            from adapters.woocommerce.cli import connect_from_cli
+
+            out["woocommerce"] = connect_from_cli(
+                c, s, new.shop, store_url, consumer_key, consumer_secret
+            )
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
@@ -115,6 +125,10 @@ def shops_add(
     click.echo(f"  webhook secret:  {out['webhook_secret']}")
     if out["webhook_url"]:
         click.echo(f"  webhook URL:     {out['webhook_url']}")
+    if out.get("woocommerce"):
+        from adapters.woocommerce.cli import echo_next_steps
+
+        echo_next_steps(out)
     if platform == "opencart":
         click.echo("Paste into the OpenCart module (Extensions > Modules > Wismo > Edit):")
         click.echo(f"  Wismo URL:  {c.settings.public_url}")

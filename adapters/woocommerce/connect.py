@@ -1,0 +1,124 @@
+"""Linking a store: its REST keys sealed with the shop's secrets, then Wismo's webhooks.
+
+Three ways in, one end: the WooCommerce app authorisation (`/wc-auth/v1/authorize`,
+whose callback brings the keys), keys pasted in the plugin or the admin, and
+`wismo shops add --platform woocommerce ... --consumer-key --consumer-secret`. Each
+stores the keys with `store_keys` and then calls `sync_webhooks`, which reconciliation
+calls again later to bring back webhooks WooCommerce disabled.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm.attributes import flag_modified
+
+from core.crypto import new_token
+from core.errors import ConfigError
+from core.storage.clock import utcnow
+from core.storage.models import Shop
+
+from .api import WooClient
+
+if TYPE_CHECKING:
+    from core.bootstrap import Container
+
+WC_SECRET = "wc_webhook_secret"
+
+
+def normalise_store_url(url: str) -> str:
+    """`https://shop.example.com/` -> `https://shop.example.com`; a path stays (WP in a folder)."""
+    url = (url or "").strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"store URL must be http(s)://host[/path], got {url!r}")
+    return url
+
+
+def woo_state(shop: Shop) -> dict[str, Any]:
+    """A copy of the WooCommerce part of the shop's state (cursor, webhook ids, connect nonce)."""
+    return dict((shop.state or {}).get("woocommerce") or {})
+
+
+def put_state(shop: Shop, **changes: Any) -> None:
+    """Merge changes into the shop's WooCommerce state (a new dict, so the JSON column saves)."""
+    shop.state = {**(shop.state or {}), "woocommerce": {**woo_state(shop), **changes}}
+    flag_modified(shop, "state")
+
+
+def store_keys(c: Container, shop: Shop, store_url: str, consumer_key: str, secret: str) -> None:
+    """Seal the store's REST keys with the shop's other secrets and remember the store URL."""
+    if not consumer_key.startswith("ck_") or not secret.startswith("cs_"):
+        raise ConfigError("WooCommerce keys look like ck_... and cs_...; check what was pasted")
+    url = normalise_store_url(store_url)
+    secrets = c.box.open(shop.secrets)
+    secrets.update(consumer_key=consumer_key, consumer_secret=secret)
+    secrets.setdefault(WC_SECRET, "wc_" + new_token(24))
+    shop.secrets = c.box.seal(secrets)
+    shop.domain = shop.domain or urlsplit(url).netloc
+    settings = dict(shop.settings or {})
+    settings["woocommerce"] = {**(settings.get("woocommerce") or {}), "store_url": url}
+    shop.settings = settings
+    state = woo_state(shop)
+    put_state(
+        shop,
+        connected_at=utcnow().isoformat(),
+        # reconciliation starts now; older orders come in through the backfill
+        cursor=state.get("cursor") or gmt_text(utcnow()),
+        connect_nonce=None,
+    )
+
+
+def gmt_text(moment: datetime) -> str:
+    """A time the way WooCommerce writes its `*_gmt` fields: UTC, no offset, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def client_for(c: Container, shop: Shop) -> WooClient:
+    """The REST client for a connected shop (ConfigError if it has no keys yet)."""
+    secrets = c.box.open(shop.secrets)
+    url = ((shop.settings or {}).get("woocommerce") or {}).get("store_url")
+    if not (url and secrets.get("consumer_key") and secrets.get("consumer_secret")):
+        raise ConfigError(f"shop {shop.key} is not connected to a WooCommerce store yet")
+    return WooClient(url, secrets["consumer_key"], secrets["consumer_secret"])
+
+
+def delivery_url(c: Container, shop: Shop) -> str:
+    """Where the store delivers its webhooks: this Wismo's public URL."""
+    return f"{c.settings.public_url.rstrip('/')}/webhooks/woocommerce/{shop.key}"
+
+
+def sync_webhooks(c: Container, shop: Shop) -> list[str]:
+    """Make sure the store has our four active webhooks; returns the topics re-created."""
+    secrets = c.box.open(shop.secrets)
+    known = {k: int(v) for k, v in (woo_state(shop).get("webhooks") or {}).items()}
+    ids, recreated = client_for(c, shop).ensure_webhooks(
+        known, delivery_url(c, shop), secrets[WC_SECRET]
+    )
+    put_state(shop, webhooks=ids, webhooks_checked_at=utcnow().isoformat())
+    return recreated
+
+
+def new_connect_nonce(shop: Shop, store_url: str) -> str:
+    """A one-time value the authorisation callback must echo (as WooCommerce's `user_id`)."""
+    nonce = new_token(18)
+    expires = (utcnow() + timedelta(minutes=30)).isoformat()
+    put_state(shop, connect_nonce=nonce, connect_expires=expires, connect_store_url=store_url)
+    return nonce
+
+
+def status_of(c: Container, shop: Shop) -> dict[str, Any]:
+    """What the plugin's settings page and the admin show: linked or not, webhooks, last sync."""
+    state = woo_state(shop)
+    secrets = c.box.open(shop.secrets)
+    return {
+        "shop_key": shop.key,
+        "connected": bool(secrets.get("consumer_key")),
+        "store_url": ((shop.settings or {}).get("woocommerce") or {}).get("store_url"),
+        "webhooks": state.get("webhooks") or {},
+        "webhooks_checked_at": state.get("webhooks_checked_at"),
+        "reconciled_at": (shop.state or {}).get("reconciled_at"),
+        "cursor": state.get("cursor"),
+    }

@@ -1,0 +1,62 @@
+<?php
+/**
+ * The storefront widget's markup, pure (no WordPress), per Wismo's widget contract:
+ *
+ *   <div class="wismo-widget" data-token="TOKEN" data-locale="uk"></div>
+ *   <script src="WISMO_URL/widget.js" async></script>
+ *
+ * With a token the widget shows that order; with data-shop and no token, the lookup form.
+ *
+ * @package Wismo
+ */
+
+if ( ! defined( 'ABSPATH' ) && ! defined( 'WISMO_TESTING' ) ) {
+	exit;
+}
+
+/**
+ * Builds the widget HTML.
+ */
+class Wismo_Widget {
+
+	const LOCALES = array( 'en', 'ru', 'uk' );
+
+	/**
+	 * Wismo's language for a WordPress locale (uk, ru_RU -> ru, anything else -> en).
+	 *
+	 * @param string $wp_locale e.g. "uk", "ru_RU", "en_US".
+	 * @return string
+	 */
+	public static function locale( $wp_locale ) {
+		$lang = strtolower( substr( (string) $wp_locale, 0, 2 ) );
+		return in_array( $lang, self::LOCALES, true ) ? $lang : 'en';
+	}
+
+	/**
+	 * Escape for an HTML attribute.
+	 *
+	 * @param string $value Text.
+	 * @return string
+	 */
+	private static function attr( $value ) {
+		return htmlspecialchars( (string) $value, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8' );
+	}
+
+	/**
+	 * The widget for one order (token) or the lookup form (shop key).
+	 *
+	 * @param string $wismo_url Wismo's public URL, without a trailing slash.
+	 * @param array  $data      token or shop, locale, and optionally accent, title.
+	 * @return string HTML.
+	 */
+	public static function html( $wismo_url, array $data ) {
+		$attrs = '';
+		foreach ( array( 'token', 'shop', 'locale', 'accent', 'title' ) as $name ) {
+			if ( isset( $data[ $name ] ) && '' !== (string) $data[ $name ] ) {
+				$attrs .= ' data-' . $name . '="' . self::attr( $data[ $name ] ) . '"';
+			}
+		}
+		return '<div class="wismo-widget"' . $attrs . '></div>'
+			. '<script src="' . self::attr( $wismo_url . '/widget.js' ) . '" async></script>';
+	}
+}

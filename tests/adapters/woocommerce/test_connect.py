@@ -1,0 +1,169 @@
+"""Linking a store: the app authorisation flow, pasted keys, the status check, the CLI."""
+
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from adapters.woocommerce.connect import woo_state
+from core import signing
+from core.storage.migrations import upgrade
+from core.storage.models import Shop
+from tests.conftest import add_shop
+from webapp import create_app
+from wismo.cli import main
+
+from .wc_store import BASE, CK, CS, WooStore
+
+
+@pytest.fixture
+def store(http_stub):
+    return WooStore(http_stub)
+
+
+@pytest.fixture
+def woo(container):
+    return add_shop(container, platform="woocommerce", name="Woo Shop")
+
+
+@pytest.fixture
+def client(container):
+    return create_app(container=container).test_client()
+
+
+def signed(secret, payload, msg_id="m1"):
+    """A request as the plugin signs it (Standard Webhooks with the shop's whsec_ secret)."""
+    body = json.dumps(payload).encode()
+    return body, {
+        "Content-Type": "application/json",
+        **signing.sign_headers(secret, msg_id, int(time.time()), body),
+    }
+
+
+def webhooks_registered(http_stub, container, shop_id):
+    """Wait for the background registration to finish (webhook ids saved), then the requests."""
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        with container.session() as s:
+            if woo_state(s.get(Shop, shop_id)).get("webhooks"):
+                break
+        time.sleep(0.05)
+    return http_stub.requests_to("POST", f"{BASE}/webhooks")
+
+
+def test_the_app_authorisation_flow_links_the_store(client, container, woo, store, http_stub):
+    body, headers = signed(
+        woo.webhook_secret,
+        {"store_url": store.url + "/", "return_url": store.url + "/wp-admin/admin.php?page=wismo"},
+    )
+    r = client.post(f"/woocommerce/{woo.shop.key}/connect/start", data=body, headers=headers)
+    assert r.status_code == 200
+    url = urlsplit(r.json["authorize_url"])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == store.url + "/wc-auth/v1/authorize"
+    q = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert q["app_name"] == "Wismo" and q["scope"] == "read_write"
+    assert q["return_url"] == store.url + "/wp-admin/admin.php?page=wismo"
+    assert q["callback_url"] == f"http://wismo.test/woocommerce/{woo.shop.key}/connect/callback"
+
+    # WooCommerce, once the merchant approves, posts the keys to the callback
+    granted = {
+        "key_id": 1,
+        "user_id": q["user_id"],
+        "consumer_key": CK,
+        "consumer_secret": CS,
+        "key_permissions": "read_write",
+    }
+    cb = client.post(f"/woocommerce/{woo.shop.key}/connect/callback", json=granted)
+    assert cb.status_code == 200 and cb.data == b""
+    assert len(webhooks_registered(http_stub, container, woo.shop.id)) == 4
+    replay = client.post(f"/woocommerce/{woo.shop.key}/connect/callback", json=granted)
+    assert replay.status_code == 401  # the nonce is spent
+    with container.session() as s:
+        shop = s.get(Shop, woo.shop.id)
+        secrets = container.box.open(shop.secrets)
+        assert (secrets["consumer_key"], secrets["consumer_secret"]) == (CK, CS)
+        assert CK not in json.dumps(shop.settings) + json.dumps(shop.state)  # sealed only
+        assert shop.settings["woocommerce"]["store_url"] == store.url
+
+
+def test_a_callback_nobody_started_is_refused(client, woo):
+    forged = {"user_id": "guess", "consumer_key": CK, "consumer_secret": CS}
+    r = client.post(f"/woocommerce/{woo.shop.key}/connect/callback", json=forged)
+    assert r.status_code == 401
+
+
+def test_pasted_keys_need_the_shops_signature_or_api_key(client, container, woo, store, http_stub):
+    payload = {"store_url": store.url, "consumer_key": CK, "consumer_secret": CS}
+    body, headers = signed("whsec_" + "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB", payload)
+    r = client.post(f"/woocommerce/{woo.shop.key}/connect/keys", data=body, headers=headers)
+    assert r.status_code == 401
+    bad = client.post(
+        f"/woocommerce/{woo.shop.key}/connect/keys",
+        json={**payload, "consumer_key": "oops"},
+        headers={"Authorization": f"Bearer {woo.api_key}"},
+    )
+    assert bad.status_code == 400 and "ck_" in bad.json["error"]
+    ok = client.post(
+        f"/woocommerce/{woo.shop.key}/connect/keys",
+        json=payload,
+        headers={"Authorization": f"Bearer {woo.api_key}"},
+    )
+    assert ok.status_code == 202
+    assert len(webhooks_registered(http_stub, container, woo.shop.id)) == 4
+
+
+def test_the_status_check_reports_the_link(client, container, woo, store, http_stub):
+    body, headers = signed(woo.webhook_secret, {})
+    r = client.post(f"/woocommerce/{woo.shop.key}/status", data=body, headers=headers)
+    assert r.status_code == 200 and r.json["connected"] is False
+    client.post(
+        f"/woocommerce/{woo.shop.key}/connect/keys",
+        json={"store_url": store.url, "consumer_key": CK, "consumer_secret": CS},
+        headers={"Authorization": f"Bearer {woo.api_key}"},
+    )
+    webhooks_registered(http_stub, container, woo.shop.id)
+    body, headers = signed(woo.webhook_secret, {}, msg_id="m2")
+    r = client.post(f"/woocommerce/{woo.shop.key}/status", data=body, headers=headers)
+    assert r.json["connected"] is True and r.json["store_url"] == store.url
+    assert sorted(r.json["webhooks"]) == sorted(
+        ["order.created", "order.updated", "order.deleted", "order.restored"]
+    )
+
+
+def test_shops_add_links_a_store_from_the_command_line(tmp_path, monkeypatch, store, http_stub):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    upgrade(url)
+    monkeypatch.setenv("WISMO_DATABASE_URL", url)
+    monkeypatch.setenv("WISMO_PUBLIC_URL", "https://wismo.example")
+    args = ["shops", "add", "--platform", "woocommerce", "--name", "Kettles", "--url", store.url]
+    result = CliRunner().invoke(main, [*args, "--consumer-key", CK, "--consumer-secret", CS])
+    assert result.exit_code == 0, result.output
+    assert "linked:" in result.output and "wismo backfill --shop" in result.output
+    posts = http_stub.requests_to("POST", f"{BASE}/webhooks")
+    assert posts[0].json()["delivery_url"].startswith("https://wismo.example/webhooks/woocommerce/")
+    half = CliRunner().invoke(main, [*args, "--consumer-key", CK])
+    assert half.exit_code != 0 and "--consumer-secret" in half.output
+
+
+def test_the_plugin_maps_custom_statuses_and_the_completed_choice(client, container, woo):
+    body, headers = signed(
+        woo.webhook_secret,
+        {"completed": "delivered", "statuses": {"wc-awaiting-pickup": "ready_for_pickup"}},
+    )
+    r = client.post(f"/woocommerce/{woo.shop.key}/settings", data=body, headers=headers)
+    assert r.status_code == 200
+    assert r.json == {"completed": "delivered", "statuses": {"awaiting-pickup": "ready_for_pickup"}}
+    with container.session() as s:
+        assert s.get(Shop, woo.shop.id).settings["woocommerce"]["completed"] == "delivered"
+    body, headers = signed(
+        woo.webhook_secret, {"completed": "eaten", "statuses": {"x": "teleported"}}, msg_id="m2"
+    )
+    bad = client.post(f"/woocommerce/{woo.shop.key}/settings", data=body, headers=headers)
+    assert bad.status_code == 400
+    assert set(bad.json["errors"]) == {"completed", "statuses.x"}
+    unsigned = client.post(f"/woocommerce/{woo.shop.key}/settings", json={"completed": "shipped"})
+    assert unsigned.status_code == 401
