@@ -60,11 +60,21 @@ def shops() -> None:
 @click.option("--locale", default="en", show_default=True, help="Default language: en, ru, uk.")
 @click.option("--timezone", default="UTC", show_default=True, help="e.g. Europe/Kyiv.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--owner-email", help="Create the admin's first owner and print a sign-in link.")
 def shops_add(
-    platform: str, name: str, domain: str | None, locale: str, timezone: str, as_json: bool
+    platform: str,
+    name: str,
+    domain: str | None,
+    locale: str,
+    timezone: str,
+    as_json: bool,
+    owner_email: str | None = None,
 ) -> None:
     """Create a shop and print its shop key and API key (shown only once)."""
     from core.services.shops import create_shop
+
+    if owner_email is not None and "@" not in owner_email:
+        raise click.BadParameter("not an email address", param_hint="--owner-email")
 
     c = _container()
     with c.session() as s:
@@ -89,6 +99,9 @@ def shops_add(
             if platform in ("woocommerce", "opencart")
             else None,
         }
+        if owner_email:
+            out["admin_sign_in_link"] = _owner_link(c, s, new.shop, owner_email)
+        s.commit()
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
@@ -98,6 +111,45 @@ def shops_add(
     click.echo(f"  webhook secret:  {out['webhook_secret']}")
     if out["webhook_url"]:
         click.echo(f"  webhook URL:     {out['webhook_url']}")
+    if owner_email:
+        click.echo(f"  admin sign-in:   {out['admin_sign_in_link']}   (works once, 72 hours)")
+
+
+def _owner_link(c: Container, s: object, shop: object, email: str) -> str:
+    """Create the owner account and a one-time sign-in link for it."""
+    from core.services.staff import INVITE, add_staff, sign_in_token
+
+    staff = add_staff(s, shop, email, "owner")  # type: ignore[arg-type]
+    token = sign_in_token(c.links, staff, INVITE)
+    return f"{c.settings.public_url}/admin/sign-in/link/{token}?p=invite"
+
+
+@main.group()
+def staff() -> None:
+    """Admin accounts: owners (everything) and support agents (orders and log)."""
+
+
+@staff.command("add")
+@click.option("--shop", "shop_key", required=True, help="The shop key (see `wismo shops list`).")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(["owner", "agent"]), default="owner", show_default=True)
+@click.password_option(help="At least 10 characters; prompted for when not given.")
+def staff_add(shop_key: str, email: str, role: str, password: str) -> None:
+    """Create a staff account (or set its role and password) for signing in to /admin."""
+    from core.services.shops import shop_by_key
+    from core.services.staff import add_staff
+
+    c = _container()
+    with c.session() as s:
+        shop = shop_by_key(s, shop_key)
+        if shop is None:
+            raise click.ClickException(f"no active shop with key {shop_key!r}")
+        try:
+            add_staff(s, shop, email, role, password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        s.commit()
+        click.echo(f"{email} can now sign in as {role} at {c.settings.public_url}/admin/sign-in")
 
 
 @shops.command("list")

@@ -30,15 +30,17 @@ def init_admin(app: Flask) -> None:
 
     container = app.extensions["wismo"]
     secure = container.settings.public_url.startswith("https://")
-    app.config.setdefault("SESSION_COOKIE_NAME", "wismo_admin")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_SECURE", secure)
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=12))
-    # Only the admin's forms are checked (in its before_request): webhooks, the event API
-    # and RFC 8058 one-click unsubscribe are POSTed by machines that hold no session.
-    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session's lifetime
+    app.config.update(
+        SESSION_COOKIE_NAME="wismo_admin",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,  # https public URL: the cookie never travels in clear
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        # Only the admin's forms are checked (in its before_request): webhooks, the event API
+        # and RFC 8058 one-click unsubscribe are POSTed by machines that hold no session.
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,  # valid for the session's lifetime
+    )
     CSRFProtect(app)
     app.register_blueprint(bp)
     app.register_blueprint(engagement_bp)

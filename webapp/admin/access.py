@@ -33,6 +33,7 @@ class Principal:
     email: str
     staff_id: int | None = None
     via: str = "session"  # session | shopify | ...
+    shop_name: str = ""
 
     @property
     def is_owner(self) -> bool:
@@ -54,7 +55,7 @@ def session_resolver(req: Request) -> Principal | None:
             return None
         if stamp != session_stamp(staff):  # password changed or role changed: sign in again
             return None
-        return Principal(shop.id, staff.role, staff.email, staff.id, "session")
+        return Principal(shop.id, staff.role, staff.email, staff.id, "session", shop.name)
 
 
 def session_stamp(staff: StaffUser) -> str:

@@ -62,31 +62,24 @@ def request_link() -> ResponseReturnValue:
     """Email a sign-in link; the answer is the same whether or not the address is known."""
     email = request.form.get("email", "")
     c = wismo()
+    outgoing = []
     with c.session() as s:
         for staff in staff_by_email(s, email)[:1]:
             shop = s.get(Shop, staff.shop_id)
             if shop is None or not shop.active:
                 continue
             link = url_for("admin.redeem_link", token=sign_in_token(c.links, staff))
-            url = c.links.public_url + link
-            minutes = MAGIC_MAX_AGE // 60
-            text = (
-                f"Sign in to the Wismo admin of {shop.name}:\n\n{url}\n\n"
-                f"The link works once, for {minutes} minutes. If you did not ask for it, "
-                "ignore this email."
-            )
-            try:
-                send_direct(
-                    c,
-                    shop,
-                    "email",
-                    staff.email,
-                    text,
-                    "Your Wismo sign-in link",
-                    purpose="sign-in",
-                )
-            except SendFailed:
-                pass  # the same answer either way: do not reveal which addresses exist
+            outgoing.append((shop, staff.email, c.links.public_url + link))
+    for shop, to, url in outgoing:  # sent with no transaction open
+        text = (
+            f"Sign in to the Wismo admin of {shop.name}:\n\n{url}\n\n"
+            f"The link works once, for {MAGIC_MAX_AGE // 60} minutes. If you did not ask "
+            "for it, ignore this email."
+        )
+        try:
+            send_direct(c, shop, "email", to, text, "Your Wismo sign-in link", purpose="sign-in")
+        except SendFailed:
+            pass  # the same answer either way: do not reveal which addresses exist
     flash("If that address has an account, a sign-in link is on its way.")
     return redirect(url_for("admin.sign_in"))
 

@@ -33,15 +33,7 @@ def _headers(response: Response) -> Response:
 
 @bp.context_processor
 def _who() -> dict[str, object]:
-    from core.storage.models import Shop
-
-    from ..context import wismo
     from .access import principal
 
     who = principal()
-    name = None
-    if who is not None:
-        with wismo().session() as s:
-            shop = s.get(Shop, who.shop_id)
-            name = shop.name if shop else None
-    return {"who": who, "shop_name": name}
+    return {"who": who, "shop_name": who.shop_name if who else None}

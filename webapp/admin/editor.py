@@ -164,24 +164,24 @@ def send_preview(channel: str, status: str, locale: str) -> ResponseReturnValue:
     c = wismo()
     with c.session() as s:
         shop = current_shop(s)
-        drafts = _drafts(slot) or mt.current_sources(shop, slot)
-        try:
-            rendered = mt.preview(shop, slot, drafts)
-        except TemplateError as exc:
-            flash(f"Not sent: {exc}", "error")
-            return redirect(back)
-        kind = {"messenger": request.form.get("kind") or "telegram"}.get(slot.channel, slot.channel)
-        to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
-        if not to:
-            flash("Say where to send it.", "error")
-            return redirect(back)
-        try:
-            sent = send_direct(
-                c, shop, kind, to, rendered.text, rendered.subject, rendered.html, purpose="preview"
-            )
-        except SendFailed as exc:
-            flash(f"Not sent: {exc}", "error")
-            return redirect(back)
+    drafts = _drafts(slot) or mt.current_sources(shop, slot)
+    try:
+        rendered = mt.preview(shop, slot, drafts)
+    except TemplateError as exc:
+        flash(f"Not sent: {exc}", "error")
+        return redirect(back)
+    kind = {"messenger": request.form.get("kind") or "telegram"}.get(slot.channel, slot.channel)
+    to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
+    if not to:
+        flash("Say where to send it.", "error")
+        return redirect(back)
+    try:
+        sent = send_direct(
+            c, shop, kind, to, rendered.text, rendered.subject, rendered.html, purpose="preview"
+        )
+    except SendFailed as exc:
+        flash(f"Not sent: {exc}", "error")
+        return redirect(back)
     flash(f"Preview sent to {to} through {sent.provider}.")
     return redirect(back)
 

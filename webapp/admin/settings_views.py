@@ -175,25 +175,25 @@ def test_channel(kind: str) -> ResponseReturnValue:
     to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
     with c.session() as s:
         shop = current_shop(s)
+    if kind == "webhook":
+        conf = ((shop.settings or {}).get("channels") or {}).get("webhook") or [{}]
+        to = to or str(conf[0].get("url") or "")
+    if not to:
+        flash(f"Say where the {kind} test should go.", "error")
+        return redirect(url_for("admin.settings") + "#channels")
+    locale = (shop.settings or {}).get("locale") or "en"
+    try:
         if kind == "webhook":
-            conf = ((shop.settings or {}).get("channels") or {}).get("webhook") or [{}]
-            to = to or str(conf[0].get("url") or "")
-        if not to:
-            flash(f"Say where the {kind} test should go.", "error")
-            return redirect(url_for("admin.settings") + "#channels")
-        locale = (shop.settings or {}).get("locale") or "en"
-        try:
-            if kind == "webhook":
-                text, subject, html = f"#1001: {Status.SHIPPED.value} (test)", None, None
-            else:
-                r = c.renderer_for(shop).render(
-                    kind, Status.SHIPPED, locale, preview_facts(shop, Status.SHIPPED, locale)
-                )
-                text, subject, html = r.text, r.subject and f"[Test] {r.subject}", r.html
-            sent = send_direct(c, shop, kind, to, text, subject, html)
-        except (SendFailed, TemplateError) as exc:
-            flash(f"The {kind} test failed: {exc}", "error")
-            return redirect(url_for("admin.settings") + "#channels")
+            text, subject, html = f"#1001: {Status.SHIPPED.value} (test)", None, None
+        else:
+            r = c.renderer_for(shop).render(
+                kind, Status.SHIPPED, locale, preview_facts(shop, Status.SHIPPED, locale)
+            )
+            text, subject, html = r.text, r.subject and f"[Test] {r.subject}", r.html
+        sent = send_direct(c, shop, kind, to, text, subject, html)
+    except (SendFailed, TemplateError) as exc:
+        flash(f"The {kind} test failed: {exc}", "error")
+        return redirect(url_for("admin.settings") + "#channels")
     flash(f"Test {kind} sent to {to} through {sent.provider} (id {sent.message_id}).")
     return redirect(url_for("admin.settings") + "#channels")
 
@@ -276,30 +276,29 @@ def account() -> ResponseReturnValue:
 def add_team_member() -> ResponseReturnValue:
     """Add an owner or agent; they get a one-time sign-in link to set a password."""
     c = wismo()
-    with c.session() as s, s.begin():
-        shop = current_shop(s)
-        try:
+    try:
+        with c.session() as s, s.begin():
+            shop = current_shop(s)
             staff = add_staff(s, shop, request.form.get("email", ""), request.form.get("role", ""))
-        except ValueError as exc:
-            flash(str(exc), "error")
-            return redirect(url_for("admin.account"))
-        link = c.links.public_url + url_for(
-            "admin.redeem_link", token=sign_in_token(c.links, staff, INVITE), p="invite"
+            token = sign_in_token(c.links, staff, INVITE)
+    except ValueError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.account"))
+    link = c.links.public_url + url_for("admin.redeem_link", token=token, p="invite")
+    try:
+        send_direct(
+            c,
+            shop,
+            "email",
+            staff.email,
+            f"You have been added to the Wismo admin of {shop.name}.\n\n"
+            f"Sign in (the link works once, for 72 hours): {link}\n",
+            f"Your access to {shop.name} on Wismo",
+            purpose="invite",
         )
-        try:
-            send_direct(
-                c,
-                shop,
-                "email",
-                staff.email,
-                f"You have been added to the Wismo admin of {shop.name}.\n\n"
-                f"Sign in (the link works once, for 72 hours): {link}\n",
-                f"Your access to {shop.name} on Wismo",
-                purpose="invite",
-            )
-            flash(f"{staff.email} added as {staff.role}; an invitation is on its way.")
-        except SendFailed:
-            flash(f"{staff.email} added as {staff.role}. Send them this one-time link: {link}")
+        flash(f"{staff.email} added as {staff.role}; an invitation is on its way.")
+    except SendFailed:
+        flash(f"{staff.email} added as {staff.role}. Send them this one-time link: {link}")
     return redirect(url_for("admin.account"))
 
 
