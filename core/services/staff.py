@@ -105,10 +105,10 @@ def sign_in_token(links: Links, staff: StaffUser, purpose: str = MAGIC) -> str:
     return links.token(purpose, staff.id, _stamp(staff))
 
 
-def redeem_token(
+def token_owner(
     session: Session, links: Links, token: str, purpose: str = MAGIC
 ) -> StaffUser | None:
-    """The staff a valid, unused, unexpired token is for; marks it used."""
+    """The staff a valid, unused, unexpired token is for (without spending it)."""
     max_age = MAGIC_MAX_AGE if purpose == MAGIC else INVITE_MAX_AGE
     ids = links.read(purpose, token, max_age=max_age)
     if not ids or len(ids) != 2:
@@ -116,7 +116,16 @@ def redeem_token(
     staff = session.get(StaffUser, ids[0])
     if staff is None or ids[1] != _stamp(staff):
         return None
-    mark_signed_in(staff)
+    return staff
+
+
+def redeem_token(
+    session: Session, links: Links, token: str, purpose: str = MAGIC
+) -> StaffUser | None:
+    """The staff a valid, unused, unexpired token is for; marks it used."""
+    staff = token_owner(session, links, token, purpose)
+    if staff is not None:
+        mark_signed_in(staff)
     return staff
 
 

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from core.services.staff import (
+    INVITE,
     MAGIC,
     MAGIC_MAX_AGE,
     authenticate,
@@ -13,6 +14,7 @@ from core.services.staff import (
     redeem_token,
     sign_in_token,
     staff_by_email,
+    token_owner,
 )
 from core.storage.models import Shop
 
@@ -87,8 +89,12 @@ def request_link() -> ResponseReturnValue:
 @bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
 def redeem_link(token: str) -> ResponseReturnValue:
     """GET shows a button (mail scanners follow links); POST spends the link and signs in."""
-    purpose = request.args.get("p") == "invite" and "wismo.admin.invite" or MAGIC
+    purpose = INVITE if request.args.get("p") == "invite" else MAGIC
     if request.method == "GET":
+        with wismo().session() as s:
+            valid = token_owner(s, wismo().links, token, purpose) is not None
+        if not valid:
+            return render_template("admin/redeem.html", token=None), 404
         return render_template("admin/redeem.html", token=token, purpose=request.args.get("p"))
     with wismo().session() as s, s.begin():
         staff = redeem_token(s, wismo().links, token, purpose)
