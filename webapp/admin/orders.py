@@ -6,7 +6,7 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.services.delivery import retry_dead_letter
@@ -43,7 +43,10 @@ def search_orders(s: Session, shop_id: int, q: str, limit: int = PAGE) -> list[O
         if "@" in q:
             terms.append(Customer.email.ilike(q))
         if len(digits) >= 6:
-            terms.append(Customer.phone.like(f"%{digits[-9:]}"))
+            compact = Customer.phone
+            for ch in " -().":  # stored as the platform sent it: +380 67 123-45-67
+                compact = func.replace(compact, ch, "")
+            terms.append(compact.like(f"%{digits[-9:]}"))
         stmt = stmt.where(or_(*terms))
     return list(s.scalars(stmt).unique())
 
