@@ -45,7 +45,9 @@ def test_sms_preview_counts_characters_encoding_and_segments(app, owner):
     admin = Admin(app, "owner@a.example")
     r = admin.post("/admin/messages/sms/shipped/uk/preview", {"part-txt": "Привіт " * 12})
     assert r.json["sms"] == {"encoding": "UCS-2", "characters": 83, "segments": 2}
-    r = admin.post("/admin/messages/sms/shipped/en/preview", {"part-txt": "Order {{ order_number }}"})
+    r = admin.post(
+        "/admin/messages/sms/shipped/en/preview", {"part-txt": "Order {{ order_number }}"}
+    )
     assert r.json["sms"] == {"encoding": "GSM-7", "characters": 11, "segments": 1}
 
 
@@ -66,8 +68,10 @@ def test_save_keeps_versions_and_restores_and_resets(app, container, owner):
     assert admin.post(URL, {"part-subject": "Second {{ order_number }}"}).status_code == 302
     with container.session() as s:
         versions = s.scalars(select(TemplateVersion).order_by(TemplateVersion.id)).all()
-        assert [v.source for v in versions] == ["First {{ order_number }}",
-                                                "Second {{ order_number }}"]
+        assert [v.source for v in versions] == [
+            "First {{ order_number }}",
+            "Second {{ order_number }}",
+        ]
         first = versions[0].id
     assert admin.post(f"/admin/messages/versions/{first}/restore").status_code == 302
     with container.session() as s:
@@ -76,8 +80,10 @@ def test_save_keeps_versions_and_restores_and_resets(app, container, owner):
     assert admin.post(URL + "/reset").status_code == 302
     with container.session() as s:
         assert s.get(Shop, owner.shop.id).settings["templates"] == {}
-        assert s.scalars(select(TemplateVersion).order_by(TemplateVersion.id.desc())).first(
-        ).source is None
+        assert (
+            s.scalars(select(TemplateVersion).order_by(TemplateVersion.id.desc())).first().source
+            is None
+        )
     assert "First {{ order_number }}" not in admin.get(URL).get_data(as_text=True)
 
 

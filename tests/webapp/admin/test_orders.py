@@ -23,7 +23,9 @@ def test_search_by_number_email_or_phone_opens_the_order(app, container, owner):
     agent = Admin(app, "agent@a.example")
     for q in ("7001", "#7001", "OLENA@example.com", "0671234567", "+380671234567"):
         r = agent.get("/admin/orders", query_string={"q": q})
-        assert r.status_code == 302 and r.headers["Location"].endswith(f"/admin/orders/{order_id}"), q
+        assert r.status_code == 302 and r.headers["Location"].endswith(
+            f"/admin/orders/{order_id}"
+        ), q
     page = agent.get("/admin/orders", query_string={"q": "9999"}).get_data(as_text=True)
     assert "No order matches" in page
 
@@ -45,8 +47,9 @@ def test_resend_sends_the_same_content_again_as_a_new_message(app, container, ow
         shipped = s.scalar(select(Notification).where(Notification.status == "shipped"))
     # the template changes afterwards: a resend still carries what was sent
     with container.session() as s, s.begin():
-        update_settings(s.get(Shop, owner.shop.id),
-                        templates={"uk/email/shipped.subject.j2": "Changed"})
+        update_settings(
+            s.get(Shop, owner.shop.id), templates={"uk/email/shipped.subject.j2": "Changed"}
+        )
     agent = Admin(app, "agent@a.example")
     r = agent.post(f"/admin/log/{shipped.id}/resend")
     assert r.status_code == 302
@@ -54,11 +57,17 @@ def test_resend_sends_the_same_content_again_as_a_new_message(app, container, ow
         copy = s.scalars(select(Notification).order_by(Notification.id.desc())).first()
         assert copy.id != shipped.id and copy.state == "sent"
         assert (copy.subject, copy.body_text, copy.body_html) == (
-            shipped.subject, shipped.body_text, shipped.body_html)
+            shipped.subject,
+            shipped.body_text,
+            shipped.body_html,
+        )
         sent = s.scalar(select(OutboxMessage).where(OutboxMessage.notification_id == copy.id))
         assert sent.subject == shipped.subject != "Changed"
         event = s.scalar(select(MessageEvent).where(MessageEvent.notification_id == copy.id))
-        assert event.kind == "resend" and event.detail == {"of": shipped.id, "by": "agent@a.example"}
+        assert event.kind == "resend" and event.detail == {
+            "of": shipped.id,
+            "by": "agent@a.example",
+        }
     assert agent.post(f"/admin/log/{shipped.id}/resend").status_code == 302  # and again
     with container.session() as s:
         assert len(s.scalars(select(Notification)).all()) == 4
@@ -66,8 +75,9 @@ def test_resend_sends_the_same_content_again_as_a_new_message(app, container, ow
 
 def test_dead_letters_show_their_reason_and_retry(app, container, owner):
     with container.session() as s, s.begin():
-        update_settings(s.get(Shop, owner.shop.id),
-                        channels={"email": [{"provider": "no-such-channel"}]})
+        update_settings(
+            s.get(Shop, owner.shop.id), channels={"email": [{"provider": "no-such-channel"}]}
+        )
     order_event(container, owner.shop.id, "e1", "7002", Status.PLACED)
     with container.session() as s:
         dead = s.scalar(select(Notification))
