@@ -42,16 +42,16 @@ def channel_views(shop: Shop) -> list[dict[str, Any]]:
         entry = dict((configured.get(kind) or [{}])[0])
         secret = dict((sealed.get(kind) or [{}])[0])
         provider = str(entry.pop("provider", "") or "")
-        out.append(
+        options = [
             {
-                "kind": kind,
-                "provider": provider,
-                "providers": forms.providers_for_kind(kind),
-                "fields": forms.fields_for(provider) if provider else None,
-                "public": entry,
-                "hints": {k: forms.hint(v) for k, v in secret.items()},
+                "name": name,
+                "fields": forms.fields_for(name),
+                "public": entry if name == provider else {},
+                "hints": {k: forms.hint(v) for k, v in secret.items()} if name == provider else {},
             }
-        )
+            for name in forms.providers_for_kind(kind)
+        ]
+        out.append({"kind": kind, "provider": provider, "options": options})
     return out
 
 
@@ -137,21 +137,15 @@ def save_channel(kind: str) -> ResponseReturnValue:
             old = dict((sealed_channels.get(kind) or [{}])[0]) if before == provider else {}
             fields = forms.fields_for(provider)
             if fields is None:
-                public = forms.parse_pairs(request.form.get("settings", ""))
-                given = forms.parse_pairs(request.form.get("credentials", ""))
+                public = forms.parse_pairs(request.form.get(f"settings-{provider}", ""))
+                given = forms.parse_pairs(request.form.get(f"credentials-{provider}", ""))
                 secret = {**old, **given} if given or old else {}
             else:
-                public = {
-                    f.name: v
-                    for f in fields
-                    if not f.secret
-                    if (v := request.form.get(f"f-{f.name}", "").strip())
+                form = {
+                    f.name: request.form.get(f"f-{provider}-{f.name}", "").strip() for f in fields
                 }
-                secret = {
-                    f.name: request.form.get(f"f-{f.name}", "").strip() or old.get(f.name, "")
-                    for f in fields
-                    if f.secret
-                }
+                public = {f.name: form[f.name] for f in fields if not f.secret and form[f.name]}
+                secret = {f.name: form[f.name] or old.get(f.name, "") for f in fields if f.secret}
                 secret = {k: v for k, v in secret.items() if v}
             try:  # build it once, so a broken setting is refused now rather than at send time
                 c.channel(provider, {**public, **secret})

@@ -41,3 +41,18 @@
     timer = setTimeout(refresh, 250);
   });
 })();
+
+// Settings: show the fields of the provider picked for a channel.
+(function () {
+  "use strict";
+  document.querySelectorAll("select.provider-pick").forEach(function (select) {
+    var box = select.closest("form");
+    function sync() {
+      box.querySelectorAll("[data-provider]").forEach(function (div) {
+        div.hidden = div.dataset.provider !== select.value;
+      });
+    }
+    select.addEventListener("change", sync);
+    sync();
+  });
+})();

@@ -26,17 +26,26 @@ def kpi(page: str, name: str) -> str:
 def expected(c, shop_id):
     """The numbers, counted straight from the tables (not through the dashboard's code)."""
     with c.session() as s:
-        notes = [n for n in s.scalars(select(Notification).where(Notification.shop_id == shop_id))
-                 if SINCE <= n.created_at < UNTIL and n.state not in ("superseded", "skipped")]
-        orders = [o for o in s.scalars(select(Order).where(Order.shop_id == shop_id))
-                  if SINCE <= (o.placed_at or o.created_at) < UNTIL]
+        notes = [
+            n
+            for n in s.scalars(select(Notification).where(Notification.shop_id == shop_id))
+            if SINCE <= n.created_at < UNTIL and n.state not in ("superseded", "skipped")
+        ]
+        orders = [
+            o
+            for o in s.scalars(select(Order).where(Order.shop_id == shop_id))
+            if SINCE <= (o.placed_at or o.created_at) < UNTIL
+        ]
         visits = [v for v in s.scalars(select(TrackingVisit)) if SINCE <= v.created_at < UNTIL]
         ratings = [f.rating for f in s.scalars(select(Feedback)) if SINCE <= f.created_at < UNTIL]
         firsts = {}
         for e in s.scalars(select(OrderEvent).order_by(OrderEvent.occurred_at)):
             firsts.setdefault((e.order_id, e.status), e.occurred_at)
-    to_ship = [(firsts[(o.id, "shipped")] - o.placed_at).total_seconds() / 3600
-               for o in orders if (o.id, "shipped") in firsts]
+    to_ship = [
+        (firsts[(o.id, "shipped")] - o.placed_at).total_seconds() / 3600
+        for o in orders
+        if (o.id, "shipped") in firsts
+    ]
     return {
         "sent": sum(n.state == "sent" for n in notes),
         "failed": sum(n.state == "dead" for n in notes),
@@ -85,6 +94,9 @@ def test_the_day_before_the_period_is_left_out(app, container, owner):
     with container.session() as s:
         earliest = s.scalar(select(func.min(Notification.created_at)))
     assert earliest < SINCE  # the seed has one order the day before
-    page = Admin(app, "owner@a.example").get("/admin/dashboard",
-                                              query_string={"from": "2026-09-30", "to": "2026-09-30"}).text
+    page = (
+        Admin(app, "owner@a.example")
+        .get("/admin/dashboard", query_string={"from": "2026-09-30", "to": "2026-09-30"})
+        .text
+    )
     assert int(kpi(page, "placed")) == 1

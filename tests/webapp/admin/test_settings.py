@@ -26,9 +26,9 @@ def _smtp(admin, smtp_server):
         "/admin/settings/channels/email",
         {
             "provider": "smtp",
-            "f-url": url,
-            "f-from_address": "shop@a.example",
-            "f-from_name": "Shop A",
+            "f-smtp-url": url,
+            "f-smtp-from_address": "shop@a.example",
+            "f-smtp-from_name": "Shop A",
         },
     )
 
@@ -46,7 +46,7 @@ def test_smtp_credentials_are_sealed_and_never_shown_back(app, container, owner,
     assert SMTP_PASSWORD not in page and "stored: …" in page
     # saving again with the credential left blank keeps it
     admin.post(
-        "/admin/settings/channels/email", {"provider": "smtp", "f-from_address": "x@a.example"}
+        "/admin/settings/channels/email", {"provider": "smtp", "f-smtp-from_address": "x@a.example"}
     )
     with container.session() as s:
         sealed = container.box.open(s.get(Shop, owner.shop.id).secrets)
@@ -67,7 +67,7 @@ def test_send_a_test_email_through_the_real_smtp_channel(app, owner, smtp_server
 
 def test_a_broken_channel_setting_is_refused_on_save(app, container, owner):
     admin = Admin(app, "owner@a.example")
-    admin.post("/admin/settings/channels/email", {"provider": "smtp", "f-url": "nonsense"})
+    admin.post("/admin/settings/channels/email", {"provider": "smtp", "f-smtp-url": "nonsense"})
     page = admin.get("/admin/settings").get_data(as_text=True)
     assert "an SMTP URL looks like" in page
     with container.session() as s:
