@@ -73,7 +73,8 @@ def authenticate(session: Session, email: str, password: str) -> StaffUser | Non
         .order_by(StaffUser.id)
     ).all()
     found = None
-    for staff in rows or [None]:
+    candidates: list[StaffUser | None] = list(rows) or [None]
+    for staff in candidates:
         stored = staff.password_hash if staff and staff.password_hash else _DUMMY
         try:
             _hasher.verify(stored, password)

@@ -94,7 +94,7 @@ def _day(value: Any) -> date:
         return value.astimezone(UTC).date()
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def message_stats(s: Session, shop_id: int, period: Period, report: Report) -> None:
@@ -178,7 +178,8 @@ def order_stats(s: Session, shop_id: int, period: Period, report: Report) -> Non
             )
             .group_by(OrderEvent.order_id, OrderEvent.status)
         ):
-            firsts[oid][status] = at if at.tzinfo else at.replace(tzinfo=UTC)
+            if oid is not None and status is not None:
+                firsts[oid][status] = at if at.tzinfo else at.replace(tzinfo=UTC)
     to_ship, to_deliver = [], []
     for oid, _, placed, edd in orders:
         placed = placed if placed.tzinfo else placed.replace(tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
 
@@ -10,7 +10,7 @@ PALETTE = ("#0f766e", "#1d4ed8", "#b54708", "#7c3aed", "#be123c", "#475467")
 
 
 def bar_chart(
-    labels: Sequence[str], series: dict[str, Sequence[int]], title: str, height: int = 180
+    labels: Sequence[str], series: Mapping[str, Sequence[int]], title: str, height: int = 180
 ) -> Markup:
     """Stacked bars, one per label (a day), one colour per series (a channel)."""
     n = max(len(labels), 1)
@@ -28,7 +28,7 @@ def bar_chart(
     ]
     for i, label in enumerate(labels):
         x = pad_l + i * bw
-        y = height - pad_b
+        y = float(height - pad_b)
         for j, (name, values) in enumerate(series.items()):
             v = values[i]
             if not v:

@@ -13,7 +13,7 @@ from core.storage.clock import utcnow
 
 from ..context import wismo
 from .access import OWNER, current_shop, staff_required
-from .analytics import CSV_HEADER, DEFAULT_CONTACT_RATE, Period, build_report, csv_rows
+from .analytics import CSV_HEADER, DEFAULT_CONTACT_RATE, Period, Report, build_report, csv_rows
 from .blueprint import bp
 from .charts import bar_chart, meter
 
@@ -38,7 +38,7 @@ def period_from_args() -> Period:
     return Period(start, end)
 
 
-def _report():  # type: ignore[no-untyped-def]
+def _report() -> Report:
     period = period_from_args()
     with wismo().session() as s:
         shop = current_shop(s)
@@ -54,7 +54,7 @@ def dashboard() -> ResponseReturnValue:
     report = _report()
     days = report.period.days()
     channels = sorted(report.channels)
-    series = {
+    series: dict[str, list[int]] = {
         ch: [report.daily[(d, ch)].sent if (d, ch) in report.daily else 0 for d in days]
         for ch in channels
     }

@@ -6,6 +6,7 @@ import base64
 
 from flask import Blueprint, Response, abort, redirect
 from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
 
 from core.services.engagement import CLICK, OPEN, record_click, record_open, tracked_links
 from core.storage.models import Notification
@@ -17,7 +18,7 @@ bp = Blueprint("engagement", __name__)
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
-def _note(s, purpose: str, token: str, size: int) -> tuple[Notification, list[int | str]]:  # type: ignore[no-untyped-def]
+def _note(s: Session, purpose: str, token: str, size: int) -> tuple[Notification, list[int | str]]:
     ids = wismo().links.read(purpose, token)
     if not ids or len(ids) != size:
         abort(404)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -43,7 +44,7 @@ def search_orders(s: Session, shop_id: int, q: str, limit: int = PAGE) -> list[O
         if "@" in q:
             terms.append(Customer.email.ilike(q))
         if len(digits) >= 6:
-            compact = Customer.phone
+            compact: Any = Customer.phone
             for ch in " -().":  # stored as the platform sent it: +380 67 123-45-67
                 compact = func.replace(compact, ch, "")
             terms.append(compact.like(f"%{digits[-9:]}"))

@@ -75,7 +75,7 @@ def test_the_dashboard_matches_the_database(app, container, owner):
     avg = sum(want["ratings"]) / len(want["ratings"])
     assert kpi(page, "feedback").startswith(f"{avg:.1f} / 5 from {len(want['ratings'])}")
     assert "<svg" in page and "Messages sent per day" in page
-    assert f"× share who would otherwise have asked support (25%) = <strong>" in page
+    assert "× share who would otherwise have asked support (25%) = <strong>" in page
 
 
 def test_the_csv_export_adds_up_to_the_same_numbers(app, container, owner):

@@ -79,7 +79,7 @@ def test_every_admin_route_hides_shop_b_from_shop_a(app, container, owner):
         if "token" in args:
             assert rule.endpoint in SIGNED, rule.rule
             values["token"] = "forged.token.value"
-        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m[1]]), rule.rule)
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, v=values: str(v[m[1]]), rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             r = admin.post(url) if method == "POST" else admin.get(url)
             if args & OBJECT_ARGS or "token" in args:
