@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from core.services.staff import (
@@ -23,6 +23,7 @@ from .access import principal
 from .access import sign_in as start_session
 from .blueprint import bp
 from .sending import SendFailed, send_direct
+from .throttle import SignInThrottle
 
 
 def _next_url() -> str:
@@ -38,19 +39,27 @@ def sign_in() -> ResponseReturnValue:
     """The sign-in form; a wrong email or password gets one message, whichever it was."""
     if request.method == "GET" and principal() is not None:
         return redirect(_next_url())
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        with wismo().session() as s, s.begin():
-            staff = authenticate(s, request.form.get("email", ""), request.form.get("password", ""))
+        email = request.form.get("email", "").strip().lower()
+        throttle = current_app.extensions.setdefault("wismo_sign_in_throttle", SignInThrottle())
+        if throttle.blocked(email):
+            error, status = "Too many failed attempts: wait 15 minutes or ask for a link.", 429
+        else:
+            with wismo().session() as s, s.begin():
+                staff = authenticate(s, email, request.form.get("password", ""))
+                if staff is not None:
+                    mark_signed_in(staff)
+                    s.flush()
+                    start_session(staff)
             if staff is not None:
-                mark_signed_in(staff)
-                s.flush()
-                start_session(staff)
+                throttle.succeeded(email)
                 return redirect(_next_url())
-        error = "That email and password do not match an account."
+            throttle.failed(email)
+            error, status = "That email and password do not match an account.", 401
     return render_template(
         "admin/sign_in.html", error=error, next=request.values.get("next", "")
-    ), (401 if error else 200)
+    ), status
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -16,9 +16,19 @@ ADMIN_CSP = (
 
 @bp.before_request
 def _csrf() -> None:
-    """Every state-changing admin request carries the form's or the X-CSRFToken header's token."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
-        current_app.extensions["csrf"].protect()
+    """Every state-changing admin request carries the form's or the X-CSRFToken header's token.
+
+    Only cookie sessions need it: a request authenticated by a bearer token (Shopify's
+    session token, through another resolver) cannot be forged by another site.
+    """
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    from .access import principal
+
+    who = principal()
+    if who is not None and who.via != "session":
+        return
+    current_app.extensions["csrf"].protect()
 
 
 @bp.after_request

@@ -224,3 +224,44 @@ def test_cli_staff_add_and_shops_add_owner_link(container, tmp_path):
     with container.session() as s:
         roles = {u.email: u.role for u in s.scalars(select(StaffUser))}
     assert roles == {"first@k.example": "owner", "agent@k.example": "agent"}
+
+
+def test_password_guessing_is_paused_after_five_failures(app, owner):
+    client = app.test_client()
+    token = re.search(r'csrf-token" content="([^"]+)', client.get("/admin/sign-in").text)[1]
+
+    def attempt(password):
+        return client.post(
+            "/admin/sign-in",
+            data={"email": "owner@a.example", "password": password, "csrf_token": token},
+        )
+
+    assert [attempt(f"guess-number-{i}").status_code for i in range(5)] == [401] * 5
+    r = attempt(PASSWORD)  # even the right password waits now
+    assert r.status_code == 429 and "Too many failed attempts" in r.text
+    assert client.get("/admin/orders").status_code == 302
+
+
+def test_another_resolver_plugs_in_like_shopify_session_tokens(app, container, owner):
+    """The seam a Shopify session-token resolver uses: a bearer token decides the shop."""
+    from webapp.admin.access import Principal, add_resolver
+
+    def bearer(req):
+        if req.headers.get("Authorization") == "Bearer signed-by-shopify":
+            return Principal(
+                owner.shop.id, "owner", "merchant@shopify", via="shopify", shop_name="Shop A"
+            )
+        return None
+
+    add_resolver(app, bearer)
+    client = app.test_client()
+    headers = {"Authorization": "Bearer signed-by-shopify"}
+    assert client.get("/admin/settings", headers=headers).status_code == 200
+    assert client.get("/admin/settings").status_code == 302  # no token: sign in
+    # bearer-authenticated posts need no CSRF token: no other site can attach the header
+    r = client.post("/admin/settings/tracking", data={"opens": "on"}, headers=headers)
+    assert r.status_code == 302
+    with container.session() as s:
+        from core.storage.models import Shop
+
+        assert s.get(Shop, owner.shop.id).settings["tracking"] == {"opens": True, "clicks": False}
