@@ -145,3 +145,38 @@ def test_an_agent_sees_no_settings(sqlite_container, live_app, page):
     assert page.locator("nav >> text=Settings").count() == 0
     response = page.goto(base + "/admin/settings")
     assert response.status == 403
+
+
+def test_done_when_a_merchant_changes_the_ukrainian_shipped_email(
+    sqlite_container, live_app, page, smtp_server
+):
+    """Sign in, onboarding, change the Ukrainian shipped email, preview it; the next shipped
+    order sends the new text (to the real SMTP server) and the log shows it as sent."""
+    new = _shop(sqlite_container)
+    base = live_app(sqlite_container)
+    sign_in(page, base)
+    assert page.locator("h1").inner_text() == "Get started"
+    page.goto(base + "/admin/settings#channels")
+    email = page.locator("fieldset[data-kind=email]")
+    email.locator("select[name=provider]").select_option("smtp")
+    email.locator("input[name=f-smtp-url]").fill(smtp_server.url)
+    email.locator("input[name=f-smtp-from_address]").fill("hello@kettles.example")
+    email.locator("button:has-text('Save email')").click()
+    page.click("nav >> text=Messages")
+    page.click("a[href='/admin/messages/email/shipped/uk']")
+    page.fill("#part-subject", "{{ greeting_name }}, замовлення {{ order_number }} вже їде!")
+    expect(page.locator("#preview-subject")).to_have_text("Олено, замовлення #1001 вже їде!")
+    page.click("#save")
+    assert page.locator(".flash").inner_text().startswith("Saved.")
+    order_event(sqlite_container, new.shop.id, "e1", "3003", Status.PLACED)
+    order_event(sqlite_container, new.shop.id, "e2", "3003", Status.SHIPPED)
+    mails = smtp_server.wait_for(2)
+    assert mails[1].message["Subject"] == "Олено, замовлення #3003 вже їде!"
+    page.click("nav >> text=Message log")
+    newest = page.locator("#log tbody tr").first
+    assert newest.get_attribute("data-state") == "sent"
+    newest.locator("a").first.click()
+    assert page.locator("#subject").inner_text() == "Олено, замовлення #3003 вже їде!"
+    page.goto(base + "/admin/onboarding")
+    assert page.locator("[data-step=live] h2").inner_text().endswith("done")
+    screenshot(page, "admin-done-when")
