@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from core.domain.rules import CHANNELS
 from core.services.delivery import retry_dead_letter
 from core.services.resend import base_key, resend
 from core.storage.models import Customer, MessageEvent, Notification, Order, OrderEvent
@@ -100,7 +101,12 @@ def log() -> ResponseReturnValue:
             stmt.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(PAGE)
         ).all()
         return render_template(
-            "admin/log.html", notes=notes, state=state, channel=channel, states=STATES
+            "admin/log.html",
+            notes=notes,
+            state=state,
+            channel=channel,
+            states=STATES,
+            channels=CHANNELS,
         )
 
 
