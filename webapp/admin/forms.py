@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class Field:
     name: str
     label: str
     secret: bool = False
+    json: bool = False  # an object or list, edited as JSON text
 
 
 # Field lists of the built-in channels; a third-party channel class may declare its own
@@ -41,6 +43,32 @@ KNOWN_FIELDS: dict[str, list[Field]] = {
     ],
     "webhook": [Field("url", "Endpoint URL"), Field("secret", "Signing secret (whsec_...)", True)],
     "outbox": [],
+    # the SMS and messenger providers (docs/channels.md)
+    "twilio": [
+        Field("account_sid", "Account SID (AC...)"),
+        Field("auth_token", "Auth token", True),
+        Field("from", "From number (E.164), or"),
+        Field("messaging_service_sid", "Messaging Service SID (MG...)"),
+    ],
+    "turbosms": [Field("sender", "Sender name"), Field("token", "API token", True)],
+    "whatsapp_cloud": [
+        Field("phone_number_id", "Phone number ID"),
+        Field("access_token", "Access token", True),
+        Field("app_secret", "App secret", True),
+        Field("verify_token", "Verify token", True),
+        Field("templates", 'Templates per status, JSON: {"shipped": {"name": ...}}', json=True),
+        Field("languages", 'Template languages, JSON: {"uk": "uk"}', json=True),
+    ],
+    "telegram": [
+        Field("bot_username", "Bot username"),
+        Field("bot_token", "Bot token", True),
+        Field("webhook_secret", "Webhook secret", True),
+    ],
+    "viber": [
+        Field("sender_name", "Sender name (28 characters at most)"),
+        Field("bot_uri", "Bot URI"),
+        Field("auth_token", "Auth token", True),
+    ],
 }
 
 
@@ -75,6 +103,17 @@ def hint(value: Any) -> str:
     """What a stored secret shows: never more than its last four characters."""
     text = str(value or "")
     return f"…{text[-4:]}" if len(text) > 8 else ("set" if text else "")
+
+
+def field_value(field: Field, raw: str) -> Any:
+    """A public field's value from its form text ("" means unset)."""
+    raw = raw.strip()
+    if not raw or not field.json:
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise FormError(f"{field.name}: not valid JSON ({exc})") from None
 
 
 def parse_pairs(text: str) -> dict[str, str]:

@@ -144,9 +144,20 @@ def save_channel(kind: str) -> ResponseReturnValue:
                 form = {
                     f.name: request.form.get(f"f-{provider}-{f.name}", "").strip() for f in fields
                 }
-                public = {f.name: form[f.name] for f in fields if not f.secret and form[f.name]}
-                secret = {f.name: form[f.name] or old.get(f.name, "") for f in fields if f.secret}
-                secret = {k: v for k, v in secret.items() if v}
+                # keys the form does not show (set by a script or a newer version) stay
+                kept = dict((channels.get(kind) or [{}])[0]) if before == provider else {}
+                kept.pop("provider", None)
+                public = kept
+                for f in fields:
+                    if f.secret:
+                        continue
+                    value = forms.field_value(f, form[f.name])
+                    if value in ("", None):
+                        public.pop(f.name, None)
+                    else:
+                        public[f.name] = value
+                given = {f.name: form[f.name] for f in fields if f.secret and form[f.name]}
+                secret = {**old, **given}  # a blank secret keeps the stored one
             try:  # build it once, so a broken setting is refused now rather than at send time
                 c.channel(provider, {**public, **secret})
             except ConfigError as exc:

@@ -226,3 +226,36 @@ def test_the_checklist_follows_reality(app, container, owner, smtp_server):
     page = admin.get("/admin/onboarding").get_data(as_text=True)
     assert page.count("done</span>") == 4
     assert admin.get("/admin/").headers["Location"].endswith("/admin/dashboard")
+
+
+def test_keys_the_form_does_not_show_are_kept(app, container, owner, smtp_server):
+    from core.services.shops import update_settings
+
+    with container.session() as s, s.begin():
+        update_settings(
+            s.get(Shop, owner.shop.id),
+            channels={"email": [{"provider": "smtp", "helo": "mail.a.example"}]},
+        )
+    admin = Admin(app, "owner@a.example")
+    assert _smtp(admin, smtp_server).status_code == 302
+    with container.session() as s:
+        entry = s.get(Shop, owner.shop.id).settings["channels"]["email"][0]
+    assert entry == {
+        "provider": "smtp",
+        "helo": "mail.a.example",
+        "from_address": "shop@a.example",
+        "from_name": "Shop A",
+    }
+
+
+def test_json_fields_are_checked():
+    from webapp.admin.forms import Field, FormError, field_value
+
+    templates = Field("templates", "Templates", json=True)
+    assert field_value(templates, '{"shipped": {"name": "order_shipped"}}') == {
+        "shipped": {"name": "order_shipped"}
+    }
+    import pytest
+
+    with pytest.raises(FormError, match="not valid JSON"):
+        field_value(templates, "{shipped:")
