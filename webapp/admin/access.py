@@ -34,6 +34,7 @@ class Principal:
     staff_id: int | None = None
     via: str = "session"  # session | shopify | ...
     shop_name: str = ""
+    frame_ancestors: str | None = None  # who may frame the admin (Shopify's embedded admin)
 
     @property
     def is_owner(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,16 +25,19 @@ DEFAULT_CONTACT_RATE = 0.25
 
 @dataclass(frozen=True)
 class Period:
+    """Whole days from `start` to `end` (inclusive), in the shop's time zone."""
+
     start: date
     end: date  # inclusive
+    tz: tzinfo = UTC
 
     @property
     def since(self) -> datetime:
-        return datetime.combine(self.start, time(), UTC)
+        return datetime.combine(self.start, time(), self.tz)
 
     @property
     def until(self) -> datetime:
-        return datetime.combine(self.end + timedelta(days=1), time(), UTC)
+        return datetime.combine(self.end + timedelta(days=1), time(), self.tz)
 
     def days(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
@@ -89,9 +92,9 @@ class Report:
         return round(self.unique_visitors * self.contact_rate)
 
 
-def _day(value: Any) -> date:
+def _day(value: Any, tz: tzinfo = UTC) -> date:
     if isinstance(value, datetime):
-        return value.astimezone(UTC).date()
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz).date()
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
     return value
@@ -117,7 +120,7 @@ def message_stats(s: Session, shop_id: int, period: Period, report: Report) -> N
     for channel, state, delivery, delivered_at, opened_at, clicked_at, created in rows:
         for st in (
             report.channels.setdefault(channel, ChannelStats()),
-            report.daily.setdefault((_day(created), channel), ChannelStats()),
+            report.daily.setdefault((_day(created, period.tz), channel), ChannelStats()),
         ):
             st.created += 1
             st.sent += state == "sent"

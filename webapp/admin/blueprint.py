@@ -33,10 +33,19 @@ def _csrf() -> None:
 
 @bp.after_request
 def _headers(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = ADMIN_CSP
+    """Strict headers; framing only by the origins the signed-in principal names (Shopify)."""
+    from .access import principal
+
+    who = principal()
+    ancestors = who.frame_ancestors if who is not None else None
+    if ancestors:
+        csp = ADMIN_CSP.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+        response.headers["Content-Security-Policy"] = csp
+    else:
+        response.headers["Content-Security-Policy"] = ADMIN_CSP
+        response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta, tzinfo
 
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 
+from core.domain.rules import zone
 from core.storage.clock import utcnow
 
 from ..context import wismo
@@ -20,9 +21,9 @@ from .charts import bar_chart, meter
 MAX_DAYS = 366
 
 
-def period_from_args() -> Period:
-    """?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive, UTC days); the last 30 days by default."""
-    today = utcnow().date()
+def period_from_args(tz: tzinfo = UTC) -> Period:
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive days in the shop's time zone); 30 by default."""
+    today = utcnow().astimezone(tz).date()
     try:
         end = date.fromisoformat(request.args.get("to", "")) if request.args.get("to") else today
         start = (
@@ -35,13 +36,13 @@ def period_from_args() -> Period:
     if start > end:
         start, end = end, start
     start = max(start, end - timedelta(days=MAX_DAYS - 1))
-    return Period(start, end)
+    return Period(start, end, tz)
 
 
 def _report() -> Report:
-    period = period_from_args()
     with wismo().session() as s:
         shop = current_shop(s)
+        period = period_from_args(zone((shop.settings or {}).get("timezone")))
         rate = float(
             ((shop.settings or {}).get("analytics") or {}).get("contact_rate", DEFAULT_CONTACT_RATE)
         )

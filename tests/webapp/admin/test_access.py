@@ -249,14 +249,25 @@ def test_another_resolver_plugs_in_like_shopify_session_tokens(app, container, o
     def bearer(req):
         if req.headers.get("Authorization") == "Bearer signed-by-shopify":
             return Principal(
-                owner.shop.id, "owner", "merchant@shopify", via="shopify", shop_name="Shop A"
+                owner.shop.id,
+                "owner",
+                "merchant@shopify",
+                via="shopify",
+                shop_name="Shop A",
+                frame_ancestors="https://a.myshopify.com https://admin.shopify.com",
             )
         return None
 
     add_resolver(app, bearer)
     client = app.test_client()
     headers = {"Authorization": "Bearer signed-by-shopify"}
-    assert client.get("/admin/settings", headers=headers).status_code == 200
+    page = client.get("/admin/settings", headers=headers)
+    assert page.status_code == 200 and "X-Frame-Options" not in page.headers
+    assert (
+        "frame-ancestors https://a.myshopify.com https://admin.shopify.com"
+        in (page.headers["Content-Security-Policy"])
+    )
+    assert client.get("/admin/settings").headers["X-Frame-Options"] == "DENY"
     assert client.get("/admin/settings").status_code == 302  # no token: sign in
     # bearer-authenticated posts need no CSRF token: no other site can attach the header
     r = client.post("/admin/settings/tracking", data={"opens": "on"}, headers=headers)

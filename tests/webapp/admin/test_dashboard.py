@@ -100,3 +100,23 @@ def test_the_day_before_the_period_is_left_out(app, container, owner):
         .text
     )
     assert int(kpi(page, "placed")) == 1
+
+
+def test_days_are_the_shops_own(app, container, owner):
+    from datetime import timedelta
+
+    from core.domain.statuses import Status
+    from core.services.shops import update_settings
+    from core.storage.models import Shop
+
+    from .month import _event
+
+    with container.session() as s, s.begin():
+        update_settings(s.get(Shop, owner.shop.id), timezone="Europe/Kyiv")
+    late = datetime(2026, 10, 1, 22, 30, tzinfo=UTC)  # 01:30 on 2 October in Kyiv
+    _event(container, owner.shop.id, "k1", "501", Status.PLACED, late, late.date() + timedelta(3))
+    admin = Admin(app, "owner@a.example")
+    for day, count in (("2026-10-01", "0"), ("2026-10-02", "1")):
+        page = admin.get("/admin/dashboard", query_string={"from": day, "to": day}).text
+        assert kpi(page, "sent") == count, day
+    assert "Days in Europe/Kyiv." in page
