@@ -108,7 +108,10 @@ def edit_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
             for v in mt.history(s, shop, slot)
         ]
         try:
-            shown = _preview_view(mt.preview(shop, slot, sources)) if not errors else None
+            # with errors, the preview keeps showing what is saved and in use
+            shown = _preview_view(
+                mt.preview(shop, slot, sources if not errors else mt.current_sources(shop, slot))
+            )
         except TemplateError:
             shown = None
     status_code = 422 if errors else 200
@@ -121,6 +124,7 @@ def edit_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
         errors={e.part: e for e in errors},
         variables=VARIABLES,
         preview=shown,
+        preview_is_saved=bool(errors),
         versions=versions,
         edited=edited,
         locales=LOCALE_NAMES,
