@@ -31,6 +31,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.register_blueprint(preferences.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(providers.bp)
+    from .admin import init_admin
+
+    init_admin(app)
     _register_adapter_blueprints(app)
     _register_errors(app)
     return app

@@ -63,6 +63,7 @@ def shops() -> None:
 @click.option("--consumer-key", help="WooCommerce: a REST API key (ck_...) with read/write access.")
 @click.option("--consumer-secret", help="WooCommerce: its secret (cs_...).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--owner-email", help="Create the admin's first owner and print a sign-in link.")
 def shops_add(
     platform: str,
     name: str,
@@ -73,6 +74,7 @@ def shops_add(
     as_json: bool,
     consumer_key: str | None = None,
     consumer_secret: str | None = None,
+    owner_email: str | None = None,
 ) -> None:
     """Create a shop and print its shop key and API key (shown only once)."""
     from urllib.parse import urlsplit
@@ -87,6 +89,9 @@ def shops_add(
             )
         domain = domain or urlsplit(store_url).hostname
         extra["store_url"] = store_url
+    if owner_email is not None and "@" not in owner_email:
+        raise click.BadParameter("not an email address", param_hint="--owner-email")
+
     c = _container()
     with c.session() as s:
         new = create_shop(
@@ -116,6 +121,9 @@ def shops_add(
             out["woocommerce"] = connect_from_cli(
                 c, s, new.shop, store_url, consumer_key, consumer_secret
             )
+        if owner_email:
+            out["admin_sign_in_link"] = _owner_link(c, s, new.shop, owner_email)
+        s.commit()
     if as_json:
         click.echo(json.dumps(out, indent=2))
         return
@@ -134,6 +142,45 @@ def shops_add(
         click.echo(f"  Wismo URL:  {c.settings.public_url}")
         click.echo(f"  Shop key:   {out['shop_key']}")
         click.echo(f"  Secret:     {out['webhook_secret']}")
+    if owner_email:
+        click.echo(f"  admin sign-in:   {out['admin_sign_in_link']}   (works once, 72 hours)")
+
+
+def _owner_link(c: Container, s: object, shop: object, email: str) -> str:
+    """Create the owner account and a one-time sign-in link for it."""
+    from core.services.staff import INVITE, add_staff, sign_in_token
+
+    staff = add_staff(s, shop, email, "owner")  # type: ignore[arg-type]
+    token = sign_in_token(c.links, staff, INVITE)
+    return f"{c.settings.public_url}/admin/sign-in/link/{token}?p=invite"
+
+
+@main.group()
+def staff() -> None:
+    """Admin accounts: owners (everything) and support agents (orders and log)."""
+
+
+@staff.command("add")
+@click.option("--shop", "shop_key", required=True, help="The shop key (see `wismo shops list`).")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(["owner", "agent"]), default="owner", show_default=True)
+@click.password_option(help="At least 10 characters; prompted for when not given.")
+def staff_add(shop_key: str, email: str, role: str, password: str) -> None:
+    """Create a staff account (or set its role and password) for signing in to /admin."""
+    from core.services.shops import shop_by_key
+    from core.services.staff import add_staff
+
+    c = _container()
+    with c.session() as s:
+        shop = shop_by_key(s, shop_key)
+        if shop is None:
+            raise click.ClickException(f"no active shop with key {shop_key!r}")
+        try:
+            add_staff(s, shop, email, role, password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        s.commit()
+        click.echo(f"{email} can now sign in as {role} at {c.settings.public_url}/admin/sign-in")
 
 
 @shops.command("list")

@@ -40,6 +40,7 @@ def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> No
     c = Container(settings)
     use(c)
     shop = demo_shop(c)
+    _demo_owner(c, shop.id)
     _every(2.0, lambda: relay_tick(c), "relay")
     threading.Thread(
         target=run_simulation,
@@ -53,9 +54,22 @@ def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> No
     click.echo(f"  Orders and timelines:   {public_url}/")
     click.echo(f"  Dev outbox:             {public_url}/dev/outbox")
     click.echo(f"  Event API (OpenAPI):    {public_url}/openapi.json")
+    click.echo(f"  Merchant admin:         {public_url}/admin/   ({DEMO_OWNER} / {DEMO_PASSWORD})")
     click.echo(f"  Demo shop key:          {shop.key}   (data in {database})")
     click.echo("  A simulator is walking 10 orders through their journeys; reload to follow.\n")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+DEMO_OWNER, DEMO_PASSWORD = "owner@demo.wismo", "wismo-demo-owner"
+
+
+def _demo_owner(c: Container, shop_id: int) -> None:
+    """The demo shop's owner, so the admin can be tried at once (a local demo only)."""
+    from core.services.staff import add_staff
+    from core.storage.models import Shop
+
+    with c.session() as s, s.begin():
+        add_staff(s, s.get(Shop, shop_id), DEMO_OWNER, "owner", DEMO_PASSWORD)
 
 
 def _every(seconds: float, fn, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -35,7 +35,9 @@ from core.storage.models import MessageEvent, Notification, Shop
 
 from . import failover, optin, smscap
 from .contacts import OPT_IN_CHANNELS, address_for, opted_out_channels, record_opt_out
+from .engagement import decorate_html
 from .messages import facts_for, locale_of, shipment_of
+from .resend import is_resend
 
 if TYPE_CHECKING:
     from core.bootstrap import Container
@@ -301,6 +303,8 @@ def _render(c: Container, shop: Shop, note: Notification, address: str) -> Outbo
         metadata["unsubscribe_url"] = unsubscribe  # RFC 8058 one-click header
     if note.channel == "webhook":
         subject, text, html = None, f"{order.number}: {note.status}", None
+    elif is_resend(note) and note.body_text is not None:  # the admin's resend: same content
+        subject, text, html = note.subject, note.body_text, note.body_html
     else:
         # rendering maps the channel to its template folder (telegram -> messenger, ...)
         rendered = c.renderer_for(shop).render(note.channel, Status(note.status), locale, facts)
@@ -320,7 +324,8 @@ def _render(c: Container, shop: Shop, note: Notification, address: str) -> Outbo
         to=address,
         text=text,
         subject=subject,
-        html=html,
+        # opens and clicks, when the shop tracks them; the stored copy stays undecorated
+        html=decorate_html(c.links, shop.settings, note.id, html) if html else html,
         idempotency_key=f"n{note.id}",
         metadata=metadata,
     )

@@ -1,0 +1,122 @@
+"""The dashboard over a simulated month: every number matches the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import statistics
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from core.storage.models import Feedback, Notification, Order, OrderEvent, TrackingVisit
+
+from .helpers import Admin
+from .month import seed_month
+
+SINCE, UNTIL = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 10, 31, tzinfo=UTC)
+PERIOD = {"from": "2026-10-01", "to": "2026-10-30"}
+
+
+def kpi(page: str, name: str) -> str:
+    return re.search(rf'data-kpi="{name}">([^<]*)<', page)[1].strip()
+
+
+def expected(c, shop_id):
+    """The numbers, counted straight from the tables (not through the dashboard's code)."""
+    with c.session() as s:
+        notes = [
+            n
+            for n in s.scalars(select(Notification).where(Notification.shop_id == shop_id))
+            if SINCE <= n.created_at < UNTIL and n.state not in ("superseded", "skipped")
+        ]
+        orders = [
+            o
+            for o in s.scalars(select(Order).where(Order.shop_id == shop_id))
+            if SINCE <= (o.placed_at or o.created_at) < UNTIL
+        ]
+        visits = [v for v in s.scalars(select(TrackingVisit)) if SINCE <= v.created_at < UNTIL]
+        ratings = [f.rating for f in s.scalars(select(Feedback)) if SINCE <= f.created_at < UNTIL]
+        firsts = {}
+        for e in s.scalars(select(OrderEvent).order_by(OrderEvent.occurred_at)):
+            firsts.setdefault((e.order_id, e.status), e.occurred_at)
+    to_ship = [
+        (firsts[(o.id, "shipped")] - o.placed_at).total_seconds() / 3600
+        for o in orders
+        if (o.id, "shipped") in firsts
+    ]
+    return {
+        "sent": sum(n.state == "sent" for n in notes),
+        "failed": sum(n.state == "dead" for n in notes),
+        "delivered": sum(n.delivered_at is not None for n in notes),
+        "opened": sum(n.opened_at is not None for n in notes),
+        "clicked": sum(n.clicked_at is not None for n in notes),
+        "visits": len(visits),
+        "unique": len({v.visitor for v in visits}),
+        "placed": len(orders),
+        "cancelled": sum(o.status == "cancelled" for o in orders),
+        "to_ship": statistics.median(to_ship),
+        "ratings": ratings,
+        "notes": notes,
+    }
+
+
+def test_the_dashboard_matches_the_database(app, container, owner):
+    seed_month(container, owner.shop.id)
+    want = expected(container, owner.shop.id)
+    assert want["sent"] > 40 and want["failed"] > 0 and want["cancelled"] > 0
+    page = Admin(app, "owner@a.example").get("/admin/dashboard", query_string=PERIOD).text
+    for name in ("sent", "delivered", "failed", "opened", "clicked", "visits", "unique", "placed"):
+        assert int(kpi(page, name)) == want[name], name
+    assert kpi(page, "avoided") == str(round(want["unique"] * 0.25))
+    assert f"({want['cancelled']} of {want['placed']})" in kpi(page, "cancel")
+    assert kpi(page, "to-ship") == f"{want['to_ship']:.1f} h"
+    avg = sum(want["ratings"]) / len(want["ratings"])
+    assert kpi(page, "feedback").startswith(f"{avg:.1f} / 5 from {len(want['ratings'])}")
+    assert "<svg" in page and "Messages sent per day" in page
+    assert "× share who would otherwise have asked support (25%) = <strong>" in page
+
+
+def test_the_csv_export_adds_up_to_the_same_numbers(app, container, owner):
+    seed_month(container, owner.shop.id)
+    want = expected(container, owner.shop.id)
+    r = Admin(app, "owner@a.example").get("/admin/dashboard.csv", query_string=PERIOD)
+    assert r.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert sum(int(row["sent"]) for row in rows) == want["sent"]
+    assert sum(int(row["messages"]) for row in rows) == len(want["notes"])
+    assert {row["date"][:7] for row in rows} == {"2026-10"}
+
+
+def test_the_day_before_the_period_is_left_out(app, container, owner):
+    seed_month(container, owner.shop.id)
+    with container.session() as s:
+        earliest = s.scalar(select(func.min(Notification.created_at)))
+    assert earliest < SINCE  # the seed has one order the day before
+    page = (
+        Admin(app, "owner@a.example")
+        .get("/admin/dashboard", query_string={"from": "2026-09-30", "to": "2026-09-30"})
+        .text
+    )
+    assert int(kpi(page, "placed")) == 1
+
+
+def test_days_are_the_shops_own(app, container, owner):
+    from datetime import timedelta
+
+    from core.domain.statuses import Status
+    from core.services.shops import update_settings
+    from core.storage.models import Shop
+
+    from .month import _event
+
+    with container.session() as s, s.begin():
+        update_settings(s.get(Shop, owner.shop.id), timezone="Europe/Kyiv")
+    late = datetime(2026, 10, 1, 22, 30, tzinfo=UTC)  # 01:30 on 2 October in Kyiv
+    _event(container, owner.shop.id, "k1", "501", Status.PLACED, late, late.date() + timedelta(3))
+    admin = Admin(app, "owner@a.example")
+    for day, count in (("2026-10-01", "0"), ("2026-10-02", "1")):
+        page = admin.get("/admin/dashboard", query_string={"from": day, "to": day}).text
+        assert kpi(page, "sent") == count, day
+    assert "Days in Europe/Kyiv." in page

@@ -1,0 +1,116 @@
+"""Signing in and out: email + password, or a single-use link sent by email."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+
+from core.services.staff import (
+    INVITE,
+    MAGIC,
+    MAGIC_MAX_AGE,
+    authenticate,
+    mark_signed_in,
+    redeem_token,
+    sign_in_token,
+    staff_by_email,
+    token_owner,
+)
+from core.storage.models import Shop
+
+from ..context import wismo
+from .access import principal
+from .access import sign_in as start_session
+from .blueprint import bp
+from .sending import SendFailed, send_direct
+from .throttle import SignInThrottle
+
+
+def _next_url() -> str:
+    target = request.values.get("next") or ""
+    # only a path inside the admin: never an open redirect to another site
+    if target.startswith("/admin") and not target.startswith("//"):
+        return target
+    return url_for("admin.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> ResponseReturnValue:
+    """The sign-in form; a wrong email or password gets one message, whichever it was."""
+    if request.method == "GET" and principal() is not None:
+        return redirect(_next_url())
+    error, status = None, 200
+    if request.method == "POST":
+        email = request.form.get("email", "").strip().lower()
+        throttle = current_app.extensions.setdefault("wismo_sign_in_throttle", SignInThrottle())
+        if throttle.blocked(email):
+            error, status = "Too many failed attempts: wait 15 minutes or ask for a link.", 429
+        else:
+            with wismo().session() as s, s.begin():
+                staff = authenticate(s, email, request.form.get("password", ""))
+                if staff is not None:
+                    mark_signed_in(staff)
+                    s.flush()
+                    start_session(staff)
+            if staff is not None:
+                throttle.succeeded(email)
+                return redirect(_next_url())
+            throttle.failed(email)
+            error, status = "That email and password do not match an account.", 401
+    return render_template(
+        "admin/sign_in.html", error=error, next=request.values.get("next", "")
+    ), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out() -> ResponseReturnValue:
+    session.clear()
+    return redirect(url_for("admin.sign_in"))
+
+
+@bp.route("/sign-in/link", methods=["POST"])
+def request_link() -> ResponseReturnValue:
+    """Email a sign-in link; the answer is the same whether or not the address is known."""
+    email = request.form.get("email", "")
+    c = wismo()
+    outgoing = []
+    with c.session() as s:
+        for staff in staff_by_email(s, email)[:1]:
+            shop = s.get(Shop, staff.shop_id)
+            if shop is None or not shop.active:
+                continue
+            link = url_for("admin.redeem_link", token=sign_in_token(c.links, staff))
+            outgoing.append((shop, staff.email, c.links.public_url + link))
+    for shop, to, url in outgoing:  # sent with no transaction open
+        text = (
+            f"Sign in to the Wismo admin of {shop.name}:\n\n{url}\n\n"
+            f"The link works once, for {MAGIC_MAX_AGE // 60} minutes. If you did not ask "
+            "for it, ignore this email."
+        )
+        try:
+            send_direct(c, shop, "email", to, text, "Your Wismo sign-in link", purpose="sign-in")
+        except SendFailed:
+            pass  # the same answer either way: do not reveal which addresses exist
+    flash("If that address has an account, a sign-in link is on its way.")
+    return redirect(url_for("admin.sign_in"))
+
+
+@bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
+def redeem_link(token: str) -> ResponseReturnValue:
+    """GET shows a button (mail scanners follow links); POST spends the link and signs in."""
+    purpose = INVITE if request.args.get("p") == "invite" else MAGIC
+    if request.method == "GET":
+        with wismo().session() as s:
+            valid = token_owner(s, wismo().links, token, purpose) is not None
+        if not valid:
+            return render_template("admin/redeem.html", token=None), 404
+        return render_template("admin/redeem.html", token=token, purpose=request.args.get("p"))
+    with wismo().session() as s, s.begin():
+        staff = redeem_token(s, wismo().links, token, purpose)
+        if staff is None:
+            return render_template("admin/redeem.html", token=None, expired=True), 404
+        s.flush()
+        start_session(staff)
+    if purpose != MAGIC:
+        flash("Welcome! Set a password in Settings → Team so you can sign in again.")
+    return redirect(url_for("admin.home"))

@@ -1,0 +1,110 @@
+"""The onboarding checklist, computed from what has really happened for the shop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.bootstrap import Container
+from core.plugins import ADAPTERS, load_plugins
+from core.services.delivery import providers_for
+from core.storage.models import Notification, OrderEvent, Shop
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    done: bool
+    detail: str
+
+
+def adapter_class(shop: Shop) -> Any:
+    """The shop's platform adapter class, if installed."""
+    return load_plugins(ADAPTERS).loaded.get(shop.platform)
+
+
+def can_package_plugin(shop: Shop) -> bool:
+    """Whether this platform ships a plug-in the admin can hand out pre-configured."""
+    return callable(getattr(adapter_class(shop), "package_plugin", None))
+
+
+def admin_state(shop: Shop) -> dict[str, Any]:
+    return dict((shop.state or {}).get("admin") or {})
+
+
+def set_admin_state(shop: Shop, **changes: Any) -> None:
+    """Remember onboarding facts in shop.state["admin"] (a new dict, so JSON notices)."""
+    state = dict(shop.state or {})
+    state["admin"] = {**admin_state(shop), **changes}
+    shop.state = state
+
+
+def last_event_at(s: Session, shop: Shop) -> datetime | None:
+    return s.scalar(select(func.max(OrderEvent.received_at)).where(OrderEvent.shop_id == shop.id))
+
+
+def email_sender(c: Container, shop: Shop) -> str | None:
+    """The provider real email goes out through, or None while it only reaches the outbox."""
+    try:
+        name = providers_for(c, shop, "email")[0][0]
+    except Exception:  # undecryptable credentials: not set up, as far as the merchant can tell
+        return None
+    return None if name == "outbox" else name
+
+
+def checklist(c: Container, s: Session, shop: Shop) -> list[Step]:
+    """Each onboarding step and whether reality says it is done."""
+    events_at = last_event_at(s, shop)
+    connected_at = (shop.state or {}).get("connected_at")
+    platform = shop.platform
+    sender = email_sender(c, shop)
+    state = admin_state(shop)
+    sent = s.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.shop_id == shop.id, Notification.state == "sent")
+    )
+    steps = [
+        Step(
+            "platform",
+            f"Connect your {platform if platform != 'api' else 'order system'}",
+            bool(events_at or connected_at),
+            f"Last order event received {events_at:%Y-%m-%d %H:%M} UTC."
+            if events_at
+            else "Waiting for the first order event from your store.",
+        ),
+        Step(
+            "sender",
+            "Set up the email sender",
+            sender is not None,
+            f"Email goes out through {sender}."
+            if sender
+            else "Email only reaches the dev outbox: add your SMTP server in Settings.",
+        ),
+        Step(
+            "test",
+            "Receive a test message",
+            bool(state.get("test_received_at")),
+            f"Received {state['test_received_at'][:16].replace('T', ' ')} UTC."
+            if state.get("test_received_at")
+            else (
+                "Sent; open the link in it to confirm it arrived."
+                if state.get("test_sent_at")
+                else "Send yourself a test and open the link inside."
+            ),
+        ),
+        Step(
+            "live",
+            "Notifications live",
+            bool(sent) and bool(shop.active),
+            f"{sent} message(s) sent to shoppers so far."
+            if sent
+            else "The first shopper message goes out with your next order update.",
+        ),
+    ]
+    return steps

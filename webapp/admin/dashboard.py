@@ -1,0 +1,84 @@
+"""The dashboard: what Wismo did for the shop in a period, with a CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, timedelta, tzinfo
+
+from flask import Response, render_template, request
+from flask.typing import ResponseReturnValue
+
+from core.domain.rules import zone
+from core.storage.clock import utcnow
+
+from ..context import wismo
+from .access import OWNER, current_shop, staff_required
+from .analytics import CSV_HEADER, DEFAULT_CONTACT_RATE, Period, Report, build_report, csv_rows
+from .blueprint import bp
+from .charts import bar_chart, meter
+
+MAX_DAYS = 366
+
+
+def period_from_args(tz: tzinfo = UTC) -> Period:
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive days in the shop's time zone); 30 by default."""
+    today = utcnow().astimezone(tz).date()
+    try:
+        end = date.fromisoformat(request.args.get("to", "")) if request.args.get("to") else today
+        start = (
+            date.fromisoformat(request.args["from"])
+            if request.args.get("from")
+            else end - timedelta(days=29)
+        )
+    except ValueError:
+        start, end = today - timedelta(days=29), today
+    if start > end:
+        start, end = end, start
+    start = max(start, end - timedelta(days=MAX_DAYS - 1))
+    return Period(start, end, tz)
+
+
+def _report() -> Report:
+    with wismo().session() as s:
+        shop = current_shop(s)
+        period = period_from_args(zone((shop.settings or {}).get("timezone")))
+        rate = float(
+            ((shop.settings or {}).get("analytics") or {}).get("contact_rate", DEFAULT_CONTACT_RATE)
+        )
+        return build_report(s, shop.id, period, rate)
+
+
+@bp.route("/dashboard")
+@staff_required(OWNER)
+def dashboard() -> ResponseReturnValue:
+    report = _report()
+    days = report.period.days()
+    channels = sorted(report.channels)
+    series: dict[str, list[int]] = {
+        ch: [report.daily[(d, ch)].sent if (d, ch) in report.daily else 0 for d in days]
+        for ch in channels
+    }
+    return render_template(
+        "admin/dashboard.html",
+        r=report,
+        total=report.total,
+        chart=bar_chart([d.isoformat() for d in days], series, "Messages sent per day"),
+        edd_meter=meter(report.edd_share, "Delivered by the estimated date"),
+    )
+
+
+@bp.route("/dashboard.csv")
+@staff_required(OWNER)
+def dashboard_csv() -> ResponseReturnValue:
+    report = _report()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(report))
+    name = f"wismo-{report.period.start}-{report.period.end}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,210 @@
+"""The message editor: every status x channel x language, with live preview and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from core.domain.statuses import Status
+from core.errors import TemplateError
+from core.rendering import SUPPORTED_LOCALES, VARIABLES, Rendered
+from core.services import message_templates as mt
+from core.storage.models import TemplateVersion
+
+from ..context import wismo
+from .access import OWNER, current_shop, me, owned, staff_required
+from .blueprint import bp
+from .sending import SendFailed, send_direct
+
+LOCALE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українська"}
+
+
+def _slot(channel: str, status: str, locale: str) -> mt.Slot:
+    slot = mt.Slot.parse(channel, status, locale)
+    if slot is None:
+        abort(404)
+    return slot
+
+
+def _drafts(slot: mt.Slot) -> dict[str, str]:
+    return {
+        part: request.form[f"part-{part}"]
+        for part in mt.PARTS[slot.channel]
+        if f"part-{part}" in request.form
+    }
+
+
+@bp.route("/messages")
+@staff_required(OWNER)
+def messages() -> ResponseReturnValue:
+    """The grid of every message, marking the ones this shop has edited."""
+    with wismo().session() as s:
+        shop = current_shop(s)
+        locale = request.args.get("locale") or (shop.settings or {}).get("locale") or "en"
+        if locale not in SUPPORTED_LOCALES:
+            locale = "en"
+        edits = mt.overrides(shop)
+    edited = {
+        (ch, st.value)
+        for ch in mt.CHANNELS
+        for st in Status
+        if any(n in edits for n in mt.Slot(ch, st, locale).names.values())
+    }
+    return render_template(
+        "admin/messages.html",
+        statuses=list(Status),
+        channels=mt.CHANNELS,
+        locale=locale,
+        locales=LOCALE_NAMES,
+        edited=edited,
+    )
+
+
+def _preview_view(rendered: Rendered) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "subject": rendered.subject,
+        "text": rendered.text,
+        "html": rendered.html,
+    }
+    if rendered.sms is not None:
+        out["sms"] = {
+            "encoding": rendered.sms.encoding,
+            "characters": rendered.sms.characters,
+            "segments": rendered.sms.segments,
+        }
+    return out
+
+
+@bp.route("/messages/<channel>/<status>/<locale>", methods=["GET", "POST"])
+@staff_required(OWNER)
+def edit_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
+    """GET shows the editor; POST validates and saves (errors shown at their line)."""
+    slot = _slot(channel, status, locale)
+    errors: list[mt.PartError] = []
+    with wismo().session() as s, s.begin():
+        shop = current_shop(s)
+        if request.method == "POST":
+            drafts = _drafts(slot)
+            errors = mt.save(s, shop, slot, drafts, me().email)
+            if not errors:
+                flash("Saved. New messages use this text from now on.")
+                return redirect(request.path)
+            sources = {**mt.current_sources(shop, slot), **drafts}
+        else:
+            sources = mt.current_sources(shop, slot)
+        edits = mt.overrides(shop)
+        edited = any(n in edits for n in slot.names.values())
+        versions = [
+            {
+                "id": v.id,
+                "name": v.name,
+                "part": v.name.rsplit(".", 2)[-2],
+                "reset": v.source is None,
+                "author": v.author,
+                "at": v.created_at,
+            }
+            for v in mt.history(s, shop, slot)
+        ]
+        try:
+            # with errors, the preview keeps showing what is saved and in use
+            shown = _preview_view(
+                mt.preview(shop, slot, sources if not errors else mt.current_sources(shop, slot))
+            )
+        except TemplateError:
+            shown = None
+    status_code = 422 if errors else 200
+    return render_template(
+        "admin/editor.html",
+        slot=slot,
+        parts=mt.PARTS[slot.channel],
+        labels=mt.PART_LABELS,
+        sources=sources,
+        errors={e.part: e for e in errors},
+        variables=VARIABLES,
+        preview=shown,
+        preview_is_saved=bool(errors),
+        versions=versions,
+        edited=edited,
+        locales=LOCALE_NAMES,
+    ), status_code
+
+
+@bp.route("/messages/<channel>/<status>/<locale>/preview", methods=["POST"])
+@staff_required(OWNER)
+def preview_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
+    """The drafts rendered for the sample order, as JSON for the live preview."""
+    slot = _slot(channel, status, locale)
+    with wismo().session() as s:
+        shop = current_shop(s)
+        drafts = _drafts(slot)
+        errors = mt.check(shop, slot, drafts)
+        if errors:
+            e = errors[0]
+            return jsonify({"error": {"part": e.part, "message": e.message, "line": e.lineno}})
+        try:
+            return jsonify(_preview_view(mt.preview(shop, slot, drafts)))
+        except TemplateError as exc:
+            return jsonify({"error": {"part": None, "message": str(exc), "line": exc.lineno}})
+
+
+@bp.route("/messages/<channel>/<status>/<locale>/reset", methods=["POST"])
+@staff_required(OWNER)
+def reset_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
+    slot = _slot(channel, status, locale)
+    with wismo().session() as s, s.begin():
+        mt.reset(s, current_shop(s), slot, me().email)
+    flash("Back to the default text.")
+    return redirect(url_for("admin.edit_message", channel=channel, status=status, locale=locale))
+
+
+@bp.route("/messages/<channel>/<status>/<locale>/send", methods=["POST"])
+@staff_required(OWNER)
+def send_preview(channel: str, status: str, locale: str) -> ResponseReturnValue:
+    """Send the previewed drafts to the signed-in person (email to them; SMS to a number)."""
+    slot = _slot(channel, status, locale)
+    back = url_for("admin.edit_message", channel=channel, status=status, locale=locale)
+    c = wismo()
+    with c.session() as s:
+        shop = current_shop(s)
+    drafts = _drafts(slot) or mt.current_sources(shop, slot)
+    try:
+        rendered = mt.preview(shop, slot, drafts)
+    except TemplateError as exc:
+        flash(f"Not sent: {exc}", "error")
+        return redirect(back)
+    kind = {"messenger": request.form.get("kind") or "telegram"}.get(slot.channel, slot.channel)
+    to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
+    if not to:
+        flash("Say where to send it.", "error")
+        return redirect(back)
+    try:
+        sent = send_direct(
+            c, shop, kind, to, rendered.text, rendered.subject, rendered.html, purpose="preview"
+        )
+    except SendFailed as exc:
+        flash(f"Not sent: {exc}", "error")
+        return redirect(back)
+    flash(f"Preview sent to {to} through {sent.provider}.")
+    return redirect(back)
+
+
+@bp.route("/messages/versions/<int:version_id>/restore", methods=["POST"])
+@staff_required(OWNER)
+def restore_version(version_id: int) -> ResponseReturnValue:
+    with wismo().session() as s, s.begin():
+        version = owned(s, TemplateVersion, version_id)
+        mt.restore(s, current_shop(s), version, me().email)
+        locale, channel, rest = version.name.split("/", 2)
+        status = rest.split(".", 1)[0]
+    flash("That version is in use again.")
+    return redirect(url_for("admin.edit_message", channel=channel, status=status, locale=locale))
+
+
+@bp.route("/messages/versions/<int:version_id>")
+@staff_required(OWNER)
+def show_version(version_id: int) -> ResponseReturnValue:
+    with wismo().session() as s:
+        v = owned(s, TemplateVersion, version_id)
+        return render_template("admin/version.html", v=v)

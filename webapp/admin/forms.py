@@ -1,0 +1,229 @@
+"""Turning the settings forms into shop.settings values (pure: form data in, values out)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.domain.rules import CHANNELS
+from core.domain.statuses import Status
+from core.plugins import channel_classes
+from core.rendering import SUPPORTED_LOCALES
+
+KINDS = CHANNELS  # email, sms, whatsapp, telegram, viber, webhook
+
+
+class FormError(ValueError):
+    """A value the merchant must correct; the message says how."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    secret: bool = False
+    json: bool = False  # an object or list, edited as JSON text
+
+
+# Field lists of the built-in channels; a third-party channel class may declare its own
+# `config_fields = [("api_key", "API key", True), ...]`, else it gets free key=value boxes.
+KNOWN_FIELDS: dict[str, list[Field]] = {
+    "smtp": [
+        Field(
+            "url", "SMTP URL, e.g. smtp://user:password@mail.example.com:587?starttls=true", True
+        ),
+        Field("from_address", "From address"),
+        Field("from_name", "From name"),
+        Field("reply_to", "Reply-to address"),
+    ],
+    "webhook": [Field("url", "Endpoint URL"), Field("secret", "Signing secret (whsec_...)", True)],
+    "outbox": [],
+    # the SMS and messenger providers (docs/channels.md)
+    "twilio": [
+        Field("account_sid", "Account SID (AC...)"),
+        Field("auth_token", "Auth token", True),
+        Field("from", "From number (E.164), or"),
+        Field("messaging_service_sid", "Messaging Service SID (MG...)"),
+    ],
+    "turbosms": [Field("sender", "Sender name"), Field("token", "API token", True)],
+    "whatsapp_cloud": [
+        Field("phone_number_id", "Phone number ID"),
+        Field("access_token", "Access token", True),
+        Field("app_secret", "App secret", True),
+        Field("verify_token", "Verify token", True),
+        Field("templates", 'Templates per status, JSON: {"shipped": {"name": ...}}', json=True),
+        Field("languages", 'Template languages, JSON: {"uk": "uk"}', json=True),
+    ],
+    "telegram": [
+        Field("bot_username", "Bot username"),
+        Field("bot_token", "Bot token", True),
+        Field("webhook_secret", "Webhook secret", True),
+    ],
+    "viber": [
+        Field("sender_name", "Sender name (28 characters at most)"),
+        Field("bot_uri", "Bot URI"),
+        Field("auth_token", "Auth token", True),
+    ],
+}
+
+
+def fields_for(provider: str) -> list[Field] | None:
+    """The provider's config fields, or None when only free key=value entry fits."""
+    if provider in KNOWN_FIELDS:
+        return KNOWN_FIELDS[provider]
+    declared = getattr(channel_classes().get(provider), "config_fields", None)
+    if declared:
+        return [Field(*f) if not isinstance(f, Mapping) else Field(**f) for f in declared]
+    return None
+
+
+def providers_for_kind(kind: str) -> list[str]:
+    """Installed channel plug-ins that can carry `kind` messages."""
+    return sorted(
+        name
+        for name, cls in channel_classes().items()
+        if kind in getattr(cls, "kinds", frozenset()) and name != "outbox"
+    )
+
+
+def known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def hint(value: Any) -> str:
+    """What a stored secret shows: never more than its last four characters."""
+    text = str(value or "")
+    return f"…{text[-4:]}" if len(text) > 8 else ("set" if text else "")
+
+
+def field_value(field: Field, raw: str) -> Any:
+    """A public field's value from its form text ("" means unset)."""
+    raw = raw.strip()
+    if not raw or not field.json:
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise FormError(f"{field.name}: not valid JSON ({exc})") from None
+
+
+def parse_pairs(text: str) -> dict[str, str]:
+    """`key = value` lines into a dict (blank lines and # comments skipped)."""
+    out = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise FormError(f"line {n}: write key = value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def parse_general(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(top-level settings, policy changes) from the general form."""
+    locale = form.get("locale", "en")
+    if locale not in SUPPORTED_LOCALES:
+        raise FormError(f"language must be one of {', '.join(SUPPORTED_LOCALES)}")
+    zone = form.get("timezone", "UTC").strip() or "UTC"
+    if not known_zone(zone):
+        raise FormError(f"unknown time zone {zone!r}; use a name like Europe/Kyiv")
+    quiet = []
+    for key in ("quiet_start", "quiet_end"):
+        try:
+            quiet.append(time.fromisoformat(form.get(key, "")).strftime("%H:%M"))
+        except ValueError:
+            raise FormError("quiet hours are times like 21:00") from None
+    try:
+        debounce = int(form.get("debounce_minutes", "2")) * 60
+    except ValueError:
+        raise FormError("the debounce window is a whole number of minutes") from None
+    if not 0 <= debounce <= 24 * 3600:
+        raise FormError("the debounce window is between 0 and 1440 minutes")
+    return {"locale": locale, "timezone": zone}, {
+        "quiet_hours": quiet,
+        "debounce_seconds": debounce,
+    }
+
+
+def parse_matrix(form: Mapping[str, str]) -> dict[str, dict[str, bool]]:
+    """The status x channel on/off grid from checkboxes named m-<status>-<channel>."""
+    return {s.value: {ch: form.get(f"m-{s.value}-{ch}") == "on" for ch in CHANNELS} for s in Status}
+
+
+_CANONICAL = {s.value for s in Status}
+
+
+def parse_status_map(text: str) -> dict[str, str]:
+    """`platform status = canonical status` lines; an empty right side ignores that status."""
+    mapping = parse_pairs(text)
+    for key, value in mapping.items():
+        if value and value not in _CANONICAL:
+            raise FormError(
+                f"{key}: {value!r} is not a Wismo status ({', '.join(sorted(_CANONICAL))})"
+            )
+    return mapping
+
+
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+_URL_KEYS = ("logo_url", "support_url", "store_url")
+
+
+def parse_branding(form: Mapping[str, str]) -> dict[str, Any]:
+    """Branding for messages and the tracking page; FAQ and promotions as `a | b` lines."""
+    out: dict[str, Any] = {}
+    for key in (
+        "logo_url",
+        "brand_color",
+        "support_email",
+        "support_phone",
+        "support_url",
+        "store_url",
+        "sender_email",
+    ):
+        value = (form.get(key) or "").strip()
+        if not value:
+            continue
+        if key in _URL_KEYS and not value.startswith(("https://", "http://")):
+            raise FormError(f"{key.replace('_', ' ')} must start with https://")
+        if key == "brand_color" and not _COLOR.fullmatch(value):
+            raise FormError("the brand colour is a hex colour like #0f766e")
+        if key in ("support_email", "sender_email") and "@" not in value:
+            raise FormError(f"{key.replace('_', ' ')} must be an email address")
+        out[key] = value
+    out["faq"] = [
+        {"q": q.strip(), "a": a.strip()}
+        for q, _, a in (line.partition("|") for line in (form.get("faq") or "").splitlines())
+        if q.strip() and a.strip()
+    ]
+    promos = []
+    for line in (form.get("promotions") or "").splitlines():
+        text, _, url = line.partition("|")
+        if not text.strip():
+            continue
+        url = url.strip()
+        if url and not url.startswith(("https://", "http://")):
+            raise FormError("a promotion's link must start with https://")
+        promos.append({"text": text.strip(), "url": url or None})
+    out["promotions"] = promos
+    return out
+
+
+def branding_text(branding: Mapping[str, Any]) -> dict[str, str]:
+    """The FAQ and promotions back as the `a | b` lines the form edits."""
+    faq = "\n".join(f"{i.get('q', '')} | {i.get('a', '')}" for i in branding.get("faq") or [])
+    promos = "\n".join(
+        f"{i.get('text', '')}{' | ' + i['url'] if i.get('url') else ''}"
+        for i in branding.get("promotions") or []
+    )
+    return {"faq": faq, "promotions": promos}

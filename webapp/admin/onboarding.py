@@ -1,0 +1,138 @@
+"""Getting started: the checklist, the pre-configured plug-in download, the first test email."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from markupsafe import escape
+
+from core.storage.clock import utcnow
+from core.storage.models import Shop
+
+from ..context import wismo
+from .access import OWNER, current_shop, me, principal, staff_required
+from .blueprint import bp
+from .checklist import adapter_class, can_package_plugin, checklist, set_admin_state
+from .sending import SendFailed, send_direct
+
+TEST_RECEIVED = "wismo.admin.test-received"
+
+
+@bp.route("/")
+def home() -> ResponseReturnValue:
+    """Owners land on the checklist until it is done, then on the dashboard; agents on orders."""
+    who = principal()
+    if who is None:
+        return redirect(url_for("admin.sign_in"))
+    if not who.is_owner:
+        return redirect(url_for("admin.orders"))
+    with wismo().session() as s:
+        steps = checklist(wismo(), s, current_shop(s))
+    return redirect(
+        url_for("admin.dashboard" if all(x.done for x in steps) else "admin.onboarding")
+    )
+
+
+@bp.route("/onboarding")
+@staff_required(OWNER)
+def onboarding() -> ResponseReturnValue:
+    c = wismo()
+    with c.session() as s:
+        shop = current_shop(s)
+        steps = checklist(c, s, shop)
+        webhook_url = f"{c.settings.public_url}/webhooks/{shop.platform}/{shop.key}"
+        return render_template(
+            "admin/onboarding.html",
+            steps=steps,
+            shop=shop,
+            webhook_url=webhook_url if shop.platform in ("woocommerce", "opencart") else None,
+            api_url=f"{c.settings.public_url}/api/v1/orders/events",
+            plugin=can_package_plugin(shop),
+            adapter_installed=adapter_class(shop) is not None,
+        )
+
+
+def plugin_config(shop: Shop) -> dict[str, str]:
+    """What a downloaded plug-in needs to talk to this service as this shop."""
+    c = wismo()
+    secret = c.box.open(shop.secrets).get("webhook_secret", "")
+    return {"wismo_url": c.settings.public_url, "shop_key": shop.key, "secret": secret}
+
+
+@bp.route("/onboarding/plugin")
+@staff_required(OWNER)
+def plugin_download() -> ResponseReturnValue:
+    """The platform's plug-in, built with this shop's URL, key and secret inside."""
+    with wismo().session() as s:
+        shop = current_shop(s)
+        cls = adapter_class(shop)
+        if not can_package_plugin(shop):
+            abort(404)
+        config = plugin_config(shop)
+        platform = shop.platform
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [Path(p) for p in cls.package_plugin(Path(tmp), config)]
+        if len(paths) == 1 and paths[0].suffix == ".zip":
+            data, name = paths[0].read_bytes(), paths[0].name
+        else:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+                for p in paths:
+                    zf.write(p, p.name)
+            data, name = buffer.getvalue(), f"wismo-{platform}.zip"
+    return send_file(
+        io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name
+    )
+
+
+@bp.route("/onboarding/test", methods=["POST"])
+@staff_required(OWNER)
+def send_test_email() -> ResponseReturnValue:
+    """Email the signed-in owner a test with a link that confirms it arrived."""
+    c = wismo()
+    to = (request.form.get("to") or me().email).strip()
+    with c.session() as s:
+        shop = current_shop(s)
+    link = c.links.public_url + url_for(
+        "admin.confirm_test", token=c.links.token(TEST_RECEIVED, shop.id)
+    )
+    text = (
+        f"Hello from Wismo! This test shows that email from {shop.name} reaches you.\n\n"
+        f"Confirm it arrived: {link}\n"
+    )
+    html = (
+        f"<p>Hello from Wismo! This test shows that email from <b>{escape(shop.name)}</b> "
+        f'reaches you.</p><p><a href="{escape(link)}">Confirm it arrived</a></p>'
+    )
+    try:  # no transaction is open while a provider is called
+        sent = send_direct(c, shop, "email", to, text, f"Wismo test for {shop.name}", html)
+    except SendFailed as exc:
+        flash(f"The test could not be sent: {exc}", "error")
+        return redirect(url_for("admin.onboarding"))
+    with c.session() as s, s.begin():
+        set_admin_state(
+            current_shop(s), test_sent_at=utcnow().isoformat(), test_sent_via=sent.provider
+        )
+    flash(f"Test sent to {to} through {sent.provider}. Open the link in it.")
+    return redirect(url_for("admin.onboarding"))
+
+
+@bp.route("/confirm/<token>")
+def confirm_test(token: str) -> ResponseReturnValue:
+    """The link in the test email: its arrival is the proof the sender works."""
+    c = wismo()
+    ids = c.links.read(TEST_RECEIVED, token, max_age=7 * 86400)
+    if not ids:
+        abort(404)
+    with c.session() as s, s.begin():
+        shop = s.get(Shop, ids[0])
+        if shop is None:
+            abort(404)
+        set_admin_state(shop, test_received_at=utcnow().isoformat())
+        name = shop.name
+    return render_template("admin/confirmed.html", shop_name=name)

@@ -1,0 +1,161 @@
+"""Orders and the notification log: what a support agent opens to answer a shopper."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from core.domain.rules import CHANNELS
+from core.services.delivery import retry_dead_letter
+from core.services.resend import base_key, resend
+from core.storage.models import Customer, MessageEvent, Notification, Order, OrderEvent
+
+from ..context import wismo
+from .access import AGENT, me, owned, staff_required
+from .blueprint import bp
+
+PAGE = 100
+STATES = ("pending", "sending", "sent", "retry", "dead", "superseded", "skipped")
+
+
+def search_orders(s: Session, shop_id: int, q: str, limit: int = PAGE) -> list[Order]:
+    """Orders of this shop matching a number, an email or a phone (newest first)."""
+    stmt = (
+        select(Order)
+        .outerjoin(Customer, Customer.id == Order.customer_id)
+        .where(Order.shop_id == shop_id)
+        .order_by(Order.updated_at.desc(), Order.id.desc())
+        .limit(limit)
+    )
+    q = q.strip()
+    if q:
+        number = q.lstrip("#")
+        digits = re.sub(r"\D", "", q)
+        terms = [
+            Order.number == q,
+            Order.number == number,
+            Order.number == f"#{number}",
+            Order.external_id == number,
+        ]
+        if "@" in q:
+            terms.append(Customer.email.ilike(q))
+        if len(digits) >= 6:
+            compact: Any = Customer.phone
+            for ch in " -().":  # stored as the platform sent it: +380 67 123-45-67
+                compact = func.replace(compact, ch, "")
+            terms.append(compact.like(f"%{digits[-9:]}"))
+        stmt = stmt.where(or_(*terms))
+    return list(s.scalars(stmt).unique())
+
+
+@bp.route("/orders")
+@staff_required(AGENT)
+def orders() -> ResponseReturnValue:
+    q = request.args.get("q", "")
+    with wismo().session() as s:
+        found = search_orders(s, me().shop_id, q)
+        if q and len(found) == 1:
+            return redirect(url_for("admin.order", order_id=found[0].id))
+        return render_template("admin/orders.html", orders=found, q=q)
+
+
+@bp.route("/orders/<int:order_id>")
+@staff_required(AGENT)
+def order(order_id: int) -> ResponseReturnValue:
+    """The order's timeline: its events and every message, with opens and clicks."""
+    with wismo().session() as s:
+        o = owned(s, Order, order_id)
+        events = s.scalars(
+            select(OrderEvent)
+            .where(OrderEvent.shop_id == o.shop_id, OrderEvent.order_id == o.id)
+            .order_by(OrderEvent.occurred_at, OrderEvent.id)
+        ).all()
+        notes = s.scalars(
+            select(Notification)
+            .where(Notification.shop_id == o.shop_id, Notification.order_id == o.id)
+            .order_by(Notification.created_at, Notification.id)
+        ).all()
+        return render_template(
+            "admin/order.html", order=o, events=events, notes=notes, base_key=base_key
+        )
+
+
+@bp.route("/log")
+@staff_required(AGENT)
+def log() -> ResponseReturnValue:
+    """Every message, newest first, filtered by state and channel."""
+    state = request.args.get("state") or ""
+    channel = request.args.get("channel") or ""
+    with wismo().session() as s:
+        stmt = select(Notification).where(Notification.shop_id == me().shop_id)
+        if state in STATES:
+            stmt = stmt.where(Notification.state == state)
+        if channel:
+            stmt = stmt.where(Notification.channel == channel)
+        notes = s.scalars(
+            stmt.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(PAGE)
+        ).all()
+        return render_template(
+            "admin/log.html",
+            notes=notes,
+            state=state,
+            channel=channel,
+            states=STATES,
+            channels=CHANNELS,
+        )
+
+
+@bp.route("/log/dead")
+@staff_required(AGENT)
+def dead_letters() -> ResponseReturnValue:
+    return redirect(url_for("admin.log", state="dead"))
+
+
+@bp.route("/log/<int:notification_id>")
+@staff_required(AGENT)
+def message(notification_id: int) -> ResponseReturnValue:
+    """One message as sent: content, provider, times, and what happened to it afterwards."""
+    with wismo().session() as s:
+        note = owned(s, Notification, notification_id)
+        events = s.scalars(
+            select(MessageEvent)
+            .where(MessageEvent.shop_id == note.shop_id, MessageEvent.notification_id == note.id)
+            .order_by(MessageEvent.created_at, MessageEvent.id)
+        ).all()
+        return render_template("admin/message.html", note=note, events=events)
+
+
+@bp.route("/log/<int:notification_id>/resend", methods=["POST"])
+@staff_required(AGENT)
+def resend_message(notification_id: int) -> ResponseReturnValue:
+    """Send the same content again, as a new message in the log."""
+    c = wismo()
+    with c.session() as s, s.begin():
+        owned(s, Notification, notification_id)
+        new_id = resend(s, me().shop_id, notification_id, me().email)
+    if new_id is None:
+        flash("That message has no content to resend yet.", "error")
+        return redirect(url_for("admin.message", notification_id=notification_id))
+    c.queue.enqueue("deliver", new_id)
+    flash("Resent: the new message is in the log.")
+    return redirect(url_for("admin.message", notification_id=new_id))
+
+
+@bp.route("/log/<int:notification_id>/retry", methods=["POST"])
+@staff_required(AGENT)
+def retry_message(notification_id: int) -> ResponseReturnValue:
+    """Give a dead letter another go (after fixing what its reason says)."""
+    c = wismo()
+    with c.session() as s:
+        owned(s, Notification, notification_id)
+    with c.session() as s:
+        if not retry_dead_letter(s, me().shop_id, notification_id):
+            abort(409)
+    c.queue.enqueue("deliver", notification_id)
+    flash("Queued again.")
+    return redirect(url_for("admin.message", notification_id=notification_id))

@@ -1,0 +1,320 @@
+"""Settings (owners only): general, policy matrix, channels and credentials, status mapping,
+branding and tracking; and the account page (password, team)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from core.domain.rules import CHANNELS
+from core.domain.statuses import Status
+from core.errors import ConfigError, TemplateError
+from core.services.message_templates import preview_facts
+from core.services.shops import policy_of, update_settings
+from core.services.staff import INVITE, add_staff, authenticate, hash_password, sign_in_token
+from core.storage.models import Shop, StaffUser
+
+from ..context import wismo
+from . import forms
+from .access import AGENT, OWNER, current_shop, me, owned, sign_in, staff_required
+from .blueprint import bp
+from .sending import SendFailed, send_direct
+
+STATUS_MAP_PLATFORMS = ("woocommerce", "opencart")
+
+
+def _sealed(shop: Shop) -> dict[str, Any]:
+    try:
+        return wismo().box.open(shop.secrets)
+    except ConfigError:
+        return {}
+
+
+def channel_views(shop: Shop) -> list[dict[str, Any]]:
+    """Each channel kind with its provider, public settings and hints of its secrets."""
+    configured = (shop.settings or {}).get("channels") or {}
+    sealed = _sealed(shop).get("channels") or {}
+    out = []
+    for kind in CHANNELS:
+        entry = dict((configured.get(kind) or [{}])[0])
+        secret = dict((sealed.get(kind) or [{}])[0])
+        provider = str(entry.pop("provider", "") or "")
+        options = [
+            {
+                "name": name,
+                "fields": forms.fields_for(name),
+                "public": entry if name == provider else {},
+                "hints": {k: forms.hint(v) for k, v in secret.items()} if name == provider else {},
+            }
+            for name in forms.providers_for_kind(kind)
+        ]
+        out.append({"kind": kind, "provider": provider, "options": options})
+    return out
+
+
+@bp.route("/settings")
+@staff_required(OWNER)
+def settings() -> ResponseReturnValue:
+    with wismo().session() as s:
+        shop = current_shop(s)
+        conf = shop.settings or {}
+        policy = policy_of(shop)
+        branding = conf.get("branding") or {}
+        return render_template(
+            "admin/settings.html",
+            shop=shop,
+            conf=conf,
+            policy=policy,
+            matrix=policy.matrix,
+            statuses=list(Status),
+            channels=CHANNELS,
+            channel_views=channel_views(shop),
+            branding=branding,
+            branding_text=forms.branding_text(branding),
+            status_map="\n".join(f"{k} = {v}" for k, v in (conf.get("status_map") or {}).items()),
+            show_status_map=shop.platform in STATUS_MAP_PLATFORMS,
+            tracking=conf.get("tracking") or {},
+            fields_for=forms.fields_for,
+        )
+
+
+def _save(section: str, apply: Any) -> ResponseReturnValue:
+    """Run one section's change on the shop; a FormError is shown and nothing is saved."""
+    try:
+        with wismo().session() as s, s.begin():
+            apply(current_shop(s))
+    except forms.FormError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.settings") + f"#{section}")
+    flash("Saved.")
+    return redirect(url_for("admin.settings") + f"#{section}")
+
+
+@bp.route("/settings/general", methods=["POST"])
+@staff_required(OWNER)
+def save_general() -> ResponseReturnValue:
+    def apply(shop: Shop) -> None:
+        top, policy = forms.parse_general(request.form)
+        current = (shop.settings or {}).get("policy") or {}
+        update_settings(shop, **top, policy={**current, **policy})
+
+    return _save("general", apply)
+
+
+@bp.route("/settings/policy", methods=["POST"])
+@staff_required(OWNER)
+def save_policy() -> ResponseReturnValue:
+    def apply(shop: Shop) -> None:
+        current = (shop.settings or {}).get("policy") or {}
+        update_settings(shop, policy={**current, "matrix": forms.parse_matrix(request.form)})
+
+    return _save("policy", apply)
+
+
+@bp.route("/settings/channels/<kind>", methods=["POST"])
+@staff_required(OWNER)
+def save_channel(kind: str) -> ResponseReturnValue:
+    """A channel's provider and settings; credentials sealed, blank ones kept as they were."""
+    if kind not in CHANNELS:
+        abort(404)
+    c = wismo()
+
+    def apply(shop: Shop) -> None:
+        provider = request.form.get("provider", "").strip()
+        channels = dict((shop.settings or {}).get("channels") or {})
+        sealed = _sealed(shop)
+        sealed_channels = dict(sealed.get("channels") or {})
+        if not provider:
+            channels.pop(kind, None)
+            sealed_channels.pop(kind, None)
+        else:
+            if provider not in forms.providers_for_kind(kind):
+                raise forms.FormError(f"{provider!r} cannot send {kind} messages")
+            before = (channels.get(kind) or [{}])[0].get("provider")
+            old = dict((sealed_channels.get(kind) or [{}])[0]) if before == provider else {}
+            fields = forms.fields_for(provider)
+            if fields is None:
+                public = forms.parse_pairs(request.form.get(f"settings-{provider}", ""))
+                given = forms.parse_pairs(request.form.get(f"credentials-{provider}", ""))
+                secret = {**old, **given} if given or old else {}
+            else:
+                form = {
+                    f.name: request.form.get(f"f-{provider}-{f.name}", "").strip() for f in fields
+                }
+                # keys the form does not show (set by a script or a newer version) stay
+                kept = dict((channels.get(kind) or [{}])[0]) if before == provider else {}
+                kept.pop("provider", None)
+                public = kept
+                for f in fields:
+                    if f.secret:
+                        continue
+                    value = forms.field_value(f, form[f.name])
+                    if value in ("", None):
+                        public.pop(f.name, None)
+                    else:
+                        public[f.name] = value
+                given = {f.name: form[f.name] for f in fields if f.secret and form[f.name]}
+                secret = {**old, **given}  # a blank secret keeps the stored one
+            try:  # build it once, so a broken setting is refused now rather than at send time
+                c.channel(provider, {**public, **secret})
+            except ConfigError as exc:
+                raise forms.FormError(f"{kind}: {exc}") from None
+            channels[kind] = [{"provider": provider, **public}]
+            sealed_channels[kind] = [secret]
+        update_settings(shop, channels=channels)
+        shop.secrets = c.box.seal({**sealed, "channels": sealed_channels})
+
+    return _save("channels", apply)
+
+
+@bp.route("/settings/channels/<kind>/test", methods=["POST"])
+@staff_required(OWNER)
+def test_channel(kind: str) -> ResponseReturnValue:
+    """Send the shipped message, rendered for a sample order, to the signed-in person."""
+    if kind not in CHANNELS:
+        abort(404)
+    c = wismo()
+    to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
+    with c.session() as s:
+        shop = current_shop(s)
+    if kind == "webhook":
+        conf = ((shop.settings or {}).get("channels") or {}).get("webhook") or [{}]
+        to = to or str(conf[0].get("url") or "")
+    if not to:
+        flash(f"Say where the {kind} test should go.", "error")
+        return redirect(url_for("admin.settings") + "#channels")
+    locale = (shop.settings or {}).get("locale") or "en"
+    try:
+        if kind == "webhook":
+            text, subject, html = f"#1001: {Status.SHIPPED.value} (test)", None, None
+        else:
+            r = c.renderer_for(shop).render(
+                kind, Status.SHIPPED, locale, preview_facts(shop, Status.SHIPPED, locale)
+            )
+            text, subject, html = r.text, r.subject and f"[Test] {r.subject}", r.html
+        sent = send_direct(c, shop, kind, to, text, subject, html)
+    except (SendFailed, TemplateError) as exc:
+        flash(f"The {kind} test failed: {exc}", "error")
+        return redirect(url_for("admin.settings") + "#channels")
+    flash(f"Test {kind} sent to {to} through {sent.provider} (id {sent.message_id}).")
+    return redirect(url_for("admin.settings") + "#channels")
+
+
+@bp.route("/settings/status-map", methods=["POST"])
+@staff_required(OWNER)
+def save_status_map() -> ResponseReturnValue:
+    def apply(shop: Shop) -> None:
+        update_settings(shop, status_map=forms.parse_status_map(request.form.get("status_map", "")))
+
+    return _save("status-map", apply)
+
+
+@bp.route("/settings/branding", methods=["POST"])
+@staff_required(OWNER)
+def save_branding() -> ResponseReturnValue:
+    def apply(shop: Shop) -> None:
+        update_settings(shop, branding=forms.parse_branding(request.form))
+
+    return _save("branding", apply)
+
+
+@bp.route("/settings/tracking", methods=["POST"])
+@staff_required(OWNER)
+def save_tracking() -> ResponseReturnValue:
+    def apply(shop: Shop) -> None:
+        update_settings(
+            shop,
+            tracking={
+                "opens": request.form.get("opens") == "on",
+                "clicks": request.form.get("clicks") == "on",
+            },
+        )
+
+    return _save("tracking", apply)
+
+
+# --- account and team ---------------------------------------------------------------
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@staff_required(AGENT)
+def account() -> ResponseReturnValue:
+    """Change your password; owners also see and manage the team."""
+    with wismo().session() as s, s.begin():
+        staff = owned(s, StaffUser, me().staff_id or 0)
+        if request.method == "POST":
+            new = request.form.get("new_password", "")
+            if (
+                staff.password_hash
+                and authenticate(s, staff.email, request.form.get("current_password", "")) is None
+            ):
+                flash("Your current password is not right.", "error")
+            else:
+                try:
+                    staff.password_hash = hash_password(new)
+                except ValueError as exc:
+                    flash(str(exc), "error")
+                else:
+                    s.flush()
+                    sign_in(staff)  # the new stamp ends other sessions, keeps this one
+                    flash("Password changed.")
+            return redirect(url_for("admin.account"))
+        team = []
+        if me().is_owner:
+            team = list(
+                s.scalars(
+                    select(StaffUser)
+                    .where(StaffUser.shop_id == me().shop_id)
+                    .order_by(StaffUser.id)
+                )
+            )
+        return render_template(
+            "admin/account.html", staff=staff, team=team, has_password=bool(staff.password_hash)
+        )
+
+
+@bp.route("/account/team", methods=["POST"])
+@staff_required(OWNER)
+def add_team_member() -> ResponseReturnValue:
+    """Add an owner or agent; they get a one-time sign-in link to set a password."""
+    c = wismo()
+    try:
+        with c.session() as s, s.begin():
+            shop = current_shop(s)
+            staff = add_staff(s, shop, request.form.get("email", ""), request.form.get("role", ""))
+            token = sign_in_token(c.links, staff, INVITE)
+    except ValueError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.account"))
+    link = c.links.public_url + url_for("admin.redeem_link", token=token, p="invite")
+    try:
+        send_direct(
+            c,
+            shop,
+            "email",
+            staff.email,
+            f"You have been added to the Wismo admin of {shop.name}.\n\n"
+            f"Sign in (the link works once, for 72 hours): {link}\n",
+            f"Your access to {shop.name} on Wismo",
+            purpose="invite",
+        )
+        flash(f"{staff.email} added as {staff.role}; an invitation is on its way.")
+    except SendFailed:
+        flash(f"{staff.email} added as {staff.role}. Send them this one-time link: {link}")
+    return redirect(url_for("admin.account"))
+
+
+@bp.route("/account/team/<int:staff_id>/remove", methods=["POST"])
+@staff_required(OWNER)
+def remove_team_member(staff_id: int) -> ResponseReturnValue:
+    with wismo().session() as s, s.begin():
+        staff = owned(s, StaffUser, staff_id)
+        if staff.id == me().staff_id:
+            flash("You cannot remove yourself.", "error")
+        else:
+            s.delete(staff)
+            flash(f"{staff.email} removed.")
+    return redirect(url_for("admin.account"))
