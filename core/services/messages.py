@@ -59,6 +59,7 @@ def facts_for(shop: Shop, order: Order, shipment: Shipment | None, links: Links)
             "items_shipped": sum(c or 0 for c in counts) if counts and None not in counts else None,
         },
         "tracking_link": links.tracking_url(shop.id, order.id),
+        "feedback_link": links.tracking_url(shop.id, order.id) + "#feedback",
         "unsubscribe_link": None,
     }
 
