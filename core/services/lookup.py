@@ -13,7 +13,7 @@ import re
 
 import phonenumbers
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from core.storage.models import Order, Shop
 
@@ -78,6 +78,7 @@ def find_order(session: Session, number: str, contact: str, shop_id: int | None)
         .where(Order.number.in_(number_variants(number) or [_DUMMY]), Shop.active.is_(True))
         .order_by(Order.id.desc())
         .limit(MAX_CANDIDATES)
+        .options(lazyload(Order.shipments))  # parcels only once found: one query either way
     )
     if shop_id is not None:
         query = query.where(Order.shop_id == shop_id)
