@@ -11,7 +11,7 @@ from core.bootstrap import Container
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.domain.statuses import Status
 from core.links import TRACK
-from core.services.pipeline import accept_event, process_event
+from core.services.pipeline import accept_event
 from core.storage.models import Order
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -64,7 +64,8 @@ def push(
     )
     with c.session() as s:
         accepted = accept_event(s, shop_id, event)
-        process_event(s, accepted.event_id)
+    c.queue.enqueue("process_event", accepted.event_id)  # inline: processes, then delivers
+    with c.session() as s:
         return int(
             s.scalar(select(Order.id).where(Order.shop_id == shop_id, Order.external_id == number))
         )

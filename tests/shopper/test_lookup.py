@@ -119,11 +119,14 @@ def test_lookups_are_rate_limited_per_ip(container, shops):
 
 
 def test_limits_are_kept_in_redis_when_wismo_redis_url_is_set(
-    database_url, redis_client, redis_url
+    request, database_url, redis_client, redis_url
 ):
+    from core.bootstrap import use
     from tests.conftest import make_container
 
     c = make_container(database_url, redis_url=redis_url)
+    use(c)
+    request.addfinalizer(lambda: (use(None), c.engine.dispose()))
     a = add_shop(c)
     push(c, a.shop.id, "1001", Status.PLACED, customer=PEOPLE["ru"])
     app = create_app(container=c)
@@ -135,7 +138,6 @@ def test_limits_are_kept_in_redis_when_wismo_redis_url_is_set(
     second = create_app(container=c)
     second.config.update(WISMO_LOOKUP_LIMIT_ORDER="2 per minute")
     assert lookup(second.test_client(), "1001", "anna@example.com").status_code == 429
-    c.engine.dispose()
 
 
 def test_every_view_is_recorded_without_the_ip(container, client, shops):
