@@ -18,6 +18,10 @@ _EN_WORDS = {"where", "my", "order", "when", "parcel", "package", "is", "the", "
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
 _MARKED = re.compile(r"(?:[#№]|\bno\.?|\bnr\.?)\s*([A-Za-z]{0,4}-?\d{2,12})\b", re.IGNORECASE)
+_NAMED = re.compile(
+    r"\b(?:order|заказ\w*|замовлен\w*)\s*(?:number|no\.?|номер)?\s*[#№]?\s*(\d{1,12})\b",
+    re.IGNORECASE,
+)
 _BARE = re.compile(r"(?<![\w+])(\d{3,10})(?!\w)")
 
 
@@ -65,5 +69,8 @@ def find_order_number(text: str) -> str | None:
     marked = _MARKED.search(rest)
     if marked:
         return marked.group(1)
+    named = _NAMED.search(rest)
+    if named:
+        return named.group(1)
     bare = _BARE.search(rest)
     return bare.group(1) if bare else None
