@@ -1,6 +1,6 @@
 """Print the storefront widget's size, raw and gzipped; exits 1 over the 8 KB budget.
 
-    .venv/bin/python bench/widget_size.py
+.venv/bin/python bench/widget_size.py
 """
 
 from __future__ import annotations

@@ -83,7 +83,10 @@ class Answer:
     order_id: int | None = None  # for the caller's records; not part of the reply
 
 
-def _latest_for_contact(session: Session, shop_id: int, email: str | None, phone: str | None):  # type: ignore[no-untyped-def]
+def _latest_for_contact(
+    session: Session, shop_id: int, email: str | None, phone: str | None
+) -> Order | None:
+    """The shopper's most recent order in this shop (for a trusted helpdesk only)."""
     clauses = []
     if email:
         clauses.append(Customer.email == email.strip().lower())
