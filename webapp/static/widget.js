@@ -56,7 +56,7 @@
     if (el.__wismo) return;
     el.__wismo = 1;
     var root = el.attachShadow ? el.attachShadow({ mode: "open" }) : el;
-    var l = lang(el), t = T[l];
+    var fixed = el.getAttribute("data-locale"), l = lang(el), t = T[l];
     var accent = el.getAttribute("data-accent") || "";
     var style = h("style", CSS.replace(":host{", ":host{--a:" + (/^#[0-9a-f]{3,8}$/i.test(accent) ? accent : "#0f766e") + ";"));
     var box = h("section", null, { "class": "w", "aria-live": "polite", lang: l });
@@ -68,7 +68,8 @@
     function clear() { while (box.firstChild) box.removeChild(box.firstChild); box.appendChild(h("h2", el.getAttribute("data-title") || t.title)); }
     function fail(msg) { clear(); box.appendChild(h("p", msg, { "class": "e", role: "alert" })); }
 
-    function show(o) {
+    function show(o, moved) {
+      if (!fixed && T[o.locale]) { l = o.locale; t = T[l]; box.setAttribute("lang", l); } // the order's language
       clear();
       box.appendChild(h("p", t.order + " " + o.number, { "class": "m" }));
       var st = h("h3", o.status_label, { tabindex: "-1" });
@@ -104,14 +105,14 @@
         b.onclick = form;
         box.appendChild(b);
       }
-      st.focus && st.focus({ preventScroll: true });
+      if (moved === true) st.focus({ preventScroll: true }); // after a lookup, not on page load
     }
 
     function load(resp) {
       if (resp.status === 429) return fail(t.tooMany);
       if (resp.status === 404) return fail(t.notFound);
       if (!resp.ok) return fail(t.error);
-      return resp.json().then(show);
+      return resp.json().then(function (o) { show(o, !token); });
     }
 
     function form(msg) {
@@ -129,7 +130,7 @@
         box.setAttribute("aria-busy", "true");
         fetch(base + "/api/v1/widget/lookup", {
           method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ shop: shop, number: n.value, contact: c.value, locale: l })
+          body: JSON.stringify({ shop: shop, number: n.value, contact: c.value, locale: fixed ? l : null })
         }).then(function (r) {
           box.removeAttribute("aria-busy");
           if (r.status === 404) return form(t.notFound);
@@ -143,7 +144,7 @@
     if (token) {
       clear();
       box.appendChild(h("p", t.loading, { "class": "m" }));
-      fetch(base + "/api/v1/widget/order?token=" + encodeURIComponent(token) + "&locale=" + l, { credentials: "omit" })
+      fetch(base + "/api/v1/widget/order?token=" + encodeURIComponent(token) + (fixed ? "&locale=" + l : ""), { credentials: "omit" })
         .then(load).catch(function () { fail(t.error); });
     } else if (shop) {
       form();
