@@ -10,8 +10,10 @@ Two limits apply to every lookup attempt, successful or not:
 - per order number (`WISMO_LOOKUP_LIMIT_ORDER`, default "5 per 10 minutes"), which stops
   many machines guessing the contact details of one order.
 
-Behind a reverse proxy the client IP comes from X-Forwarded-For only when the app is
-wrapped in werkzeug's ProxyFix (`wismo serve` does this, see docs/deployment.md).
+Behind a reverse proxy every request comes from the proxy's address; set
+`WISMO_PROXY_HOPS` to the number of proxies in front of Wismo (usually 1) and the client
+IP is taken from X-Forwarded-For through werkzeug's ProxyFix. Never set it without a
+proxy that overwrites that header, or clients could choose their own IP.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.services.lookup import normalize_number
 from core.settings import Settings
@@ -47,6 +50,9 @@ def init_limits(app: Flask, settings: Settings) -> Limiter:
         swallow_errors=True,  # Redis down: lookups keep working rather than all failing
     )
     app.extensions["wismo_limiter"] = limiter
+    hops = int(os.environ.get("WISMO_PROXY_HOPS") or app.config.get("WISMO_PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return limiter
 
 

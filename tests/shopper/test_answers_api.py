@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -128,3 +131,17 @@ def test_timeline_lists_milestones_and_every_message(client, shop):
     assert ("placed", "email", "sent") in sent and ("shipped", "email", "sent") in sent
     assert all(m["recipient"] == "anna@example.com" for m in body["messages"])
     assert client.get("/api/v1/orders/1001/timeline").status_code == 401
+
+
+def test_openapi_describes_the_support_and_widget_endpoints(client):
+    doc = client.get("/openapi.json").json
+    for path in (
+        "/api/v1/wismo/answer",
+        "/api/v1/orders/{number}/timeline",
+        "/api/v1/widget/order",
+        "/api/v1/widget/lookup",
+    ):
+        assert path in doc["paths"], path
+    refs = set(re.findall(r'"#/components/schemas/(\w+)"', json.dumps(doc)))
+    assert refs <= set(doc["components"]["schemas"])
+    assert doc["paths"]["/api/v1/widget/order"]["get"]["security"] == []  # public

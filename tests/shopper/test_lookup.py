@@ -158,3 +158,18 @@ def test_lookup_form_is_localised_and_branded(client, shops):
     )
     assert "Де моє замовлення?" in html and "Shop A" in html and 'lang="uk"' in html
     assert f'name="shop" value="{a.shop.key}"' in html
+
+
+def test_behind_a_proxy_each_client_gets_its_own_ip_limit(container, shops, monkeypatch):
+    monkeypatch.setenv("WISMO_PROXY_HOPS", "1")
+    app = create_app(container=container)
+    app.config.update(WISMO_LOOKUP_LIMIT_IP="2 per minute", WISMO_LOOKUP_LIMIT_ORDER="100/minute")
+    client = app.test_client()
+
+    def from_ip(ip):
+        return client.post(
+            "/track", data={"number": "77", "contact": "x"}, headers={"X-Forwarded-For": ip}
+        ).status_code
+
+    assert [from_ip("203.0.113.1") for _ in range(3)] == [404, 404, 429]
+    assert from_ip("203.0.113.2") == 404  # another shopper behind the same proxy
