@@ -216,3 +216,14 @@ def test_an_empty_problem_report_is_refused(container, client):
 def test_forms_with_a_forged_token_are_404(client):
     for form in ("preferences", "feedback", "problem"):
         assert client.post(f"/track/forged.token/{form}", data={"rating": 5}).status_code == 404
+
+
+def test_a_link_naming_one_shop_never_opens_another_shops_order(container, client):
+    a, b = add_shop(container, name="Shop A"), add_shop(container, name="Shop B")
+    push(container, a.shop.id, "1001", Status.PLACED, customer=PEOPLE["en"])
+    b_order = push(container, b.shop.id, "2002", Status.PLACED, customer=PEOPLE["ru"])
+    forged = track_path(container, a.shop.id, b_order)  # validly signed, but A never had it
+    assert client.get(forged).status_code == 404
+    for form in ("preferences", "feedback", "problem"):
+        assert client.post(f"{forged}/{form}", data={"message": "hello"}).status_code == 404
+    assert client.get(track_path(container, b.shop.id, b_order)).status_code == 200
