@@ -227,3 +227,29 @@ def test_a_link_naming_one_shop_never_opens_another_shops_order(container, clien
     for form in ("preferences", "feedback", "problem"):
         assert client.post(f"{forged}/{form}", data={"message": "hello"}).status_code == 404
     assert client.get(track_path(container, b.shop.id, b_order)).status_code == 200
+
+
+def test_linked_messengers_can_be_switched_off_too(container):
+    from core.services.contacts import opted_out_channels
+    from core.services.shopper import preferences, set_preferences
+    from core.storage.models import ContactChannel, Order
+
+    shop = add_shop(container, policy={"matrix": {"shipped": {"whatsapp": True}}})
+    order_id = push(container, shop.shop.id, "1001", Status.PLACED, customer=PEOPLE["uk"])
+    with container.session() as s:
+        order = s.get(Order, order_id)
+        s.add(
+            ContactChannel(
+                shop_id=shop.shop.id,
+                customer_id=order.customer_id,
+                channel="telegram",
+                address="chat-42",
+            )
+        )
+        s.commit()
+        row = s.get(Shop, shop.shop.id)
+        offered = [p.channel for p in preferences(s, row, order.customer)]
+        assert offered == ["email", "sms", "whatsapp", "telegram"]
+        set_preferences(s, row, order.customer, {"email", "sms"})
+        s.commit()
+        assert opted_out_channels(s, shop.shop.id, order.customer) == {"whatsapp", "telegram"}

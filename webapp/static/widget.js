@@ -148,10 +148,13 @@
         .then(load).catch(function () { fail(t.error); });
     } else if (shop) {
       form();
+    } else if (window.console) {
+      console.warn("wismo-widget: set data-token or data-shop");
     }
   }
 
   function start() { Array.prototype.forEach.call(document.querySelectorAll(".wismo-widget"), mount); }
+  window.wismoWidget = { scan: start }; // single-page shops: call after adding a widget element
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();
