@@ -107,3 +107,18 @@ def test_widget_with_a_forged_token_says_so_politely(sqlite_container, live_app,
     alert = page.locator(".wismo-widget [role=alert]")
     alert.wait_for()
     assert "could not find an order" in alert.inner_text()
+
+
+def test_a_single_page_shop_can_add_the_widget_later(sqlite_container, live_app, page, http_stub):
+    shop = add_shop(sqlite_container)
+    base = live_app(sqlite_container)
+    page.goto(host_page(http_stub, base, f'data-shop="{shop.shop.key}" data-locale="en"'))
+    page.get_by_label("Order number").wait_for()
+    page.evaluate(
+        """key => { const d = document.createElement('div'); d.className = 'wismo-widget';
+                    d.dataset.shop = key; d.dataset.locale = 'uk'; document.body.append(d);
+                    window.wismoWidget.scan(); window.wismoWidget.scan(); }""",
+        shop.shop.key,
+    )
+    assert page.get_by_label("Номер замовлення").count() == 1  # drawn once, in Ukrainian
+    assert page.get_by_label("Order number").count() == 1
