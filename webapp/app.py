@@ -27,9 +27,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     from .limits import init_limits
 
     init_limits(app, container.settings)
-    assert shopper_actions.bp is tracking.bp  # the page's forms live on the tracking blueprint
     app.register_blueprint(answers.bp)
     app.register_blueprint(tracking.bp)
+    app.register_blueprint(shopper_actions.bp)
     app.register_blueprint(widget.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)

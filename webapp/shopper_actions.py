@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from core.services.shopper import (
@@ -21,9 +21,12 @@ from core.services.shopper import (
 )
 
 from .context import wismo
+from .pages import security_headers
 from .shopper_text import Words
-from .tracking import bp, order_from_token, page_locale, render_tracking, tracking_not_found
+from .tracking import order_from_token, page_locale, render_tracking, tracking_not_found
 
+bp = Blueprint("track_forms", __name__)
+bp.after_request(security_headers)
 log = logging.getLogger(__name__)
 
 
