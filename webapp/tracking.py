@@ -120,6 +120,23 @@ def track(token: str) -> ResponseReturnValue:
         return render_tracking(s, shop, order, token, done=done if done in DONE else None)
 
 
+def show_order(shop_id: int, order_id: int, source: str = "proxy") -> ResponseReturnValue:
+    """The tracking page for an order a platform vouched for (an app proxy, an account page).
+
+    For adapter blueprints: verify the platform's own signature first, then call this with
+    the ids; the visit is counted under `source`.
+    """
+    with wismo().session() as s:
+        found = load_order(s, shop_id, order_id)
+        if found is None:
+            return tracking_not_found()
+        shop, order = found
+        record_visit(s, shop.id, order.id, source, visitor())
+        s.commit()
+        token = wismo().links.token(TRACK, shop.id, order.id)
+        return render_tracking(s, shop, order, token)
+
+
 def render_tracking(
     s: Session, shop: Shop, order: Order, token: str, done: str | None = None, error: str = ""
 ) -> Response:

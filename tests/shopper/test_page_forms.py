@@ -7,7 +7,14 @@ from sqlalchemy import select
 
 from core.domain.statuses import Status
 from core.services.shops import update_settings
-from core.storage.models import Feedback, Notification, OptOut, ProblemReport, Shop
+from core.storage.models import (
+    Feedback,
+    Notification,
+    OptOut,
+    ProblemReport,
+    Shop,
+    TrackingVisit,
+)
 from tests.conftest import add_shop
 from webapp import create_app
 
@@ -253,3 +260,18 @@ def test_linked_messengers_can_be_switched_off_too(container):
         set_preferences(s, row, order.customer, {"email", "sms"})
         s.commit()
         assert opted_out_channels(s, shop.shop.id, order.customer) == {"whatsapp", "telegram"}
+
+
+def test_adapters_show_the_page_through_show_order(container):
+    from webapp.tracking import show_order
+
+    shop = add_shop(container)
+    order_id = push(container, shop.shop.id, "1001", Status.PLACED, customer=PEOPLE["en"])
+    other = add_shop(container, name="Other")
+    app = create_app(container=container)
+    with app.test_request_context("/apps/wismo/order"):
+        response = show_order(shop.shop.id, order_id)
+        assert response.status_code == 200 and b"Order placed" in response.data
+        assert show_order(other.shop.id, order_id)[1] == 404
+    with container.session() as s:
+        assert s.scalars(select(TrackingVisit.source)).all() == ["proxy"]
