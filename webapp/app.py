@@ -23,8 +23,25 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # webhooks are small; refuse floods
     app.extensions["wismo"] = container
 
-    from . import api, ops, pages, preferences, providers, webhooks
+    from . import (
+        answers,
+        api,
+        ops,
+        pages,
+        preferences,
+        providers,
+        shopper_actions,
+        tracking,
+        webhooks,
+        widget,
+    )
+    from .limits import init_limits
 
+    init_limits(app, container.settings)
+    app.register_blueprint(answers.bp)
+    app.register_blueprint(tracking.bp)
+    app.register_blueprint(shopper_actions.bp)
+    app.register_blueprint(widget.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(pages.bp)

@@ -6,6 +6,8 @@ from typing import Any
 
 from core.domain.statuses import Status
 
+from .openapi_shopper import shopper_paths, shopper_schemas
+
 _STR = {"type": "string"}
 
 
@@ -106,6 +108,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     },
                 },
                 "Error": error,
+                **shopper_schemas(),
             },
         },
         "security": [{"shopApiKey": []}],
@@ -134,6 +137,7 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                         "401": {"description": "missing or wrong API key"},
                     },
                 }
-            }
+            },
+            **shopper_paths(),
         },
     }

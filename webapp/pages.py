@@ -8,7 +8,6 @@ security headers; the tracking page adds a per-request nonce for its brand colou
 from __future__ import annotations
 
 import re
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,7 +30,6 @@ from core.links import TRACK
 from core.rendering import normalize_locale, status_description, status_label
 from core.rendering.catalogue import ui_text
 from core.rendering.locales import format_day, format_money, shipment_progress, vocative
-from core.services.optin import messenger_options
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shipment, Shop
 
 from .context import wismo
@@ -238,7 +236,7 @@ def order_card(
         "parcels": parcels_line(order),
         "edd": format_day(order.estimated_delivery, "en"),
         "track_url": url_for(
-            "pages.track", token=wismo().links.token(TRACK, order.shop_id, order.id)
+            "tracking.track", token=wismo().links.token(TRACK, order.shop_id, order.id)
         ),
         "events": [
             {
@@ -386,96 +384,6 @@ def outbox_message(message_id: int) -> ResponseReturnValue:
 
 
 # --- the tracking page ------------------------------------------------------------------
-
-
-@bp.get("/track/<token>")
-def track(token: str) -> ResponseReturnValue:
-    """The shopper's tracking page, reached by the signed link in every message."""
-    c = wismo()
-    ids = c.links.read(TRACK, token)
-    if not ids or len(ids) != 2 or not all(isinstance(i, int) for i in ids):
-        return tracking_not_found()
-    shop_id, order_id = ids
-    with c.session() as s:
-        found = load_order(s, int(shop_id), int(order_id))
-        if found is None:
-            return tracking_not_found()
-        shop, order = found
-        return render_tracking(s, shop, order)
-
-
-def load_order(s: Session, shop_id: int, order_id: int) -> tuple[Shop, Order] | None:
-    """The order, only if it belongs to that shop (and the shop is active)."""
-    order = s.scalar(select(Order).where(Order.shop_id == shop_id, Order.id == order_id))
-    shop = s.get(Shop, shop_id) if order else None
-    if order is None or shop is None or not shop.active:
-        return None
-    return shop, order
-
-
-def tracking_not_found() -> tuple[str, int]:
-    """The tracking 404, in the browser's language; it never says why."""
-    locale = browser_locale() or "en"
-    g.csp = BASE_CSP
-    return not_found(locale)
-
-
-def browser_locale() -> str | None:
-    """The first of en/ru/uk the browser's Accept-Language asks for."""
-    for value, _quality in request.accept_languages:
-        locale = normalize_locale(value)
-        if locale:
-            return locale
-    return None
-
-
-def page_locale(shop: Shop, order: Order) -> str:
-    """The order's language, the customer's, the shop's, the browser's, then English."""
-    customer = order.customer
-    for candidate in (
-        order.locale,
-        customer.locale if customer else None,
-        (shop.settings or {}).get("locale"),
-    ):
-        locale = normalize_locale(candidate)
-        if locale:
-            return locale
-    return browser_locale() or "en"
-
-
-def render_tracking(s: Session, shop: Shop, order: Order) -> Response:
-    """The tracking page for a loaded order; lookup and preferences will reuse this."""
-    locale = page_locale(shop, order)
-    zone = _zone(
-        order.customer.timezone if order.customer else None, (shop.settings or {}).get("timezone")
-    )
-    events = list(
-        s.scalars(
-            select(OrderEvent)
-            .where(
-                OrderEvent.shop_id == shop.id,
-                OrderEvent.order_id == order.id,
-                OrderEvent.outcome.in_(("applied", "overlay")),
-            )
-            .order_by(OrderEvent.occurred_at.desc(), OrderEvent.id.desc())
-        )
-    )
-    view = tracking_view(shop, order, events, locale, zone)
-    view["messengers"] = messenger_options(wismo(), shop, order, locale)  # issue 8: opt-in links
-    nonce = secrets.token_urlsafe(16)
-    logo_origin = _origin(view["brand"]["logo_url"])
-    g.csp = (
-        f"default-src 'self'; style-src 'self' 'nonce-{nonce}'; "
-        f"img-src 'self' data:{' ' + logo_origin if logo_origin else ''}; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
-    response = Response(
-        render_template("track/page.html", v=view, t=chrome(locale), locale=locale, nonce=nonce)
-    )
-    response.headers["Content-Language"] = locale
-    response.headers["Cache-Control"] = "private, no-store"
-    response.vary.add("Accept-Language")
-    return response
 
 
 @dataclass

@@ -25,7 +25,8 @@ from core.services.contacts import normalize_email
 from core.storage.models import Customer, Order, OrderEvent, Shop
 from core.storefront import sign_storefront_token
 from webapp.context import wismo
-from webapp.pages import browser_locale, page_locale, tracking_view
+from webapp.pages import tracking_view
+from webapp.tracking import browser_locale, page_locale
 
 from . import auth, compliance
 from .routes import _app, bp

@@ -3,7 +3,8 @@
 Each message is one POST with a JSON body (UTF-8):
 
     {
-      "type": "order.status_changed",
+      "type": "order.status_changed",              # or metadata["event_type"], e.g.
+                                                    # "order.problem_reported"
       "timestamp": "2024-05-01T12:00:00+00:00",     # when it was sent, ISO 8601
       "data": {
         ...message.metadata,                        # order number, status, locale, ...
@@ -89,7 +90,8 @@ class WebhookChannel:
     def payload(self, message: OutboundMessage, sent_at: datetime) -> bytes:
         """Return the JSON body for `message` (see the module docstring)."""
         data = {**message.metadata, "text": message.text, "subject": message.subject}
-        event = {"type": EVENT_TYPE, "timestamp": sent_at.isoformat(), "data": data}
+        kind = data.pop("event_type", None) or EVENT_TYPE  # e.g. order.problem_reported
+        event = {"type": kind, "timestamp": sent_at.isoformat(), "data": data}
         return json.dumps(event, ensure_ascii=False, default=str).encode("utf-8")
 
     def send(self, message: OutboundMessage) -> str:

@@ -29,6 +29,7 @@ VARIABLES: dict[str, str] = {
     "items_in_parcel": "How many items this parcel holds, or empty",
     "shipment_progress": "'2 of 3 items shipped' for partly shipped orders, else empty",
     "tracking_link": "Your branded tracking page for this order",
+    "feedback_link": "Where the shopper rates the order (the tracking page's feedback form)",
     "unsubscribe_link": "Where the shopper stops these messages, or empty",
     "telegram_link": "Opt-in link to your Telegram bot (order confirmation email), or empty",
     "viber_link": "Opt-in link to your Viber bot (order confirmation email), or empty",
@@ -113,6 +114,7 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
             _get(progress, "items_shipped"), _get(progress, "items_total"), locale
         ),
         "tracking_link": facts.get("tracking_link") or None,
+        "feedback_link": facts.get("feedback_link") or None,
         "unsubscribe_link": facts.get("unsubscribe_link") or None,
         "telegram_link": _get(facts.get("messenger_links"), "telegram") or None,
         "viber_link": _get(facts.get("messenger_links"), "viber") or None,

@@ -138,6 +138,7 @@ def sample_facts(status: Status | str, locale: str | None) -> dict[str, Any]:
             "items_shipped": 2 if shipment and status == Status.SHIPPED else None,
         },
         "tracking_link": "https://wismo.example/track/sample-token",
+        "feedback_link": "https://wismo.example/track/sample-token#feedback",
         "unsubscribe_link": "https://wismo.example/unsubscribe/sample-token",
     }
 

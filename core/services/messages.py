@@ -16,6 +16,7 @@ def facts_for(shop: Shop, order: Order, shipment: Shipment | None, links: Links)
     customer = order.customer
     shipped = [s for s in order.shipments if s.status]
     counts = [s.items_count for s in shipped]
+    tracking = links.tracking_url(shop.id, order.id)
     return {
         "status": order.status,
         "shop": {
@@ -58,7 +59,8 @@ def facts_for(shop: Shop, order: Order, shipment: Shipment | None, links: Links)
             "items_total": order.items_total,
             "items_shipped": sum(c or 0 for c in counts) if counts and None not in counts else None,
         },
-        "tracking_link": links.tracking_url(shop.id, order.id),
+        "tracking_link": tracking,
+        "feedback_link": tracking + "#feedback",  # the tracking page's feedback form
         "unsubscribe_link": None,
     }
 

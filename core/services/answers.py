@@ -1,0 +1,147 @@
+"""Instant answers to "where is my order?" for a shop's chat or helpdesk.
+
+The shopper's words decide the language and may carry the order number, email or phone.
+Identity is checked as on the tracking page: an order number alone is not enough (anyone
+can type a number), so the answer asks for the email or phone the order was placed with,
+unless the caller is `trusted` (a signed-in support agent's sidebar).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from core.domain.language import detect_language, find_email, find_order_number, find_phone
+from core.links import Links
+from core.rendering import normalize_locale
+from core.storage.models import Customer, Order, Shop
+
+from .lookup import find_order, normalize_number, normalize_phone, number_variants
+from .summary import order_summary
+
+TEXT = {
+    "en": {
+        "status": "Order {number}: {label}. {description}",
+        "edd": "Estimated delivery: {edd}.",
+        "overlay": "{label}: {reason}",
+        "link": "Track it here: {url}",
+        "ask_number": "I can check that for you. What is your order number (for example #1001)?",
+        "ask_contact": "To show order {number}, please also give the email address or phone "
+        "number you ordered with.",
+        "not_found": "I could not find order {number} with those details. Please check the "
+        "order number and the email or phone you ordered with.",
+    },
+    "ru": {
+        "status": "Заказ {number}: {label}. {description}",
+        "edd": "Ожидаемая дата доставки: {edd}.",
+        "overlay": "{label}: {reason}",
+        "link": "Следить за заказом: {url}",
+        "ask_number": "Сейчас проверю. Подскажите, пожалуйста, номер заказа (например, #1001).",
+        "ask_contact": "Чтобы показать заказ {number}, напишите, пожалуйста, email или телефон, "
+        "указанные при оформлении.",
+        "not_found": "Не нашёл заказ {number} с такими данными. Проверьте, пожалуйста, номер "
+        "заказа и email или телефон, указанные при оформлении.",
+    },
+    "uk": {
+        "status": "Замовлення {number}: {label}. {description}",
+        "edd": "Орієнтовна дата доставки: {edd}.",
+        "overlay": "{label}: {reason}",
+        "link": "Стежити за замовленням: {url}",
+        "ask_number": "Зараз перевірю. Підкажіть, будь ласка, номер замовлення (наприклад, #1001).",
+        "ask_contact": "Щоб показати замовлення {number}, напишіть, будь ласка, email або "
+        "телефон, вказані під час оформлення.",
+        "not_found": "Не знайшов замовлення {number} з такими даними. Перевірте, будь ласка, "
+        "номер замовлення та email або телефон, вказані під час оформлення.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the shopper wrote and whatever the chat already knows about them."""
+
+    message: str
+    email: str | None = None
+    phone: str | None = None
+    order_number: str | None = None
+    locale: str | None = None
+    trusted: bool = False
+
+
+@dataclass
+class Answer:
+    """The reply, in the shopper's language, and the order it is about (if found)."""
+
+    language: str
+    answer: str
+    intent: str  # status | need_order_number | need_contact | not_found
+    needs: list[str] = field(default_factory=list)
+    order: dict[str, Any] | None = None
+    order_id: int | None = None  # for the caller's records; not part of the reply
+
+
+def _latest_for_contact(
+    session: Session, shop_id: int, email: str | None, phone: str | None
+) -> Order | None:
+    """The shopper's most recent order in this shop (for a trusted helpdesk only)."""
+    clauses = []
+    if email:
+        clauses.append(Customer.email == email.strip().lower())
+    if phone:
+        clauses.append(Customer.phone == normalize_phone(phone))
+    if not clauses:
+        return None
+    return session.scalar(
+        select(Order)
+        .join(Customer, Customer.id == Order.customer_id)
+        .where(Order.shop_id == shop_id, or_(*clauses))
+        .order_by(Order.id.desc())
+        .limit(1)
+    )
+
+
+def answer(session: Session, shop: Shop, q: Question, links: Links) -> Answer:
+    """Answer the shopper: the status with date and link, or what detail is missing."""
+    fallback = normalize_locale(q.locale) or normalize_locale((shop.settings or {}).get("locale"))
+    lang = detect_language(q.message, fallback) or fallback or "en"
+    words = TEXT[lang]
+    number = normalize_number(q.order_number or find_order_number(q.message) or "")
+    email = q.email or find_email(q.message)
+    phone = q.phone or find_phone(q.message)
+    contact = email or phone
+    shown = f"#{number}" if number else ""
+    order: Order | None
+    if number and q.trusted:
+        order = session.scalar(
+            select(Order)
+            .where(Order.shop_id == shop.id, Order.number.in_(number_variants(number)))
+            .order_by(Order.id.desc())
+            .limit(1)
+        )
+    elif number and contact:
+        order = find_order(session, number, email or "", shop.id) if email else None
+        order = order or (find_order(session, number, phone or "", shop.id) if phone else None)
+    elif q.trusted and contact:
+        order = _latest_for_contact(session, shop.id, email, phone)
+    elif number:
+        return Answer(lang, words["ask_contact"].format(number=shown), "need_contact", ["contact"])
+    else:
+        return Answer(lang, words["ask_number"], "need_order_number", ["order_number"])
+    if order is None:
+        return Answer(lang, words["not_found"].format(number=shown).replace("  ", " "), "not_found")
+    summary = order_summary(session, order, lang, links, source="answer")
+    parts = [
+        words["status"].format(
+            number=order.number, label=summary["status_label"], description=summary["description"]
+        )
+    ]
+    overlay = summary["overlay"]
+    if overlay and overlay.get("reason"):
+        parts.append(words["overlay"].format(label=overlay["label"], reason=overlay["reason"]))
+    if summary["estimated_delivery_text"]:
+        parts.append(words["edd"].format(edd=summary["estimated_delivery_text"]))
+    parts.append(words["link"].format(url=summary["tracking_url"]))
+    return Answer(lang, " ".join(parts), "status", [], summary, order.id)

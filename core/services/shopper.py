@@ -1,0 +1,202 @@
+"""What a shopper does on the tracking page: visits, preferences, feedback, problem reports.
+
+Every function takes the session and the ids it acts on, and scopes each query by shop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.channels.base import OutboundMessage
+from core.domain.statuses import Status
+from core.errors import ChannelError, ConfigError
+from core.storage.clock import utcnow
+from core.storage.models import (
+    ContactChannel,
+    Customer,
+    Feedback,
+    OptOut,
+    Order,
+    ProblemReport,
+    Shop,
+    TrackingVisit,
+)
+
+from .contacts import opted_out_channels, record_opt_out
+
+if TYPE_CHECKING:
+    from core.bootstrap import Container
+
+VISIT_SOURCES = frozenset({"link", "lookup", "widget", "proxy", "answer"})
+PROBLEM_KINDS = ("not_received", "damaged", "wrong_item", "change_address", "other")
+MESSENGERS = ("whatsapp", "telegram", "viber")
+FEEDBACK_AFTER = frozenset(
+    {Status.DELIVERED, Status.RETURN_REQUESTED, Status.RETURNED, Status.REFUNDED}
+)
+MAX_COMMENT = 2000
+
+
+def record_visit(
+    session: Session, shop_id: int, order_id: int | None, source: str, visitor: str
+) -> None:
+    """Count a look at an order (the merchant's "checked instead of asking" figure)."""
+    source = source if source in VISIT_SOURCES else "link"
+    session.add(TrackingVisit(shop_id=shop_id, order_id=order_id, source=source, visitor=visitor))
+
+
+def can_rate(order: Order) -> bool:
+    """Feedback is asked for once the order has arrived."""
+    return order.status in FEEDBACK_AFTER
+
+
+def save_feedback(session: Session, order: Order, rating: int, comment: str | None) -> Feedback:
+    """Store the shopper's 1-5 rating; a second one replaces the first."""
+    if not 1 <= rating <= 5:
+        raise ValueError("rating must be 1 to 5")
+    row = session.scalar(
+        select(Feedback).where(Feedback.shop_id == order.shop_id, Feedback.order_id == order.id)
+    )
+    comment = (comment or "").strip()[:MAX_COMMENT] or None
+    if row is None:
+        row = Feedback(shop_id=order.shop_id, order_id=order.id, rating=rating, comment=comment)
+        session.add(row)
+    else:
+        row.rating, row.comment = rating, comment
+    return row
+
+
+def feedback_of(session: Session, order: Order) -> Feedback | None:
+    """The rating already given for this order, if any."""
+    return session.scalar(
+        select(Feedback).where(Feedback.shop_id == order.shop_id, Feedback.order_id == order.id)
+    )
+
+
+@dataclass(frozen=True)
+class Preference:
+    """One channel the shopper may switch on or off, and whether it is on."""
+
+    channel: str
+    address: str
+    on: bool
+
+
+def _address(channel: str, customer: Customer) -> str | None:
+    if channel == "email":
+        return customer.email
+    if channel == "sms":
+        return customer.phone
+    # messenger opt-outs are kept against the shopper's phone (else email), which is what
+    # the pipeline's consent check looks up
+    return customer.phone or customer.email
+
+
+def preferences(session: Session, shop: Shop, customer: Customer | None) -> list[Preference]:
+    """The channels this shopper can hear from this shop on, each on or off."""
+    if customer is None:
+        return []
+    matrix = ((shop.settings or {}).get("policy") or {}).get("matrix") or {}
+    used = {ch for row in matrix.values() for ch, on in (row or {}).items() if on}
+    linked = set(
+        session.scalars(
+            select(ContactChannel.channel).where(
+                ContactChannel.shop_id == shop.id, ContactChannel.customer_id == customer.id
+            )
+        )
+    )
+    offered = ["email"] if customer.email else []
+    if customer.phone:
+        offered.append("sms")
+    offered += [m for m in MESSENGERS if m in linked or (m == "whatsapp" and m in used)]
+    off = opted_out_channels(session, shop.id, customer)
+    return [
+        Preference(ch, addr, ch not in off) for ch in offered if (addr := _address(ch, customer))
+    ]
+
+
+def set_preferences(session: Session, shop: Shop, customer: Customer, wanted: set[str]) -> None:
+    """Switch each offered channel on (in `wanted`) or off; off is an opt-out the rules honour."""
+    for pref in preferences(session, shop, customer):
+        if pref.channel in wanted:
+            session.execute(
+                delete(OptOut).where(
+                    OptOut.shop_id == shop.id,
+                    OptOut.channel == pref.channel,
+                    OptOut.address == pref.address,
+                )
+            )
+        else:
+            record_opt_out(session, shop.id, pref.channel, pref.address, "tracking page")
+
+
+def report_problem(session: Session, order: Order, kind: str, message: str) -> ProblemReport:
+    """Keep what the shopper reported; forwarding happens after the commit."""
+    kind = kind if kind in PROBLEM_KINDS else "other"
+    report = ProblemReport(
+        shop_id=order.shop_id, order_id=order.id, kind=kind, message=message.strip()[:MAX_COMMENT]
+    )
+    session.add(report)
+    session.flush()
+    return report
+
+
+def forward_problem(c: Container, report_id: int) -> bool:
+    """Send a stored report to the merchant: by email to support, and to their webhook."""
+    from .delivery import providers_for  # delivery imports this module's neighbours
+
+    with c.session() as s:
+        report = s.get(ProblemReport, report_id)
+        assert report is not None
+        shop, order = s.get(Shop, report.shop_id), s.get(Order, report.order_id)
+        assert shop is not None and order is not None
+        settings = shop.settings or {}
+        to = (settings.get("problem_reports") or {}).get("email") or (
+            settings.get("branding") or {}
+        ).get("support_email")
+        data: dict[str, Any] = {
+            "event_type": "order.problem_reported",
+            "shop": shop.key,
+            "order_id": order.external_id,
+            "order_number": order.number,
+            "status": order.status,
+            "kind": report.kind,
+            "report_id": report.id,
+        }
+        text = (
+            f"A shopper reported a problem with order {order.number} ({report.kind}).\n\n"
+            f"{report.message}\n\nStatus now: {order.status}. Reply to the customer from your "
+            "shop's admin; this message was sent by Wismo's tracking page."
+        )
+        targets = [("email", to)] if to else []
+        if settings.get("channels", {}).get("webhook"):
+            targets.append(("webhook", None))
+        errors = []
+        for kind, address in targets:
+            try:
+                providers = providers_for(c, shop, kind)
+            except ConfigError as exc:
+                errors.append(f"{kind}: {exc}")
+                continue
+            name, conf = providers[0]
+            message = OutboundMessage(
+                notification_id=0,
+                shop_id=shop.id,
+                kind=kind,
+                to=address or str(conf.get("url") or ""),
+                text=text,
+                subject=f"Problem reported: order {order.number}",
+                idempotency_key=f"problem-{report.id}",
+                metadata=data,
+            )
+            try:
+                c.channel(name, conf).send(message)
+            except (ChannelError, ConfigError) as exc:
+                errors.append(f"{kind}: {exc}")
+        report.forwarded_at = utcnow() if targets and not errors else None
+        report.forward_error = "; ".join(errors) or (None if targets else "no address")
+        s.commit()
+        return bool(targets) and not errors

@@ -1,0 +1,135 @@
+"""An order as plain JSON for the widget, chat answers and support tools.
+
+Minimal personal data: the shopper's first name, never their email, phone or address.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.domain.statuses import RETURN_PATH, Status
+from core.links import Links
+from core.rendering import format_day, status_description, status_label
+from core.storage.models import Notification, Order, OrderEvent, Shipment
+
+
+def _status(value: str | None) -> Status | None:
+    try:
+        return Status(value) if value else None
+    except ValueError:
+        return None
+
+
+def milestones(session: Session, order: Order) -> list[OrderEvent]:
+    """The events that moved the order (newest first); stale and repeated ones are left out."""
+    return list(
+        session.scalars(
+            select(OrderEvent)
+            .where(
+                OrderEvent.shop_id == order.shop_id,
+                OrderEvent.order_id == order.id,
+                OrderEvent.outcome.in_(("applied", "overlay")),
+            )
+            .order_by(OrderEvent.occurred_at.desc(), OrderEvent.id.desc())
+        )
+    )
+
+
+def expected_date(order: Order) -> date | None:
+    """When the order should arrive: the latest date of a parcel still on its way."""
+    status = _status(order.status)
+    if status in (Status.DELIVERED, Status.CANCELLED, *RETURN_PATH):
+        return None
+    open_dates = [
+        p.estimated_delivery
+        for p in order.shipments
+        if p.estimated_delivery and p.status != Status.DELIVERED
+    ]
+    return max(open_dates) if open_dates else order.estimated_delivery
+
+
+def _label(value: str | None, locale: str) -> str | None:
+    st = _status(value)
+    return status_label(st, locale) if st else None
+
+
+def _shipment(p: Shipment, locale: str) -> dict[str, Any]:
+    url = p.tracking_url if (p.tracking_url or "").startswith(("https://", "http://")) else None
+    point = p.pickup_point if isinstance(p.pickup_point, dict) else None
+    return {
+        "carrier": p.carrier,
+        "tracking_number": p.tracking_number,
+        "tracking_url": url,
+        "status": p.status,
+        "status_label": _label(p.status, locale),
+        "estimated_delivery": p.estimated_delivery.isoformat() if p.estimated_delivery else None,
+        "pickup_point": point
+        and {k: point.get(k) for k in ("name", "address", "hours") if point.get(k)},
+    }
+
+
+def order_summary(
+    session: Session, order: Order, locale: str, links: Links, source: str | None = None
+) -> dict[str, Any]:
+    """The order's status, dates, parcels and timeline, worded for `locale`."""
+    status = _status(order.status) or Status.PLACED
+    overlay = _status(order.overlay)
+    edd = expected_date(order)
+    name = order.customer.name if order.customer and order.customer.name else ""
+    url = links.tracking_url(order.shop_id, order.id)
+    return {
+        "number": order.number,
+        "locale": locale,
+        "first_name": name.split()[0] if name.split() else None,
+        "status": status.value,
+        "status_label": status_label(status, locale),
+        "description": status_description(status, locale),
+        "overlay": overlay
+        and {
+            "status": overlay.value,
+            "label": status_label(overlay, locale),
+            "reason": order.reason,
+        },
+        "reason": order.reason if status == Status.CANCELLED else None,
+        "estimated_delivery": edd.isoformat() if edd else None,
+        "estimated_delivery_text": format_day(edd, locale) if edd else None,
+        "shipments": [_shipment(p, locale) for p in order.shipments],
+        "timeline": [
+            {"status": e.status, "label": _label(e.status, locale), "at": e.occurred_at.isoformat()}
+            for e in milestones(session, order)
+            if _status(e.status)
+        ],
+        "tracking_url": f"{url}?src={source}" if source else url,
+    }
+
+
+def messages_sent(session: Session, order: Order) -> list[dict[str, Any]]:
+    """Every message planned for the order and what became of it (for support agents)."""
+    notes = session.scalars(
+        select(Notification)
+        .where(Notification.shop_id == order.shop_id, Notification.order_id == order.id)
+        .order_by(Notification.id)
+    )
+    return [
+        {
+            "id": n.id,
+            "status": n.status,
+            "channel": n.channel,
+            "state": n.state,
+            "recipient": n.recipient,
+            "subject": n.subject,
+            "text": n.body_text,
+            "locale": n.locale,
+            "created_at": n.created_at.isoformat(),
+            "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+            "delivery": n.delivery,
+            "opened_at": n.opened_at.isoformat() if n.opened_at else None,
+            "clicked_at": n.clicked_at.isoformat() if n.clicked_at else None,
+            "error": n.last_error,
+        }
+        for n in notes
+    ]

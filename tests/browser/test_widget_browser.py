@@ -1,0 +1,124 @@
+"""The storefront widget on someone else's page, in headless Chromium.
+
+The host page is served from another origin (the local HTTP stub), so CORS is real, and it
+carries hostile CSS that would hide or recolour anything it can reach.
+"""
+
+from __future__ import annotations
+
+import html
+
+from core.domain.statuses import Status
+from core.storefront import sign_storefront_token
+from tests.conftest import add_shop
+from tests.shopper.orders import PEOPLE, XSS, order_in, push
+from tests.support.browser import screenshot
+
+HOSTILE_CSS = """
+body * { display: none !important; color: red !important; font-size: 40px !important; }
+div, section, p, li, h2, h3, form, input, button { visibility: hidden !important; }
+"""
+
+
+def host_page(http_stub, base: str, attrs: str) -> str:
+    """A plain shop page embedding the widget with the one-line snippet; its URL."""
+    page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<style>{HOSTILE_CSS}</style></head><body><h1>My account</h1>
+<div class="wismo-widget" {attrs}></div>
+<script src="{base}/widget.js" async></script></body></html>"""
+    http_stub.route(
+        "GET", "/account", handler=lambda req: (200, {"Content-Type": "text/html"}, page)
+    )
+    return http_stub.url_for("/account")
+
+
+def shadow_text(page) -> str:
+    return page.locator(".wismo-widget section").inner_text()  # Playwright pierces open roots
+
+
+def test_widget_with_a_token_shows_the_order_despite_hostile_css(
+    sqlite_container, live_app, page, http_stub
+):
+    shop = add_shop(sqlite_container)
+    order_in(sqlite_container, shop.shop.id, "1001", "progress", "uk")
+    token = sign_storefront_token(shop.webhook_secret, shop.shop.key, "1001")
+    base = live_app(sqlite_container)
+    page.goto(
+        host_page(
+            http_stub,
+            base,
+            f'data-token="{token}" data-locale="uk" data-accent="#7c3aed" '
+            'data-title="Ваше замовлення в Test Shop"',
+        )
+    )
+    status = page.locator(".wismo-widget h3")
+    status.wait_for()
+    assert status.inner_text() == "У дорозі"
+    assert status.is_visible()
+    style = status.evaluate("el => getComputedStyle(el)")
+    assert status.evaluate("el => getComputedStyle(el).color") == "rgb(124, 58, 237)"  # accent
+    assert style["fontSize"] != "40px"
+    text = shadow_text(page)
+    assert "Nova Poshta" in text and "20450012345678" in text and "24 листопада" in text
+    assert page.locator(".wismo-widget ol li").count() == 4  # the same four milestones
+    assert page.get_by_role("region", name="Ваше замовлення в Test Shop").count() == 1
+    link = page.locator(".wismo-widget a", has_text="Відкрити сторінку відстеження")
+    assert "/track/" in link.get_attribute("href") and "src=widget" in link.get_attribute("href")
+    screenshot(page, "widget-token-hostile-css")
+
+
+def test_widget_lookup_form_success_and_failure(sqlite_container, live_app, page, http_stub):
+    shop = add_shop(sqlite_container)
+    order_in(sqlite_container, shop.shop.id, "1001", "delivered", "ru")
+    base = live_app(sqlite_container)
+    page.goto(host_page(http_stub, base, f'data-shop="{shop.shop.key}" data-locale="ru"'))
+    page.get_by_label("Номер заказа").fill("1001")
+    page.get_by_label("Email или телефон").fill("nobody@example.com")
+    page.get_by_role("button", name="Показать заказ").click()
+    assert "Не удалось найти заказ" in page.get_by_role("alert").inner_text()
+    screenshot(page, "widget-lookup-failure")
+    page.get_by_label("Номер заказа").fill("#1001")
+    page.get_by_label("Email или телефон").fill("+380501234567")
+    page.keyboard.press("Enter")
+    page.locator(".wismo-widget h3").wait_for()
+    assert page.locator(".wismo-widget h3").inner_text() == "Доставлен"
+    screenshot(page, "widget-lookup-success")
+    page.get_by_role("button", name="Найти другой заказ").click()
+    assert page.get_by_label("Номер заказа").is_visible()
+
+
+def test_widget_shows_hostile_names_as_text(sqlite_container, live_app, page, http_stub):
+    shop = add_shop(sqlite_container)
+    customer = PEOPLE["en"].__class__(name=XSS, email="x@example.com", locale="en")
+    reason = "<b>late</b><img src=x onerror=window.pwned=1>"
+    push(sqlite_container, shop.shop.id, "1001", Status.PLACED, customer=customer)
+    push(sqlite_container, shop.shop.id, "1001", Status.CANCELLED, 1, reason=reason, shipment=None)
+    token = sign_storefront_token(shop.webhook_secret, shop.shop.key, "1001")
+    base = live_app(sqlite_container)
+    page.goto(host_page(http_stub, base, f'data-token="{html.escape(token)}"'))
+    page.locator(".wismo-widget h3").wait_for()
+    assert page.evaluate("window.pwned") is None
+    assert page.locator(".wismo-widget img").count() == 0
+
+
+def test_widget_with_a_forged_token_says_so_politely(sqlite_container, live_app, page, http_stub):
+    base = live_app(sqlite_container)
+    page.goto(host_page(http_stub, base, 'data-token="forged.token" data-locale="en"'))
+    alert = page.locator(".wismo-widget [role=alert]")
+    alert.wait_for()
+    assert "could not find an order" in alert.inner_text()
+
+
+def test_a_single_page_shop_can_add_the_widget_later(sqlite_container, live_app, page, http_stub):
+    shop = add_shop(sqlite_container)
+    base = live_app(sqlite_container)
+    page.goto(host_page(http_stub, base, f'data-shop="{shop.shop.key}" data-locale="en"'))
+    page.get_by_label("Order number").wait_for()
+    page.evaluate(
+        """key => { const d = document.createElement('div'); d.className = 'wismo-widget';
+                    d.dataset.shop = key; d.dataset.locale = 'uk'; document.body.append(d);
+                    window.wismoWidget.scan(); window.wismoWidget.scan(); }""",
+        shop.shop.key,
+    )
+    assert page.get_by_label("Номер замовлення").count() == 1  # drawn once, in Ukrainian
+    assert page.get_by_label("Order number").count() == 1

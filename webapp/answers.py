@@ -1,0 +1,106 @@
+"""Support endpoints (shop API key): instant WISMO answers and an order's full timeline.
+
+`POST /api/v1/wismo/answer` answers a chat message; `GET /api/v1/orders/<number>/timeline`
+shows an agent every milestone and every message sent. Both are scoped to the shop the
+key belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.errors import InvalidSignature, MalformedPayload
+from core.services.answers import Question, answer
+from core.services.lookup import normalize_number, number_variants, visitor_hash
+from core.services.shopper import record_visit
+from core.services.summary import messages_sent, order_summary
+from core.storage.models import Order, Shop
+
+from .context import wismo
+
+bp = Blueprint("answers", __name__)
+
+
+def authorised_shop(s: Session) -> Shop:
+    """The shop whose API key the request carries (Authorization: Bearer wsk_...)."""
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    shop_id = wismo().shop_keys.shop_id(s, key.strip()) if scheme.lower() == "bearer" else None
+    shop = s.get(Shop, shop_id) if shop_id is not None else None
+    if shop is None:
+        raise InvalidSignature("a valid shop API key is required: Authorization: Bearer wsk_...")
+    return shop
+
+
+def _text(data: dict[str, object], name: str, limit: int = 320) -> str | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str | int):
+        raise MalformedPayload(f"{name} must be a string", errors={name: "must be a string"})
+    return str(value)[:limit]
+
+
+@bp.post("/api/v1/wismo/answer")
+def wismo_answer() -> ResponseReturnValue:
+    """Answer "where is my order?" in the shopper's language, or ask for what is missing."""
+    c = wismo()
+    with c.session() as s:
+        shop = authorised_shop(s)
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise MalformedPayload("the body must be a JSON object", errors={"body": "not JSON"})
+        message = _text(data, "message", 2000)
+        if not message:
+            raise MalformedPayload("message is required", errors={"message": "required"})
+        q = Question(
+            message=message,
+            email=_text(data, "email"),
+            phone=_text(data, "phone"),
+            order_number=_text(data, "order_number", 64),
+            locale=_text(data, "locale", 16),
+            trusted=data.get("trusted") is True,
+        )
+        reply = answer(s, shop, q, c.links)
+        if reply.order_id is not None:  # a shopper got their answer without an agent
+            day = datetime.now(UTC).date().isoformat()
+            who = visitor_hash(c.settings.secret_key, q.email or q.phone or "", "answer", day)
+            record_visit(s, shop.id, reply.order_id, "answer", who)
+            s.commit()
+        body = asdict(reply)
+        body.pop("order_id")
+        return jsonify(body)
+
+
+@bp.get("/api/v1/orders/<path:number>/timeline")
+def order_timeline(number: str) -> ResponseReturnValue:
+    """The order's milestones and every message planned or sent, for a support agent."""
+    c = wismo()
+    with c.session() as s:
+        shop = authorised_shop(s)
+        order = s.scalar(
+            select(Order)
+            .where(
+                Order.shop_id == shop.id,
+                Order.number.in_(number_variants(normalize_number(number))),
+            )
+            .order_by(Order.id.desc())
+            .limit(1)
+        )
+        if order is None:
+            return jsonify({"error": f"no order {number} in this shop"}), 404
+        locale = request.args.get("locale") or "en"
+        summary = order_summary(s, order, locale if locale in ("en", "ru", "uk") else "en", c.links)
+        customer = order.customer
+        summary["customer"] = {
+            "name": customer.name if customer else None,
+            "email": customer.email if customer else None,
+            "phone": customer.phone if customer else None,
+        }
+        summary["messages"] = messages_sent(s, order)
+        return jsonify(summary)

@@ -1,0 +1,70 @@
+"""Rate limits on the public order lookups (tracking page form and widget form).
+
+One Flask-Limiter per app, so tests and processes never share counters by accident.
+Storage: Redis at WISMO_REDIS_URL when set (every web process shares the counts),
+in-process memory otherwise (the demo; each process counts on its own).
+Two limits apply to every lookup attempt, successful or not:
+
+- per client IP (`WISMO_LOOKUP_LIMIT_IP`, default "10 per minute; 60 per hour"), which
+  stops one machine guessing many orders;
+- per order number (`WISMO_LOOKUP_LIMIT_ORDER`, default "5 per 10 minutes"), which stops
+  many machines guessing the contact details of one order.
+
+Behind a reverse proxy every request comes from the proxy's address; set
+`WISMO_PROXY_HOPS` to the number of proxies in front of Wismo (usually 1) and the client
+IP is taken from X-Forwarded-For through werkzeug's ProxyFix. Never set it without a
+proxy that overwrites that header, or clients could choose their own IP.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core.services.lookup import normalize_number
+from core.settings import Settings
+
+DEFAULT_IP = "10 per minute; 60 per hour"
+DEFAULT_ORDER = "5 per 10 minutes"
+
+
+def init_limits(app: Flask, settings: Settings) -> Limiter:
+    """Attach this app's limiter (no default limits: only the lookups are limited)."""
+    app.config.setdefault(
+        "WISMO_LOOKUP_LIMIT_IP", os.environ.get("WISMO_LOOKUP_LIMIT_IP") or DEFAULT_IP
+    )
+    app.config.setdefault(
+        "WISMO_LOOKUP_LIMIT_ORDER", os.environ.get("WISMO_LOOKUP_LIMIT_ORDER") or DEFAULT_ORDER
+    )
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=settings.redis_url or "memory://",
+        key_prefix="wismo-limits",
+        strategy="moving-window",
+        headers_enabled=False,
+        swallow_errors=True,  # Redis down: lookups keep working rather than all failing
+    )
+    app.extensions["wismo_limiter"] = limiter
+    hops = int(os.environ.get("WISMO_PROXY_HOPS") or app.config.get("WISMO_PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    return limiter
+
+
+def check_lookup(number: str, shop: str | None) -> None:
+    """Count one lookup attempt; raises flask_limiter's RateLimitExceeded (429) when over."""
+    limiter: Limiter = current_app.extensions["wismo_limiter"]
+    order_key = f"{shop or '*'}:{normalize_number(number).lower()}"
+    with limiter.limit(current_app.config["WISMO_LOOKUP_LIMIT_IP"], scope="lookup-ip"):
+        pass
+    with limiter.limit(
+        current_app.config["WISMO_LOOKUP_LIMIT_ORDER"],
+        key_func=lambda: order_key,
+        scope="lookup-order",
+    ):
+        pass

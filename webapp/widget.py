@@ -1,0 +1,138 @@
+"""The storefront widget: `GET /widget.js` and the JSON it reads from `/api/v1/widget/...`.
+
+CORS: any origin may read widget data (`Access-Control-Allow-Origin: *`). The widget
+sends no cookies and receives none; what it reads is authorised by what the request
+carries (a token the shop signed, or the order number plus email or phone), so a
+per-shop origin list would add set-up for merchants (themes, previews, custom domains)
+without protecting anything. Responses are `no-store`; widget.js itself is cached
+briefly by everyone (`public, max-age=300`) and revalidated with an ETag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import resources
+
+from flask import Blueprint, Response, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_limiter.errors import RateLimitExceeded
+from sqlalchemy import select
+
+from core.errors import InvalidSignature
+from core.rendering import normalize_locale
+from core.services.lookup import find_order
+from core.services.shopper import record_visit
+from core.services.shops import shop_by_key
+from core.services.summary import order_summary
+from core.storage.models import Order
+from core.storefront import read_storefront_token, verify_storefront_token
+
+from .context import wismo
+from .limits import check_lookup
+from .tracking import visitor
+
+bp = Blueprint("widget", __name__)
+
+NOT_FOUND = {"error": "not_found"}
+
+
+@cache
+def widget_source() -> tuple[bytes, str]:
+    """widget.js and its ETag, read once per process."""
+    data = resources.files("webapp").joinpath("static/widget.js").read_bytes()
+    return data, hashlib.sha256(data).hexdigest()[:20]
+
+
+@bp.get("/widget.js")
+def widget_js() -> ResponseReturnValue:
+    """The widget script: cacheable by browsers and CDNs, revalidated by ETag."""
+    data, etag = widget_source()
+    response = Response(data, mimetype="text/javascript")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=300, stale-while-revalidate=86400"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)
+
+
+@bp.after_request
+def cors(response: Response) -> Response:
+    """Widget data is readable from any shop's pages; never with credentials."""
+    if request.path.startswith("/api/v1/widget/"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "86400"
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/api/v1/widget/order", methods=["OPTIONS"])
+@bp.route("/api/v1/widget/lookup", methods=["OPTIONS"])
+def preflight() -> ResponseReturnValue:
+    """CORS preflight for the JSON POST."""
+    return Response(status=204)
+
+
+def _locale(order: Order, wanted: str | None) -> str:
+    customer = order.customer
+    return (
+        normalize_locale(wanted)
+        or normalize_locale(order.locale)
+        or normalize_locale(customer.locale if customer else None)
+        or "en"
+    )
+
+
+@bp.get("/api/v1/widget/order")
+def widget_order() -> ResponseReturnValue:
+    """The order a shop-signed storefront token names, as the widget shows it."""
+    token = request.args.get("token", "")
+    c = wismo()
+    with c.session() as s:
+        try:
+            claim = read_storefront_token(token)
+            shop = shop_by_key(s, claim.shop_key)
+            if shop is None:
+                raise InvalidSignature("unknown shop")
+            secrets = c.box.open(shop.secrets)
+            previous = secrets.get("webhook_secret_previous") or []  # during a rotation
+            keys = [k for k in [secrets.get("webhook_secret"), *previous] if k]
+            verify_storefront_token(token, keys)
+        except InvalidSignature:
+            return jsonify(NOT_FOUND), 404
+        found = s.scalar(
+            select(Order).where(Order.shop_id == shop.id, Order.external_id == claim.order_id)
+        )
+        if found is None:
+            return jsonify(NOT_FOUND), 404
+        record_visit(s, shop.id, found.id, "widget", visitor())
+        s.commit()
+        locale = _locale(found, request.args.get("locale"))
+        return jsonify(order_summary(s, found, locale, c.links, "widget"))
+
+
+@bp.post("/api/v1/widget/lookup")
+def widget_lookup() -> ResponseReturnValue:
+    """The widget's form: one shop's order by number plus email or phone."""
+    data = request.get_json(silent=True, force=True)
+    data = data if isinstance(data, dict) else {}
+    number, contact = str(data.get("number") or "")[:100], str(data.get("contact") or "")[:320]
+    shop_key = str(data.get("shop") or "")[:40]
+    c = wismo()
+    with c.session() as s:
+        shop = shop_by_key(s, shop_key) if shop_key else None
+        try:
+            check_lookup(number, shop.key if shop else shop_key or None)
+        except RateLimitExceeded:
+            return jsonify({"error": "too_many_attempts"}), 429
+        order = find_order(s, number, contact, shop.id if shop else -1)
+        if order is None or shop is None:
+            return jsonify(NOT_FOUND), 404
+        record_visit(s, shop.id, order.id, "widget", visitor())
+        s.commit()
+        locale = _locale(order, str(data.get("locale") or ""))
+        return jsonify(order_summary(s, order, locale, c.links, "widget"))
