@@ -57,10 +57,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
 
 def _register_adapter_blueprints(app: Flask) -> None:
-    """Routes an adapter brings along (Shopify's app-wide webhook URL, OAuth, app proxy)."""
+    """Routes and hooks an adapter brings along (Shopify's webhook URL, OAuth, app proxy)."""
     from core.plugins import ADAPTERS, load_plugins
 
     for name, adapter in sorted(load_plugins(ADAPTERS).loaded.items()):
+        init_app = getattr(adapter, "init_app", None)
+        if init_app is not None:  # e.g. Shopify's session tokens as a way into /admin
+            init_app(app)
         blueprint = getattr(adapter, "blueprint", None)
         if blueprint is None:
             continue

@@ -32,12 +32,20 @@ def make_blueprint() -> Blueprint:
     return bp
 
 
+def install_embedded_admin(app: Any) -> None:
+    """Inside Shopify, the session token signs the merchant in to /admin."""
+    from .embedded import install
+
+    install(app)
+
+
 class ShopifyAdapter:
     """Shopify: one app-wide webhook URL signed with the app's client secret."""
 
     name: ClassVar[str] = "shopify"
     reconcile_interval: ClassVar[int] = 900
     blueprint = staticmethod(make_blueprint)
+    init_app = staticmethod(install_embedded_admin)  # session tokens sign merchants in to /admin
 
     def verify(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
         """Check X-Shopify-Hmac-Sha256 with the client secret (current, then previous)."""

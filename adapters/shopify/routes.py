@@ -11,7 +11,16 @@ import logging
 import secrets
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from shopify_app import ShopifyApp
 from sqlalchemy import func, select
 
@@ -183,6 +192,9 @@ def admin_home() -> Any:
         summary=summary,
         api_key=c.settings.shopify_api_key,
         public_url=c.settings.public_url,
+        admin_url=url_for(
+            "admin.home", id_token=request.args.get("id_token"), shop=v.shop, embedded="1"
+        ),
     )
     response = Response(html, 200, {"Content-Type": "text/html; charset=utf-8"})
     for k, value in (v.headers or {}).items():
