@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
+from core.domain.rules import OPTIONAL_EMAIL
 from core.links import UNSUBSCRIBE
 from core.rendering import normalize_locale
 from core.services.contacts import record_opt_out
@@ -72,7 +73,8 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     done = request.method == "POST"
     if done:
         with wismo().session() as s, s.begin():
-            record_opt_out(s, shop.id, "email", customer.email or "", "unsubscribe link")
+            # only progress news stops: confirmations and problems still arrive, as promised
+            record_opt_out(s, shop.id, OPTIONAL_EMAIL, customer.email or "", "unsubscribe link")
     return render_template("unsubscribe.html", locale=locale, text=text, done=done, token=token)
 
 

@@ -45,6 +45,18 @@ OPTIONAL = frozenset(
 )
 """Progress news a shopper may stop; confirmations, problems and money matters always go."""
 
+OPTIONAL_EMAIL = "email_optional"
+"""The opt-out the unsubscribe link records: no more OPTIONAL emails, the rest still go."""
+
+
+def stopped(channel: str, status: Status, opted_out: Iterable[str]) -> bool:
+    """Whether the shopper's opt-outs rule out `status` on `channel`."""
+    opted_out = set(opted_out)
+    if channel in opted_out:
+        return True
+    return channel == EMAIL and status in OPTIONAL and OPTIONAL_EMAIL in opted_out
+
+
 IMMEDIATE = frozenset({Status.PLACED})
 """Statuses never debounced: the confirmation goes out at once."""
 
@@ -97,7 +109,7 @@ def plan(
     reachable, opted_out = set(reachable), set(opted_out)
     due = []
     for channel in policy.channels_for(status):
-        if channel not in reachable or channel in opted_out:
+        if channel not in reachable or stopped(channel, status, opted_out):
             continue
         at = now if status in IMMEDIATE else now + policy.debounce
         if channel in QUIET_CHANNELS:

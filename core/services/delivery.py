@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.channels.base import OutboundMessage
 from core.channels.phones import region_of
 from core.crypto import new_token
-from core.domain.rules import OPTIONAL
+from core.domain.rules import OPTIONAL, stopped
 from core.domain.statuses import Status
 from core.errors import (
     ConfigError,
@@ -228,7 +228,7 @@ def _prepare(c: Container, session: Session, note: Notification) -> Prepared | s
     if not shop.active:
         return "skipped: the shop has stopped sending"
     customer = note.order.customer
-    if note.channel in opted_out_channels(session, shop.id, customer):
+    if stopped(note.channel, Status(note.status), opted_out_channels(session, shop.id, customer)):
         return f"skipped: the shopper opted out of {note.channel}"
     try:
         providers = providers_for(c, shop, note.channel)

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.domain.rules import QUIET_CHANNELS, after_quiet_hours, next_in_chain
+from core.domain.rules import QUIET_CHANNELS, after_quiet_hours, next_in_chain, stopped
 from core.domain.statuses import Status
 from core.storage.models import Notification, Shop
 from core.storage.upsert import insert_ignore
@@ -48,9 +48,10 @@ def fall_over(session: Session, notification_id: int, now: datetime) -> tuple[in
             )
         )
     )
-    usable = (
-        reachable_channels(shop, customer) - opted_out_channels(session, shop.id, customer) - used
-    )
+    off = opted_out_channels(session, shop.id, customer)
+    usable = {
+        ch for ch in reachable_channels(shop, customer) - used if not stopped(ch, status, off)
+    }
     channel = next_in_chain(policy, status, note.channel, usable)
     if channel is None:
         return None

@@ -171,6 +171,21 @@ def test_opted_out_shopper_gets_no_email(container, shop):
     assert sent(container) == []
 
 
+def test_unsubscribing_stops_progress_emails_but_not_confirmations(container, shop):
+    from core.domain.rules import OPTIONAL_EMAIL
+    from core.services.contacts import record_opt_out
+
+    with container.session() as s:
+        record_opt_out(s, shop.shop.id, OPTIONAL_EMAIL, "olena@example.com", "unsubscribe link")
+        s.commit()
+    p1 = ShipmentInfo(id="p1")
+    push(container, shop.shop.id, event("e1", S.PLACED))
+    push(container, shop.shop.id, event("e2", S.SHIPPED, 1, shipment=p1))
+    push(container, shop.shop.id, event("e3", S.DELIVERED, 2, shipment=p1))
+    statuses = {st for st, _, _ in sent(container)}
+    assert statuses == {"placed", "shipped"}  # delivered is optional progress news
+
+
 def test_debounce_supersedes_a_status_overtaken_within_the_window(container):
     new = add_shop(container, policy={"debounce_seconds": 120})
     sid, p1 = new.shop.id, ShipmentInfo(id="p1")
