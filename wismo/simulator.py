@@ -70,9 +70,9 @@ CATALOGUE = {
     ),
 }
 CARRIERS = {
-    "en": ("DHL Express", "https://www.dhl.com/en/express/tracking.html?AWB={n}", "JD0140{r}"),
-    "uk": ("Нова Пошта", "https://novaposhta.ua/tracking/?cargo_number={n}", "2045{r}"),
-    "ru": ("DPD", "https://tracking.dpd.de/status/en_US/parcel/{n}", "0150{r}"),
+    "en": ("DHL Express", "https://www.dhl.com/en/express/tracking.html?AWB={n}", "JD0140"),
+    "uk": ("Нова Пошта", "https://novaposhta.ua/tracking/?cargo_number={n}", "2045"),
+    "ru": ("DPD", "https://tracking.dpd.de/status/en_US/parcel/{n}", "0150"),
 }
 PICKUP = {
     "en": {
