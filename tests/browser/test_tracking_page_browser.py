@@ -149,7 +149,7 @@ def test_one_click_unsubscribe(sqlite_container, live_app, page):
     )
     assert response.status == 200
     with sqlite_container.session() as s:
-        assert s.scalars(select(OptOut.channel)).all() == ["email"]
+        assert s.scalars(select(OptOut.channel)).all() == ["email_optional"]
 
 
 def test_feedback_with_stars_and_comment(sqlite_container, live_app, page):
