@@ -29,10 +29,10 @@ TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 
 def make_container(database_url: str, **overrides: Any) -> Container:
     """A container on `database_url` with jobs run inline, its tables created."""
+    overrides.setdefault("public_url", "http://wismo.test")
     settings = Settings(
         database_url=database_url,
         secret_key=TEST_SECRET,
-        public_url="http://wismo.test",
         inline_jobs=True,
         **overrides,
     )
