@@ -20,7 +20,7 @@ from typing import Any
 
 from shopify_app import verify_webhook_req
 
-from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
+from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo, utc_instant
 from core.domain.statuses import Status
 from core.errors import InvalidSignature, MalformedPayload
 from core.rendering.locales import normalize_locale
@@ -294,14 +294,7 @@ def _id(value: Any) -> str:
     return text.rsplit("/", 1)[-1]
 
 
-def _time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+_time = utc_instant
 
 
 def _date(value: Any) -> date | None:

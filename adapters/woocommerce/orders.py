@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
+from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo, utc_instant
 from core.domain.statuses import SHIPMENT_STATUSES, Status
 from core.errors import MalformedPayload
 
@@ -29,13 +29,7 @@ SOURCE = "woocommerce"
 
 def gmt(value: Any) -> datetime | None:
     """A WooCommerce `*_gmt` field ("2026-11-22T10:00:00", no offset, UTC) as an aware time."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return utc_instant(value)
 
 
 def meta(order: Mapping[str, Any], key: str) -> Any:

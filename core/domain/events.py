@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .statuses import Status
@@ -93,3 +93,17 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Status):
         return value.value
     return value
+
+
+def utc_instant(value: Any) -> datetime | None:
+    """A platform's ISO 8601 time as an aware datetime: "Z" understood, no offset read as UTC.
+
+    None for an empty or unparsable value; callers decide whether that is an error.
+    """
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
