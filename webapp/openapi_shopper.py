@@ -141,7 +141,10 @@ def shopper_paths() -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": _ok("the order", "OrderSummary"),
-                    "404": {"description": "bad, expired or foreign token"},
+                    "404": {
+                        "description": "`not_found`: bad, expired or foreign token; "
+                        "`pending`: a genuine token for an order Wismo has not received yet"
+                    },
                 },
             }
         },

@@ -35,6 +35,11 @@ from .tracking import visitor
 bp = Blueprint("widget", __name__)
 
 NOT_FOUND = {"error": "not_found"}
+# A genuine token for an order Wismo has not heard of yet: the shop's page shows the widget
+# the moment the order exists, and its webhook follows later (WooCommerce delivers through
+# Action Scheduler, often a minute or more after checkout). Saying so reveals nothing: only
+# the shop's server can sign a token. The widget keeps polling instead of "not found".
+PENDING = {"error": "pending"}
 
 
 @cache
@@ -108,7 +113,7 @@ def widget_order() -> ResponseReturnValue:
             select(Order).where(Order.shop_id == shop.id, Order.external_id == claim.order_id)
         )
         if found is None:
-            return jsonify(NOT_FOUND), 404
+            return jsonify(PENDING), 404
         record_visit(s, shop.id, found.id, "widget", visitor())
         s.commit()
         locale = _locale(found, request.args.get("locale"))

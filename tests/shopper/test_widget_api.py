@@ -89,6 +89,17 @@ def test_a_token_for_one_shop_never_opens_another_shops_order(client, shops):
     )
 
 
+def test_a_genuine_token_for_an_order_not_received_yet_is_pending(client, shops):
+    a, _ = shops
+    # A thank-you page can load before the order's webhook reaches Wismo: only the shop can
+    # sign this token, so "not received yet" tells nobody anything, and the widget waits.
+    token = sign_storefront_token(a.webhook_secret, a.shop.key, "1002")
+    response = client.get(f"/api/v1/widget/order?token={token}")
+    assert response.status_code == 404 and response.json == {"error": "pending"}
+    forged = sign_storefront_token("whsec_c29tZW9uZSBlbHNl", a.shop.key, "1002")
+    assert client.get(f"/api/v1/widget/order?token={forged}").json == {"error": "not_found"}
+
+
 @pytest.mark.parametrize("token", ["", "garbage", "a.b", "x" * 700])
 def test_bad_tokens_are_a_plain_404(client, shops, token):
     response = client.get(f"/api/v1/widget/order?token={token}")

@@ -12,17 +12,20 @@
       loading: "Loading\u2026", notFound: "We could not find an order with these details. Please check the order number and the email or phone you ordered with.",
       tooMany: "Too many attempts. Please wait a few minutes and try again.", error: "Order status is unavailable right now. Please try again later.",
       edd: "Estimated delivery", track: "Track on the carrier's site", full: "Open the full tracking page", history: "History",
-      tn: "Tracking number", pickup: "Pickup point", again: "Look up another order", order: "Order" },
+      tn: "Tracking number", pickup: "Pickup point", again: "Look up another order", order: "Order",
+      pending: "We have your order. Its live status will appear here in a minute." },
     ru: { title: "Ваш заказ", number: "Номер заказа", contact: "Email или телефон", find: "Показать заказ",
       loading: "Загрузка\u2026", notFound: "Не удалось найти заказ с такими данными. Проверьте номер заказа и email или телефон, указанные при оформлении.",
       tooMany: "Слишком много попыток. Подождите несколько минут и попробуйте снова.", error: "Статус заказа сейчас недоступен. Попробуйте позже.",
       edd: "Ожидаемая доставка", track: "Отследить на сайте перевозчика", full: "Открыть страницу отслеживания", history: "История",
-      tn: "Номер отслеживания", pickup: "Пункт выдачи", again: "Найти другой заказ", order: "Заказ" },
+      tn: "Номер отслеживания", pickup: "Пункт выдачи", again: "Найти другой заказ", order: "Заказ",
+      pending: "Мы получили ваш заказ. Его статус появится здесь через минуту." },
     uk: { title: "Ваше замовлення", number: "Номер замовлення", contact: "Email або телефон", find: "Показати замовлення",
       loading: "Завантаження\u2026", notFound: "Не вдалося знайти замовлення з такими даними. Перевірте номер замовлення та email або телефон, вказані під час оформлення.",
       tooMany: "Забагато спроб. Зачекайте кілька хвилин і спробуйте знову.", error: "Статус замовлення зараз недоступний. Спробуйте пізніше.",
       edd: "Орієнтовна доставка", track: "Відстежити на сайті перевізника", full: "Відкрити сторінку відстеження", history: "Історія",
-      tn: "Номер відстеження", pickup: "Пункт видачі", again: "Знайти інше замовлення", order: "Замовлення" }
+      tn: "Номер відстеження", pickup: "Пункт видачі", again: "Знайти інше замовлення", order: "Замовлення",
+      pending: "Ми отримали ваше замовлення. Його статус з\u2019явиться тут за хвилину." }
   };
   var CSS = ":host{all:initial!important;display:block!important;visibility:visible!important;opacity:1!important;position:static!important}" +
     "*{box-sizing:border-box}" +
@@ -141,11 +144,24 @@
       box.appendChild(f);
     }
 
+    // A fresh order (a thank-you page) may reach Wismo after the page does: "pending" means
+    // the token is genuine, so say so and ask again (5 s, 10 s, ... about 5 minutes in all).
+    var tries = 0;
+    function order() {
+      fetch(base + "/api/v1/widget/order?token=" + encodeURIComponent(token) + (fixed ? "&locale=" + l : ""), { credentials: "omit" })
+        .then(function (r) {
+          if (r.status !== 404) return load(r);
+          return r.json().then(function (j) {
+            if (j.error !== "pending") return fail(t.notFound);
+            if (!tries) { clear(); box.appendChild(h("p", t.pending)); }
+            if (tries++ < 12) setTimeout(order, 5000 * Math.min(tries, 6));
+          });
+        }).catch(function () { fail(t.error); });
+    }
     if (token) {
       clear();
       box.appendChild(h("p", t.loading, { "class": "m" }));
-      fetch(base + "/api/v1/widget/order?token=" + encodeURIComponent(token) + (fixed ? "&locale=" + l : ""), { credentials: "omit" })
-        .then(load).catch(function () { fail(t.error); });
+      order();
     } else if (shop) {
       form();
     } else if (window.console) {
