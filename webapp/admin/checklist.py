@@ -57,6 +57,14 @@ def email_sender(c: Container, shop: Shop) -> str | None:
     return None if name == "outbox" else name
 
 
+PLATFORM_NAMES = {
+    "api": "order system",
+    "shopify": "Shopify store",
+    "woocommerce": "WooCommerce store",
+    "opencart": "OpenCart store",
+}
+
+
 def checklist(c: Container, s: Session, shop: Shop) -> list[Step]:
     """Each onboarding step and whether reality says it is done."""
     events_at = last_event_at(s, shop)
@@ -72,7 +80,7 @@ def checklist(c: Container, s: Session, shop: Shop) -> list[Step]:
     steps = [
         Step(
             "platform",
-            f"Connect your {platform if platform != 'api' else 'order system'}",
+            f"Connect your {PLATFORM_NAMES.get(platform, platform)}",
             bool(events_at or connected_at),
             f"Last order event received {events_at:%Y-%m-%d %H:%M} UTC."
             if events_at
