@@ -11,7 +11,7 @@ _STATUS: dict[str, dict[Status, tuple[str, str]]] = {
         Status.PLACED: ("Order placed", "We have received your order."),
         Status.PROCESSING: (
             "Processing",
-            "Your payment is confirmed and we are preparing your order.",
+            "We have accepted your order and are preparing it.",
         ),
         Status.PICKING: ("Being picked", "Your items are being collected in our warehouse."),
         Status.PACKED: ("Packed", "Your order is packed and ready to hand to the carrier."),
@@ -42,7 +42,7 @@ _STATUS: dict[str, dict[Status, tuple[str, str]]] = {
     },
     "ru": {
         Status.PLACED: ("Заказ оформлен", "Мы получили ваш заказ."),
-        Status.PROCESSING: ("В обработке", "Оплата подтверждена, мы готовим ваш заказ."),
+        Status.PROCESSING: ("В обработке", "Мы приняли ваш заказ и готовим его."),
         Status.PICKING: ("Собираем заказ", "Собираем товары вашего заказа на складе."),
         Status.PACKED: ("Упакован", "Заказ упакован и готов к передаче в службу доставки."),
         Status.SHIPPED: ("Отправлен", "Посылка передана в службу доставки и уже в пути."),
@@ -69,7 +69,7 @@ _STATUS: dict[str, dict[Status, tuple[str, str]]] = {
     },
     "uk": {
         Status.PLACED: ("Замовлення оформлено", "Ми отримали ваше замовлення."),
-        Status.PROCESSING: ("В обробці", "Оплату підтверджено, ми готуємо ваше замовлення."),
+        Status.PROCESSING: ("В обробці", "Ми прийняли ваше замовлення і готуємо його."),
         Status.PICKING: ("Збираємо замовлення", "Збираємо товари вашого замовлення на складі."),
         Status.PACKED: ("Спаковано", "Замовлення спаковане й готове до передачі перевізнику."),
         Status.SHIPPED: ("Відправлено", "Посилку передано перевізнику, вона вже в дорозі."),
