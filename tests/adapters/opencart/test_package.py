@@ -134,5 +134,7 @@ def test_an_upgrade_gives_every_changed_file_a_new_date(tmp_path, monkeypatch):
     old, new = dates(oc3), dates(new3)
     name = "upload/system/library/wismo/autoload.php"
     assert new[name] != old[name]
-    assert {n: d for n, d in new.items() if n != name} == {n: d for n, d in old.items() if n != name}
+    assert {n: d for n, d in new.items() if n != name} == {
+        n: d for n, d in old.items() if n != name
+    }
     assert all(1980 <= d[0] <= 2026 for d in new.values())

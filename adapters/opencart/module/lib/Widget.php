@@ -21,6 +21,15 @@ final class Widget {
 		return in_array($language, self::LOCALES, true) ? $language : '';
 	}
 
+	/**
+	 * The language the shopper reads the store in. OpenCart 3.0's startup keeps it in the
+	 * session (`session->data['language']`) and leaves `config_language` at the store's
+	 * default; 4.x sets `config_language` itself (pass no session language there).
+	 */
+	public static function shopperLanguage(?string $sessionLanguage, string $storeLanguage): string {
+		return $sessionLanguage !== null && $sessionLanguage !== '' ? $sessionLanguage : $storeLanguage;
+	}
+
 	/** The widget for one order (authorised by a storefront token). */
 	public static function forOrder(string $wismoUrl, string $token, string $languageCode): string {
 		return self::markup($wismoUrl, ['data-token' => $token], $languageCode);

@@ -15,6 +15,12 @@ final class WidgetTest extends TestCase {
 		$this->assertSame('', Widget::locale(''));
 	}
 
+	public function testOnOpenCart30TheSessionLanguageWinsOverTheStoreDefault(): void {
+		$this->assertSame('ru-ru', Widget::shopperLanguage('ru-ru', 'en-gb'));
+		$this->assertSame('en-gb', Widget::shopperLanguage(null, 'en-gb'));
+		$this->assertSame('en-gb', Widget::shopperLanguage('', 'en-gb'));
+	}
+
 	public function testTheOrderWidgetCarriesTokenLocaleAndScript(): void {
 		$html = Widget::forOrder('https://wismo.example.com/', 'abc.def', 'ru-ru');
 		$this->assertStringContainsString('<div class="wismo-widget" data-token="abc.def" data-locale="ru"></div>', $html);

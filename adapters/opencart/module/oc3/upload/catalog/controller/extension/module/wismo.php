@@ -123,11 +123,10 @@ class ControllerExtensionModuleWismo extends Controller {
 		return (string)(isset($query->row['name']) ? $query->row['name'] : '');
 	}
 
-	/**
-	 * The language the shopper is reading the store in. OpenCart 3.0 keeps it in the session
-	 * (startup/startup sets session language, not config_language, which stays the store's default).
-	 */
+	/** The language the shopper reads the store in (3.0 keeps it in the session). */
 	private function languageCode() {
-		return (string)(!empty($this->session->data['language']) ? $this->session->data['language'] : $this->config->get('config_language'));
+		$session = isset($this->session->data['language']) ? (string)$this->session->data['language'] : null;
+
+		return \Wismo\Widget::shopperLanguage($session, (string)$this->config->get('config_language'));
 	}
 }
