@@ -14,6 +14,8 @@ shop_key, secret) a `preset.php` pre-fills the settings page on install.
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -22,7 +24,8 @@ MODULE = Path(__file__).resolve().parent / "module"
 OC3_NAME = "wismo-opencart-3.x.ocmod.zip"
 OC4_NAME = "opencart-4.x/wismo.ocmod.zip"
 PRESET_KEYS = ("wismo_url", "shop_key", "secret")
-_STAMP = (2026, 1, 1, 0, 0, 0)  # fixed entry dates: the same sources give the same archive
+_EPOCH = datetime.datetime(2000, 1, 1)
+_SPAN = 20 * 365 * 24 * 3600  # seconds of entry dates to spread contents over
 
 
 def _files(root: Path) -> Iterator[tuple[str, Path]]:
@@ -49,11 +52,24 @@ def preset_php(config: Mapping[str, str]) -> str:
     )
 
 
+def entry_date(data: bytes) -> tuple[int, int, int, int, int, int]:
+    """A zip entry date that depends on the file's content alone.
+
+    The same sources still give the same archive, but every changed file gets a new date.
+    A fixed date for all entries broke upgrades: OpenCart 3.0's installer keeps the
+    archive's dates on the files it copies, and PHP's opcache (on by default, revalidating
+    by timestamp only) kept running the old file when the new one had the same date.
+    """
+    seconds = int.from_bytes(hashlib.sha256(data).digest()[:8], "big") % _SPAN
+    stamp = _EPOCH + datetime.timedelta(seconds=seconds - seconds % 2)  # zip dates: 2 s steps
+    return (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+
+
 def _write(archive: Path, entries: list[tuple[str, bytes]]) -> Path:
     archive.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=_STAMP)
+            info = zipfile.ZipInfo(name, date_time=entry_date(data))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, data)

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from adapters.opencart import OpenCartAdapter
+from adapters.opencart import OpenCartAdapter, package
 from wismo.cli import main
 
 CONFIG = {"wismo_url": "https://wismo.example", "shop_key": "k3y'x", "secret": "whsec_QUFB"}
@@ -108,3 +108,33 @@ def test_wismo_plugins_build_writes_both(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "wismo-opencart-3.x.ocmod.zip").is_file()
     assert (tmp_path / "opencart-4.x" / "wismo.ocmod.zip").is_file()
+
+
+def dates(path):
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename: i.date_time for i in zf.infolist()}
+
+
+def test_the_same_sources_give_the_same_archives(tmp_path):
+    first = OpenCartAdapter.package_plugin(tmp_path / "a")
+    second = OpenCartAdapter.package_plugin(tmp_path / "b")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_an_upgrade_gives_every_changed_file_a_new_date(tmp_path, monkeypatch):
+    """OpenCart 3.0's installer keeps the archive's dates, and opcache (revalidating by
+    timestamp) kept running the old autoload.php of an upgraded module: a fatal error."""
+    oc3, _ = OpenCartAdapter.package_plugin(tmp_path / "old")
+    lib = tmp_path / "module"
+    shutil.copytree(package.MODULE, lib)
+    autoload = lib / "lib" / "autoload.php"
+    autoload.write_text(autoload.read_text() + "require_once __DIR__ . '/New.php';\n")
+    monkeypatch.setattr(package, "MODULE", lib)
+    new3, _ = OpenCartAdapter.package_plugin(tmp_path / "new")
+    old, new = dates(oc3), dates(new3)
+    name = "upload/system/library/wismo/autoload.php"
+    assert new[name] != old[name]
+    assert {n: d for n, d in new.items() if n != name} == {
+        n: d for n, d in old.items() if n != name
+    }
+    assert all(1980 <= d[0] <= 2026 for d in new.values())

@@ -8,3 +8,4 @@ require_once __DIR__ . '/Outbox.php';
 require_once __DIR__ . '/Pusher.php';
 require_once __DIR__ . '/Settings.php';
 require_once __DIR__ . '/TrackingNumbers.php';
+require_once __DIR__ . '/Widget.php';

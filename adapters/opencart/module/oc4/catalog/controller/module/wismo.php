@@ -68,8 +68,7 @@ class Wismo extends \Opencart\System\Engine\Controller {
 			}
 
 			$token = \Wismo\Signer::storefrontToken($settings->secret, $settings->shopKey, (string)(int)$data['order_id'], time() + 7 * 24 * 3600);
-			$widget = $this->widget($settings, ' data-token="' . htmlspecialchars($token, ENT_QUOTES, 'UTF-8') . '"');
-			$output = self::inject($output, $widget);
+			$output = \Wismo\Widget::inject($output, \Wismo\Widget::forOrder($settings->url, $token, (string)$this->config->get('config_language')));
 		} catch (\Throwable $e) {
 			$this->log->write('Wismo: ' . $e->getMessage());
 		}
@@ -84,7 +83,7 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		$data['heading_title'] = $this->language->get('heading_track');
 		$data['text_intro'] = $this->language->get('text_track_intro');
 		$data['text_unavailable'] = $this->language->get('text_unavailable');
-		$data['widget'] = $settings->configured() ? $this->widget($settings, ' data-shop="' . htmlspecialchars($settings->shopKey, ENT_QUOTES, 'UTF-8') . '"') : '';
+		$data['widget'] = $settings->configured() ? \Wismo\Widget::lookup($settings->url, $settings->shopKey, (string)$this->config->get('config_language')) : '';
 		$data['breadcrumbs'] = [
 			['text' => $this->language->get('text_home'), 'href' => $this->url->link('common/home', 'language=' . $this->config->get('config_language'))],
 			['text' => $this->language->get('heading_track'), 'href' => $this->url->link('extension/wismo/module/wismo.track', 'language=' . $this->config->get('config_language'))],
@@ -124,25 +123,5 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		$query = $this->db->query("SELECT `name` FROM `" . DB_PREFIX . "order_status` WHERE `order_status_id` = '" . $status_id . "' AND `language_id` = '" . ($language_id ?: (int)$this->config->get('config_language_id')) . "'");
 
 		return (string)($query->row['name'] ?? '');
-	}
-
-	private function widget(\Wismo\Settings $settings, string $attributes): string {
-		$locale = strtolower(explode('-', (string)$this->config->get('config_language'))[0]);
-
-		return '<div class="wismo-widget mb-3"' . $attributes . ' data-locale="' . htmlspecialchars($locale, ENT_QUOTES, 'UTF-8') . '"></div>'
-			. '<script src="' . htmlspecialchars($settings->url . '/widget.js', ENT_QUOTES, 'UTF-8') . '" async></script>';
-	}
-
-	/** Put the widget at the top of the page's content column (or before the footer). */
-	private static function inject(string $html, string $widget): string {
-		if (preg_match('/<div id="content"[^>]*>/', $html, $match, PREG_OFFSET_CAPTURE)) {
-			$at = $match[0][1] + strlen($match[0][0]);
-
-			return substr($html, 0, $at) . $widget . substr($html, $at);
-		}
-
-		$at = strripos($html, '<footer');
-
-		return $at === false ? $html . $widget : substr($html, 0, $at) . $widget . substr($html, $at);
 	}
 }

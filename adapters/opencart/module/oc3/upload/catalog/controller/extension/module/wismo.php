@@ -66,8 +66,7 @@ class ControllerExtensionModuleWismo extends Controller {
 			}
 
 			$token = \Wismo\Signer::storefrontToken($settings->secret, $settings->shopKey, (string)(int)$data['order_id'], time() + 7 * 24 * 3600);
-			$widget = $this->widget($settings, ' data-token="' . htmlspecialchars($token, ENT_QUOTES, 'UTF-8') . '"');
-			$output = self::inject($output, $widget);
+			$output = \Wismo\Widget::inject($output, \Wismo\Widget::forOrder($settings->url, $token, $this->languageCode()));
 		} catch (\Throwable $e) {
 			$this->log->write('Wismo: ' . $e->getMessage());
 		}
@@ -82,7 +81,7 @@ class ControllerExtensionModuleWismo extends Controller {
 		$data['heading_title'] = $this->language->get('heading_track');
 		$data['text_intro'] = $this->language->get('text_track_intro');
 		$data['text_unavailable'] = $this->language->get('text_unavailable');
-		$data['widget'] = $settings->configured() ? $this->widget($settings, ' data-shop="' . htmlspecialchars($settings->shopKey, ENT_QUOTES, 'UTF-8') . '"') : '';
+		$data['widget'] = $settings->configured() ? \Wismo\Widget::lookup($settings->url, $settings->shopKey, $this->languageCode()) : '';
 		$data['breadcrumbs'] = array(
 			array('text' => $this->language->get('text_home'), 'href' => $this->url->link('common/home')),
 			array('text' => $this->language->get('heading_track'), 'href' => $this->url->link('extension/module/wismo/track')),
@@ -124,23 +123,10 @@ class ControllerExtensionModuleWismo extends Controller {
 		return (string)(isset($query->row['name']) ? $query->row['name'] : '');
 	}
 
-	private function widget(\Wismo\Settings $settings, $attributes) {
-		$locale = strtolower(explode('-', (string)$this->config->get('config_language'))[0]);
+	/** The language the shopper reads the store in (3.0 keeps it in the session). */
+	private function languageCode() {
+		$session = isset($this->session->data['language']) ? (string)$this->session->data['language'] : null;
 
-		return '<div class="wismo-widget" style="margin-bottom:15px"' . $attributes . ' data-locale="' . htmlspecialchars($locale, ENT_QUOTES, 'UTF-8') . '"></div>'
-			. '<script src="' . htmlspecialchars($settings->url . '/widget.js', ENT_QUOTES, 'UTF-8') . '" async></script>';
-	}
-
-	/** Put the widget at the top of the page's content column (or before the footer). */
-	private static function inject($html, $widget) {
-		if (preg_match('/<div id="content"[^>]*>/', $html, $match, PREG_OFFSET_CAPTURE)) {
-			$at = $match[0][1] + strlen($match[0][0]);
-
-			return substr($html, 0, $at) . $widget . substr($html, $at);
-		}
-
-		$at = strripos($html, '<footer');
-
-		return $at === false ? $html . $widget : substr($html, 0, $at) . $widget . substr($html, $at);
+		return \Wismo\Widget::shopperLanguage($session, (string)$this->config->get('config_language'));
 	}
 }
