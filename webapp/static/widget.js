@@ -87,7 +87,8 @@
       if (o.estimated_delivery_text) box.appendChild(h("p", t.edd + ": " + o.estimated_delivery_text));
       (o.shipments || []).forEach(function (p) {
         var s = h("div", null, { "class": "s" });
-        if (p.carrier || p.status_label) s.appendChild(h("p", [p.carrier, p.status_label].filter(Boolean).join(" \u00b7 ")));
+        var sl = o.shipments.length > 1 || p.status_label !== o.status_label ? p.status_label : ""; // no echo of the heading
+        if (p.carrier || sl) s.appendChild(h("p", [p.carrier, sl].filter(Boolean).join(" \u00b7 ")));
         if (p.tracking_number) s.appendChild(h("p", t.tn + ": " + p.tracking_number, { "class": "m" }));
         var pp = p.pickup_point;
         if (pp) s.appendChild(h("p", t.pickup + ": " + [pp.name, pp.address, pp.hours].filter(Boolean).join(", ")));

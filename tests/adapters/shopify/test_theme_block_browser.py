@@ -136,6 +136,8 @@ def test_the_block_shows_the_signed_in_customers_order(wismo_base, http_stub, pa
     assert status.inner_text() == "Відправлено"
     text = page.locator(".wismo-widget section").inner_text()
     assert "20450012345678" in text and "Nova Poshta" in text
+    # the status in the heading and in the history, not echoed again on the only parcel
+    assert text.count("Відправлено") == 2
     # the title shows once (the widget's), the no-JavaScript fallback is hidden
     assert page.get_by_role("region", name="Статус замовлення").is_visible()
     assert page.locator(".wismo-block__title").is_hidden()
