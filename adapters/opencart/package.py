@@ -8,8 +8,10 @@
   code, which also names the PHP namespace (`...\\Extension\\Wismo\\...`). So the 4.x
   archive must be called `wismo.ocmod.zip`; it gets a folder of its own.
 
-The shared PHP library (module/lib/) is copied into both. With `config` (wismo_url,
-shop_key, secret) a `preset.php` pre-fills the settings page on install.
+The shared PHP library (module/lib/) and the language files (module/lang/<admin|catalog>/
+<code>/wismo.php, the same text for both versions) are copied into both, each where its
+version looks for them. With `config` (wismo_url, shop_key, secret) a `preset.php`
+pre-fills the settings page on install.
 """
 
 from __future__ import annotations
@@ -77,10 +79,13 @@ def _write(archive: Path, entries: list[tuple[str, bytes]]) -> Path:
 
 
 def _entries(
-    prefix: str, lib_dir: str, config: Mapping[str, str] | None, tree: Path
+    lib_dir: str, lang_path: str, config: Mapping[str, str] | None, tree: Path
 ) -> list[tuple[str, bytes]]:
-    entries = [(prefix + name, path.read_bytes()) for name, path in _files(tree)]
+    entries = [(name, path.read_bytes()) for name, path in _files(tree)]
     entries += [(f"{lib_dir}/{name}", path.read_bytes()) for name, path in _files(MODULE / "lib")]
+    for name, path in _files(MODULE / "lang"):
+        side, code, _file = name.split("/")
+        entries.append((lang_path.format(side=side, code=code), path.read_bytes()))
     if config is not None:
         entries.append((f"{lib_dir}/preset.php", preset_php(config).encode("utf-8")))
     return entries
@@ -88,13 +93,20 @@ def _entries(
 
 def build_oc3(out_dir: Path, config: Mapping[str, str] | None = None) -> Path:
     """The OpenCart 3.0.x archive: upload/ mirrors the store root."""
-    entries = _entries("", "upload/system/library/wismo", config, MODULE / "oc3")
+    entries = _entries(
+        "upload/system/library/wismo",
+        "upload/{side}/language/{code}/extension/module/wismo.php",
+        config,
+        MODULE / "oc3",
+    )
     return _write(out_dir / OC3_NAME, entries)
 
 
 def build_oc4(out_dir: Path, config: Mapping[str, str] | None = None) -> Path:
     """The OpenCart 4.x archive: install.json, admin/, catalog/, system/ at the root."""
-    entries = _entries("", "system/library/wismo", config, MODULE / "oc4")
+    entries = _entries(
+        "system/library/wismo", "{side}/language/{code}/module/wismo.php", config, MODULE / "oc4"
+    )
     return _write(out_dir / OC4_NAME, entries)
 
 
