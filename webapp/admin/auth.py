@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from core.services.staff import (
@@ -42,7 +42,7 @@ def sign_in() -> ResponseReturnValue:
     error, status = None, 200
     if request.method == "POST":
         email = request.form.get("email", "").strip().lower()
-        throttle = current_app.extensions.setdefault("wismo_sign_in_throttle", SignInThrottle())
+        throttle = SignInThrottle()
         if throttle.blocked(email):
             error, status = "Too many failed attempts: wait 15 minutes or ask for a link.", 429
         else:

@@ -1,46 +1,49 @@
 """Slowing down password guessing: a few failed sign-ins per address, then a pause.
 
-Kept in this process's memory (per gunicorn worker), which is enough to turn an online
-guessing attack from thousands of tries a minute into a handful; Argon2id makes each
-try expensive on top.
+The counts live in the app's Flask-Limiter storage (webapp/limits.py): Redis at
+WISMO_REDIS_URL, so every web process and gunicorn worker shares them, or process
+memory in the demo. Argon2id makes each try expensive on top. Only failures count, and
+a success clears them, so a merchant who mistypes once is never held back.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
-from time import monotonic
+from flask import current_app
+from limits import RateLimitItemPerSecond
 
 MAX_FAILURES = 5
 WINDOW = 15 * 60  # seconds
+_ITEM = RateLimitItemPerSecond(MAX_FAILURES, WINDOW, namespace="wismo-sign-in")
 
 
 class SignInThrottle:
-    """Failed attempts per key (an email address) within a sliding window."""
+    """Failed attempts per key (an email address) within a moving window."""
 
-    def __init__(self, limit: int = MAX_FAILURES, window: float = WINDOW) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, strategy: object | None = None) -> None:
+        self._strategy = strategy
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
+    @property
+    def strategy(self):  # type: ignore[no-untyped-def]
+        """The limiter's moving-window strategy over its shared storage."""
+        if self._strategy is None:
+            return current_app.extensions["wismo_limiter"].limiter
+        return self._strategy
 
     def blocked(self, key: str) -> bool:
-        """Whether `key` used up its failures for now."""
-        with self._lock:
-            return len(self._recent(key, monotonic())) >= self.limit
+        """Whether `key` used up its failures for now (an unreachable store blocks no one)."""
+        try:
+            return not self.strategy.test(_ITEM, key)
+        except Exception:
+            return False
 
     def failed(self, key: str) -> None:
-        with self._lock:
-            now = monotonic()
-            self._recent(key, now).append(now)
-            if len(self._failures) > 50_000:  # a flood of made-up addresses: start afresh
-                self._failures = {key: self._failures[key]}
+        try:
+            self.strategy.hit(_ITEM, key)
+        except Exception:  # Redis down: signing in still works, Argon2id still slows guessing
+            pass
 
     def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+        try:
+            self.strategy.clear(_ITEM, key)
+        except Exception:
+            pass

@@ -242,6 +242,37 @@ def test_password_guessing_is_paused_after_five_failures(app, owner):
     assert client.get("/admin/orders").status_code == 302
 
 
+def test_the_pause_holds_across_web_processes_sharing_redis(
+    request, database_url, redis_client, redis_url
+):
+    from core.bootstrap import use
+    from tests.conftest import add_shop, make_container
+    from webapp.app import create_app
+
+    from .helpers import make_staff
+
+    c = make_container(database_url, redis_url=redis_url)
+    use(c)
+    request.addfinalizer(lambda: (use(None), c.engine.dispose()))
+    shop = add_shop(c, name="Shop R")
+    make_staff(c, shop.shop.id, "owner@r.example", "owner")
+
+    def attempt(app, password):
+        client = app.test_client()
+        page = client.get("/admin/sign-in").text
+        token = re.search(r'csrf-token" content="([^"]+)', page)[1]
+        return client.post(
+            "/admin/sign-in",
+            data={"email": "owner@r.example", "password": password, "csrf_token": token},
+        ).status_code
+
+    first, second = create_app(container=c), create_app(container=c)
+    assert [attempt(first if i % 2 else second, f"guess-{i}") for i in range(5)] == [401] * 5
+    assert any(b"wismo-sign-in" in k for k in redis_client.keys("*"))
+    assert attempt(second, PASSWORD) == 429  # a worker that saw none of the failures
+    assert attempt(first, PASSWORD) == 429
+
+
 def test_another_resolver_plugs_in_like_shopify_session_tokens(app, container, owner):
     """The seam a Shopify session-token resolver uses: a bearer token decides the shop."""
     from webapp.admin.access import Principal, add_resolver
