@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.channels.base import OutboundMessage
+from core.domain.rules import OPTIONAL_EMAIL
 from core.domain.statuses import Status
 from core.errors import ChannelError, ConfigError
 from core.storage.clock import utcnow
@@ -86,7 +87,7 @@ class Preference:
 
 
 def _address(channel: str, customer: Customer) -> str | None:
-    if channel == "email":
+    if channel in ("email", OPTIONAL_EMAIL):
         return customer.email
     if channel == "sms":
         return customer.phone
@@ -108,7 +109,8 @@ def preferences(session: Session, shop: Shop, customer: Customer | None) -> list
             )
         )
     )
-    offered = ["email"] if customer.email else []
+    # progress emails (the unsubscribe link's opt-out) can be stopped apart from all email
+    offered = ["email", OPTIONAL_EMAIL] if customer.email else []
     if customer.phone:
         offered.append("sms")
     offered += [m for m in MESSENGERS if m in linked or (m == "whatsapp" and m in used)]

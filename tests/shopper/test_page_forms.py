@@ -104,7 +104,7 @@ def test_an_sms_opt_out_on_the_page_stops_sms(container, client):
     path = track_path(container, shop.shop.id, order_id)
     html = client.get(path).get_data(as_text=True)
     assert 'value="sms" checked' in html and 'value="email" checked' in html
-    saved = client.post(path + "/preferences", data={"channel": ["email"]})
+    saved = client.post(path + "/preferences", data={"channel": ["email", "email_optional"]})
     assert saved.status_code == 303 and saved.headers["Location"].endswith("#preferences")
     assert "Настройки сохранены" in client.get(saved.headers["Location"]).get_data(as_text=True)
     with container.session() as s:
@@ -119,7 +119,8 @@ def test_an_sms_opt_out_on_the_page_stops_sms(container, client):
             ).all()
         )
     assert shipped == {"email": "sent"}  # no sms planned for the shopper who stopped it
-    client.post(path + "/preferences", data={"channel": ["email", "sms"]})  # and back on
+    on = ["email", "email_optional", "sms"]
+    client.post(path + "/preferences", data={"channel": on})  # and back on
     with container.session() as s:
         assert s.scalars(select(OptOut)).all() == []
 
@@ -256,8 +257,8 @@ def test_linked_messengers_can_be_switched_off_too(container):
         s.commit()
         row = s.get(Shop, shop.shop.id)
         offered = [p.channel for p in preferences(s, row, order.customer)]
-        assert offered == ["email", "sms", "whatsapp", "telegram"]
-        set_preferences(s, row, order.customer, {"email", "sms"})
+        assert offered == ["email", "email_optional", "sms", "whatsapp", "telegram"]
+        set_preferences(s, row, order.customer, {"email", "email_optional", "sms"})
         s.commit()
         assert opted_out_channels(s, shop.shop.id, order.customer) == {"whatsapp", "telegram"}
 
@@ -275,3 +276,19 @@ def test_adapters_show_the_page_through_show_order(container):
         assert show_order(other.shop.id, order_id)[1] == 404
     with container.session() as s:
         assert s.scalars(select(TrackingVisit.source)).all() == ["proxy"]
+
+
+def test_progress_emails_can_be_stopped_while_confirmations_still_come(container, client):
+    from core.services.contacts import opted_out_channels
+    from core.storage.models import Order
+
+    shop = add_shop(container)
+    order_id = push(container, shop.shop.id, "1001", Status.PLACED, customer=PEOPLE["uk"])
+    path = track_path(container, shop.shop.id, order_id)
+    html = client.get(path).get_data(as_text=True)
+    assert 'value="email_optional" checked' in html
+    assert "Листи про хід доставки" in html
+    client.post(path + "/preferences", data={"channel": ["email", "sms"]})
+    with container.session() as s:
+        customer = s.get(Order, order_id).customer
+        assert opted_out_channels(s, shop.shop.id, customer) == {"email_optional"}
