@@ -111,6 +111,10 @@ def notify_merchant(c: Container, shop_id: int) -> bool:
     from .delivery import providers_for
 
     with c.session() as session, session.begin():
+        # every SMS send asks; only a raised flag is worth locking the shop row for
+        state_now = session.scalar(select(Shop.state).where(Shop.id == shop_id)) or {}
+        if not (state_now.get("sms_cap") or {}).get("notify"):
+            return False
         shop = session.get(Shop, shop_id, with_for_update=True)
         state = dict(((shop.state if shop else None) or {}).get("sms_cap") or {})
         if shop is None or not state.pop("notify", False):
