@@ -14,7 +14,6 @@ import threading
 import time
 from collections import deque
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Response, jsonify, render_template, request
 from sqlalchemy import func, select
@@ -22,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from core.rendering.locales import normalize_locale
 from core.services.contacts import normalize_email
-from core.storage.models import Customer, Order, OrderEvent, Shop
+from core.services.summary import milestones
+from core.storage.models import Customer, Order, Shop
 from core.storefront import sign_storefront_token
 from webapp.context import wismo
-from webapp.pages import tracking_view
+from webapp.pages import _zone, tracking_view
 from webapp.tracking import browser_locale, page_locale
 
 from . import auth, compliance
@@ -208,26 +208,10 @@ def _orders(s: Session, shop: Shop, customer_id: str | None) -> tuple[list[Order
 
 def _view(s: Session, shop: Shop, order: Order) -> dict[str, Any]:
     """The tracking page's view of one order, in its shopper's language and zone."""
-    events = list(
-        s.scalars(
-            select(OrderEvent)
-            .where(
-                OrderEvent.shop_id == shop.id,
-                OrderEvent.order_id == order.id,
-                OrderEvent.outcome.in_(("applied", "overlay")),
-            )
-            .order_by(OrderEvent.occurred_at.desc(), OrderEvent.id.desc())
-        )
+    zone = _zone(
+        order.customer.timezone if order.customer else None, (shop.settings or {}).get("timezone")
     )
-    locale = page_locale(shop, order)
-    zone_name = (order.customer.timezone if order.customer else None) or (shop.settings or {}).get(
-        "timezone"
-    )
-    try:
-        zone = ZoneInfo(zone_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return tracking_view(shop, order, events, locale, zone)
+    return tracking_view(shop, order, milestones(s, order), page_locale(shop, order), zone)
 
 
 def _action() -> str:
