@@ -18,6 +18,7 @@ from core.settings import Settings
 from core.storage.models import Base
 
 pytest_plugins = [
+    "tests.support.clock",
     "tests.support.servers",
     "tests.support.smtp_server",
     "tests.support.http_stub",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -23,6 +22,8 @@ from core.queue_rq import RqQueue
 from core.settings import Settings
 from core.storage.models import Base, Notification
 from tests.conftest import TEST_SECRET, add_shop
+from tests.support.clock import VARIABLE as CLOCK_VARIABLE
+from tests.support.clock import python_command
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +64,7 @@ class Stack:
             "WISMO_SEND_LEASE_SECONDS": "3",
             "WISMO_RELAY_GRACE_SECONDS": "1",
             "PYTHONPATH": str(ROOT),
+            CLOCK_VARIABLE: os.environ.get(CLOCK_VARIABLE, ""),
         }
         settings = Settings.from_env(self.env)
         self.container = Container(settings, queue=RqQueue(redis_url))
@@ -78,7 +80,7 @@ class Stack:
         log = open(self.tmp / f"{args[0]}-{len(self.procs)}.log", "w")  # noqa: SIM115
         self.logs.append(log)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "wismo.cli", *args],
+            python_command("wismo.cli", *args),
             cwd=ROOT,
             env=self.env,
             stdout=log,

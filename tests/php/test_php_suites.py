@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.clock import same_clock
+
 ROOT = Path(__file__).resolve().parents[2]
 ADAPTERS = ROOT / "adapters"
 PHP_FILES = sorted(ADAPTERS.rglob("*.php"))
@@ -39,7 +41,7 @@ def test_php_file_lints(path: Path) -> None:
 @pytest.mark.parametrize("config", SUITES, ids=lambda p: str(p.parent.relative_to(ADAPTERS)))
 def test_phpunit_suite_passes(config: Path) -> None:
     result = subprocess.run(
-        [_need("phpunit"), "--configuration", str(config), "--colors=never"],
+        same_clock([_need("phpunit"), "--configuration", str(config), "--colors=never"]),
         cwd=config.parent,
         capture_output=True,
         text=True,

@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import add_shop
 from tests.support.browser import screenshot
+from tests.support.clock import same_clock
 from webapp.app import create_app
 
 from .helpers import push_body, signed
@@ -40,7 +41,7 @@ def module_markup(base: str, shop, order_id: str, language: str) -> str:
     """What the module puts on the page (`order_id` empty: the tracking page's form)."""
     args = [str(LIB), base, shop.webhook_secret, shop.shop.key, order_id, language]
     done = subprocess.run(
-        [PHP, "-r", RENDER, "--", *args], capture_output=True, text=True, check=True
+        same_clock([PHP, "-r", RENDER, "--", *args]), capture_output=True, text=True, check=True
     )
     return done.stdout
 

@@ -22,6 +22,7 @@ from core.domain.statuses import Status
 from tests.conftest import add_shop
 from tests.shopper.orders import PEOPLE, order_in, push
 from tests.support.browser import screenshot
+from tests.support.clock import same_clock
 
 INCLUDES = Path(__file__).resolve().parents[3] / "adapters/woocommerce/plugin/wismo/includes"
 
@@ -47,7 +48,9 @@ def plugin_markup(base: str, secret: str, shop_key: str, order_id: str, locale: 
     if php is None:
         pytest.fail("php is not installed: run `make test` (it installs php-cli)")
     result = subprocess.run(
-        [php, "-r", RENDER, "--", str(INCLUDES), base, secret, shop_key, order_id, locale],
+        same_clock(
+            [php, "-r", RENDER, "--", str(INCLUDES), base, secret, shop_key, order_id, locale]
+        ),
         capture_output=True,
         text=True,
         timeout=60,
