@@ -23,6 +23,7 @@ from core.queue_rq import RqQueue
 from core.settings import Settings
 from core.storage.models import Base, Notification
 from tests.conftest import TEST_SECRET, add_shop
+from tests.support.servers import stop_process_groups
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,14 +111,7 @@ class Stack:
         raise AssertionError(f"only {self.count('sent')} of {n} sent\n{logs}")
 
     def close(self) -> None:
-        for p in self.procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in self.procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
+        stop_process_groups(self.procs, timeout=10)
         for log in self.logs:
             log.close()
         use(None)
