@@ -286,12 +286,14 @@ def scheduler(interval: float, once: bool) -> None:
         if lock is None or lock():
             try:
                 report = relay_tick(c)
-                if report.events or report.notifications or report.released:
+                if report.events or report.notifications or report.released or report.dead:
                     log.info(
-                        "relay: %d event(s), %d message(s) re-enqueued, %d send(s) released",
+                        "relay: %d event(s), %d message(s) re-enqueued, %d send(s) released, "
+                        "%d abandoned send(s) out of attempts (dead letters)",
                         report.events,
                         report.notifications,
                         report.released,
+                        report.dead,
                     )
             except Exception:
                 log.exception("relay tick failed; trying again in %.0fs", interval)

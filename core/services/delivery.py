@@ -115,11 +115,16 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
             due = note.not_before if note.state in ("pending", "retry") else None
             return Delivery(note.state, due)
     finish = _Finish(c, notification_id, token)
-    with c.session() as session, session.begin():
-        note = session.get(Notification, notification_id)
-        assert note is not None
-        prepared = _prepare(c, session, note)
-        attempts = note.attempts
+    try:
+        with c.session() as session, session.begin():
+            note = session.get(Notification, notification_id)
+            assert note is not None
+            prepared = _prepare(c, session, note)
+            attempts = note.attempts
+    except Exception as exc:  # bad data or a bug while rendering: retry, then dead letter
+        log.exception("notification %s could not be prepared", notification_id)
+        attempts = _attempts(c, notification_id)
+        return _retry(c, attempts, finish, f"preparing the message failed: {exc!r}", now, None)
     if isinstance(prepared, str):
         state, _, reason = prepared.partition(":")
         if state == "dead" or reason.strip().startswith("the shopper opted out"):
@@ -174,16 +179,30 @@ def _give_up(c: Container, finish: _Finish, state: str, reason: str, now: dateti
     done = finish(state, reason)
     if done.state != state:
         return done  # the claim was lost: whoever holds it decides
+    return Delivery("failed_over") if hand_over(c, finish.id, now) else done
+
+
+def hand_over(c: Container, notification_id: int, now: datetime) -> bool:
+    """Give an ended message's status to the next channel of the failover chain, if any."""
     with c.session() as session, session.begin():
-        stand_in = failover.fall_over(session, finish.id, now)
+        stand_in = failover.fall_over(session, notification_id, now)
     if stand_in is None:
-        return done
+        return False
     new_id, _channel = stand_in
     try:
         c.queue.enqueue("deliver", new_id)
     except Exception:  # the relay picks pending messages up anyway
         log.exception("could not enqueue the failover message %s", new_id)
-    return Delivery("failed_over")
+    return True
+
+
+def _attempts(c: Container, notification_id: int) -> int:
+    """How often the notification was claimed, counting the claim in hand."""
+    with c.session() as session:
+        return (
+            session.scalar(select(Notification.attempts).where(Notification.id == notification_id))
+            or 1
+        )
 
 
 def _opted_out(c: Container, message: OutboundMessage, provider: str, reason: str) -> None:
