@@ -60,7 +60,7 @@ class Stack:
             "WISMO_REDIS_URL": redis_url,
             "WISMO_SMTP_URL": smtp_url + "?from=shop@example.com",
             "WISMO_SECRET_KEY": TEST_SECRET,
-            "WISMO_PUBLIC_URL": "http://wismo.test",
+            "WISMO_PUBLIC_URL": "https://wismo.test",  # the processes refuse plain http
             "WISMO_SEND_LEASE_SECONDS": "3",
             "WISMO_RELAY_GRACE_SECONDS": "1",
             "PYTHONPATH": str(ROOT),
@@ -136,7 +136,7 @@ def test_an_event_in_gives_the_right_email_out(stack, smtp_server):
     html = msg.get_body(("html",)).get_content()
     assert "Олено" in text  # Ukrainian, addressed in the vocative
     assert "1\u00a0250,00" in text and "Чайник" in html  # Babel: no-break space
-    assert "http://wismo.test/track/" in text
+    assert "https://wismo.test/track/" in text
     assert stack.post(body(1, "placed", "uk")) == 200  # a duplicate: no second email
     time.sleep(1.0)
     assert len(smtp_server.messages) == 1
