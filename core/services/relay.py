@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from core.domain.states import DUE, MessageState
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import Notification, OrderEvent
@@ -64,7 +65,7 @@ def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
             s.scalars(
                 select(Notification.id)
                 .where(
-                    Notification.state.in_(("pending", "retry")),
+                    Notification.state.in_(DUE),
                     Notification.not_before <= now,
                     or_(Notification.queued_at.is_(None), Notification.queued_at < grace),
                 )
@@ -94,7 +95,7 @@ def _release_abandoned(
     Returns how many were released for a retry and the ids of the new dead letters."""
     stale = s.execute(
         select(Notification.id, Notification.attempts, Notification.claim)
-        .where(Notification.state == "sending", Notification.claimed_at < lease)
+        .where(Notification.state == MessageState.SENDING, Notification.claimed_at < lease)
         .order_by(Notification.claimed_at)
         .limit(BATCH)
     ).all()
@@ -107,11 +108,11 @@ def _release_abandoned(
                 update(Notification)
                 .where(
                     Notification.id == note_id,
-                    Notification.state == "sending",
+                    Notification.state == MessageState.SENDING,
                     Notification.claim == claim,
                 )
                 .values(
-                    state="dead" if exhausted else "retry",
+                    state=MessageState.DEAD if exhausted else MessageState.RETRY,
                     claim=None,
                     last_error=f"gave up after {attempts} attempts: {error}"
                     if exhausted

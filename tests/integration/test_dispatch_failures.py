@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from core.bootstrap import Container, use
+from core.domain.states import MessageState
 from core.domain.statuses import Status as S
 from core.queue_rq import RqQueue
 from core.services.delivery import claim, deliver
@@ -46,7 +47,7 @@ def test_a_template_that_raises_at_render_is_retried_with_its_real_error_then_de
     push(container, new.shop.id, event("e1", S.PLACED))
     note = only_note(container)
     max_attempts = container.settings.max_attempts
-    assert (note.state, note.attempts) == ("retry", 1)
+    assert (note.state, note.attempts) == (MessageState.RETRY, 1)
     assert "TypeError" in note.last_error and "unhashable" in note.last_error
     assert "vanished" not in note.last_error
     assert note.claim is None  # the claim is released: nothing is left "sending"
@@ -56,7 +57,7 @@ def test_a_template_that_raises_at_render_is_retried_with_its_real_error_then_de
         deliver(container, note.id, now=later)
         note = note_of(container, note.id)
         assert note.attempts == attempt
-        assert note.state == ("dead" if attempt == max_attempts else "retry")
+        assert note.state == (MessageState.DEAD if attempt == max_attempts else MessageState.RETRY)
     assert note.last_error.startswith(f"gave up after {max_attempts} attempts:")
     assert "TypeError" in note.last_error
     # dead means dead: the relay leaves it alone, however often it ticks
@@ -64,7 +65,7 @@ def test_a_template_that_raises_at_render_is_retried_with_its_real_error_then_de
         later += timedelta(hours=1)
         report = relay_tick(container, now=later)
         assert report.notifications == report.released == 0
-    assert note_of(container, note.id).state == "dead"
+    assert note_of(container, note.id).state == MessageState.DEAD
 
 
 @pytest.fixture
@@ -100,10 +101,13 @@ def test_a_worker_killed_mid_send_every_time_ends_dead_at_the_limit(queued, redi
         assert note.attempts == attempt and note.claim is None
         if attempt < max_attempts:
             assert (report.released, report.dead) == (1, 0)
-            assert note.state == "retry" and "the sending worker vanished" in note.last_error
+            assert (
+                note.state == MessageState.RETRY
+                and "the sending worker vanished" in note.last_error
+            )
         else:
             assert (report.released, report.dead) == (0, 1)
-            assert note.state == "dead"
+            assert note.state == MessageState.DEAD
             assert note.last_error.startswith(f"gave up after {max_attempts} attempts:")
     assert relay_tick(container, now=now + lease).notifications == 0  # not put back again
     assert redis_client.llen("rq:queue:wismo") == max_attempts - 1  # once per release, no more
@@ -121,13 +125,16 @@ def test_a_send_abandoned_at_the_limit_falls_over_to_the_next_channel(container)
     (email,) = _notes(container)  # the chain's first channel only
     with container.session() as s:
         row = s.get(Notification, email.id)
-        row.state, row.attempts = "pending", container.settings.max_attempts - 1
+        row.state, row.attempts = MessageState.PENDING, container.settings.max_attempts - 1
         s.commit()
         assert claim(s, email.id, datetime.now(UTC))  # the last attempt's worker dies
     late = datetime.now(UTC) + timedelta(seconds=container.settings.send_lease_seconds + 1)
     assert relay_tick(container, now=late).dead == 1
     first, stand_in = _notes(container)
-    assert first.state == "failed_over" and "the sending worker vanished" in first.last_error
+    assert (
+        first.state == MessageState.FAILED_OVER
+        and "the sending worker vanished" in first.last_error
+    )
     assert (stand_in.channel, stand_in.fallback_of) == ("sms", email.id)
 
 
