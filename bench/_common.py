@@ -112,6 +112,7 @@ def wismo_env(db: Database, redis_url: str | None, **extra: str) -> dict[str, st
     env.update(
         WISMO_DATABASE_URL=db.url,
         WISMO_SECRET_KEY="bench-" + secrets.token_urlsafe(32),
+        WISMO_PUBLIC_URL="https://bench.wismo.test",  # serve and worker refuse plain http
         PYTHONUNBUFFERED="1",
         # the repo first: an editable install made before a package got its __init__.py
         # maps it as a namespace package (see docs/performance.md, "Known problems")

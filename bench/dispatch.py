@@ -209,6 +209,7 @@ def main() -> int:
     from rq.serializers import JSONSerializer
     from sqlalchemy import func, select
 
+    from core.domain.states import MessageState
     from core.queue_rq import RETRY
     from core.storage.db import make_engine
     from core.storage.models import Notification
@@ -296,12 +297,12 @@ def main() -> int:
                 [str(VENV_BIN / "wismo"), "worker", "--burst"],
                 env,
                 args.workers,
-                lambda: count_state("sent") >= m,
+                lambda: count_state(MessageState.SENT) >= m,
                 args.time_limit,
             )
             window, statuses = job_window(redis, deliver_ids)
             time.sleep(0.5)  # let the sink settle before counting
-            sent = count_state("sent")
+            sent = count_state(MessageState.SENT)
             wismo = Run("wismo deliver + SMTP", m, window, wall, sent)
 
             with engine.connect() as conn:
@@ -312,7 +313,9 @@ def main() -> int:
                 )
                 dead = (
                     conn.execute(
-                        select(Notification.last_error).where(Notification.state == "dead").limit(3)
+                        select(Notification.last_error)
+                        .where(Notification.state == MessageState.DEAD)
+                        .limit(3)
                     )
                     .scalars()
                     .all()

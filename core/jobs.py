@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.bootstrap import container
+from core.domain.states import DUE
 from core.services import delivery, pipeline
 
 
@@ -21,7 +22,7 @@ def deliver(notification_id: int) -> None:
     """Render and send one stored notification; schedule its retry or due time."""
     c = container()
     result = delivery.deliver(c, notification_id)
-    if result.state in ("retry", "pending") and result.retry_at is not None:
+    if result.state in DUE and result.retry_at is not None:
         c.queue.enqueue("deliver", notification_id, at=result.retry_at)
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.sms import count_segments
+from core.domain.states import MessageState
 from core.domain.statuses import RETURN_PATH, Status
 from core.links import TRACK
 from core.rendering import normalize_locale, status_description, status_label
@@ -186,15 +187,17 @@ def dashboard(s: Session) -> dict[str, Any]:
     counts = {
         "orders": s.scalar(select(func.count()).select_from(Order)) or 0,
         "events": s.scalar(select(func.count()).select_from(OrderEvent)) or 0,
-        "sent": s.scalar(select(func.count()).where(Notification.state == "sent")) or 0,
+        "sent": s.scalar(select(func.count()).where(Notification.state == MessageState.SENT)) or 0,
         "outbox": s.scalar(select(func.count()).select_from(OutboxMessage)) or 0,
-        "dead": s.scalar(select(func.count()).where(Notification.state == "dead")) or 0,
+        "dead": s.scalar(select(func.count()).where(Notification.state == MessageState.DEAD)) or 0,
     }
     cards = [order_card(o, shops.get(o.shop_id), events[o.id], notes[o.id], outbox) for o in orders]
     return {"counts": counts, "orders": cards, "many_shops": len(shops) > 1}
 
 
-SHOW_ERROR = frozenset({"retry", "dead", "skipped", "failed_over"})
+SHOW_ERROR = frozenset(
+    {MessageState.RETRY, MessageState.DEAD, MessageState.SKIPPED, MessageState.FAILED_OVER}
+)
 OUTCOME_NOTES = {
     "applied": None,
     "overlay": "laid over the current status",

@@ -223,12 +223,7 @@ def shops_list(as_json: bool) -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(bind: str, workers: int) -> None:
     """Serve the web app with gunicorn (production)."""
-    settings = Settings.from_env()
-    if settings.insecure_secret:
-        raise click.ClickException(
-            "set WISMO_SECRET_KEY to a long random value before serving "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
-        )
+    _refuse_bad_config("serve")
     from gunicorn.app.base import BaseApplication
 
     from webapp import create_app
@@ -255,6 +250,7 @@ def worker(burst: bool) -> None:
             "WISMO_REDIS_URL is not set: without Redis, jobs run inside "
             "`wismo serve` and `wismo demo`; no worker is needed"
         )
+    _refuse_bad_config("worker")
     from redis import Redis
     from rq import SimpleWorker
     from rq.serializers import JSONSerializer
@@ -279,6 +275,7 @@ def scheduler(interval: float, once: bool) -> None:
     from core.services.periodic import reconcile_tick
     from core.services.relay import relay_tick
 
+    _refuse_bad_config("scheduler")
     c = _container()
     log = logging.getLogger("wismo.scheduler")
     lock = _scheduler_lock(c.settings.redis_url, interval)
@@ -286,12 +283,14 @@ def scheduler(interval: float, once: bool) -> None:
         if lock is None or lock():
             try:
                 report = relay_tick(c)
-                if report.events or report.notifications or report.released:
+                if report.events or report.notifications or report.released or report.dead:
                     log.info(
-                        "relay: %d event(s), %d message(s) re-enqueued, %d send(s) released",
+                        "relay: %d event(s), %d message(s) re-enqueued, %d send(s) released, "
+                        "%d abandoned send(s) out of attempts (dead letters)",
                         report.events,
                         report.notifications,
                         report.released,
+                        report.dead,
                     )
             except Exception:
                 log.exception("relay tick failed; trying again in %.0fs", interval)
@@ -309,6 +308,45 @@ def scheduler(interval: float, once: bool) -> None:
         if once:
             return
         time.sleep(interval)
+
+
+def _refuse_bad_config(process: str) -> None:
+    """Stop a production process before it starts on settings that spoil every message."""
+    from core.services.checks import config_problems
+
+    problems = config_problems(Settings.from_env())
+    if not problems:
+        return
+    lines = [f"wismo {process} cannot start: fix the configuration first."]
+    for p in problems:
+        lines += [f"- {p.detail}", f"  for example: {p.fix}"]
+    lines.append("`wismo check` reports every problem, the database, Redis and SMTP included.")
+    raise click.ClickException("\n".join(lines))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+@click.option("--timeout", default=5.0, show_default=True, help="Seconds to wait for each server.")
+def check(as_json: bool, timeout: float) -> None:
+    """Check the configuration and the servers it names; exit 1 on any problem."""
+    from core.services.checks import run_checks
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up chatter, not news
+    checks = run_checks(Settings.from_env(), timeout=timeout)
+    problems = [c for c in checks if not c.ok]
+    if as_json:
+        report = {"ok": not problems, "problems": len(problems)}
+        click.echo(json.dumps({**report, "checks": [c.as_dict() for c in checks]}, indent=2))
+    else:
+        for c in checks:
+            click.echo(f"{'ok' if c.ok else 'PROBLEM':<8} {c.name:<12} {c.detail}")
+            if not c.ok and c.fix:
+                click.echo(f"{'':<8} {'':<12} fix: {c.fix}")
+        click.echo(
+            f"{len(problems)} problem(s) found." if problems else "Everything checked is fine."
+        )
+    if problems:
+        sys.exit(1)
 
 
 def _scheduler_lock(redis_url: str | None, interval: float):  # type: ignore[no-untyped-def]

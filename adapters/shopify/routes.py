@@ -24,6 +24,7 @@ from flask import (
 from shopify_app import ShopifyApp
 from sqlalchemy import func, select
 
+from core.domain.states import MessageState
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
 from core.services.pipeline import accept_event
 from core.services.shops import create_shop
@@ -229,7 +230,7 @@ def _summary(domain: str) -> dict[str, Any]:
             "orders": s.scalar(select(func.count(Order.id)).where(Order.shop_id == shop.id)),
             "messages_sent": s.scalar(
                 select(func.count(Notification.id)).where(
-                    Notification.shop_id == shop.id, Notification.state == "sent"
+                    Notification.shop_id == shop.id, Notification.state == MessageState.SENT
                 )
             ),
             "data_exports": [

@@ -18,7 +18,8 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from email import policy
 from email.message import EmailMessage
@@ -174,23 +175,17 @@ class SmtpChannel:
         if "@" not in recipient or any(c in message.to for c in "\r\n"):
             raise PermanentChannelError(f"not an email address: {message.to!r}", unreachable=True)
         mail = self.build(message)
-        try:
-            self._deliver(mail, recipient)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, reply = next(iter(exc.recipients.values()), (550, b""))
-            raise _by_code(code, f"recipient refused: {_text(reply)}", unreachable=True) from exc
-        except smtplib.SMTPResponseException as exc:
-            # Sender refused, data refused, auth failed, connect refused with a code.
-            raise _by_code(exc.smtp_code, f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}") from exc
-        except smtplib.SMTPNotSupportedError as exc:
-            raise PermanentChannelError(f"SMTP server lacks a needed extension: {exc}") from exc
-        except ssl.SSLCertVerificationError as exc:
-            raise PermanentChannelError(f"SMTP server certificate rejected: {exc}") from exc
-        except (smtplib.SMTPException, OSError) as exc:  # disconnects, refusals, timeouts
-            raise TransientChannelError(f"SMTP server unavailable: {exc}") from exc
+        with _channel_errors(), self._connection() as smtp:
+            smtp.send_message(mail, from_addr=self.settings.from_address, to_addrs=[recipient])
         return str(mail["Message-ID"])
 
-    def _deliver(self, mail: EmailMessage, recipient: str) -> None:
+    def probe(self) -> None:
+        """Connect, start TLS and log in as a send would, then hang up (for `wismo check`)."""
+        with _channel_errors(), self._connection() as smtp:
+            smtp.noop()
+
+    @contextmanager
+    def _connection(self) -> Iterator[smtplib.SMTP]:
         s = self.settings
         smtp: smtplib.SMTP
         if s.security == "ssl":
@@ -204,7 +199,7 @@ class SmtpChannel:
                 smtp.starttls(context=self.ssl_context)
             if s.username:
                 smtp.login(s.username, s.password or "")
-            smtp.send_message(mail, from_addr=s.from_address, to_addrs=[recipient])
+            yield smtp
         finally:
             try:
                 smtp.quit()
@@ -218,6 +213,25 @@ class SmtpChannel:
             return f"[{ipaddress.ip_address(name)}]"
         except ValueError:
             return name or socket.gethostname()
+
+
+@contextmanager
+def _channel_errors() -> Iterator[None]:
+    """smtplib's and the socket's exceptions as the channel errors the dispatcher handles."""
+    try:
+        yield
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, reply = next(iter(exc.recipients.values()), (550, b""))
+        raise _by_code(code, f"recipient refused: {_text(reply)}", unreachable=True) from exc
+    except smtplib.SMTPResponseException as exc:
+        # Sender refused, data refused, auth failed, connect refused with a code.
+        raise _by_code(exc.smtp_code, f"SMTP {exc.smtp_code}: {_text(exc.smtp_error)}") from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise PermanentChannelError(f"SMTP server lacks a needed extension: {exc}") from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise PermanentChannelError(f"SMTP server certificate rejected: {exc}") from exc
+    except (smtplib.SMTPException, OSError) as exc:  # disconnects, refusals, timeouts
+        raise TransientChannelError(f"SMTP server unavailable: {exc}") from exc
 
 
 def _by_code(

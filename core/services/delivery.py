@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from core.channels.base import OutboundMessage
 from core.channels.phones import region_of
 from core.crypto import new_token
 from core.domain.rules import OPTIONAL, stopped
+from core.domain.states import DUE, MessageState
 from core.domain.statuses import Status
 from core.errors import (
     ConfigError,
@@ -52,7 +53,7 @@ SWITCH_AFTER = 2
 class Delivery:
     """How one delivery attempt ended, and when to try again (for retries)."""
 
-    state: str
+    state: str  # a MessageState, or "missing" / "lost-claim" when nothing was ours to record
     retry_at: datetime | None = None
 
 
@@ -84,11 +85,11 @@ def claim(session: Session, notification_id: int, now: datetime) -> str | None:
                 update(Notification)
                 .where(
                     Notification.id == notification_id,
-                    Notification.state.in_(("pending", "retry")),
+                    Notification.state.in_(DUE),
                     Notification.not_before <= now,
                 )
                 .values(
-                    state="sending",
+                    state=MessageState.SENDING,
                     claim=token,
                     claimed_at=now,
                     updated_at=now,
@@ -112,19 +113,24 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
             note = session.get(Notification, notification_id)
             if note is None:
                 return Delivery("missing")
-            due = note.not_before if note.state in ("pending", "retry") else None
+            due = note.not_before if note.state in DUE else None
             return Delivery(note.state, due)
     finish = _Finish(c, notification_id, token)
-    with c.session() as session, session.begin():
-        note = session.get(Notification, notification_id)
-        assert note is not None
-        prepared = _prepare(c, session, note)
-        attempts = note.attempts
-    if isinstance(prepared, str):
-        state, _, reason = prepared.partition(":")
-        if state == "dead" or reason.strip().startswith("the shopper opted out"):
-            return _give_up(c, finish, state, reason.strip(), now)
-        return finish(state, reason.strip())
+    try:
+        with c.session() as session, session.begin():
+            note = session.get(Notification, notification_id)
+            assert note is not None
+            prepared = _prepare(c, session, note)
+            attempts = note.attempts
+    except Exception as exc:  # bad data or a bug while rendering: retry, then dead letter
+        log.exception("notification %s could not be prepared", notification_id)
+        attempts = _attempts(c, notification_id)
+        return _retry(c, attempts, finish, f"preparing the message failed: {exc!r}", now, None)
+    if isinstance(prepared, Unsent):
+        state, reason = prepared
+        if state == MessageState.DEAD or reason.startswith("the shopper opted out"):
+            return _give_up(c, finish, state, reason, now)
+        return finish(state, reason)
     message, providers = prepared
     errors: list[str] = []
     transient: TransientChannelError | None = None
@@ -134,7 +140,7 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
             provider_id = channel.send(message)
         except RecipientOptedOut as exc:  # the shopper said stop there: no other provider either
             _opted_out(c, message, name, str(exc))
-            return _give_up(c, finish, "dead", f"{name}: opted out: {exc}", now)
+            return _give_up(c, finish, MessageState.DEAD, f"{name}: opted out: {exc}", now)
         except (PermanentChannelError, ConfigError) as exc:
             errors.append(f"{name}: {exc}")
             continue
@@ -149,7 +155,7 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
             return _retry(c, attempts, finish, f"{name}: {exc!r}", now, None)
         accepted = getattr(channel, "accepted_as", None)
         done = finish(
-            "sent",
+            MessageState.SENT,
             None,
             provider=name,
             provider_message_id=provider_id,
@@ -158,7 +164,7 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
         )
         if message.kind == "sms":
             smscap.notify_merchant(c, message.shop_id)
-        if accepted and done.state == "sent":
+        if accepted and done.state == MessageState.SENT:
             detail = {"provider_message_id": provider_id, "to": message.to}
             if "sms" in message.metadata:  # encoding and billed segments, for the log
                 detail["sms"] = message.metadata["sms"]
@@ -166,24 +172,40 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
         return done
     if transient is not None:
         return _retry(c, attempts, finish, "; ".join(errors), now, transient.retry_after)
-    return _give_up(c, finish, "dead", "; ".join(errors), now)
+    return _give_up(c, finish, MessageState.DEAD, "; ".join(errors), now)
 
 
-def _give_up(c: Container, finish: _Finish, state: str, reason: str, now: datetime) -> Delivery:
+def _give_up(
+    c: Container, finish: _Finish, state: MessageState, reason: str, now: datetime
+) -> Delivery:
     """End a message that cannot go out here, and let the failover chain take over."""
     done = finish(state, reason)
     if done.state != state:
         return done  # the claim was lost: whoever holds it decides
+    return Delivery(MessageState.FAILED_OVER) if hand_over(c, finish.id, now) else done
+
+
+def hand_over(c: Container, notification_id: int, now: datetime) -> bool:
+    """Give an ended message's status to the next channel of the failover chain, if any."""
     with c.session() as session, session.begin():
-        stand_in = failover.fall_over(session, finish.id, now)
+        stand_in = failover.fall_over(session, notification_id, now)
     if stand_in is None:
-        return done
+        return False
     new_id, _channel = stand_in
     try:
         c.queue.enqueue("deliver", new_id)
     except Exception:  # the relay picks pending messages up anyway
         log.exception("could not enqueue the failover message %s", new_id)
-    return Delivery("failed_over")
+    return True
+
+
+def _attempts(c: Container, notification_id: int) -> int:
+    """How often the notification was claimed, counting the claim in hand."""
+    with c.session() as session:
+        return (
+            session.scalar(select(Notification.attempts).where(Notification.id == notification_id))
+            or 1
+        )
 
 
 def _opted_out(c: Container, message: OutboundMessage, provider: str, reason: str) -> None:
@@ -221,35 +243,42 @@ def _log_event(
 Prepared = tuple[OutboundMessage, list[tuple[str, dict[str, Any]]]]
 
 
-def _prepare(c: Container, session: Session, note: Notification) -> Prepared | str:
-    """The rendered message and its providers, or "state: reason" when it must not be sent."""
+class Unsent(NamedTuple):
+    """Why a claimed message must not go out, and the state it ends in."""
+
+    state: MessageState
+    reason: str
+
+
+def _prepare(c: Container, session: Session, note: Notification) -> Prepared | Unsent:
+    """The rendered message and its providers, or why it must not be sent."""
     shop = session.get(Shop, note.shop_id)
     assert shop is not None
     if not shop.active:
-        return "skipped: the shop has stopped sending"
+        return Unsent(MessageState.SKIPPED, "the shop has stopped sending")
     customer = note.order.customer
     if stopped(note.channel, Status(note.status), opted_out_channels(session, shop.id, customer)):
-        return f"skipped: the shopper opted out of {note.channel}"
+        return Unsent(MessageState.SKIPPED, f"the shopper opted out of {note.channel}")
     try:
         providers = providers_for(c, shop, note.channel)
     except ConfigError as exc:
-        return f"dead: {exc}"
+        return Unsent(MessageState.DEAD, str(exc))
     address = (
         providers[0][1].get("url")
         if note.channel == "webhook"
         else address_for(note.channel, customer, region_of(shop.settings))
     )
     if not address:
-        return f"dead: no {note.channel} address for this shopper"
+        return Unsent(MessageState.DEAD, f"no {note.channel} address for this shopper")
     try:
         message = _render(c, shop, note, address)
     except TemplateError as exc:
         where = f" ({exc.name}, line {exc.lineno})" if exc.lineno else ""
-        return f"dead: template error{where}: {exc}"
+        return Unsent(MessageState.DEAD, f"template error{where}: {exc}")
     if note.channel == "sms":
         refusal = smscap.admit(session, shop, note, utcnow())
         if refusal:
-            return f"dead: {refusal}"
+            return Unsent(MessageState.DEAD, refusal)
     if note.channel == "whatsapp":
         last = last_inbound(session, shop.id, "whatsapp", address)
         if last is not None:
@@ -347,7 +376,11 @@ class _Finish:
         self.c, self.id, self.token = c, notification_id, token
 
     def __call__(
-        self, state: str, error: str | None, retry_at: datetime | None = None, **fields: Any
+        self,
+        state: MessageState,
+        error: str | None,
+        retry_at: datetime | None = None,
+        **fields: Any,
     ) -> Delivery:
         values: dict[str, Any] = {
             "state": state,
@@ -368,7 +401,7 @@ class _Finish:
             )
         if not ours:  # the lease expired and the relay handed the send to someone else
             return Delivery("lost-claim")
-        if state == "dead":
+        if state == MessageState.DEAD:
             log.warning("notification %s is a dead letter: %s", self.id, error)
         return Delivery(state, retry_at)
 
@@ -382,10 +415,12 @@ def _retry(
     retry_after: float | None,
 ) -> Delivery:
     if attempts >= c.settings.max_attempts:
-        return _give_up(c, finish, "dead", f"gave up after {attempts} attempts: {error}", now)
+        return _give_up(
+            c, finish, MessageState.DEAD, f"gave up after {attempts} attempts: {error}", now
+        )
     backoff = c.settings.retry_backoff
     delay = retry_after or backoff[min(attempts - 1, len(backoff) - 1)]
-    return finish("retry", error, now + timedelta(seconds=delay))
+    return finish(MessageState.RETRY, error, now + timedelta(seconds=delay))
 
 
 def retry_dead_letter(session: Session, shop_id: int, notification_id: int) -> bool:
@@ -398,9 +433,14 @@ def retry_dead_letter(session: Session, shop_id: int, notification_id: int) -> b
                     .where(
                         Notification.id == notification_id,
                         Notification.shop_id == shop_id,
-                        Notification.state == "dead",
+                        Notification.state == MessageState.DEAD,
                     )
-                    .values(state="pending", attempts=0, not_before=utcnow(), last_error=None)
+                    .values(
+                        state=MessageState.PENDING,
+                        attempts=0,
+                        not_before=utcnow(),
+                        last_error=None,
+                    )
                 )
             )
         )

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.domain.rules import QUIET_CHANNELS, after_quiet_hours, next_in_chain, stopped
+from core.domain.states import MessageState
 from core.domain.statuses import Status
 from core.storage.models import Notification, Shop
 from core.storage.upsert import insert_ignore
@@ -68,7 +69,7 @@ def fall_over(session: Session, notification_id: int, now: datetime) -> tuple[in
             status=note.status,
             shipment_key=note.shipment_key,
             channel=channel,
-            state="pending",
+            state=MessageState.PENDING,
             not_before=at,
             attempts=0,
             fallback_of=note.id,
@@ -83,7 +84,7 @@ def fall_over(session: Session, notification_id: int, now: datetime) -> tuple[in
         update(Notification)
         .where(Notification.id == note.id, Notification.shop_id == shop.id)
         .values(
-            state="failed_over",
+            state=MessageState.FAILED_OVER,
             last_error=f"{note.last_error or 'failed'}; failed over to {channel} (#{new_id})",
             updated_at=now,
         )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.domain.events import OrderEventIn
 from core.domain.machine import OrderView, Outcome, Progress, advance, derive_status
 from core.domain.rules import plan
+from core.domain.states import MessageState
 from core.domain.statuses import OVERLAYS, SHIPMENT_STATUSES, Status
 from core.storage.clock import utcnow
 from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
@@ -264,7 +265,7 @@ def _plan_notifications(
                 status=status.value,
                 shipment_key=shipment_key,
                 channel=p.channel,
-                state="pending",
+                state=MessageState.PENDING,
                 not_before=p.not_before,
                 attempts=0,
                 created_at=now,
@@ -295,7 +296,7 @@ def _supersede(
         .where(
             Notification.shop_id == order.shop_id,
             Notification.order_id == order.id,
-            Notification.state == "pending",
+            Notification.state == MessageState.PENDING,
             Notification.not_before > now,
             Notification.created_at >= since,
             Notification.status != Status.PLACED.value,
@@ -303,5 +304,5 @@ def _supersede(
             Notification.channel.in_(channels),
             Notification.id.not_in(keep),
         )
-        .values(state="superseded", updated_at=now)
+        .values(state=MessageState.SUPERSEDED, updated_at=now)
     )

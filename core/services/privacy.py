@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from core.domain.states import DUE, MessageState
 from core.storage.models import (
     Base,
     ContactChannel,
@@ -173,8 +174,8 @@ def redact_customer(session: Session, shop_id: int, subject: Subject) -> Redacte
     for n in notes:
         n.recipient = n.subject = n.body_text = n.body_html = None
         n.last_error = None
-        if n.state in ("pending", "retry"):
-            n.state = "skipped"
+        if n.state in DUE:
+            n.state = MessageState.SKIPPED
     for m in session.scalars(
         select(MessageEvent).where(MessageEvent.notification_id.in_(note_ids))
     ):

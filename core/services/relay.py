@@ -2,25 +2,34 @@
 
 Each tick re-enqueues what should have been done and was not: events accepted but
 never processed (Redis was down, a worker died), notifications due but never sent,
-and sends whose worker vanished mid-way (a claim older than the lease).
+and sends whose worker vanished mid-way (a claim older than the lease; each claim counts
+as an attempt, so one that keeps killing its worker ends as a dead letter).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
 
+from core.domain.states import DUE, MessageState
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import Notification, OrderEvent
 
+from .delivery import hand_over
+
 if TYPE_CHECKING:
     from core.bootstrap import Container
 
+log = logging.getLogger(__name__)
+
 BATCH = 500
+VANISHED = "the sending worker vanished"
 
 
 @dataclass(frozen=True)
@@ -29,7 +38,8 @@ class RelayReport:
 
     events: int = 0
     notifications: int = 0
-    released: int = 0
+    released: int = 0  # abandoned sends put back for a retry
+    dead: int = 0  # abandoned sends that had used up their attempts
 
 
 def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
@@ -38,18 +48,7 @@ def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
     grace = now - timedelta(seconds=c.settings.relay_grace_seconds)
     lease = now - timedelta(seconds=c.settings.send_lease_seconds)
     with c.session() as s, s.begin():
-        released = rowcount(
-            s.execute(
-                update(Notification)
-                .where(Notification.state == "sending", Notification.claimed_at < lease)
-                .values(
-                    state="retry",
-                    claim=None,
-                    last_error="the sending worker vanished",
-                    updated_at=now,
-                )
-            )
-        )
+        released, dead = _release_abandoned(s, lease, c.settings.max_attempts, now)
         events = list(
             s.scalars(
                 select(OrderEvent.id)
@@ -66,7 +65,7 @@ def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
             s.scalars(
                 select(Notification.id)
                 .where(
-                    Notification.state.in_(("pending", "retry")),
+                    Notification.state.in_(DUE),
                     Notification.not_before <= now,
                     or_(Notification.queued_at.is_(None), Notification.queued_at < grace),
                 )
@@ -82,4 +81,49 @@ def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
         c.queue.enqueue("process_event", event_id)
     for note_id in notes:
         c.queue.enqueue("deliver", note_id)
-    return RelayReport(len(events), len(notes), released)
+    for note_id in dead:
+        hand_over(c, note_id, now)
+    return RelayReport(len(events), len(notes), released, len(dead))
+
+
+def _release_abandoned(
+    s: Session, lease: datetime, max_attempts: int, now: datetime
+) -> tuple[int, list[int]]:
+    """Sends claimed before `lease` whose worker never recorded an outcome: back to `retry`,
+    or `dead` once they used up their attempts (each claim counted one), so a message that
+    kills its worker every time ends instead of coming back forever.
+    Returns how many were released for a retry and the ids of the new dead letters."""
+    stale = s.execute(
+        select(Notification.id, Notification.attempts, Notification.claim)
+        .where(Notification.state == MessageState.SENDING, Notification.claimed_at < lease)
+        .order_by(Notification.claimed_at)
+        .limit(BATCH)
+    ).all()
+    released, dead = 0, []
+    for note_id, attempts, claim in stale:
+        error = f"{VANISHED} (no outcome within the send lease)"
+        exhausted = attempts >= max_attempts
+        taken = rowcount(
+            s.execute(
+                update(Notification)
+                .where(
+                    Notification.id == note_id,
+                    Notification.state == MessageState.SENDING,
+                    Notification.claim == claim,
+                )
+                .values(
+                    state=MessageState.DEAD if exhausted else MessageState.RETRY,
+                    claim=None,
+                    last_error=f"gave up after {attempts} attempts: {error}"
+                    if exhausted
+                    else error,
+                    updated_at=now,
+                )
+            )
+        )
+        if taken and exhausted:
+            log.warning("notification %s is a dead letter: %s", note_id, error)
+            dead.append(note_id)
+        elif taken:
+            released += 1
+    return released, dead

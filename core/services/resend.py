@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.domain.states import MessageState
 from core.storage.clock import utcnow
 from core.storage.models import MessageEvent, Notification
 
@@ -49,7 +50,7 @@ def resend(session: Session, shop_id: int, notification_id: int, by: str | None)
         status=original.status,
         shipment_key=f"{key}{MARK}{(earlier or 0) + 1}",
         channel=original.channel,
-        state="pending",
+        state=MessageState.PENDING,
         recipient=original.recipient,
         locale=original.locale,
         subject=original.subject,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.channels.base import OutboundMessage
 from core.domain.rules import zone
 from core.domain.sms import count_segments
+from core.domain.states import MessageState
 from core.errors import ChannelError, ConfigError
 from core.storage.models import Notification, Shop
 
@@ -64,8 +65,8 @@ def used_segments(session: Session, shop: Shop, since: datetime, exclude: int) -
             Notification.channel == "sms",
             Notification.id != exclude,
             or_(
-                and_(Notification.state == "sent", Notification.sent_at >= since),
-                and_(Notification.state == "sending", Notification.claimed_at >= since),
+                and_(Notification.state == MessageState.SENT, Notification.sent_at >= since),
+                and_(Notification.state == MessageState.SENDING, Notification.claimed_at >= since),
             ),
         )
     )

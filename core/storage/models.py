@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from core.domain.states import MessageState
+
 from .clock import utcnow
 
 
@@ -200,7 +202,7 @@ class Notification(Base):
     shipment_key: Mapped[str] = mapped_column(String(100), default="")
     channel: Mapped[str] = mapped_column(String(20))
     # pending -> sending -> sent | retry -> ... | dead; superseded / skipped never send
-    state: Mapped[str] = mapped_column(String(16), default="pending")
+    state: Mapped[str] = mapped_column(String(16), default=MessageState.PENDING)
     provider: Mapped[str | None] = mapped_column(String(40))
     recipient: Mapped[str | None] = mapped_column(String(320))
     locale: Mapped[str | None] = mapped_column(String(16))

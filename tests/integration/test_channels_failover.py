@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from core.domain.states import MessageState
 from core.domain.statuses import Status as S
 from core.services.delivery import deliver
 from core.storage.models import OutboxMessage, Shop
@@ -160,7 +161,7 @@ def test_a_provider_that_keeps_timing_out_hands_over_to_the_next(container, http
     )
     push(container, new.shop.id, "e1", S.SHIPPED)
     sms = note(container, new.shop.id, "shipped", "sms")
-    assert sms.state == "retry" and "unreachable" in (sms.last_error or "")
+    assert sms.state == MessageState.RETRY and "unreachable" in (sms.last_error or "")
     assert http_stub.requests_to("POST", "/turbo/message/send.json") == []  # one failure: wait
 
     deliver(container, sms.id, now=sms.not_before + timedelta(seconds=1))
@@ -188,7 +189,7 @@ def test_a_5xx_from_one_provider_and_a_refusal_from_the_next_retries_later(conta
     sms = note(container, new.shop.id, "shipped", "sms")
     deliver(container, sms.id, now=sms.not_before + timedelta(seconds=1))
     sms = note(container, new.shop.id, "shipped", "sms")
-    assert sms.state == "retry", "a transient failure is not a dead letter"
+    assert sms.state == MessageState.RETRY, "a transient failure is not a dead letter"
     assert "503" in (sms.last_error or "") and "INVALID_TOKEN" in (sms.last_error or "")
 
 
@@ -206,7 +207,7 @@ def test_sms_cap_warns_near_the_limit_and_refuses_at_it(container, http_stub):
         locale="uk",
     )
     push(container, new.shop.id, "a1", S.SHIPPED, order="1")  # 2 segments in Ukrainian
-    assert note(container, new.shop.id, "shipped", "sms").state == "sent"
+    assert note(container, new.shop.id, "shipped", "sms").state == MessageState.SENT
     with container.session() as s:
         state = s.get(Shop, new.shop.id).state["sms_cap"]
     assert state["cap"] == 3 and "warned_at" in state and "reached_at" not in state

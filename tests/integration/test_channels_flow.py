@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from core.channels.twilio import signature
 from core.domain.sms import count_segments
+from core.domain.states import MessageState
 from core.domain.statuses import Status as S
 from core.services.delivery import deliver
 from core.storage.models import ContactChannel, OptInToken, OptOut, Order, OutboxMessage
@@ -169,7 +170,7 @@ def test_a_dead_sms_provider_fails_over_to_email_exactly_once(container, http_st
     new = shop_with(container, {"sms": [conf]}, {"sms": [secret]}, matrix=SMS_ON, failover=CHAIN)
     push(container, new.shop.id, "e1", S.SHIPPED)
     sms = note(container, new.shop.id, "shipped", "sms")
-    assert sms.state == "retry" and "unreachable" in (sms.last_error or "")
+    assert sms.state == MessageState.RETRY and "unreachable" in (sms.last_error or "")
 
     later = sms.not_before
     for _ in range(10):  # keep failing until it gives up; then once more for good measure

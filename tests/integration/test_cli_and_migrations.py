@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import create_engine
 
+from core.domain.states import MessageState
 from core.storage.migrations import current, upgrade
 from core.storage.models import Base
 from wismo.cli import main
@@ -89,7 +90,7 @@ def test_simulate_walks_orders_through_the_pipeline(tmp_path, monkeypatch):
         events = run_simulation(c, orders=10, pace=0)
         with c.session() as s:
             statuses = dict(s.execute(select(Order.number, Order.status)).all())
-            sent = s.scalar(select(func.count()).where(Notification.state == "sent"))
+            sent = s.scalar(select(func.count()).where(Notification.state == MessageState.SENT))
     finally:
         use(None)
         c.engine.dispose()

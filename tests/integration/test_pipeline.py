@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
+from core.domain.states import MessageState
 from core.domain.statuses import Status as S
 from core.services.delivery import deliver
 from core.services.pipeline import accept_event, process_event
@@ -239,14 +240,14 @@ def test_unreachable_sender_becomes_a_visible_dead_letter_and_can_be_retried(con
     push(container, shop.shop.id, event("e1", S.PLACED))
     with container.session() as s:
         note = s.scalars(select(Notification)).one()
-    assert note.state == "retry" and "smtp" in (note.last_error or "")
+    assert note.state == MessageState.RETRY and "smtp" in (note.last_error or "")
     later = datetime.now(UTC)
     for _ in range(container.settings.max_attempts):
         later += timedelta(hours=1)
         deliver(container, note.id, now=later)
     with container.session() as s:
         note = s.get(Notification, note.id)
-    assert note.state == "dead" and "gave up" in (note.last_error or "")
+    assert note.state == MessageState.DEAD and "gave up" in (note.last_error or "")
     with container.session() as s:
         assert retry_dead_letter(s, shop.shop.id, note.id)
         assert not retry_dead_letter(s, shop.shop.id + 999, note.id)  # another shop's: no

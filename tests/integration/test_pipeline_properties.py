@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.bootstrap import use
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
+from core.domain.states import MessageState
 from core.domain.statuses import Status as S
 from core.services.pipeline import accept_event
 from core.storage.models import Notification, Order
@@ -59,7 +60,9 @@ def run(events: list[OrderEventIn]) -> tuple[str | None, list[tuple[str, str]]]:
                 status = s.scalars(select(Order.status)).one()
                 sent = [
                     (n.status, n.shipment_key)
-                    for n in s.scalars(select(Notification).where(Notification.state == "sent"))
+                    for n in s.scalars(
+                        select(Notification).where(Notification.state == MessageState.SENT)
+                    )
                 ]
         finally:
             use(None)

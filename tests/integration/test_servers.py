@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import socket
+import subprocess
+import sys
+import time
+import warnings
 from collections.abc import Callable
 
 import pytest
 import redis
 import sqlalchemy as sa
 
-from tests.support.servers import TEST_REDIS_DB, RedisProcess, free_port
+from tests.support.servers import TEST_REDIS_DB, RedisProcess, free_port, stop_process_groups
 
 pytestmark = pytest.mark.integration
 
@@ -151,3 +156,44 @@ def test_postgres_schema_is_dropped_afterwards(postgres_url: str | None) -> None
     finally:
         engine.dispose()
     assert left == []
+
+
+STUBBORN = """
+import os, signal, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)  # like a worker finishing a slow job
+if os.fork() == 0:  # a grandchild in the same group, like rq's scheduler process
+    time.sleep(60)
+    sys.exit(0)
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def test_stopping_process_groups_reaps_a_child_that_outlives_its_grace() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STUBBORN], stdout=subprocess.PIPE, start_new_session=True
+    )
+    quick = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
+    assert proc.stdout is not None
+    with proc.stdout:
+        assert proc.stdout.readline() == b"ready\n"
+        stop_process_groups([proc, quick], timeout=0.5)
+    assert proc.returncode is not None and quick.returncode is not None  # both reaped
+    assert not _group_alive(proc.pid, within=5.0)  # its grandchild was killed too
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del proc, quick
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+def _group_alive(pgid: int, within: float) -> bool:
+    """Whether the process group still exists after `within` seconds (init reaps orphans)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        time.sleep(0.05)
+    return True

@@ -24,6 +24,7 @@ from core.storage.models import Base, Notification
 from tests.conftest import TEST_SECRET, add_shop
 from tests.support.clock import VARIABLE as CLOCK_VARIABLE
 from tests.support.clock import python_command
+from tests.support.servers import stop_process_groups
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +61,7 @@ class Stack:
             "WISMO_REDIS_URL": redis_url,
             "WISMO_SMTP_URL": smtp_url + "?from=shop@example.com",
             "WISMO_SECRET_KEY": TEST_SECRET,
-            "WISMO_PUBLIC_URL": "http://wismo.test",
+            "WISMO_PUBLIC_URL": "https://wismo.test",  # the processes refuse plain http
             "WISMO_SEND_LEASE_SECONDS": "3",
             "WISMO_RELAY_GRACE_SECONDS": "1",
             "PYTHONPATH": str(ROOT),
@@ -112,14 +113,7 @@ class Stack:
         raise AssertionError(f"only {self.count('sent')} of {n} sent\n{logs}")
 
     def close(self) -> None:
-        for p in self.procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in self.procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
+        stop_process_groups(self.procs, timeout=10)
         for log in self.logs:
             log.close()
         use(None)
@@ -144,7 +138,7 @@ def test_an_event_in_gives_the_right_email_out(stack, smtp_server):
     html = msg.get_body(("html",)).get_content()
     assert "Олено" in text  # Ukrainian, addressed in the vocative
     assert "1\u00a0250,00" in text and "Чайник" in html  # Babel: no-break space
-    assert "http://wismo.test/track/" in text
+    assert "https://wismo.test/track/" in text
     assert stack.post(body(1, "placed", "uk")) == 200  # a duplicate: no second email
     time.sleep(1.0)
     assert len(smtp_server.messages) == 1

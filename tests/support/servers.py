@@ -16,7 +16,8 @@ Fixtures:
   through the URL) that is dropped afterwards. The postgresql case is skipped without
   ``WISMO_TEST_POSTGRES_URL``.
 
-Helpers: :func:`free_port`, :func:`redis_answers`, :func:`redis_server_binary`.
+Helpers: :func:`free_port`, :func:`redis_answers`, :func:`redis_server_binary`,
+:func:`stop_process_groups` (every child process a test starts is reaped through it).
 """
 
 from __future__ import annotations
@@ -49,6 +50,28 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def stop_process_groups(procs: list[subprocess.Popen[Any]], timeout: float = 10.0) -> None:
+    """SIGTERM each process's group (started with ``start_new_session``), SIGKILL what is
+    left after ``timeout`` seconds, and reap every process, so none outlives its test."""
+    for proc in procs:
+        if proc.poll() is None:
+            _signal_group(proc, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for proc in procs:
+        try:
+            proc.wait(max(deadline - time.monotonic(), 0.01))
+        except subprocess.TimeoutExpired:
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait()  # SIGKILL cannot be refused: an unreaped child warns at teardown
+
+
+def _signal_group(proc: subprocess.Popen[Any], sig: signal.Signals) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:  # the group is gone; the process itself is waited for anyway
+        pass
 
 
 def redis_answers(url: str, timeout: float = 1.0) -> bool:

@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.bootstrap import Container
+from core.domain.states import MessageState
 from core.links import TRACK, UNSUBSCRIBE
 from core.settings import Settings
 from core.storage.models import (
@@ -132,7 +133,7 @@ def ids(container: Container) -> dict[str, int]:
             order_id=order.id,
             status="shipped",
             channel="email",
-            state="sent",
+            state=MessageState.SENT,
             sent_at=T0,
         )
         sms_note = Notification(
@@ -140,7 +141,7 @@ def ids(container: Container) -> dict[str, int]:
             order_id=order.id,
             status="shipped",
             channel="sms",
-            state="sent",
+            state=MessageState.SENT,
             sent_at=T0,
         )
         s.add_all([email_note, sms_note])

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.domain.states import MessageState
 from core.domain.statuses import Status
 from core.storage.models import Feedback, Notification, Order, OrderEvent, TrackingVisit
 
@@ -114,7 +115,7 @@ def message_stats(s: Session, shop_id: int, period: Period, report: Report) -> N
             Notification.shop_id == shop_id,
             Notification.created_at >= period.since,
             Notification.created_at < period.until,
-            Notification.state.not_in(("superseded", "skipped")),
+            Notification.state.not_in((MessageState.SUPERSEDED, MessageState.SKIPPED)),
         )
     )
     for channel, state, delivery, delivered_at, opened_at, clicked_at, created in rows:
@@ -123,9 +124,9 @@ def message_stats(s: Session, shop_id: int, period: Period, report: Report) -> N
             report.daily.setdefault((_day(created, period.tz), channel), ChannelStats()),
         ):
             st.created += 1
-            st.sent += state == "sent"
+            st.sent += state == MessageState.SENT
             st.delivered += bool(delivered_at) or delivery == "delivered"
-            st.failed += state == "dead" or delivery in ("failed", "undelivered")
+            st.failed += state == MessageState.DEAD or delivery in ("failed", "undelivered")
             st.opened += opened_at is not None
             st.clicked += clicked_at is not None
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.bootstrap import Container
+from core.domain.states import MessageState
 from core.plugins import ADAPTERS, load_plugins
 from core.services.delivery import providers_for
 from core.storage.models import Notification, OrderEvent, Shop
@@ -75,7 +76,7 @@ def checklist(c: Container, s: Session, shop: Shop) -> list[Step]:
     sent = s.scalar(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.shop_id == shop.id, Notification.state == "sent")
+        .where(Notification.shop_id == shop.id, Notification.state == MessageState.SENT)
     )
     steps = [
         Step(

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain.rules import CHANNELS
+from core.domain.states import MessageState
 from core.services.delivery import retry_dead_letter
 from core.services.resend import base_key, resend
 from core.storage.models import Customer, MessageEvent, Notification, Order, OrderEvent
@@ -20,7 +21,7 @@ from .access import AGENT, me, owned, staff_required
 from .blueprint import bp
 
 PAGE = 100
-STATES = ("pending", "sending", "sent", "retry", "dead", "superseded", "skipped")
+STATES = tuple(MessageState)
 
 
 def search_orders(s: Session, shop_id: int, q: str, limit: int = PAGE) -> list[Order]:
@@ -113,7 +114,7 @@ def log() -> ResponseReturnValue:
 @bp.route("/log/dead")
 @staff_required(AGENT)
 def dead_letters() -> ResponseReturnValue:
-    return redirect(url_for("admin.log", state="dead"))
+    return redirect(url_for("admin.log", state=MessageState.DEAD))
 
 
 @bp.route("/log/<int:notification_id>")

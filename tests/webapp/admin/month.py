@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
+from core.domain.states import MessageState
 from core.domain.statuses import Status
 from core.services import delivery, pipeline
 from core.storage.models import Feedback, Notification, Order, TrackingVisit
@@ -89,7 +90,7 @@ def seed_month(c: Any, shop_id: int, orders: int = 36, seed: int = 7) -> None:
             if n % 7 == 0:
                 note.clicked_at = note.created_at + timedelta(hours=2)
             if n % 11 == 5:
-                note.state, note.last_error = "dead", "smtp: 550 no such user"
+                note.state, note.last_error = MessageState.DEAD, "smtp: 550 no such user"
         order_ids = [
             o.id for o in s.query(Order).filter(Order.shop_id == shop_id).order_by(Order.id)
         ]

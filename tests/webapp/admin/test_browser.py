@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from core.domain.states import MessageState
 from core.domain.statuses import Status
 from core.storage.models import Notification
 from tests.conftest import add_shop
@@ -125,7 +126,7 @@ def test_the_dashboard_with_a_month_of_data(sqlite_container, live_app, page):
         sent = sum(
             1
             for n in s.scalars(select(Notification))
-            if n.state == "sent" and n.created_at.month == 10
+            if n.state == MessageState.SENT and n.created_at.month == 10
         )
     base = live_app(sqlite_container)
     sign_in(page, base)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from core.domain.states import MessageState
 from core.storage.models import Feedback, Notification, Order, OrderEvent, TrackingVisit
 
 from .helpers import Admin
@@ -29,7 +30,8 @@ def expected(c, shop_id):
         notes = [
             n
             for n in s.scalars(select(Notification).where(Notification.shop_id == shop_id))
-            if SINCE <= n.created_at < UNTIL and n.state not in ("superseded", "skipped")
+            if SINCE <= n.created_at < UNTIL
+            and n.state not in (MessageState.SUPERSEDED, MessageState.SKIPPED)
         ]
         orders = [
             o
@@ -47,8 +49,8 @@ def expected(c, shop_id):
         if (o.id, "shipped") in firsts
     ]
     return {
-        "sent": sum(n.state == "sent" for n in notes),
-        "failed": sum(n.state == "dead" for n in notes),
+        "sent": sum(n.state == MessageState.SENT for n in notes),
+        "failed": sum(n.state == MessageState.DEAD for n in notes),
         "delivered": sum(n.delivered_at is not None for n in notes),
         "opened": sum(n.opened_at is not None for n in notes),
         "clicked": sum(n.clicked_at is not None for n in notes),

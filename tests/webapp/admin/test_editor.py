@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.domain.states import MessageState
 from core.domain.statuses import Status
 from core.storage.models import Notification, OutboxMessage, Shop, TemplateVersion
 
@@ -107,7 +108,7 @@ def test_done_when_the_next_shipped_order_sends_the_new_ukrainian_text(app, cont
     order_event(container, owner.shop.id, "e2", "5001", Status.SHIPPED)
     with container.session() as s:
         note = s.scalar(select(Notification).where(Notification.status == "shipped"))
-        assert note.state == "sent" and note.subject == "Посилка #5001 вже їде до вас!"
+        assert note.state == MessageState.SENT and note.subject == "Посилка #5001 вже їде до вас!"
         outbox = s.scalar(select(OutboxMessage).where(OutboxMessage.notification_id == note.id))
         assert outbox.subject == note.subject
     log = admin.get("/admin/log").get_data(as_text=True)

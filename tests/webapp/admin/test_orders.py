@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.domain.states import MessageState
 from core.domain.statuses import Status
 from core.services.shops import update_settings
 from core.storage.models import MessageEvent, Notification, Order, OutboxMessage, Shop
@@ -55,7 +56,7 @@ def test_resend_sends_the_same_content_again_as_a_new_message(app, container, ow
     assert r.status_code == 302
     with container.session() as s:
         copy = s.scalars(select(Notification).order_by(Notification.id.desc())).first()
-        assert copy.id != shipped.id and copy.state == "sent"
+        assert copy.id != shipped.id and copy.state == MessageState.SENT
         assert (copy.subject, copy.body_text, copy.body_html) == (
             shipped.subject,
             shipped.body_text,
@@ -81,7 +82,7 @@ def test_dead_letters_show_their_reason_and_retry(app, container, owner):
     order_event(container, owner.shop.id, "e1", "7002", Status.PLACED)
     with container.session() as s:
         dead = s.scalar(select(Notification))
-    assert dead.state == "dead" and "no-such-channel" in dead.last_error
+    assert dead.state == MessageState.DEAD and "no-such-channel" in dead.last_error
     agent = Admin(app, "agent@a.example")
     page = agent.get("/admin/log?state=dead").get_data(as_text=True)
     assert "Dead letters" in page and "no such channel is installed" in page
@@ -89,5 +90,5 @@ def test_dead_letters_show_their_reason_and_retry(app, container, owner):
         update_settings(s.get(Shop, owner.shop.id), channels={})
     assert agent.post(f"/admin/log/{dead.id}/retry").status_code == 302
     with container.session() as s:
-        assert s.get(Notification, dead.id).state == "sent"
+        assert s.get(Notification, dead.id).state == MessageState.SENT
     assert agent.post(f"/admin/log/{dead.id}/retry").status_code == 409  # no longer dead
