@@ -81,7 +81,7 @@ def test_simulate_walks_orders_through_the_pipeline(tmp_path, monkeypatch):
 
     from core.bootstrap import Container, use
     from core.settings import Settings
-    from core.storage.models import Notification, Order
+    from core.storage.models import Notification, Order, OrderEvent
     from wismo.simulator import run_simulation
 
     url = f"sqlite:///{tmp_path / 'sim.db'}"
@@ -93,9 +93,13 @@ def test_simulate_walks_orders_through_the_pipeline(tmp_path, monkeypatch):
         with c.session() as s:
             statuses = dict(s.execute(select(Order.number, Order.status)).all())
             sent = s.scalar(select(func.count()).where(Notification.state == "sent"))
+            from_the_future = s.scalar(
+                select(func.count()).where(OrderEvent.claimed_at.is_not(None))
+            )
     finally:
         use(None)
         c.engine.dispose()
     assert events > 50 and len(statuses) == 10
     assert {"delivered", "refunded", "picking"} <= set(statuses.values())
     assert sent and sent > 30
+    assert from_the_future == 0  # the journeys lie in the past, so none was clamped
