@@ -89,7 +89,8 @@ def _dates(
     order: Any, shipment: Any, status: Status, locale: str
 ) -> tuple[str | None, str | None, str | None]:
     """(estimated, new, previous) delivery dates as shown: none once nothing is on its way,
-    and a "new" date only when it differs from a known previous one."""
+    a "new" date only when it differs from a known previous one, and after a missed delivery
+    only the date it moved to."""
     if status in UNDATED:
         return None, None, None
     estimated = format_day(
@@ -99,6 +100,8 @@ def _dates(
     previous = format_day(_get(order, "previous_estimated_delivery"), locale)
     if not (new and previous and new != previous):
         new = previous = None
+    if status == Status.ATTEMPTED_DELIVERY and not new:
+        estimated = None  # the day that just failed; only a date the carrier moved it to counts
     return estimated, new, previous
 
 

@@ -152,3 +152,15 @@ def test_the_editors_samples_tell_one_coherent_story(renderer, status, locale):
     message = renderer.render("email", status, locale, facts)
     for day in (date(2025, 3, 14), date(2025, 3, 18)):
         assert message.text.count(format_day(day, locale) or "") <= 1
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_a_missed_delivery_shows_no_estimate_unless_the_carrier_moved_it(renderer, locale):
+    facts = marked_facts(Status.ATTEMPTED_DELIVERY)
+    facts["order"] |= {"previous_estimated_delivery": None, "new_estimated_delivery": None}
+    missed = renderer.render("email", Status.ATTEMPTED_DELIVERY, locale, facts)
+    assert format_day(MOVED, locale) not in missed.text + (missed.html or "")
+    moved = renderer.render(
+        "email", Status.ATTEMPTED_DELIVERY, locale, marked_facts(Status.ATTEMPTED_DELIVERY)
+    )
+    assert format_day(MOVED, locale) in moved.text
