@@ -334,7 +334,10 @@ def run_simulation(
     if shop_key and shop is None:
         raise ValueError(f"no active shop with key {shop_key!r}")
     shop = shop or demo_shop(c)
-    start = start or utcnow() - timedelta(days=6)
+    # early enough that every step has already happened: the pipeline believes no event
+    # from the future (core.domain.events.CLOCK_SKEW)
+    longest = max(hours for steps in JOURNEYS.values() for hours, *_ in steps)
+    start = start or utcnow() - timedelta(hours=longest + 3 * orders + 1)
     events = list(interleave(build_orders(orders, start)))
     bar = tqdm(events, desc="simulating", unit=" events", disable=not progress)
     for event in bar:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .statuses import Status
@@ -77,6 +77,17 @@ class OrderEventIn:
             s["estimated_delivery"] = _date(s.get("estimated_delivery"))
             d["shipment"] = ShipmentInfo(**s)
         return cls(**d)
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of our clock a sender's event time may lie and still be believed."""
+
+
+def effective_time(claimed: datetime, received: datetime, skew: timedelta = CLOCK_SKEW) -> datetime:
+    """When an event counts as having happened: the time it claims, unless that lies more
+    than `skew` after its receipt (a wrong clock, a bad value): then the time received."""
+    # a difference, never received + skew: a claimed 9999-12-31 must not overflow
+    return received if claimed - received > skew else claimed
 
 
 def _date(value: str | None) -> date | None:

@@ -65,6 +65,17 @@ RETURN_PATH = (Status.RETURN_REQUESTED, Status.RETURNED, Status.REFUNDED)
 
 TERMINAL = frozenset({Status.REFUNDED})
 
+UNDATED = frozenset(
+    {
+        Status.DELIVERED,
+        Status.CANCELLED,
+        Status.RETURN_REQUESTED,
+        Status.RETURNED,
+        Status.REFUNDED,
+    }
+)
+"""Statuses whose messages carry no delivery date: nothing is on its way any more."""
+
 JOURNEY = (
     Status.PLACED,
     Status.PROCESSING,

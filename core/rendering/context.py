@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from core.domain.statuses import Status
+from core.domain.statuses import UNDATED, Status
 from core.rendering.catalogue import status_label
 from core.rendering.locales import format_day, format_money, shipment_progress, vocative
 
@@ -19,9 +19,10 @@ VARIABLES: dict[str, str] = {
     "total": "The order total with currency, formatted for the locale",
     "currency": "The order's currency code, e.g. UAH",
     "placed_at": "The date the order was placed",
-    "estimated_delivery": "The estimated delivery date, or empty",
-    "new_estimated_delivery": "The new estimated delivery date after a delay, or empty",
-    "reason": "Why the order was cancelled, delayed or held up, or empty",
+    "estimated_delivery": "The estimated delivery date (today when out for delivery), or empty",
+    "new_estimated_delivery": "The new delivery date when this news moved it, or empty",
+    "previous_estimated_delivery": "The date it moved from (with new_estimated_delivery)",
+    "reason": "Why, as this news itself says (cancelled, delayed, held up), or empty",
     "carrier": "The carrier delivering the parcel, or empty",
     "tracking_number": "The parcel's tracking number, or empty",
     "tracking_url": "The carrier's tracking page for the parcel, or empty",
@@ -84,6 +85,26 @@ def _pickup(raw: Any) -> dict[str, Any] | None:
     }
 
 
+def _dates(
+    order: Any, shipment: Any, status: Status, locale: str
+) -> tuple[str | None, str | None, str | None]:
+    """(estimated, new, previous) delivery dates as shown: none once nothing is on its way,
+    a "new" date only when it differs from a known previous one, and after a missed delivery
+    only the date it moved to."""
+    if status in UNDATED:
+        return None, None, None
+    estimated = format_day(
+        _get(shipment, "estimated_delivery") or _get(order, "estimated_delivery"), locale
+    )
+    new = format_day(_get(order, "new_estimated_delivery"), locale)
+    previous = format_day(_get(order, "previous_estimated_delivery"), locale)
+    if not (new and previous and new != previous):
+        new = previous = None
+    if status == Status.ATTEMPTED_DELIVERY and not new:
+        estimated = None  # the day that just failed; only a date the carrier moved it to counts
+    return estimated, new, previous
+
+
 def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> dict[str, Any]:
     """Every name in VARIABLES, formatted for `locale`; missing optional values are None."""
     shop, order = facts.get("shop") or {}, facts.get("order") or {}
@@ -91,6 +112,7 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
     progress = facts.get("progress") or {}
     currency = _get(order, "currency")
     first_name = _get(customer, "first_name") or None
+    estimated, new, previous = _dates(order, shipment, status, locale)
     return {
         "first_name": first_name,
         "greeting_name": vocative(first_name, locale),
@@ -100,10 +122,9 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
         "total": format_money(_get(order, "total"), currency, locale),
         "currency": currency,
         "placed_at": format_day(_get(order, "placed_at"), locale),
-        "estimated_delivery": format_day(
-            _get(shipment, "estimated_delivery") or _get(order, "estimated_delivery"), locale
-        ),
-        "new_estimated_delivery": format_day(_get(order, "new_estimated_delivery"), locale),
+        "estimated_delivery": estimated,
+        "new_estimated_delivery": new,
+        "previous_estimated_delivery": previous,
         "reason": _get(order, "reason") or None,
         "carrier": _get(shipment, "carrier") or None,
         "tracking_number": _get(shipment, "tracking_number") or None,

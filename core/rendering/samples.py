@@ -85,6 +85,9 @@ _REASON_KEY = {
     Status.REFUNDED: "return",
 }
 _NO_SHIPMENT = {Status.PLACED, Status.PROCESSING, Status.PICKING, Status.PACKED, Status.CANCELLED}
+# each sample is one coherent order: promised for 14 March (the day it goes out for
+# delivery); the delayed one moved from 14 to 18 March, so 18 March is its only estimate
+_PROMISED, _MOVED = date(2025, 3, 14), date(2025, 3, 18)
 
 
 def sample_facts(status: Status | str, locale: str | None) -> dict[str, Any]:
@@ -92,6 +95,7 @@ def sample_facts(status: Status | str, locale: str | None) -> dict[str, Any]:
     status = Status(status)
     loc = normalize_locale(locale) or DEFAULT_LOCALE
     p = _PEOPLE[loc]
+    estimate = _MOVED if status == Status.DELAYED else _PROMISED
     shipment = None
     if status not in _NO_SHIPMENT:
         pickup = None
@@ -102,7 +106,7 @@ def sample_facts(status: Status | str, locale: str | None) -> dict[str, Any]:
             "carrier": p["carrier"],
             "tracking_number": p["tracking"],
             "tracking_url": p["url"],
-            "estimated_delivery": date(2025, 3, 14),
+            "estimated_delivery": estimate,
             "items_count": 2,
             "pickup_point": pickup,
         }
@@ -124,11 +128,10 @@ def sample_facts(status: Status | str, locale: str | None) -> dict[str, Any]:
             "currency": p["currency"],
             "items": [{"name": n, "quantity": q, "price": pr} for n, q, pr in p["items"]],
             "placed_at": datetime(2025, 3, 10, 14, 30, tzinfo=UTC),
-            "estimated_delivery": date(2025, 3, 14),
+            "estimated_delivery": estimate,
             "reason": p["reasons"][reason_key] if reason_key else None,
-            "new_estimated_delivery": date(2025, 3, 18)
-            if status in (Status.DELAYED, Status.EXCEPTION)
-            else None,
+            "previous_estimated_delivery": _PROMISED if status == Status.DELAYED else None,
+            "new_estimated_delivery": _MOVED if status == Status.DELAYED else None,
         },
         "customer": {"first_name": p["first"], "name": p["name"]},
         "shipment": shipment,

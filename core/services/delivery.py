@@ -313,7 +313,7 @@ def unsubscribe_url(c: Container, shop: Shop, order: Any, note: Notification) ->
 def _render(c: Container, shop: Shop, note: Notification, address: str) -> OutboundMessage:
     order = note.order
     locale = locale_of(shop, order)
-    facts = facts_for(shop, order, shipment_of(order, note), c.links)
+    facts = facts_for(shop, order, shipment_of(order, note), c.links, note)
     facts["status"] = note.status
     unsubscribe = unsubscribe_url(c, shop, order, note)
     if unsubscribe:

@@ -73,6 +73,7 @@ def fall_over(session: Session, notification_id: int, now: datetime) -> tuple[in
             not_before=at,
             attempts=0,
             fallback_of=note.id,
+            event_facts=note.event_facts,
             created_at=now,
             updated_at=now,
         )

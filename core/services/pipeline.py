@@ -7,13 +7,14 @@ the job that follows (in a worker, or in-process). Both are idempotent.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.domain.events import OrderEventIn
+from core.domain.events import OrderEventIn, effective_time
 from core.domain.machine import OrderView, Outcome, Progress, advance, derive_status
 from core.domain.rules import plan
 from core.domain.states import MessageState
@@ -23,6 +24,7 @@ from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
 from core.storage.upsert import insert_ignore
 
 from .contacts import customer_for, opted_out_channels, reachable_channels
+from .messages import event_facts, shown_estimate
 from .shops import policy_of
 
 log = logging.getLogger(__name__)
@@ -36,8 +38,22 @@ class Accepted:
     duplicate: bool
 
 
-def accept_event(session: Session, shop_id: int, event: OrderEventIn) -> Accepted:
-    """Store the event (once per shop and event key) and commit; nothing is sent yet."""
+def accept_event(
+    session: Session, shop_id: int, event: OrderEventIn, now: datetime | None = None
+) -> Accepted:
+    """Store the event (once per shop and event key) and commit; nothing is sent yet.
+
+    An event claiming a time beyond the allowed clock skew ahead of `now` counts as
+    happening when received; the claimed time is kept in `claimed_at` for the log.
+    """
+    received = now or utcnow()
+    claimed = event.occurred_at
+    at = effective_time(claimed, received)
+    if at != claimed:
+        log.warning(
+            "event %s claims %s, received %s: using the receipt", event.event_key, claimed, at
+        )
+        event = replace(event, occurred_at=at)
     new_id = session.scalar(
         insert_ignore(session, OrderEvent)
         .values(
@@ -48,8 +64,9 @@ def accept_event(session: Session, shop_id: int, event: OrderEventIn) -> Accepte
             shipment_external_id=event.shipment.id if event.shipment else None,
             status=event.status.value if event.status else None,
             occurred_at=event.occurred_at,
+            claimed_at=claimed if at != claimed else None,
             payload=event.to_json(),
-            received_at=utcnow(),
+            received_at=received,
         )
         .returning(OrderEvent.id)
     )
@@ -87,11 +104,13 @@ def process_event(session: Session, event_id: int, now: datetime | None = None) 
         assert shop is not None
         data = OrderEventIn.from_json(ev.payload)
         order = _lock_order(session, shop.id, data)
+        before = shown_estimate(order, data.shipment.id if data.shipment else None)
         outcome, notify, shipment_key = _apply(session, order, data)
         ids: tuple[int, ...] = ()
         # an import of old orders (backfill) sets `silent`: it records progress, sends nothing
         if notify is not None and shop.active and not data.extra.get("silent"):
-            ids = _plan_notifications(session, shop, order, notify, shipment_key, now)
+            news = event_facts(order, data, before)
+            ids = _plan_notifications(session, shop, order, notify, shipment_key, now, news)
         ev.order_id, ev.processed_at, ev.outcome = order.id, now, outcome
     log.info(
         "event %s (%s %s): %s, %d message(s) due",
@@ -243,7 +262,13 @@ def _progress(
 
 
 def _plan_notifications(
-    session: Session, shop: Shop, order: Order, status: Status, shipment_key: str, now: datetime
+    session: Session,
+    shop: Shop,
+    order: Order,
+    status: Status,
+    shipment_key: str,
+    now: datetime,
+    news: dict[str, Any],
 ) -> tuple[int, ...]:
     customer = order.customer
     policy = policy_of(shop)
@@ -268,6 +293,7 @@ def _plan_notifications(
                 state=MessageState.PENDING,
                 not_before=p.not_before,
                 attempts=0,
+                event_facts=news,
                 created_at=now,
                 updated_at=now,
             )

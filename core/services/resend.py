@@ -56,6 +56,7 @@ def resend(session: Session, shop_id: int, notification_id: int, by: str | None)
         subject=original.subject,
         body_text=original.body_text,
         body_html=original.body_html,
+        event_facts=original.event_facts,
         attempts=0,
         not_before=now,
         created_at=now,

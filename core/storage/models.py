@@ -173,7 +173,9 @@ class OrderEvent(Base):
     order_external_id: Mapped[str] = mapped_column(String(100))
     shipment_external_id: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str | None] = mapped_column(String(32))
-    occurred_at: Mapped[datetime]
+    occurred_at: Mapped[datetime]  # when it happened; never later than its receipt + skew
+    # the time the sender claimed, kept when it lay beyond the allowed skew in the future
+    claimed_at: Mapped[datetime | None]
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     queued_at: Mapped[datetime | None]
@@ -227,6 +229,9 @@ class Notification(Base):
     fallback_of: Mapped[int | None] = mapped_column(
         ForeignKey("notifications.id", ondelete="SET NULL")
     )
+    # what the event that made this message due said (its reason, a moved delivery date,
+    # its time): a message shows its own event's facts, never a later or earlier one's
+    event_facts: Mapped[dict[str, Any] | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     order: Mapped[Order] = relationship(lazy="joined")
