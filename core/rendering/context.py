@@ -12,7 +12,7 @@ from core.rendering.locales import format_day, format_money, shipment_progress, 
 
 VARIABLES: dict[str, str] = {
     "first_name": "The shopper's first name, or empty",
-    "greeting_name": "The first name as used in a greeting (Ukrainian vocative: Олено)",
+    "greeting_name": "The first name as used in a greeting (Ukrainian vocative: Олено, Тарасе)",
     "customer_name": "The shopper's full name, or empty",
     "order_number": "The order number as the shop shows it, e.g. #1001",
     "items": "The ordered items: each has name, quantity and price (formatted)",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import shevchenko
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
@@ -78,29 +79,22 @@ def shipment_progress(shipped: int | None, total: int | None, locale: str) -> st
     return _PROGRESS[locale].format(shipped=shipped, total=total, noun=noun)
 
 
-_VOCATIVE_EXCEPTIONS = {"Наталя": "Натале", "Олег": "Олеже"}
+_UKRAINIAN_NAME = re.compile(r"[А-ЩЬЮЯҐЄІЇа-щьюяґєії'’ʼ-]+")
 
 
 def vocative(name: str | None, locale: str) -> str | None:
-    """A Ukrainian first name in the vocative for a greeting (Олена → Олено); else unchanged.
+    """A Ukrainian first name in the vocative for a greeting (Тарас → Тарасе); else unchanged.
 
-    Only the safe, regular endings are changed; anything else stays nominative.
+    Declension and gender come from `shevchenko` (a port of shevchenko-js); a name whose
+    gender it cannot tell, or that is not written in Ukrainian letters, stays nominative.
     """
-    if not name or locale != "uk" or not re.fullmatch(r"[А-ЩЬЮЯҐЄІЇа-щьюяґєії'’ʼ-]+", name):
+    if not name or locale != "uk" or not _UKRAINIAN_NAME.fullmatch(name):
         return name
-    if name in _VOCATIVE_EXCEPTIONS:
-        return _VOCATIVE_EXCEPTIONS[name]
-    lower = name.lower()
-    endings = (
-        ("лля", "лле"),
-        ("ія", "іє"),
-        ("а", "о"),
-        ("я", "ю"),
-        ("й", "ю"),
-        ("ко", "ку"),
-        ("о", "е"),
-    )
-    for ending, replacement in endings:
-        if lower.endswith(ending) and len(name) > len(ending):
-            return name[: -len(ending)] + replacement
-    return name
+    gender = shevchenko.detect_gender({"givenName": name})["gender"]
+    if gender is None:
+        return name
+    try:
+        declined = shevchenko.in_vocative({"givenName": name, "gender": gender.value})
+    except shevchenko.InputValidationError:
+        return name
+    return declined.get("givenName") or name

@@ -89,12 +89,12 @@ def test_shipment_progress_plurals(shipped, total, locale, expected):
         ("Петро", "Петре"),
         ("Марко", "Марку"),
         ("Ілля", "Ілле"),
-        ("Іван", "Іван"),
+        ("Іван", "Іване"),
         ("Olena", "Olena"),
         (None, None),
     ],
 )
-def test_ukrainian_vocative_only_for_safe_endings(name, expected):
+def test_ukrainian_vocative_in_greetings(name, expected):
     assert vocative(name, "uk") == expected
 
 
