@@ -8,12 +8,14 @@ from core.links import Links
 from core.rendering import normalize_locale
 from core.storage.models import Notification, Order, Shipment, Shop
 
+from .contacts import name_on
+
 
 def facts_for(shop: Shop, order: Order, shipment: Shipment | None, links: Links) -> dict[str, Any]:
     """Everything a template may show about this order, as raw values (rendering formats)."""
     settings = shop.settings or {}
     branding = settings.get("branding", {})
-    customer = order.customer
+    name = (name_on(order) or "").strip() or None
     shipped = [s for s in order.shipments if s.status]
     counts = [s.items_count for s in shipped]
     tracking = links.tracking_url(shop.id, order.id)
@@ -40,10 +42,7 @@ def facts_for(shop: Shop, order: Order, shipment: Shipment | None, links: Links)
             "new_estimated_delivery": (shipment.estimated_delivery if shipment else None)
             or order.estimated_delivery,
         },
-        "customer": {
-            "name": customer.name if customer else None,
-            "first_name": customer.name.split()[0] if customer and customer.name else None,
-        },
+        "customer": {"name": name, "first_name": name.split()[0] if name else None},
         "shipment": None
         if shipment is None
         else {

@@ -198,6 +198,8 @@ def _merge_facts(order: Order, shipment: Shipment | None, data: OrderEventIn, fr
         put(order, "placed_at", data.occurred_at)
     if data.customer is not None and (fresh or order.customer_id is None):
         order.customer = customer_for(order, data.customer)
+    if data.customer is not None:
+        put(order, "customer_name", data.customer.name)
     if shipment is not None and data.shipment is not None:
         info = data.shipment
         for attr in (
