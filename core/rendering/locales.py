@@ -74,9 +74,34 @@ def shipment_progress(shipped: int | None, total: int | None, locale: str) -> st
     """'2 of 3 items shipped' in the locale, or '' when the order is not partly shipped."""
     if not shipped or not total or shipped >= total or shipped < 0:
         return ""
-    form = "one" if Locale.parse(locale).plural_form(total) == "one" else "other"
-    noun = _ITEMS[locale][form]
+    noun = _ITEMS[locale][_plural(total, locale)]
     return _PROGRESS[locale].format(shipped=shipped, total=total, noun=noun)
+
+
+_PARCELS = {
+    # the noun after "of N", governed by N, as for items
+    "en": {"one": "parcel", "other": "parcels"},
+    "ru": {"one": "посылки", "other": "посылок"},
+    "uk": {"one": "посилки", "other": "посилок"},
+}
+_DELIVERED = {
+    "en": "{delivered} of {total} {noun} delivered",
+    "ru": "Доставлено {delivered} из {total} {noun}",
+    "uk": "Доставлено {delivered} з {total} {noun}",
+}
+
+
+def delivery_progress(delivered: int | None, total: int | None, locale: str) -> str:
+    """'1 of 2 parcels delivered' in the locale, or '' unless the order has several parcels."""
+    if not total or total < 2 or delivered is None or delivered < 0:
+        return ""
+    noun = _PARCELS[locale][_plural(total, locale)]
+    return _DELIVERED[locale].format(delivered=delivered, total=total, noun=noun)
+
+
+def _plural(count: int, locale: str) -> str:
+    """'one' or 'other': after "of N" the noun has only these forms (з 1 посилки, з 5 посилок)."""
+    return "one" if Locale.parse(locale).plural_form(count) == "one" else "other"
 
 
 _UKRAINIAN_NAME = re.compile(r"[А-ЩЬЮЯҐЄІЇа-щьюяґєії'’ʼ-]+")

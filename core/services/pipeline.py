@@ -13,14 +13,15 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.domain.events import OrderEventIn
+from core.domain.events import BACKFILL, SILENT, OrderEventIn
 from core.domain.machine import OrderView, Outcome, Progress, advance, derive_status
-from core.domain.rules import plan
+from core.domain.rules import Planned, plan
 from core.domain.statuses import OVERLAYS, SHIPMENT_STATUSES, Status
 from core.storage.clock import utcnow
 from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
 from core.storage.upsert import insert_ignore
 
+from . import catchup
 from .contacts import customer_for, opted_out_channels, reachable_channels
 from .shops import policy_of
 
@@ -86,11 +87,15 @@ def process_event(session: Session, event_id: int, now: datetime | None = None) 
         assert shop is not None
         data = OrderEventIn.from_json(ev.payload)
         order = _lock_order(session, shop.id, data)
+        had_tracking = catchup.tracked(order)
         outcome, notify, shipment_key = _apply(session, order, data)
         ids: tuple[int, ...] = ()
         # an import of old orders (backfill) sets `silent`: it records progress, sends nothing
-        if notify is not None and shop.active and not data.extra.get("silent"):
-            ids = _plan_notifications(session, shop, order, notify, shipment_key, now)
+        if shop.active and not data.extra.get(SILENT):
+            owed = not data.extra.get(BACKFILL) and catchup.confirmation_owed(
+                session, order, notify
+            )
+            ids = _plan_news(session, shop, order, notify, shipment_key, had_tracking, owed, now)
         ev.order_id, ev.processed_at, ev.outcome = order.id, now, outcome
     log.info(
         "event %s (%s %s): %s, %d message(s) due",
@@ -160,6 +165,10 @@ def _apply(session: Session, order: Order, data: OrderEventIn) -> tuple[str, Sta
         order.reason = data.reason or order.reason
     _derive(order)
     key = shipment.external_id if for_parcel and shipment is not None else ""
+    if t.notify == Status.DELIVERED and order.status == Status.DELIVERED.value:
+        key = (
+            ""  # everything has arrived: the order's one delivered message (a parcel's is partial)
+        )
     return t.outcome.value, t.notify, key
 
 
@@ -243,25 +252,76 @@ def _progress(
     return Progress(_status(status), at, _status(overlay), overlay_at)
 
 
-def _plan_notifications(
-    session: Session, shop: Shop, order: Order, status: Status, shipment_key: str, now: datetime
+def _plan_news(
+    session: Session,
+    shop: Shop,
+    order: Order,
+    notify: Status | None,
+    key: str,
+    had_tracking: set[str],
+    confirm: bool,
+    now: datetime,
 ) -> tuple[int, ...]:
+    """The messages this news makes due: its own, and what the shopper is still owed."""
+    ids: list[int] = []
+    if confirm:
+        ids += _plan_notifications(session, shop, order, Status.PLACED, "", now)
+    if notify is not None:
+        ids += _plan_notifications(session, shop, order, notify, key, now)
+    for parcel in catchup.newly_tracked(order, had_tracking):
+        own = {p.channel for p in _due(session, shop, order, notify, now)} if notify else set()
+        for p in _due(session, shop, order, Status.SHIPPED, now):
+            told = (notify, key) if notify is not None and p.channel in own else None
+            parcel_key = catchup.tracking_key(session, parcel, p.channel, told)
+            if parcel_key is not None:
+                ids += _insert(session, order, Status.SHIPPED, parcel_key, [p], now)
+    return tuple(ids)
+
+
+def _due(
+    session: Session, shop: Shop, order: Order, status: Status, now: datetime
+) -> list[Planned]:
     customer = order.customer
-    policy = policy_of(shop)
-    due = plan(
-        policy,
+    return plan(
+        policy_of(shop),
         status,
         now,
         reachable=reachable_channels(shop, customer),
         opted_out=opted_out_channels(session, shop.id, customer),
         shopper_tz=customer.timezone if customer else None,
     )
+
+
+def _plan_notifications(
+    session: Session, shop: Shop, order: Order, status: Status, shipment_key: str, now: datetime
+) -> list[int]:
+    policy = policy_of(shop)
+    due = _due(session, shop, order, status, now)
+    ids = _insert(session, order, status, shipment_key, due, now)
+    if status not in OVERLAYS and due and policy.debounce.total_seconds() > 0:
+        channels = [p.channel for p in due]
+        # the order's delivered message stands for its parcels' partial ones not yet sent
+        everywhere = status == Status.DELIVERED and not shipment_key
+        keys = None if everywhere else {shipment_key, ""}
+        _supersede(session, order, keys, channels, ids, now - policy.debounce, now)
+    return ids
+
+
+def _insert(
+    session: Session,
+    order: Order,
+    status: Status,
+    shipment_key: str,
+    due: list[Planned],
+    now: datetime,
+) -> list[int]:
+    """One pending notification per due channel, unless that message exists already."""
     ids = []
     for p in due:
         new_id = session.scalar(
             insert_ignore(session, Notification)
             .values(
-                shop_id=shop.id,
+                shop_id=order.shop_id,
                 order_id=order.id,
                 status=status.value,
                 shipment_key=shipment_key,
@@ -276,34 +336,32 @@ def _plan_notifications(
         )
         if new_id is not None:
             ids.append(new_id)
-    if status not in OVERLAYS and due and policy.debounce.total_seconds() > 0:
-        channels = [p.channel for p in due]
-        _supersede(session, order, shipment_key, channels, ids, now - policy.debounce, now)
-    return tuple(ids)
+    return ids
 
 
 def _supersede(
     session: Session,
     order: Order,
-    key: str,
+    keys: set[str] | None,
     channels: list[str],
     keep: list[int],
     since: datetime,
     now: datetime,
 ) -> None:
-    """Debounce: a message not yet due, overtaken on its channel by newer news, is not sent."""
-    session.execute(
-        update(Notification)
-        .where(
-            Notification.shop_id == order.shop_id,
-            Notification.order_id == order.id,
-            Notification.state == "pending",
-            Notification.not_before > now,
-            Notification.created_at >= since,
-            Notification.status != Status.PLACED.value,
-            Notification.shipment_key.in_({key, ""}),
-            Notification.channel.in_(channels),
-            Notification.id.not_in(keep),
-        )
-        .values(state="superseded", updated_at=now)
-    )
+    """Debounce: a message not yet due, overtaken on its channel by newer news, is not sent.
+
+    `keys` are the parcels (shipment keys) the news is about; None: all of the order's.
+    """
+    where = [
+        Notification.shop_id == order.shop_id,
+        Notification.order_id == order.id,
+        Notification.state == "pending",
+        Notification.not_before > now,
+        Notification.created_at >= since,
+        Notification.status != Status.PLACED.value,
+        Notification.channel.in_(channels),
+        Notification.id.not_in(keep),
+    ]
+    if keys is not None:
+        where.append(Notification.shipment_key.in_(keys))
+    session.execute(update(Notification).where(*where).values(state="superseded", updated_at=now))
