@@ -92,9 +92,8 @@ def process_event(session: Session, event_id: int, now: datetime | None = None) 
         ids: tuple[int, ...] = ()
         # an import of old orders (backfill) sets `silent`: it records progress, sends nothing
         if shop.active and not data.extra.get(SILENT):
-            owed = not data.extra.get(BACKFILL) and catchup.confirmation_owed(
-                session, order, notify
-            )
+            imported = bool(data.extra.get(BACKFILL))
+            owed = not imported and catchup.confirmation_owed(session, order, notify)
             ids = _plan_news(session, shop, order, notify, shipment_key, had_tracking, owed, now)
         ev.order_id, ev.processed_at, ev.outcome = order.id, now, outcome
     log.info(
@@ -166,9 +165,8 @@ def _apply(session: Session, order: Order, data: OrderEventIn) -> tuple[str, Sta
     _derive(order)
     key = shipment.external_id if for_parcel and shipment is not None else ""
     if t.notify == Status.DELIVERED and order.status == Status.DELIVERED.value:
-        key = (
-            ""  # everything has arrived: the order's one delivered message (a parcel's is partial)
-        )
+        # everything has arrived: the order's one delivered message (a parcel's is partial)
+        key = ""
     return t.outcome.value, t.notify, key
 
 
