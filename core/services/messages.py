@@ -113,7 +113,8 @@ def parcel_facts(order: Order, note: Notification) -> dict[str, Any]:
         facts["role"] = "next" if more_items or position < len(parcels) else "rest"
     elif more_items or len(parcels) > 1:
         facts["role"] = "first"
-    facts["items_shipped"] = shipped
+    if note.status == Status.SHIPPED.value:  # later news counts what has shipped by now
+        facts["items_shipped"] = shipped
     if note.status == Status.DELIVERED.value and this.status_at is not None:
         at = this.status_at
         facts["partly_delivered"] = True
