@@ -80,7 +80,8 @@ def tracking_key(
     None when no message is owed: this event's own message for the parcel on `channel`
     (`told`: its status and key) tells the number, or a shipping message not yet
     rendered will.
-    The parcel's first shipping message, else a second one marked "~tracking".
+    The parcel's first shipping message, else (the order or the parcel was already
+    announced as shipped) one marked "~tracking": "here is your tracking number".
     """
     if told is not None and told[1] == parcel.external_id and carries_tracking(told[0], channel):
         return None
@@ -95,6 +96,7 @@ def tracking_key(
     ).all()
     if any(state in UNRENDERED for _key, state in rows):
         return None  # it will be rendered with the number
-    if not any(key == parcel.external_id for key, _state in rows):
+    if not rows:
         return parcel.external_id
+    # the shopper was told it shipped (for the parcel, or for the order) without the number
     return parcel.external_id[: 100 - len(TRACKING_MARK)] + TRACKING_MARK

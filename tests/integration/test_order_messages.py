@@ -207,3 +207,14 @@ def test_an_order_imported_by_a_backfill_gets_its_news_but_no_late_confirmation(
     push(container, sid, imported)
     push(container, sid, event("e2", S.DELIVERED, 1, shipment=NP))
     assert keys(container, sid) == [("shipped", "p1"), ("delivered", "")]
+
+
+def test_a_number_for_an_order_announced_as_shipped_without_parcels_is_told_once(container, shop):
+    sid = shop.shop.id
+    push(container, sid, event("e1", S.PLACED, 0))
+    push(container, sid, event("e2", S.SHIPPED, 1))  # order-level: no parcel, no number
+    push(container, sid, event("e3", None, 2, shipment=NP))
+    assert keys(container, sid) == [("placed", ""), ("shipped", ""), ("shipped", "p1~tracking")]
+    mail = outbox(container, sid)[-1]
+    assert mail.subject == "Номер для відстеження замовлення #1001"
+    assert "20450000000001" in mail.text
