@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import InvalidSignature, MalformedPayload
 from core.services.answers import Question, answer
+from core.services.contacts import name_on
 from core.services.lookup import normalize_number, number_variants, visitor_hash
 from core.services.shopper import record_visit
 from core.services.summary import messages_sent, order_summary
@@ -98,7 +99,7 @@ def order_timeline(number: str) -> ResponseReturnValue:
         summary = order_summary(s, order, locale if locale in ("en", "ru", "uk") else "en", c.links)
         customer = order.customer
         summary["customer"] = {
-            "name": customer.name if customer else None,
+            "name": name_on(order),
             "email": customer.email if customer else None,
             "phone": customer.phone if customer else None,
         }

@@ -31,6 +31,7 @@ from core.links import TRACK
 from core.rendering import normalize_locale, status_description, status_label
 from core.rendering.catalogue import ui_text
 from core.rendering.locales import format_day, format_money, shipment_progress, vocative
+from core.services.contacts import name_on
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shipment, Shop
 
 from .context import wismo
@@ -227,7 +228,7 @@ def order_card(
         "id": order.id,
         "number": order.number,
         "shop": shop.name if shop else "",
-        "name": first_name(customer.name if customer else None),
+        "name": first_name(name_on(order)),
         "locale": locale,
         "locale_name": LOCALE_NAMES.get(locale, locale),
         "status": order.status,
@@ -453,8 +454,7 @@ def tracking_view(
     ]
     edd = max(open_dates) if open_dates else order.estimated_delivery
     finished = status in (Status.DELIVERED, Status.CANCELLED, *RETURN_PATH)
-    customer = order.customer
-    name = first_name(customer.name if customer else None)
+    name = first_name(name_on(order))
     return {
         "brand": brand(branding, shop),
         "number": order.number,

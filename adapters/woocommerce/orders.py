@@ -1,10 +1,11 @@
 """A WooCommerce order (REST/webhook JSON) -> canonical events. Pure.
 
-One order can make several events: the status change itself, a `placed` confirmation
-when the first thing we hear is an order already paid (a shopper paying by card goes
-straight to processing, and should still get the confirmation), and one event per
-parcel from the `_wc_shipment_tracking_items` meta that the Shipment Tracking and
-Advanced Shipment Tracking extensions both keep.
+One order can make several events: the status change itself, a `placed` event dated
+when the order was created, when the first thing we hear is an order already paid (a
+shopper paying by card goes straight to processing; the timeline still starts at the
+order's own time, and the confirmation is the core's rule for every source), and one
+event per parcel from the `_wc_shipment_tracking_items` meta that the Shipment Tracking
+and Advanced Shipment Tracking extensions both keep.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def order_events(
     extra = {"wc_status": wc_status}
     events: list[OrderEventIn] = []
     if with_placed and status not in (None, Status.PLACED, Status.CANCELLED, Status.REFUNDED):
-        # one per order, whoever tells us first: the confirmation the shopper expects
+        # one per order, whoever tells us first: when the order was placed, for its timeline
         events.append(
             OrderEventIn(
                 event_key=f"wc:{order_id}:placed",

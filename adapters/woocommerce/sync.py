@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from core.domain.events import OrderEventIn
+from core.domain.events import BACKFILL, OrderEventIn
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 
@@ -54,10 +55,11 @@ def reconcile(c: Container, shop: Shop) -> Iterator[OrderEventIn]:
 def backfill(c: Container, shop: Shop, since: datetime) -> Iterator[tuple[int, list[OrderEventIn]]]:
     """Open orders created since `since`, one order at a time with the total, for a progress bar.
 
-    Only the current status of each is imported (no belated confirmation for an order
-    already being prepared).
+    Only the current status of each is imported, marked `backfill` (no belated
+    confirmation for an order already being prepared).
     """
     client = client_for(c, shop)
     for page in client.open_orders(gmt_text(since)):
         for order in page.orders:
-            yield page.total, order_events(order, "rest", shop.settings or {}, with_placed=False)
+            events = order_events(order, "rest", shop.settings or {}, with_placed=False)
+            yield page.total, [replace(e, extra={**e.extra, BACKFILL: True}) for e in events]

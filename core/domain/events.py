@@ -39,6 +39,12 @@ class ShipmentInfo:
     items_count: int | None = None
 
 
+SILENT = "silent"
+"""`extra` flag of an import of old orders: record progress, send nothing."""
+BACKFILL = "backfill"
+"""`extra` flag of an import of open orders: send the current news, but no late confirmation."""
+
+
 @dataclass(frozen=True)
 class OrderEventIn:
     """A status change (or a facts-only update when `status` is None) for one order."""

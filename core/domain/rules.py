@@ -57,6 +57,25 @@ def stopped(channel: str, status: Status, opted_out: Iterable[str]) -> bool:
     return channel == EMAIL and status in OPTIONAL and OPTIONAL_EMAIL in opted_out
 
 
+CARRIES_TRACKING = frozenset(
+    {
+        Status.SHIPPED,
+        Status.IN_TRANSIT,
+        Status.OUT_FOR_DELIVERY,
+        Status.READY_FOR_PICKUP,
+        Status.ATTEMPTED_DELIVERY,
+        Status.DELAYED,
+        Status.EXCEPTION,
+    }
+)
+"""Statuses whose emails and messenger messages show the parcel's carrier, number and link."""
+
+
+def carries_tracking(status: Status, channel: str) -> bool:
+    """Whether `status`'s message on `channel` tells the parcel's tracking (SMS: shipped only)."""
+    return status == Status.SHIPPED or (channel != SMS and status in CARRIES_TRACKING)
+
+
 IMMEDIATE = frozenset({Status.PLACED})
 """Statuses never debounced: the confirmation goes out at once."""
 

@@ -8,11 +8,17 @@ from typing import Any
 
 from core.domain.statuses import UNDATED, Status
 from core.rendering.catalogue import status_label
-from core.rendering.locales import format_day, format_money, shipment_progress, vocative
+from core.rendering.locales import (
+    delivery_progress,
+    format_day,
+    format_money,
+    shipment_progress,
+    vocative,
+)
 
 VARIABLES: dict[str, str] = {
     "first_name": "The shopper's first name, or empty",
-    "greeting_name": "The first name as used in a greeting (Ukrainian vocative: Олено)",
+    "greeting_name": "The first name as used in a greeting (Ukrainian vocative: Олено, Тарасе)",
     "customer_name": "The shopper's full name, or empty",
     "order_number": "The order number as the shop shows it, e.g. #1001",
     "items": "The ordered items: each has name, quantity and price (formatted)",
@@ -29,6 +35,10 @@ VARIABLES: dict[str, str] = {
     "pickup_point": "The pickup point (name, address, hours), or empty",
     "items_in_parcel": "How many items this parcel holds, or empty",
     "shipment_progress": "'2 of 3 items shipped' for partly shipped orders, else empty",
+    "parcel_role": "A split order's parcel: 'first', 'next' or 'rest' (the one completing it)",
+    "partly_delivered": "True when this parcel arrived and the rest of the order is on its way",
+    "delivery_progress": "'1 of 2 parcels delivered' for a split order, else empty",
+    "tracking_added": "True when the parcel's tracking number came after its shipping news",
     "tracking_link": "Your branded tracking page for this order",
     "feedback_link": "Where the shopper rates the order (the tracking page's feedback form)",
     "unsubscribe_link": "Where the shopper stops these messages, or empty",
@@ -109,7 +119,7 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
     """Every name in VARIABLES, formatted for `locale`; missing optional values are None."""
     shop, order = facts.get("shop") or {}, facts.get("order") or {}
     customer, shipment = facts.get("customer") or {}, facts.get("shipment") or {}
-    progress = facts.get("progress") or {}
+    progress, parcels = facts.get("progress") or {}, facts.get("parcels") or {}
     currency = _get(order, "currency")
     first_name = _get(customer, "first_name") or None
     estimated, new, previous = _dates(order, shipment, status, locale)
@@ -132,8 +142,16 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
         "pickup_point": _pickup(_get(shipment, "pickup_point")),
         "items_in_parcel": _get(shipment, "items_count") or None,
         "shipment_progress": shipment_progress(
-            _get(progress, "items_shipped"), _get(progress, "items_total"), locale
+            _get(parcels, "items_shipped") or _get(progress, "items_shipped"),
+            _get(progress, "items_total"),
+            locale,
         ),
+        "parcel_role": _get(parcels, "role") or "",
+        "partly_delivered": bool(_get(parcels, "partly_delivered")),
+        "delivery_progress": delivery_progress(
+            _get(parcels, "delivered"), _get(parcels, "total"), locale
+        ),
+        "tracking_added": bool(_get(parcels, "tracking_added")),
         "tracking_link": facts.get("tracking_link") or None,
         "feedback_link": facts.get("feedback_link") or None,
         "unsubscribe_link": facts.get("unsubscribe_link") or None,

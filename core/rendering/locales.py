@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import shevchenko
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
@@ -73,34 +74,52 @@ def shipment_progress(shipped: int | None, total: int | None, locale: str) -> st
     """'2 of 3 items shipped' in the locale, or '' when the order is not partly shipped."""
     if not shipped or not total or shipped >= total or shipped < 0:
         return ""
-    form = "one" if Locale.parse(locale).plural_form(total) == "one" else "other"
-    noun = _ITEMS[locale][form]
+    noun = _ITEMS[locale][_plural(total, locale)]
     return _PROGRESS[locale].format(shipped=shipped, total=total, noun=noun)
 
 
-_VOCATIVE_EXCEPTIONS = {"Наталя": "Натале", "Олег": "Олеже"}
+_PARCELS = {
+    # the noun after "of N", governed by N, as for items
+    "en": {"one": "parcel", "other": "parcels"},
+    "ru": {"one": "посылки", "other": "посылок"},
+    "uk": {"one": "посилки", "other": "посилок"},
+}
+_DELIVERED = {
+    "en": "{delivered} of {total} {noun} delivered",
+    "ru": "Доставлено {delivered} из {total} {noun}",
+    "uk": "Доставлено {delivered} з {total} {noun}",
+}
+
+
+def delivery_progress(delivered: int | None, total: int | None, locale: str) -> str:
+    """'1 of 2 parcels delivered' in the locale, or '' unless the order has several parcels."""
+    if not total or total < 2 or delivered is None or delivered < 0:
+        return ""
+    noun = _PARCELS[locale][_plural(total, locale)]
+    return _DELIVERED[locale].format(delivered=delivered, total=total, noun=noun)
+
+
+def _plural(count: int, locale: str) -> str:
+    """'one' or 'other': after "of N" the noun has only these forms (з 1 посилки, з 5 посилок)."""
+    return "one" if Locale.parse(locale).plural_form(count) == "one" else "other"
+
+
+_UKRAINIAN_NAME = re.compile(r"[А-ЩЬЮЯҐЄІЇа-щьюяґєії'’ʼ-]+")
 
 
 def vocative(name: str | None, locale: str) -> str | None:
-    """A Ukrainian first name in the vocative for a greeting (Олена → Олено); else unchanged.
+    """A Ukrainian first name in the vocative for a greeting (Тарас → Тарасе); else unchanged.
 
-    Only the safe, regular endings are changed; anything else stays nominative.
+    Declension and gender come from `shevchenko` (a port of shevchenko-js); a name whose
+    gender it cannot tell, or that is not written in Ukrainian letters, stays nominative.
     """
-    if not name or locale != "uk" or not re.fullmatch(r"[А-ЩЬЮЯҐЄІЇа-щьюяґєії'’ʼ-]+", name):
+    if not name or locale != "uk" or not _UKRAINIAN_NAME.fullmatch(name):
         return name
-    if name in _VOCATIVE_EXCEPTIONS:
-        return _VOCATIVE_EXCEPTIONS[name]
-    lower = name.lower()
-    endings = (
-        ("лля", "лле"),
-        ("ія", "іє"),
-        ("а", "о"),
-        ("я", "ю"),
-        ("й", "ю"),
-        ("ко", "ку"),
-        ("о", "е"),
-    )
-    for ending, replacement in endings:
-        if lower.endswith(ending) and len(name) > len(ending):
-            return name[: -len(ending)] + replacement
-    return name
+    gender = shevchenko.detect_gender({"givenName": name})["gender"]
+    if gender is None:
+        return name
+    try:
+        declined = shevchenko.in_vocative({"givenName": name, "gender": gender.value})
+    except shevchenko.InputValidationError:
+        return name
+    return declined.get("givenName") or name

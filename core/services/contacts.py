@@ -46,6 +46,13 @@ def customer_for(order: Order, info: CustomerInfo) -> Customer:
     return customer
 
 
+def name_on(order: Order) -> str | None:
+    """The name given on this order (for orders stored before it was kept: the customer's)."""
+    if order.customer_name:
+        return order.customer_name
+    return order.customer.name if order.customer is not None else None
+
+
 def address_for(channel: str, customer: Customer | None, region: str | None = None) -> str | None:
     """Where a message on `channel` goes for this customer (None: unreachable there).
 

@@ -37,7 +37,7 @@ from core.storage.models import MessageEvent, Notification, Shop
 from . import failover, optin, smscap
 from .contacts import OPT_IN_CHANNELS, address_for, opted_out_channels, record_opt_out
 from .engagement import decorate_html
-from .messages import facts_for, locale_of, shipment_of
+from .messages import facts_for, locale_of, parcel_facts, shipment_of
 from .resend import is_resend
 
 if TYPE_CHECKING:
@@ -315,6 +315,7 @@ def _render(c: Container, shop: Shop, note: Notification, address: str) -> Outbo
     locale = locale_of(shop, order)
     facts = facts_for(shop, order, shipment_of(order, note), c.links, note)
     facts["status"] = note.status
+    facts["parcels"] = parcel_facts(order, note)
     unsubscribe = unsubscribe_url(c, shop, order, note)
     if unsubscribe:
         facts["unsubscribe_link"] = unsubscribe

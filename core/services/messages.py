@@ -12,6 +12,11 @@ from core.links import Links
 from core.rendering import normalize_locale
 from core.storage.models import Notification, Order, Shipment, Shop
 
+from .contacts import name_on
+
+TRACKING_MARK = "~tracking"
+"""Marks the shipping message sent when a parcel gets its tracking number after its news."""
+
 
 def shown_estimate(order: Order, shipment_id: str | None) -> date | None:
     """The delivery date a message about this parcel (or the order) shows: the parcel's, else
@@ -62,7 +67,7 @@ def facts_for(
     """
     settings = shop.settings or {}
     branding = settings.get("branding", {})
-    customer = order.customer
+    name = (name_on(order) or "").strip() or None
     shipped = [s for s in order.shipments if s.status]
     counts = [s.items_count for s in shipped]
     tracking = links.tracking_url(shop.id, order.id)
@@ -94,10 +99,7 @@ def facts_for(
             "previous_estimated_delivery": news.get("previous_estimated_delivery"),
             "new_estimated_delivery": news.get("new_estimated_delivery"),
         },
-        "customer": {
-            "name": customer.name if customer else None,
-            "first_name": customer.name.split()[0] if customer and customer.name else None,
-        },
+        "customer": {"name": name, "first_name": name.split()[0] if name else None},
         "shipment": None
         if shipment is None
         else {
@@ -122,8 +124,58 @@ def facts_for(
 def shipment_of(order: Order, note: Notification) -> Shipment | None:
     """The parcel a notification is about: its own, or the latest one for order-level news."""
     if note.shipment_key:
-        return next((s for s in order.shipments if s.external_id == note.shipment_key), None)
+        key = parcel_key(note.shipment_key)
+        found = next((s for s in order.shipments if s.external_id == key), None)
+        if found is None and key != note.shipment_key:  # a mark may have cut a long id short
+            found = next((s for s in order.shipments if s.external_id.startswith(key)), None)
+        return found
     return order.shipments[-1] if order.shipments else None
+
+
+def parcel_key(shipment_key: str) -> str:
+    """The parcel's id in a notification's shipment key (without a "~tracking" or resend mark)."""
+    return shipment_key.split("~", 1)[0]
+
+
+def parcel_facts(order: Order, note: Notification) -> dict[str, Any]:
+    """Where the message's parcel stands among the order's parcels, as of its own news.
+
+    Counted as of the parcel's news rather than the time of sending, so a message that
+    waited (debounce, quiet hours, retries) still says what was true when it was due.
+    A parcel's `delivered` message is the partial one: the pipeline gives the delivery
+    that completes the order an order-level message instead.
+    """
+    parcels = list(order.shipments)
+    this = shipment_of(order, note) if note.shipment_key else None
+    facts: dict[str, Any] = {
+        "total": len(parcels),
+        "delivered": sum(p.status == Status.DELIVERED.value for p in parcels),
+        "role": "",
+        "partly_delivered": False,
+        "items_shipped": None,
+        "tracking_added": note.shipment_key.endswith(TRACKING_MARK),
+    }
+    if this is None:
+        return facts
+    position = parcels.index(this) + 1
+    counts = [p.items_count for p in parcels[:position]]
+    shipped = sum(c or 0 for c in counts) if None not in counts else None
+    wanted = order.items_total
+    more_items = shipped is not None and wanted is not None and shipped < wanted
+    if position > 1:
+        facts["role"] = "next" if more_items or position < len(parcels) else "rest"
+    elif more_items or len(parcels) > 1:
+        facts["role"] = "first"
+    if note.status == Status.SHIPPED.value:  # later news counts what has shipped by now
+        facts["items_shipped"] = shipped
+    if note.status == Status.DELIVERED.value and this.status_at is not None:
+        at = this.status_at
+        facts["partly_delivered"] = True
+        facts["delivered"] = sum(
+            p.status == Status.DELIVERED.value and p.status_at is not None and p.status_at <= at
+            for p in parcels
+        )
+    return facts
 
 
 def locale_of(shop: Shop, order: Order) -> str:

@@ -14,15 +14,16 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.domain.events import OrderEventIn, effective_time
+from core.domain.events import BACKFILL, SILENT, OrderEventIn, effective_time
 from core.domain.machine import OrderView, Outcome, Progress, advance, derive_status
-from core.domain.rules import plan
+from core.domain.rules import Planned, plan
 from core.domain.states import MessageState
 from core.domain.statuses import OVERLAYS, SHIPMENT_STATUSES, Status
 from core.storage.clock import utcnow
 from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
 from core.storage.upsert import insert_ignore
 
+from . import catchup
 from .contacts import customer_for, opted_out_channels, reachable_channels
 from .messages import event_facts, shown_estimate
 from .shops import policy_of
@@ -105,12 +106,17 @@ def process_event(session: Session, event_id: int, now: datetime | None = None) 
         data = OrderEventIn.from_json(ev.payload)
         order = _lock_order(session, shop.id, data)
         before = shown_estimate(order, data.shipment.id if data.shipment else None)
+        had_tracking = catchup.tracked(order)
         outcome, notify, shipment_key = _apply(session, order, data)
         ids: tuple[int, ...] = ()
         # an import of old orders (backfill) sets `silent`: it records progress, sends nothing
-        if notify is not None and shop.active and not data.extra.get("silent"):
+        if shop.active and not data.extra.get(SILENT):
+            imported = bool(data.extra.get(BACKFILL))
+            owed = not imported and catchup.confirmation_owed(session, order, notify)
             news = event_facts(order, data, before)
-            ids = _plan_notifications(session, shop, order, notify, shipment_key, now, news)
+            ids = _plan_news(
+                session, shop, order, notify, shipment_key, had_tracking, owed, now, news
+            )
         ev.order_id, ev.processed_at, ev.outcome = order.id, now, outcome
     log.info(
         "event %s (%s %s): %s, %d message(s) due",
@@ -180,6 +186,9 @@ def _apply(session: Session, order: Order, data: OrderEventIn) -> tuple[str, Sta
         order.reason = data.reason or order.reason
     _derive(order)
     key = shipment.external_id if for_parcel and shipment is not None else ""
+    if t.notify == Status.DELIVERED and order.status == Status.DELIVERED.value:
+        # everything has arrived: the order's one delivered message (a parcel's is partial)
+        key = ""
     return t.outcome.value, t.notify, key
 
 
@@ -218,6 +227,8 @@ def _merge_facts(order: Order, shipment: Shipment | None, data: OrderEventIn, fr
         put(order, "placed_at", data.occurred_at)
     if data.customer is not None and (fresh or order.customer_id is None):
         order.customer = customer_for(order, data.customer)
+    if data.customer is not None:
+        put(order, "customer_name", data.customer.name)
     if shipment is not None and data.shipment is not None:
         info = data.shipment
         for attr in (
@@ -261,6 +272,47 @@ def _progress(
     return Progress(_status(status), at, _status(overlay), overlay_at)
 
 
+def _plan_news(
+    session: Session,
+    shop: Shop,
+    order: Order,
+    notify: Status | None,
+    key: str,
+    had_tracking: set[str],
+    confirm: bool,
+    now: datetime,
+    news: dict[str, Any],
+) -> tuple[int, ...]:
+    """The messages this news makes due: its own, and what the shopper is still owed."""
+    ids: list[int] = []
+    if confirm:
+        ids += _plan_notifications(session, shop, order, Status.PLACED, "", now, {})
+    if notify is not None:
+        ids += _plan_notifications(session, shop, order, notify, key, now, news)
+    for parcel in catchup.newly_tracked(order, had_tracking):
+        own = {p.channel for p in _due(session, shop, order, notify, now)} if notify else set()
+        for p in _due(session, shop, order, Status.SHIPPED, now):
+            told = (notify, key) if notify is not None and p.channel in own else None
+            parcel_key = catchup.tracking_key(session, parcel, p.channel, told)
+            if parcel_key is not None:
+                ids += _insert(session, order, Status.SHIPPED, parcel_key, [p], now, news)
+    return tuple(ids)
+
+
+def _due(
+    session: Session, shop: Shop, order: Order, status: Status, now: datetime
+) -> list[Planned]:
+    customer = order.customer
+    return plan(
+        policy_of(shop),
+        status,
+        now,
+        reachable=reachable_channels(shop, customer),
+        opted_out=opted_out_channels(session, shop.id, customer),
+        shopper_tz=customer.timezone if customer else None,
+    )
+
+
 def _plan_notifications(
     session: Session,
     shop: Shop,
@@ -269,23 +321,38 @@ def _plan_notifications(
     shipment_key: str,
     now: datetime,
     news: dict[str, Any],
-) -> tuple[int, ...]:
-    customer = order.customer
+) -> list[int]:
     policy = policy_of(shop)
-    due = plan(
-        policy,
-        status,
-        now,
-        reachable=reachable_channels(shop, customer),
-        opted_out=opted_out_channels(session, shop.id, customer),
-        shopper_tz=customer.timezone if customer else None,
-    )
+    due = _due(session, shop, order, status, now)
+    ids = _insert(session, order, status, shipment_key, due, now, news)
+    if status not in OVERLAYS and due and policy.debounce.total_seconds() > 0:
+        channels = [p.channel for p in due]
+        # the order's delivered message stands for its parcels' partial ones not yet sent
+        everywhere = status == Status.DELIVERED and not shipment_key
+        keys = None if everywhere else {shipment_key, ""}
+        _supersede(session, order, keys, channels, ids, now - policy.debounce, now)
+    return ids
+
+
+def _insert(
+    session: Session,
+    order: Order,
+    status: Status,
+    shipment_key: str,
+    due: list[Planned],
+    now: datetime,
+    news: dict[str, Any],
+) -> list[int]:
+    """One pending notification per due channel, unless that message exists already.
+
+    `news` is what the event behind it said (its reason, a moved date): the message shows it.
+    """
     ids = []
     for p in due:
         new_id = session.scalar(
             insert_ignore(session, Notification)
             .values(
-                shop_id=shop.id,
+                shop_id=order.shop_id,
                 order_id=order.id,
                 status=status.value,
                 shipment_key=shipment_key,
@@ -301,34 +368,34 @@ def _plan_notifications(
         )
         if new_id is not None:
             ids.append(new_id)
-    if status not in OVERLAYS and due and policy.debounce.total_seconds() > 0:
-        channels = [p.channel for p in due]
-        _supersede(session, order, shipment_key, channels, ids, now - policy.debounce, now)
-    return tuple(ids)
+    return ids
 
 
 def _supersede(
     session: Session,
     order: Order,
-    key: str,
+    keys: set[str] | None,
     channels: list[str],
     keep: list[int],
     since: datetime,
     now: datetime,
 ) -> None:
-    """Debounce: a message not yet due, overtaken on its channel by newer news, is not sent."""
+    """Debounce: a message not yet due, overtaken on its channel by newer news, is not sent.
+
+    `keys` are the parcels (shipment keys) the news is about; None: all of the order's.
+    """
+    where = [
+        Notification.shop_id == order.shop_id,
+        Notification.order_id == order.id,
+        Notification.state == MessageState.PENDING,
+        Notification.not_before > now,
+        Notification.created_at >= since,
+        Notification.status != Status.PLACED.value,
+        Notification.channel.in_(channels),
+        Notification.id.not_in(keep),
+    ]
+    if keys is not None:
+        where.append(Notification.shipment_key.in_(keys))
     session.execute(
-        update(Notification)
-        .where(
-            Notification.shop_id == order.shop_id,
-            Notification.order_id == order.id,
-            Notification.state == MessageState.PENDING,
-            Notification.not_before > now,
-            Notification.created_at >= since,
-            Notification.status != Status.PLACED.value,
-            Notification.shipment_key.in_({key, ""}),
-            Notification.channel.in_(channels),
-            Notification.id.not_in(keep),
-        )
-        .values(state=MessageState.SUPERSEDED, updated_at=now)
+        update(Notification).where(*where).values(state=MessageState.SUPERSEDED, updated_at=now)
     )

@@ -63,6 +63,10 @@ class Found:
             for value in (c.email, c.phone, c.name, *(c.name or "").split()):
                 if value and len(value.strip()) >= 2:
                     out.add(value.strip())
+        for o in self.orders:
+            for value in (o.customer_name, *(o.customer_name or "").split()):
+                if value and len(value.strip()) >= 2:
+                    out.add(value.strip())
         return out
 
 
@@ -102,7 +106,17 @@ def export_customer(
         ],
         "orders": [
             {
-                **_row(o, "number", "status", "placed_at", "total", "currency", "items", "locale"),
+                **_row(
+                    o,
+                    "number",
+                    "customer_name",
+                    "status",
+                    "placed_at",
+                    "total",
+                    "currency",
+                    "items",
+                    "locale",
+                ),
                 "shipments": [
                     _row(s, "carrier", "tracking_number", "tracking_url", "status")
                     for s in o.shipments
@@ -216,6 +230,7 @@ def redact_customer(session: Session, shop_id: int, subject: Subject) -> Redacte
         c.name = c.email = c.phone = c.external_id = None
     for o in found.orders:
         o.reason = _scrub(o.reason, needles)
+        o.customer_name = None
     session.flush()
     return Redacted(len(found.customers), len(found.orders), len(events), len(notes))
 

@@ -16,6 +16,8 @@ from core.links import Links
 from core.rendering import format_day, status_description, status_label
 from core.storage.models import Notification, Order, OrderEvent, Shipment
 
+from .contacts import name_on
+
 
 def _status(value: str | None) -> Status | None:
     try:
@@ -79,7 +81,7 @@ def order_summary(
     status = _status(order.status) or Status.PLACED
     overlay = _status(order.overlay)
     edd = expected_date(order)
-    name = order.customer.name if order.customer and order.customer.name else ""
+    name = name_on(order) or ""
     url = links.tracking_url(order.shop_id, order.id)
     return {
         "number": order.number,

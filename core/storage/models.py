@@ -102,6 +102,8 @@ class Order(Base):
     external_id: Mapped[str] = mapped_column(String(100))
     number: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    # the name given on this order: the customer row (one per email) keeps only the latest
+    customer_name: Mapped[str | None] = mapped_column(String(200))
     # what the shopper sees, derived from the order's own progress and its parcels'
     status: Mapped[str | None] = mapped_column(String(32))
     overlay: Mapped[str | None] = mapped_column(String(32))

@@ -154,8 +154,10 @@ def test_twilio_21610_records_the_opt_out_and_fails_over_once(container, http_st
         json={"code": 21610, "message": "Attempt to send to unsubscribed recipient", "status": 400},
     )
     new = sms_shop(container, http_stub)
+    push(container, new.shop.id, "e0", S.PLACED)
     push(container, new.shop.id, "e1", S.SHIPPED)
     assert notes(container, new.shop.id) == [
+        ("placed", "email", "sent"),
         ("shipped", "sms", "failed_over"),
         ("shipped", "email", "sent"),
     ]
@@ -168,6 +170,7 @@ def test_twilio_21610_records_the_opt_out_and_fails_over_once(container, http_st
 def test_a_dead_sms_provider_fails_over_to_email_exactly_once(container, http_stub):
     conf, secret = twilio_provider("http://127.0.0.1:9")  # nothing listens: connection refused
     new = shop_with(container, {"sms": [conf]}, {"sms": [secret]}, matrix=SMS_ON, failover=CHAIN)
+    push(container, new.shop.id, "e0", S.PLACED)
     push(container, new.shop.id, "e1", S.SHIPPED)
     sms = note(container, new.shop.id, "shipped", "sms")
     assert sms.state == MessageState.RETRY and "unreachable" in (sms.last_error or "")
@@ -181,6 +184,7 @@ def test_a_dead_sms_provider_fails_over_to_email_exactly_once(container, http_st
     deliver(container, email.id, now=later + timedelta(seconds=2))
 
     assert notes(container, new.shop.id) == [
+        ("placed", "email", "sent"),
         ("shipped", "sms", "failed_over"),
         ("shipped", "email", "sent"),
     ]
@@ -188,7 +192,7 @@ def test_a_dead_sms_provider_fails_over_to_email_exactly_once(container, http_st
     assert email.fallback_of == sms.id
     with container.session() as s:
         outbox = s.scalars(select(OutboxMessage.kind)).all()
-    assert outbox == ["email"], "the shopper got the news once, by email"
+    assert outbox == ["email", "email"], "the confirmation, then the news once, by email"
     assert "gave up after 5 attempts" in (
         note(container, new.shop.id, "shipped", "sms").last_error or ""
     )

@@ -51,8 +51,10 @@ def test_issue_example_is_accepted_and_sends_the_shipped_email(client, container
     assert r.status_code == 202, r.json
     assert r.json == {"event_id": "erp-77-3", "duplicate": False, "accepted": True}
     with container.session() as s:
-        (note,) = s.scalars(select(Notification)).all()
-        out = s.scalars(select(OutboxMessage)).one()
+        # the order's first news: its confirmation comes first
+        placed, note = s.scalars(select(Notification).order_by(Notification.id)).all()
+        out = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1)).one()
+    assert placed.status == "placed"
     assert (note.status, note.channel, note.state) == ("shipped", "email", "sent")
     assert "20450000000000" in out.text and "https://example.com/t/20450000000000" in out.text
     assert out.meta["locale"] == "uk"
@@ -63,7 +65,7 @@ def test_same_event_twice_is_a_200_duplicate_and_one_message(client, container, 
     r = client.post("/api/v1/orders/events", json=BODY, headers=auth(shop))
     assert r.status_code == 200 and r.json["duplicate"] is True
     with container.session() as s:
-        assert len(s.scalars(select(Notification)).all()) == 1
+        assert len(s.scalars(select(Notification)).all()) == 2  # the confirmation and shipped
 
 
 @pytest.mark.parametrize("header", [None, "Bearer wsk_wrong", "Basic abc", "Bearer "])
@@ -134,5 +136,5 @@ def test_health_ready_and_metrics(client, shop):
     assert ready.status_code == 200 and ready.json["checks"]["database"] == "ok"
     text = client.get("/metrics").get_data(as_text=True)
     assert 'wismo_events_accepted_total{source="api"} 1' in text
-    assert 'wismo_messages{channel="email",state="sent"} 1' in text
-    assert "wismo_send_latency_seconds_count 1" in text
+    assert 'wismo_messages{channel="email",state="sent"} 2' in text  # confirmation + shipped
+    assert "wismo_send_latency_seconds_count 2" in text

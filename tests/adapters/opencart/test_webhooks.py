@@ -39,9 +39,9 @@ def test_a_signed_push_sends_the_shipped_email_in_the_shoppers_language(client, 
     r = post(client, oc_shop, push_body())
     assert r.status_code == 200, r.get_data(as_text=True)
     assert r.json == {"accepted": 1, "duplicates": 0}
-    assert notes(container) == [("shipped", "sent")]
+    assert notes(container) == [("placed", "sent"), ("shipped", "sent")]  # first news: confirmed
     with container.session() as s:
-        out = s.scalars(select(OutboxMessage)).one()
+        out = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1)).one()
         order = s.scalars(select(Order)).one()
     assert out.recipient == "olena@example.com" and out.meta["locale"] == "uk"
     assert "20450000000000" in out.text  # read from the comment "ТТН 2045..."
@@ -75,7 +75,7 @@ def test_the_same_push_twice_is_a_200_duplicate_and_one_message(client, containe
     assert post(client, oc_shop, push_body(), msg_id="msg_dup").json["accepted"] == 1
     again = post(client, oc_shop, push_body(), msg_id="msg_dup")
     assert again.status_code == 200 and again.json == {"accepted": 0, "duplicates": 1}
-    assert notes(container) == [("shipped", "sent")]
+    assert notes(container) == [("placed", "sent"), ("shipped", "sent")]  # first news: confirmed
 
 
 def test_the_test_connection_ping_is_200_with_nothing_stored(client, container, oc_shop):
@@ -105,7 +105,7 @@ def test_a_merchant_defined_status_mapped_in_wismo_sends_its_message(client, con
         s.commit()
     r = post(client, oc_shop, push_body(status_id=17, status="At the parcel locker"))
     assert r.status_code == 200
-    assert notes(container) == [("ready_for_pickup", "sent")]
+    assert notes(container) == [("placed", "sent"), ("ready_for_pickup", "sent")]
 
 
 def test_an_unmapped_custom_status_updates_the_order_and_writes_to_nobody(
@@ -120,7 +120,7 @@ def test_an_unmapped_custom_status_updates_the_order_and_writes_to_nobody(
 
 def test_the_modules_own_mapping_is_used_for_a_custom_status(client, container, oc_shop):
     post(client, oc_shop, push_body(status_id=18, status="Доставлено", wismo_status="delivered"))
-    assert notes(container) == [("delivered", "sent")]
+    assert notes(container) == [("placed", "sent"), ("delivered", "sent")]
 
 
 def test_a_tracking_number_saved_on_the_order_page_updates_without_a_message(
@@ -129,7 +129,7 @@ def test_a_tracking_number_saved_on_the_order_page_updates_without_a_message(
     post(client, oc_shop, push_body(), msg_id="msg_shipped")
     facts = push_body(facts_only=True, comment="", tracking_number="RR123456789UA")
     assert post(client, oc_shop, facts, msg_id="msg_facts").json["accepted"] == 1
-    assert notes(container) == [("shipped", "sent")]
+    assert notes(container) == [("placed", "sent"), ("shipped", "sent")]  # first news: confirmed
 
 
 @pytest.mark.parametrize(

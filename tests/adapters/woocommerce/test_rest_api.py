@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from adapters.woocommerce.api import WooApiError
 from adapters.woocommerce.connect import store_keys, sync_webhooks, woo_state
 from core.services.periodic import reconcile_tick
-from core.storage.models import Order, OrderEvent, Shop
+from core.storage.models import Notification, Order, OrderEvent, Shop
 from tests.conftest import add_shop
 from wismo.backfill import run_backfill
 
@@ -163,6 +163,13 @@ def test_backfill_imports_open_orders_with_their_current_status_only(
         "6001": "placed",
     }
     assert "4 event(s) imported" in capsys.readouterr().out
+    with container.session() as s:
+        confirmed = s.scalars(
+            select(Order.external_id)
+            .join(Notification, Notification.order_id == Order.id)
+            .where(Notification.status == "placed")
+        ).all()
+    assert confirmed == ["6001"]  # on hold is "received"; processing ones are not confirmed late
 
 
 @pytest.fixture

@@ -89,12 +89,12 @@ def test_shipment_progress_plurals(shipped, total, locale, expected):
         ("Петро", "Петре"),
         ("Марко", "Марку"),
         ("Ілля", "Ілле"),
-        ("Іван", "Іван"),
+        ("Іван", "Іване"),
         ("Olena", "Olena"),
         (None, None),
     ],
 )
-def test_ukrainian_vocative_only_for_safe_endings(name, expected):
+def test_ukrainian_vocative_in_greetings(name, expected):
     assert vocative(name, "uk") == expected
 
 
@@ -117,3 +117,21 @@ def test_ui_text_fills_values():
     footer = ui_text("footer", "en", store="Demo")
     assert footer == "You receive this because you ordered from Demo."
     assert ui_text("track_order", "uk") == "Відстежити замовлення"
+
+
+@pytest.mark.parametrize(
+    ("delivered", "total", "locale", "expected"),
+    [
+        (1, 2, "en", "1 of 2 parcels delivered"),
+        (1, 2, "uk", "Доставлено 1 з 2 посилок"),
+        (3, 21, "uk", "Доставлено 3 з 21 посилки"),
+        (1, 2, "ru", "Доставлено 1 из 2 посылок"),
+        (2, 21, "ru", "Доставлено 2 из 21 посылки"),
+        (1, 1, "uk", ""),  # one parcel: nothing to count
+        (None, 2, "en", ""),
+    ],
+)
+def test_delivery_progress_counts_parcels_with_plurals(delivered, total, locale, expected):
+    from core.rendering.locales import delivery_progress
+
+    assert delivery_progress(delivered, total, locale) == expected
