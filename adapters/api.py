@@ -67,6 +67,8 @@ def parse_event(body: Any) -> OrderEventIn:
     customer = _customer(order.get("customer"), errors)
     items = _items(order.get("items"), errors)
     shipment = _shipment(order.get("shipment"), errors)
+    # the order's own date (e.g. in the confirmation, before any parcel exists) wins
+    estimated = _date(order, "estimated_delivery", errors, "order.estimated_delivery")
     if errors:
         raise MalformedPayload("invalid event", errors)
     assert event_id and order_id and occurred_at
@@ -82,7 +84,7 @@ def parse_event(body: Any) -> OrderEventIn:
         total=total,
         currency=currency,
         locale=customer.locale if customer else None,
-        estimated_delivery=shipment.estimated_delivery if shipment else None,
+        estimated_delivery=estimated or (shipment.estimated_delivery if shipment else None),
         reason=_opt(order.get("reason")),
         shipment=shipment,
     )

@@ -33,3 +33,7 @@ class Links:
     def tracking_url(self, shop_id: int, order_id: int) -> str:
         """The shopper's link to the order's tracking page."""
         return f"{self.public_url}/track/{self.token(TRACK, shop_id, order_id)}"
+
+    def short_url(self, code: str) -> str:
+        """The short link (`/t/<code>`) that SMS and messengers carry instead of the signed one."""
+        return f"{self.public_url}/t/{code}"

@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         preferences,
         providers,
         shopper_actions,
+        short_links,
         tracking,
         webhooks,
         widget,
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.register_blueprint(answers.bp)
     app.register_blueprint(tracking.bp)
     app.register_blueprint(shopper_actions.bp)
+    app.register_blueprint(short_links.bp)
     app.register_blueprint(widget.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(ops.bp)

@@ -10,6 +10,10 @@ Two limits apply to every lookup attempt, successful or not:
 - per order number (`WISMO_LOOKUP_LIMIT_ORDER`, default "5 per 10 minutes"), which stops
   many machines guessing the contact details of one order.
 
+Short links (`GET /t/<code>`) count against their own per-IP limit (`WISMO_LINK_LIMIT_IP`,
+default "30 per minute; 300 per hour"), which stops one machine guessing codes while
+a shopper opening their messages' links never meets it.
+
 Behind a reverse proxy every request comes from the proxy's address; set
 `WISMO_PROXY_HOPS` to the number of proxies in front of Wismo (usually 1) and the client
 IP is taken from X-Forwarded-For through werkzeug's ProxyFix. Never set it without a
@@ -30,6 +34,7 @@ from core.settings import Settings
 
 DEFAULT_IP = "10 per minute; 60 per hour"
 DEFAULT_ORDER = "5 per 10 minutes"
+DEFAULT_LINK = "30 per minute; 300 per hour"
 
 
 def init_limits(app: Flask, settings: Settings) -> Limiter:
@@ -39,6 +44,9 @@ def init_limits(app: Flask, settings: Settings) -> Limiter:
     )
     app.config.setdefault(
         "WISMO_LOOKUP_LIMIT_ORDER", os.environ.get("WISMO_LOOKUP_LIMIT_ORDER") or DEFAULT_ORDER
+    )
+    app.config.setdefault(
+        "WISMO_LINK_LIMIT_IP", os.environ.get("WISMO_LINK_LIMIT_IP") or DEFAULT_LINK
     )
     limiter = Limiter(
         get_remote_address,
@@ -67,4 +75,11 @@ def check_lookup(number: str, shop: str | None) -> None:
         key_func=lambda: order_key,
         scope="lookup-order",
     ):
+        pass
+
+
+def check_short_link() -> None:
+    """Count one short-link visit from this IP; raises RateLimitExceeded (429) when over."""
+    limiter: Limiter = current_app.extensions["wismo_limiter"]
+    with limiter.limit(current_app.config["WISMO_LINK_LIMIT_IP"], scope="link-ip"):
         pass

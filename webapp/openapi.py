@@ -9,6 +9,7 @@ from core.domain.statuses import Status
 from .openapi_shopper import shopper_paths, shopper_schemas
 
 _STR = {"type": "string"}
+IGNORED = "The fields Wismo reads are listed here; any other field is accepted and ignored."
 
 
 def openapi_document(public_url: str) -> dict[str, Any]:
@@ -41,6 +42,8 @@ def openapi_document(public_url: str) -> dict[str, Any]:
     }
     order = {
         "type": "object",
+        "description": IGNORED,
+        "additionalProperties": True,
         "required": ["id", "status", "occurred_at"],
         "properties": {
             "id": {"type": "string", "description": "your order id, stable across events"},
@@ -67,6 +70,12 @@ def openapi_document(public_url: str) -> dict[str, Any]:
             },
             "total": {"type": "string", "examples": ["1250.00"]},
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "estimated_delivery": {
+                "type": "string",
+                "format": "date",
+                "description": "the order's expected delivery date (e.g. for the confirmation); "
+                "a parcel's own date is shipment.estimated_delivery",
+            },
             "shipment": shipment,
             "reason": {
                 "type": ["string", "null"],
@@ -97,6 +106,8 @@ def openapi_document(public_url: str) -> dict[str, Any]:
             "schemas": {
                 "Event": {
                     "type": "object",
+                    "description": IGNORED,
+                    "additionalProperties": True,
                     "required": ["event_id", "order"],
                     "properties": {
                         "event_id": {

@@ -20,6 +20,8 @@ TEXT: dict[str, dict[str, str]] = {
         "lookup_failed": "We could not find an order with these details. Please check the "
         "order number and the email or phone you used when ordering.",
         "too_many": "Too many attempts. Please wait a few minutes and try again.",
+        "link_unknown": "This link does not work: it may be incomplete or mistyped. Find "
+        "your order with its number instead.",
         "faq": "Questions and answers",
         "promo": "Just for you",
         "promo_code": "Your code",
@@ -61,6 +63,8 @@ TEXT: dict[str, dict[str, str]] = {
         "lookup_failed": "Не удалось найти заказ с такими данными. Проверьте номер заказа и "
         "email или телефон, указанные при оформлении.",
         "too_many": "Слишком много попыток. Подождите несколько минут и попробуйте снова.",
+        "link_unknown": "Эта ссылка не работает: возможно, она неполная или с опечаткой. "
+        "Найдите заказ по его номеру.",
         "faq": "Вопросы и ответы",
         "promo": "Специально для вас",
         "promo_code": "Ваш код",
@@ -102,6 +106,8 @@ TEXT: dict[str, dict[str, str]] = {
         "lookup_failed": "Не вдалося знайти замовлення з такими даними. Перевірте номер "
         "замовлення та email або телефон, вказані під час оформлення.",
         "too_many": "Забагато спроб. Зачекайте кілька хвилин і спробуйте знову.",
+        "link_unknown": "Це посилання не працює: можливо, воно неповне або з помилкою. "
+        "Знайдіть замовлення за його номером.",
         "faq": "Питання та відповіді",
         "promo": "Спеціально для вас",
         "promo_code": "Ваш код",

@@ -12,6 +12,7 @@ from core.rendering.locales import (
     format_day,
     format_money,
     normalize_locale,
+    sentence,
     shipment_progress,
 )
 from core.rendering.renderer import KINDS, Rendered, Renderer
@@ -29,6 +30,7 @@ __all__ = [
     "minimal_facts",
     "normalize_locale",
     "sample_facts",
+    "sentence",
     "shipment_progress",
     "status_description",
     "status_label",

@@ -28,6 +28,12 @@ def normalize_locale(value: str | None) -> str | None:
     return language if language in SUPPORTED_LOCALES else None
 
 
+def sentence(text: str) -> str:
+    """`text` ending in one stop: '.' added unless it ends in . ! ? … (e.g. '2026 г.')."""
+    text = text.rstrip()
+    return text if not text or text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def format_money(amount: Any, currency: str | None, locale: str) -> str | None:
     """`amount` in `currency` as the shopper's locale writes it, e.g. '1 250,00 ₴'."""
     if amount is None or amount == "":

@@ -14,9 +14,16 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core.domain.language import detect_language, find_email, find_order_number, find_phone
+from core.domain.language import (
+    Identify,
+    detect_language,
+    find_email,
+    find_order_number,
+    find_phone,
+)
+from core.languages import identify as lingua
 from core.links import Links
-from core.rendering import normalize_locale
+from core.rendering import normalize_locale, sentence
 from core.storage.models import Customer, Order, Shop
 
 from .lookup import find_order, normalize_number, normalize_phone, number_variants
@@ -25,7 +32,7 @@ from .summary import order_summary
 TEXT = {
     "en": {
         "status": "Order {number}: {label}. {description}",
-        "edd": "Estimated delivery: {edd}.",
+        "edd": "Estimated delivery: {edd}",
         "overlay": "{label}: {reason}",
         "link": "Track it here: {url}",
         "ask_number": "I can check that for you. What is your order number (for example #1001)?",
@@ -36,7 +43,7 @@ TEXT = {
     },
     "ru": {
         "status": "Заказ {number}: {label}. {description}",
-        "edd": "Ожидаемая дата доставки: {edd}.",
+        "edd": "Ожидаемая дата доставки: {edd}",
         "overlay": "{label}: {reason}",
         "link": "Следить за заказом: {url}",
         "ask_number": "Сейчас проверю. Подскажите, пожалуйста, номер заказа (например, #1001).",
@@ -47,7 +54,7 @@ TEXT = {
     },
     "uk": {
         "status": "Замовлення {number}: {label}. {description}",
-        "edd": "Орієнтовна дата доставки: {edd}.",
+        "edd": "Орієнтовна дата доставки: {edd}",
         "overlay": "{label}: {reason}",
         "link": "Стежити за замовленням: {url}",
         "ask_number": "Зараз перевірю. Підкажіть, будь ласка, номер замовлення (наприклад, #1001).",
@@ -103,32 +110,49 @@ def _latest_for_contact(
     )
 
 
-def answer(session: Session, shop: Shop, q: Question, links: Links) -> Answer:
-    """Answer the shopper: the status with date and link, or what detail is missing."""
-    fallback = normalize_locale(q.locale) or normalize_locale((shop.settings or {}).get("locale"))
-    lang = detect_language(q.message, fallback) or fallback or "en"
-    words = TEXT[lang]
-    number = normalize_number(q.order_number or find_order_number(q.message) or "")
-    email = q.email or find_email(q.message)
-    phone = q.phone or find_phone(q.message)
-    contact = email or phone
-    shown = f"#{number}" if number else ""
-    order: Order | None
+def _find(
+    session: Session, shop: Shop, q: Question, number: str, email: str | None, phone: str | None
+) -> Order | str | None:
+    """The order the question is about; None if not found; the missing detail's name if any."""
     if number and q.trusted:
-        order = session.scalar(
+        return session.scalar(
             select(Order)
             .where(Order.shop_id == shop.id, Order.number.in_(number_variants(number)))
             .order_by(Order.id.desc())
             .limit(1)
         )
-    elif number and contact:
+    if number and (email or phone):
         order = find_order(session, number, email or "", shop.id) if email else None
-        order = order or (find_order(session, number, phone or "", shop.id) if phone else None)
-    elif q.trusted and contact:
-        order = _latest_for_contact(session, shop.id, email, phone)
-    elif number:
+        return order or (find_order(session, number, phone or "", shop.id) if phone else None)
+    if q.trusted and (email or phone):
+        return _latest_for_contact(session, shop.id, email, phone)
+    return "contact" if number else "order_number"
+
+
+def answer(
+    session: Session, shop: Shop, q: Question, links: Links, identify: Identify = lingua
+) -> Answer:
+    """Answer the shopper: the status with date and link, or what detail is missing."""
+    number = normalize_number(q.order_number or find_order_number(q.message) or "")
+    email = q.email or find_email(q.message)
+    phone = q.phone or find_phone(q.message)
+    found = _find(session, shop, q, number, email, phone)
+    order = found if isinstance(found, Order) else None
+    # when the text cannot tell ru from uk: the order's language, then the chat's, the shop's
+    customer = order.customer if order else None
+    languages = (
+        order.locale if order else None,
+        customer.locale if customer else None,
+        q.locale,
+        (shop.settings or {}).get("locale"),
+    )
+    fallback = next((loc for loc in map(normalize_locale, languages) if loc), None)
+    lang = detect_language(q.message, fallback, identify) or fallback or "en"
+    words = TEXT[lang]
+    shown = f"#{number}" if number else ""
+    if found == "contact":
         return Answer(lang, words["ask_contact"].format(number=shown), "need_contact", ["contact"])
-    else:
+    if found == "order_number":
         return Answer(lang, words["ask_number"], "need_order_number", ["order_number"])
     if order is None:
         return Answer(lang, words["not_found"].format(number=shown).replace("  ", " "), "not_found")
@@ -143,5 +167,7 @@ def answer(session: Session, shop: Shop, q: Question, links: Links) -> Answer:
         parts.append(words["overlay"].format(label=overlay["label"], reason=overlay["reason"]))
     if summary["estimated_delivery_text"]:
         parts.append(words["edd"].format(edd=summary["estimated_delivery_text"]))
+    # each part a sentence with one stop, even after an abbreviation ("2026 г.", "р.")
+    parts = [sentence(part) for part in parts]
     parts.append(words["link"].format(url=summary["tracking_url"]))
     return Answer(lang, " ".join(parts), "status", [], summary, order.id)

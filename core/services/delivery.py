@@ -30,6 +30,7 @@ from core.errors import (
     TransientChannelError,
 )
 from core.links import UNSUBSCRIBE
+from core.rendering.renderer import KINDS
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import MessageEvent, Notification, Shop
@@ -39,6 +40,7 @@ from .contacts import OPT_IN_CHANNELS, address_for, opted_out_channels, record_o
 from .engagement import decorate_html
 from .messages import facts_for, locale_of, parcel_facts, shipment_of
 from .resend import is_resend
+from .shortlinks import SHORT_LINK_KINDS, link_facts
 
 if TYPE_CHECKING:
     from core.bootstrap import Container
@@ -271,7 +273,7 @@ def _prepare(c: Container, session: Session, note: Notification) -> Prepared | U
     if not address:
         return Unsent(MessageState.DEAD, f"no {note.channel} address for this shopper")
     try:
-        message = _render(c, shop, note, address)
+        message = _render(c, session, shop, note, address)
     except TemplateError as exc:
         where = f" ({exc.name}, line {exc.lineno})" if exc.lineno else ""
         return Unsent(MessageState.DEAD, f"template error{where}: {exc}")
@@ -310,10 +312,14 @@ def unsubscribe_url(c: Container, shop: Shop, order: Any, note: Notification) ->
     return f"{c.links.public_url}/unsubscribe/{token}"
 
 
-def _render(c: Container, shop: Shop, note: Notification, address: str) -> OutboundMessage:
+def _render(
+    c: Container, session: Session, shop: Shop, note: Notification, address: str
+) -> OutboundMessage:
     order = note.order
     locale = locale_of(shop, order)
     facts = facts_for(shop, order, shipment_of(order, note), c.links, note)
+    if KINDS.get(note.channel) in SHORT_LINK_KINDS:  # every character of an SMS is paid for
+        facts.update(link_facts(session, c.links, shop.id, order.id))
     facts["status"] = note.status
     facts["parcels"] = parcel_facts(order, note)
     unsubscribe = unsubscribe_url(c, shop, order, note)

@@ -28,8 +28,9 @@ def normalize_number(raw: str | None) -> str:
 
 
 def number_variants(number: str) -> list[str]:
-    """How the number may be stored: shops write '#1001' or '1001'."""
-    return [number, f"#{number}"] if number else []
+    """How the number may be stored: '#1001' or '1001', letters as typed or in capitals."""
+    forms = dict.fromkeys((number, number.upper()))  # 'ua-1042' finds 'UA-1042'
+    return [variant for form in forms for variant in (form, f"#{form}")] if number else []
 
 
 def normalize_phone(raw: str | None, region: str | None = None) -> str:

@@ -16,10 +16,13 @@ from sqlalchemy.orm import Session
 
 from core.domain.statuses import Status
 from core.errors import TemplateError
+from core.links import Links
 from core.rendering import SUPPORTED_LOCALES, Rendered, Renderer, sample_facts
+from core.rendering.renderer import KINDS
 from core.storage.models import Shop, TemplateVersion
 
 from .shops import update_settings
+from .shortlinks import SHORT_LINK_KINDS, sample_link_facts
 
 CHANNELS = ("email", "sms", "messenger")
 PARTS = {"email": ("subject", "html", "txt"), "sms": ("txt",), "messenger": ("txt",)}
@@ -70,9 +73,17 @@ def current_sources(shop: Shop, slot: Slot) -> dict[str, str]:
     return {part: edits.get(name) or default_source(name) for part, name in slot.names.items()}
 
 
-def preview_facts(shop: Shop, status: Status, locale: str) -> dict[str, Any]:
-    """The sample order, shown under the shop's own name and branding."""
+def preview_facts(
+    shop: Shop, status: Status, locale: str, links: Links | None = None, kind: str = "email"
+) -> dict[str, Any]:
+    """The sample order, shown under the shop's own name and branding.
+
+    With `links`, an SMS or messenger preview carries a short link of the length real
+    messages carry, so its segment count is the one the shop will be billed.
+    """
     facts = sample_facts(status, locale)
+    if links is not None and KINDS.get(kind) in SHORT_LINK_KINDS:
+        facts.update(sample_link_facts(links))
     branding = (shop.settings or {}).get("branding") or {}
     facts["shop"] = {
         **facts["shop"],
@@ -109,14 +120,15 @@ def check(shop: Shop, slot: Slot, drafts: Mapping[str, str]) -> list[PartError]:
     return errors
 
 
-def preview(shop: Shop, slot: Slot, drafts: Mapping[str, str]) -> Rendered:
+def preview(
+    shop: Shop, slot: Slot, drafts: Mapping[str, str], links: Links | None = None
+) -> Rendered:
     """The message as the drafts would render it for the sample order (TemplateError if not)."""
     names = slot.names
     trial = {**overrides(shop), **{names[p]: src for p, src in drafts.items() if p in names}}
     kind = "email" if slot.channel == "email" else slot.channel
-    return Renderer(trial).render(
-        kind, slot.status, slot.locale, preview_facts(shop, slot.status, slot.locale)
-    )
+    facts = preview_facts(shop, slot.status, slot.locale, links, kind)
+    return Renderer(trial).render(kind, slot.status, slot.locale, facts)
 
 
 def save(

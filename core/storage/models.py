@@ -333,6 +333,19 @@ class TrackingVisit(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ShortLink(Base):
+    """The short code in SMS and messenger links (`/t/<code>`), one per order."""
+
+    __tablename__ = "short_links"
+    __table_args__ = (UniqueConstraint("shop_id", "order_id", name="uq_short_links_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # random, never derived from ids
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Feedback(Base):
     """The shopper's rating after delivery, one per order (a second one replaces the first)."""
 

@@ -45,6 +45,23 @@ def test_answers_where_is_my_order_in_russian(client, shop):
     assert body["order"]["tracking_url"] in body["answer"]
 
 
+def test_a_short_russian_question_about_a_lettered_number_is_answered_in_russian(client, container):
+    new = add_shop(container, locale="uk")  # the shop and the order say Ukrainian
+    order_in(container, new.shop.id, "UA-1042", "progress", "uk")
+    reply = ask(client, new, message="Подскажите статус ua-1042", email="olena@example.com")
+    body = reply.json
+    assert body["language"] == "ru" and body["intent"] == "status", body
+    assert body["answer"].startswith("Заказ #UA-1042: В пути.")
+    assert "24 ноября 2026\u202fг. Следить за заказом: http" in body["answer"]
+    assert ".." not in body["answer"]
+
+
+def test_no_sentence_of_an_answer_ends_in_two_stops(client, shop):
+    for message in ("где мой заказ 1001?", "де моє замовлення 1001?", "where is order 1001?"):
+        answer = ask(client, shop, message=message, email="anna@example.com").json["answer"]
+        assert "2026" in answer and ".." not in answer, answer
+
+
 def test_contact_details_may_come_inside_the_message(client, shop):
     reply = ask(client, shop, message="де моє замовлення 1001? мій телефон +380 50 123 45 67")
     assert reply.json["language"] == "uk" and reply.json["intent"] == "status"

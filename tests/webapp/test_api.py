@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
-from core.storage.models import Notification, OutboxMessage
+from core.storage.models import Notification, Order, OutboxMessage
 from webapp import create_app
 
 BODY = {
@@ -127,6 +131,34 @@ def test_openapi_describes_the_endpoint(client):
             "enum"
         ]
     )
+
+
+def test_order_level_estimated_delivery_reaches_the_confirmation(client, container, shop):
+    placed = {k: v for k, v in BODY["order"].items() if k != "shipment"}
+    body = {"event_id": "erp-1", "order": {**placed, "status": "placed"}}
+    body["order"]["estimated_delivery"] = "2026-11-25"
+    r = client.post("/api/v1/orders/events", json=body, headers=auth(shop))
+    assert r.status_code == 202, r.json
+    with container.session() as s:
+        order = s.scalars(select(Order)).one()
+        out = s.scalars(select(OutboxMessage)).one()
+    assert order.estimated_delivery == date(2026, 11, 25)
+    assert "25 листопада" in out.text  # the uk confirmation states the date
+
+
+def test_a_bad_order_level_date_is_a_400_naming_the_field(client, shop):
+    body = {**BODY, "order": {**BODY["order"], "estimated_delivery": "soon"}}
+    r = client.post("/api/v1/orders/events", json=body, headers=auth(shop))
+    assert r.status_code == 400 and "order.estimated_delivery" in r.json["errors"]
+
+
+def test_openapi_lists_every_field_the_docs_list_and_says_others_are_ignored(client):
+    event = client.get("/openapi.json").json["components"]["schemas"]["Event"]
+    order = event["properties"]["order"]
+    table = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    documented = set(re.findall(r"^\| `order\.(\w+)", table, re.MULTILINE))
+    assert documented == set(order["properties"])
+    assert "ignored" in event["description"] and order["additionalProperties"] is True
 
 
 def test_health_ready_and_metrics(client, shop):

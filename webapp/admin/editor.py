@@ -110,7 +110,12 @@ def edit_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
         try:
             # with errors, the preview keeps showing what is saved and in use
             shown = _preview_view(
-                mt.preview(shop, slot, sources if not errors else mt.current_sources(shop, slot))
+                mt.preview(
+                    shop,
+                    slot,
+                    sources if not errors else mt.current_sources(shop, slot),
+                    wismo().links,
+                )
             )
         except TemplateError:
             shown = None
@@ -144,7 +149,7 @@ def preview_message(channel: str, status: str, locale: str) -> ResponseReturnVal
             e = errors[0]
             return jsonify({"error": {"part": e.part, "message": e.message, "line": e.lineno}})
         try:
-            return jsonify(_preview_view(mt.preview(shop, slot, drafts)))
+            return jsonify(_preview_view(mt.preview(shop, slot, drafts, wismo().links)))
         except TemplateError as exc:
             return jsonify({"error": {"part": None, "message": str(exc), "line": exc.lineno}})
 

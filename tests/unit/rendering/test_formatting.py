@@ -16,7 +16,7 @@ from core.rendering import (
     status_label,
     ui_text,
 )
-from core.rendering.locales import vocative
+from core.rendering.locales import sentence, vocative
 
 
 @pytest.mark.parametrize(
@@ -135,3 +135,10 @@ def test_delivery_progress_counts_parcels_with_plurals(delivered, total, locale,
     from core.rendering.locales import delivery_progress
 
     assert delivery_progress(delivered, total, locale) == expected
+
+
+def test_a_sentence_ends_in_one_stop_even_after_an_abbreviated_year():
+    assert sentence("Ожидаемая дата: " + format_day(date(2026, 12, 5), "ru")).endswith("г.")
+    assert not sentence("Орієнтовна дата: 5 грудня 2026\u202fр.").endswith("..")
+    assert sentence("Estimated delivery: 5 December 2026") == "Estimated delivery: 5 December 2026."
+    assert sentence("Where is it?") == "Where is it?" and sentence("") == ""

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from core.domain.states import MessageState
 from core.domain.statuses import Status
+from core.services.shortlinks import CODE_LENGTH
 from core.storage.models import Notification, OutboxMessage, Shop, TemplateVersion
 
 from .helpers import Admin, order_event
@@ -50,6 +51,16 @@ def test_sms_preview_counts_characters_encoding_and_segments(app, owner):
         "/admin/messages/sms/shipped/en/preview", {"part-txt": "Order {{ order_number }}"}
     )
     assert r.json["sms"] == {"encoding": "GSM-7", "characters": 11, "segments": 1}
+
+
+def test_sms_preview_counts_the_short_link_at_its_real_length(app, container, owner):
+    admin = Admin(app, "owner@a.example")
+    r = admin.post("/admin/messages/sms/shipped/uk/preview", {"part-txt": "{{ tracking_link }}"})
+    link = r.json["text"]
+    assert link.startswith(container.links.public_url + "/t/")
+    assert r.json["sms"]["characters"] == len(container.links.short_url("x" * CODE_LENGTH))
+    saved = admin.get("/admin/messages/messenger/shipped/uk").get_data(as_text=True)
+    assert link in saved and "sample-token" not in saved
 
 
 def test_an_invalid_template_is_not_saved_and_the_error_shows_its_line(app, container, owner):
