@@ -234,12 +234,28 @@ def faq_for(branding: dict[str, Any], locale: str) -> list[dict[str, str]]:
     return FAQ.get(locale, FAQ["en"])
 
 
+def promotion_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The shop's promotion in its one schema (`branding.promotions`), from any stored shape.
+
+    Older settings kept it at the top level (`promotions`), and the first admin form saved a
+    list of `{"text", "url"}` lines; both are read as the schema below, so nothing is lost.
+    """
+    promo = ((settings.get("branding") or {}).get("promotions")) or settings.get("promotions")
+    if isinstance(promo, list):  # the old admin form: one line of text and link each
+        lines = [p for p in promo if isinstance(p, dict) and p.get("text")]
+        promo = {
+            "text": " ".join(str(p["text"]) for p in lines if not p.get("url")) or None,
+            "products": [{"name": p["text"], "url": p.get("url")} for p in lines if p.get("url")],
+        }
+    return promo if isinstance(promo, dict) else {}
+
+
 def promotion_for(settings: dict[str, Any], locale: str) -> dict[str, Any] | None:
     """The merchant's promotion block (title, text, code, product links), or None."""
     from .pages import safe_url
 
-    promo = settings.get("promotions")
-    if not isinstance(promo, dict) or not promo.get("enabled", True):
+    promo = promotion_settings(settings)
+    if not promo or not promo.get("enabled", True):
         return None
     products = [
         {"name": str(localized(p.get("name"), locale) or ""), "url": safe_url(p.get("url"))}
