@@ -17,6 +17,8 @@ from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import Notification, OrderEvent
 
+from .problems import relay_reports
+
 if TYPE_CHECKING:
     from core.bootstrap import Container
 
@@ -30,6 +32,7 @@ class RelayReport:
     events: int = 0
     notifications: int = 0
     released: int = 0
+    problem_reports: int = 0
 
 
 def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
@@ -82,4 +85,5 @@ def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
         c.queue.enqueue("process_event", event_id)
     for note_id in notes:
         c.queue.enqueue("deliver", note_id)
-    return RelayReport(len(events), len(notes), released)
+    reports = relay_reports(c, now)  # shoppers' problem reports waiting to be forwarded
+    return RelayReport(len(events), len(notes), released, reports)
