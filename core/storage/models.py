@@ -370,6 +370,8 @@ class ProblemReport(Base):
     handled_at: Mapped[datetime | None]
     handled_by: Mapped[str | None] = mapped_column(String(320))
 
+    order: Mapped[Order] = relationship(lazy="joined")
+
 
 class StaffUser(Base):
     """Someone who signs in to a shop's admin: an owner or a support agent."""
