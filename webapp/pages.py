@@ -440,7 +440,8 @@ def tracking_view(
 ) -> dict[str, Any]:
     """Everything the tracking page shows, formatted for `locale` and the shopper's zone."""
     status = _status(order.status) or Status.PLACED
-    overlay = _status(order.overlay)
+    # a delay or carrier problem is delivery news: a cancelled or refunded order shows none
+    overlay = None if status in CLOSED else _status(order.overlay)
     branding = (shop.settings or {}).get("branding") or {}
     parcels = order.shipments
     open_dates = [
@@ -468,7 +469,8 @@ def tracking_view(
             "reason": order.reason,
             "family": family(overlay),
         },
-        "reason": order.reason if status == Status.CANCELLED else None,
+        "reason": closing_reason(status, events) if status in CLOSED else None,
+        "closed": status in CLOSED,
         "edd": None if finished else format_day(edd, locale),
         "steps": journey(status, filter(None, (_status(e.status) for e in events)), locale),
         "progress": parcel_summary(order, locale),
@@ -483,9 +485,9 @@ def tracking_view(
             for e in events
             if (st := _status(e.status))
         ],
-        "parcels": [
-            parcel_view(p, i, len(parcels), locale, zone) for i, p in enumerate(parcels, 1)
-        ],
+        "parcels": []
+        if status in CLOSED  # nothing is on its way: no carrier links, no pickup points
+        else [parcel_view(p, i, len(parcels), locale, zone) for i, p in enumerate(parcels, 1)],
         "products": [
             {
                 "name": str(it.get("name") or ""),
@@ -498,6 +500,22 @@ def tracking_view(
         "total": format_money(order.total, order.currency, locale),
         "placed": _when(order.placed_at, zone, locale) if order.placed_at else None,
     }
+
+
+CLOSED = (Status.CANCELLED, Status.REFUNDED)
+
+
+def closing_reason(status: Status, events: list[OrderEvent]) -> str | None:
+    """Why the order was cancelled or refunded: the reason its own event carried.
+
+    For a refund with no reason of its own, the cancellation's; never an earlier delay's.
+    """
+    for wanted in (status, Status.CANCELLED):
+        for e in events:  # newest first
+            reason = (e.payload or {}).get("reason") if e.status == wanted else None
+            if isinstance(reason, str) and reason.strip():
+                return reason.strip()
+    return None
 
 
 def parcel_view(p: Shipment, index: int, count: int, locale: str, zone: tzinfo) -> dict[str, Any]:

@@ -20,11 +20,14 @@ from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.domain.rules import OPTIONAL_EMAIL
+from core.domain.statuses import Status
 from core.links import TRACK
 from core.rendering import normalize_locale
 from core.services.lookup import find_order, visitor_hash
 from core.services.optin import messenger_options
-from core.services.shopper import can_rate, feedback_of, preferences, record_visit
+from core.services.problems import CLOSED_KINDS, OPEN_KINDS
+from core.services.shopper import can_rate, feedback_of, is_closed, preferences, record_visit
 from core.services.shops import shop_by_key
 from core.services.summary import milestones
 from core.storage.models import Order, Shop
@@ -32,7 +35,7 @@ from core.storage.models import Order, Shop
 from .context import wismo
 from .limits import check_lookup
 from .pages import _origin, _zone, brand, not_found, security_headers, tracking_view
-from .shopper_text import Words, faq_for, promotion_for
+from .shopper_text import Words, faq_for, promotion_for, refund_days
 
 bp = Blueprint("tracking", __name__)
 bp.after_request(security_headers)
@@ -147,11 +150,22 @@ def render_tracking(
     zone = _zone(order.customer.timezone if order.customer else None, settings.get("timezone"))
     view = tracking_view(shop, order, milestones(s, order), locale, zone)
     rated = feedback_of(s, order)
+    branding = settings.get("branding") or {}
+    closed = is_closed(order)
+    prefs = preferences(s, shop, order.customer)
     view.update(
         token=token,
-        faq=faq_for(settings.get("branding") or {}, locale),
+        faq=faq_for(branding, locale, closed),
         promo=promotion_for(settings, locale),
-        prefs=preferences(s, shop, order.customer),
+        # a cancelled or refunded order: no delivery news to switch off, only the channels
+        prefs=[p for p in prefs if p.channel != OPTIONAL_EMAIL] if closed else prefs,
+        problem_kinds=CLOSED_KINDS if closed else OPEN_KINDS,
+        next_step=Words(locale)(
+            "next_refunded" if order.status == Status.REFUNDED else "next_cancelled",
+            days=refund_days(branding),
+        )
+        if closed
+        else None,
         can_rate=can_rate(order),
         rating=rated.rating if rated else None,
         comment=rated.comment if rated else "",

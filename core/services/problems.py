@@ -33,7 +33,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PROBLEM_KINDS = ("not_received", "damaged", "wrong_item", "change_address", "other")
+PROBLEM_KINDS = ("not_received", "damaged", "wrong_item", "change_address", "refund", "other")
+OPEN_KINDS = ("not_received", "damaged", "wrong_item", "change_address", "other")
+CLOSED_KINDS = ("refund", "other")
+"""What a shopper can report about an order on its way, and about a cancelled or refunded one."""
 MAX_MESSAGE = 2000
 BATCH = 500
 

@@ -28,9 +28,10 @@ from .contacts import opted_out_channels, record_opt_out
 
 VISIT_SOURCES = frozenset({"link", "lookup", "widget", "proxy", "answer"})
 MESSENGERS = ("whatsapp", "telegram", "viber")
-FEEDBACK_AFTER = frozenset(
-    {Status.DELIVERED, Status.RETURN_REQUESTED, Status.RETURNED, Status.REFUNDED}
-)
+# a refunded order (cancelled, or sent back) asks for no stars: there is nothing to rate
+FEEDBACK_AFTER = frozenset({Status.DELIVERED, Status.RETURN_REQUESTED, Status.RETURNED})
+CLOSED = frozenset({Status.CANCELLED, Status.REFUNDED})
+"""Orders that will not be delivered: their page speaks of the money, not the parcel."""
 MAX_COMMENT = 2000
 
 
@@ -40,6 +41,11 @@ def record_visit(
     """Count a look at an order (the merchant's "checked instead of asking" figure)."""
     source = source if source in VISIT_SOURCES else "link"
     session.add(TrackingVisit(shop_id=shop_id, order_id=order_id, source=source, visitor=visitor))
+
+
+def is_closed(order: Order) -> bool:
+    """Cancelled or refunded: nothing more will be delivered."""
+    return order.status in CLOSED
 
 
 def can_rate(order: Order) -> bool:

@@ -18,6 +18,7 @@ KINDS = {
     "damaged": "Arrived damaged",
     "wrong_item": "Wrong item received",
     "change_address": "Change delivery address or time",
+    "refund": "Question about the refund",
     "other": "Something else",
 }
 FORWARD_STATES = {
