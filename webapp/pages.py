@@ -404,16 +404,51 @@ _STEPS = (
     Status.OUT_FOR_DELIVERY,
     Status.DELIVERED,
 )
+_PICKUP_STEPS = (
+    Status.PLACED,
+    Status.PROCESSING,
+    Status.SHIPPED,
+    Status.IN_TRANSIT,
+    Status.READY_FOR_PICKUP,
+    Status.DELIVERED,
+)
 _STEP_FOR = {
     Status.PICKING: Status.PROCESSING,
     Status.PACKED: Status.PROCESSING,
     Status.READY_FOR_PICKUP: Status.OUT_FOR_DELIVERY,
     Status.ATTEMPTED_DELIVERY: Status.OUT_FOR_DELIVERY,
 }
+_PICKUP_STEP_FOR = {
+    Status.PICKING: Status.PROCESSING,
+    Status.PACKED: Status.PROCESSING,
+    Status.OUT_FOR_DELIVERY: Status.IN_TRANSIT,  # on its way to the point
+    Status.ATTEMPTED_DELIVERY: Status.READY_FOR_PICKUP,
+}
 
 
-def journey(status: Status, seen: Iterable[Status], locale: str) -> list[Step]:
-    """The progress steps to draw: the usual path, or the cancellation or return path."""
+def for_pickup(order: Order, seen: Iterable[Status] = ()) -> bool:
+    """Whether the order goes to a pickup point or locker rather than to the door.
+
+    Every parcel names a pickup point, or the order has been ready for pickup.
+    """
+    parcels = order.shipments
+    if parcels and all(isinstance(p.pickup_point, dict) and p.pickup_point for p in parcels):
+        return True
+    return Status.READY_FOR_PICKUP in set(seen) or order.status == Status.READY_FOR_PICKUP
+
+
+def status_word(status: Status, locale: str, pickup: bool = False) -> str:
+    """The status in words; a parcel collected at a pickup point reads 'Picked up'."""
+    if pickup and status == Status.DELIVERED:
+        return Chrome(locale)("picked_up")
+    return status_label(status, locale)
+
+
+def journey(
+    status: Status, seen: Iterable[Status], locale: str, pickup: bool = False
+) -> list[Step]:
+    """The progress steps to draw: to the door or to a pickup point, or the cancellation or
+    return path."""
     seen = set(seen)
     if status == Status.CANCELLED:
         path: tuple[Status, ...] = (Status.PLACED, Status.CANCELLED)
@@ -422,14 +457,15 @@ def journey(status: Status, seen: Iterable[Status], locale: str) -> list[Step]:
     elif status in RETURN_PATH:
         path = (Status.DELIVERED, *RETURN_PATH)
     else:
-        path = _STEPS
-    here = _STEP_FOR.get(status, status)
+        path = _PICKUP_STEPS if pickup else _STEPS
+    here = (_PICKUP_STEP_FOR if pickup else _STEP_FOR).get(status, status)
     at = path.index(here) if here in path else 0
     steps = []
     for i, step in enumerate(path):
-        shown = status if i == at else step  # 'Ready for pickup' takes the last-mile stop
+        # 'Attempted delivery' takes the last-mile stop of the courier path
+        shown = status if i == at and not pickup else step
         state = "done" if i < at else "current" if i == at else "todo"
-        steps.append(Step(step, status_label(shown, locale), state))
+        steps.append(Step(step, status_word(shown, locale, pickup), state))
     if steps and at == len(steps) - 1:
         steps[-1].extra.append("complete")
     return steps
@@ -440,6 +476,8 @@ def tracking_view(
 ) -> dict[str, Any]:
     """Everything the tracking page shows, formatted for `locale` and the shopper's zone."""
     status = _status(order.status) or Status.PLACED
+    seen = [st for e in events if (st := _status(e.status))]
+    pickup = for_pickup(order, seen)
     # a delay or carrier problem is delivery news: a cancelled or refunded order shows none
     overlay = None if status in CLOSED else _status(order.overlay)
     branding = (shop.settings or {}).get("branding") or {}
@@ -458,9 +496,13 @@ def tracking_view(
         "number": order.number,
         "greeting": vocative(name, locale) if name else None,
         "status": status,
-        "status_label": status_label(status, locale),
-        "description": status_description(status, locale),
+        "status_label": status_word(status, locale, pickup),
+        "description": Chrome(locale)("picked_up_desc")
+        if pickup and status == Status.DELIVERED
+        else status_description(status, locale),
         "family": family(status),
+        "pickup": pickup,
+        "keep_until": keep_until(parcels, locale) if status == Status.READY_FOR_PICKUP else None,
         "overlay": overlay
         and {
             "status": overlay,
@@ -471,12 +513,13 @@ def tracking_view(
         },
         "reason": closing_reason(status, events) if status in CLOSED else None,
         "closed": status in CLOSED,
-        "edd": None if finished else format_day(edd, locale),
-        "steps": journey(status, filter(None, (_status(e.status) for e in events)), locale),
+        # waiting at the point: the date that matters is how long it is kept there
+        "edd": None if finished or status == Status.READY_FOR_PICKUP else format_day(edd, locale),
+        "steps": journey(status, seen, locale, pickup),
         "progress": parcel_summary(order, locale),
         "milestones": [
             {
-                "label": status_label(st, locale),
+                "label": status_word(st, locale, pickup),
                 "family": family(st),
                 "at": _when(e.occurred_at, zone, locale),
                 "iso": e.occurred_at.isoformat(),
@@ -528,7 +571,7 @@ def parcel_view(p: Shipment, index: int, count: int, locale: str, zone: tzinfo) 
         "carrier": p.carrier,
         "tracking_number": p.tracking_number,
         "tracking_url": safe_url(p.tracking_url),
-        "status_label": status_label(st, locale) if st else None,
+        "status_label": status_word(st, locale, bool(point)) if st else None,
         "family": family(st),
         "items_count": p.items_count,
         "at": _when(p.status_at, zone, locale) if p.status_at else None,
@@ -538,8 +581,30 @@ def parcel_view(p: Shipment, index: int, count: int, locale: str, zone: tzinfo) 
             "name": point.get("name"),
             "address": point.get("address"),
             "hours": point.get("hours"),
+            "keep_until": format_day(_day(point.get("keep_until")), locale),
         },
     }
+
+
+def keep_until(parcels: list[Shipment], locale: str) -> str | None:
+    """The earliest date a parcel waiting at a pickup point is kept until, when known."""
+    days = [
+        d
+        for p in parcels
+        if p.status == Status.READY_FOR_PICKUP and isinstance(p.pickup_point, dict)
+        if (d := _day(p.pickup_point.get("keep_until")))
+    ]
+    return format_day(min(days), locale) if days else None
+
+
+def _day(value: Any) -> date | None:
+    """A date given as ISO text (`2026-12-10`, or a full timestamp), else None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
 
 
 def brand(branding: dict[str, Any], shop: Shop) -> dict[str, Any]:
@@ -656,6 +721,10 @@ _CHROME: dict[str, dict[str, str]] = {
         "message about the order, or contact the shop.",
         "status_now": "Current status",
         "shop_site": "Visit the shop",
+        "picked_up": "Picked up",
+        "picked_up_desc": "You collected your order from the pickup point. Enjoy!",
+        "keep_until": "Kept until",
+        "pick_up_by": "Pick up by",
     },
     "ru": {
         "title": "Заказ {number} · {shop}",
@@ -677,6 +746,10 @@ _CHROME: dict[str, dict[str, str]] = {
         "о заказе или свяжитесь с магазином.",
         "status_now": "Текущий статус",
         "shop_site": "Перейти в магазин",
+        "picked_up": "Получен",
+        "picked_up_desc": "Вы забрали заказ в пункте выдачи. Приятных покупок!",
+        "keep_until": "Хранится до",
+        "pick_up_by": "Заберите до",
     },
     "uk": {
         "title": "Замовлення {number} · {shop}",
@@ -698,6 +771,10 @@ _CHROME: dict[str, dict[str, str]] = {
         "про замовлення або зверніться до магазину.",
         "status_now": "Поточний статус",
         "shop_site": "Перейти до магазину",
+        "picked_up": "Отримано",
+        "picked_up_desc": "Ви забрали замовлення в пункті видачі. Гарних покупок!",
+        "keep_until": "Зберігається до",
+        "pick_up_by": "Заберіть до",
     },
 }
 

@@ -68,7 +68,7 @@ def _shipment(p: Shipment, locale: str) -> dict[str, Any]:
         "status_label": _label(p.status, locale),
         "estimated_delivery": p.estimated_delivery.isoformat() if p.estimated_delivery else None,
         "pickup_point": point
-        and {k: point.get(k) for k in ("name", "address", "hours") if point.get(k)},
+        and {k: point.get(k) for k in ("name", "address", "hours", "keep_until") if point.get(k)},
     }
 
 
