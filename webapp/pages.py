@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
@@ -30,6 +28,8 @@ from core.links import TRACK
 from core.rendering import normalize_locale, status_description, status_label
 from core.rendering.catalogue import ui_text
 from core.rendering.locales import format_day, format_money, shipment_progress, vocative
+from core.rendering.moments import first_zone, format_moment
+from core.services.summary import PARCEL_LABEL, parcel_index
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shipment, Shop
 
 from .context import wismo
@@ -675,27 +675,12 @@ def _status(value: str | None) -> Status | None:
         return None
 
 
-def _zone(*names: Any) -> tzinfo:
-    for name in names:
-        if isinstance(name, str) and name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return UTC
-
-
-def _when(value: datetime | date | None, zone: tzinfo, locale: str) -> str:
-    if not isinstance(value, datetime):
-        return format_day(value, locale) or ""
-    day = format_skeleton("MMMd", value, tzinfo=zone, locale=locale)
-    return f"{day}, {format_time(value, 'short', tzinfo=zone, locale=locale)}"
+_zone = first_zone  # kept under this name for the app proxies that import it
+_when = format_moment
 
 
 def _parcel_number(parcels: list[Shipment], external_id: str | None) -> int | None:
-    if not external_id or len(parcels) < 2:
-        return None
-    return next((i for i, p in enumerate(parcels, 1) if p.external_id == external_id), None)
+    return parcel_index([p.external_id for p in parcels], external_id)
 
 
 # --- page chrome in the shopper's language ----------------------------------------------
@@ -707,7 +692,7 @@ _CHROME: dict[str, dict[str, str]] = {
         "progress": "Delivery progress",
         "history": "History",
         "parcels": "Delivery",
-        "parcel": "Parcel {index} of {count}",
+        "parcel": PARCEL_LABEL["en"],
         "track": "Track on the carrier's site",
         "items": "Your items",
         "parcel_items": "Items",
@@ -721,6 +706,7 @@ _CHROME: dict[str, dict[str, str]] = {
         "message about the order, or contact the shop.",
         "status_now": "Current status",
         "shop_site": "Visit the shop",
+        "nf_lookup": "Find your order by its number",
         "picked_up": "Picked up",
         "picked_up_desc": "You collected your order from the pickup point. Enjoy!",
         "keep_until": "Kept until",
@@ -732,7 +718,7 @@ _CHROME: dict[str, dict[str, str]] = {
         "progress": "Ход доставки",
         "history": "История",
         "parcels": "Доставка",
-        "parcel": "Посылка {index} из {count}",
+        "parcel": PARCEL_LABEL["ru"],
         "track": "Отследить на сайте перевозчика",
         "items": "Ваши товары",
         "parcel_items": "Товаров",
@@ -746,6 +732,7 @@ _CHROME: dict[str, dict[str, str]] = {
         "о заказе или свяжитесь с магазином.",
         "status_now": "Текущий статус",
         "shop_site": "Перейти в магазин",
+        "nf_lookup": "Найти заказ по номеру",
         "picked_up": "Получен",
         "picked_up_desc": "Вы забрали заказ в пункте выдачи. Приятных покупок!",
         "keep_until": "Хранится до",
@@ -757,7 +744,7 @@ _CHROME: dict[str, dict[str, str]] = {
         "progress": "Хід доставки",
         "history": "Історія",
         "parcels": "Доставка",
-        "parcel": "Посилка {index} з {count}",
+        "parcel": PARCEL_LABEL["uk"],
         "track": "Відстежити на сайті перевізника",
         "items": "Ваші товари",
         "parcel_items": "Товарів",
@@ -771,6 +758,7 @@ _CHROME: dict[str, dict[str, str]] = {
         "про замовлення або зверніться до магазину.",
         "status_now": "Поточний статус",
         "shop_site": "Перейти до магазину",
+        "nf_lookup": "Знайти замовлення за номером",
         "picked_up": "Отримано",
         "picked_up_desc": "Ви забрали замовлення в пункті видачі. Гарних покупок!",
         "keep_until": "Зберігається до",

@@ -24,6 +24,7 @@ from core.domain.rules import OPTIONAL_EMAIL
 from core.domain.statuses import Status
 from core.links import TRACK
 from core.rendering import normalize_locale
+from core.rendering.moments import shopper_zone
 from core.services.lookup import find_order, visitor_hash
 from core.services.optin import messenger_options
 from core.services.problems import CLOSED_KINDS, OPEN_KINDS
@@ -34,7 +35,7 @@ from core.storage.models import Order, Shop
 
 from .context import wismo
 from .limits import check_lookup
-from .pages import _origin, _zone, brand, not_found, security_headers, tracking_view
+from .pages import _origin, brand, not_found, security_headers, tracking_view
 from .shopper_text import Words, faq_for, promotion_for, refund_days
 
 bp = Blueprint("tracking", __name__)
@@ -147,7 +148,7 @@ def render_tracking(
     """The full tracking page for a loaded order."""
     locale = page_locale(shop, order)
     settings = shop.settings or {}
-    zone = _zone(order.customer.timezone if order.customer else None, settings.get("timezone"))
+    zone = shopper_zone(order.customer.timezone if order.customer else None, settings)
     view = tracking_view(shop, order, milestones(s, order), locale, zone)
     rated = feedback_of(s, order)
     branding = settings.get("branding") or {}
@@ -189,8 +190,11 @@ def lookup_locale(shop: Shop | None) -> str:
     return browser_locale() or shop_locale or "en"
 
 
-def _lookup_page(shop: Shop | None, status: int, message: str | None = None) -> Response:
-    """The lookup form: its bytes depend only on the shop, the language and the message."""
+def _lookup_page(
+    shop: Shop | None, status: int, message: str | None = None, number: str = ""
+) -> Response:
+    """The lookup form: its bytes depend only on the shop, the language, the message and the
+    number typed (kept after a failure; the email or phone is not echoed back)."""
     locale = lookup_locale(shop)
     b = brand((shop.settings or {}).get("branding") or {}, shop) if shop else None
     styles = brand_style(b) if b else ""
@@ -202,6 +206,7 @@ def _lookup_page(shop: Shop | None, status: int, message: str | None = None) -> 
         b=b,
         shop_key=shop.key if shop else None,
         message=message,
+        number=number,
         styles=styles,
     )
     response = Response(body, status=status)
@@ -234,9 +239,9 @@ def lookup() -> ResponseReturnValue:
         try:
             check_lookup(number, shop.key if shop else None)
         except RateLimitExceeded:
-            return _lookup_page(shop, 429, words("too_many"))
+            return _lookup_page(shop, 429, words("too_many"), number)
         order = find_order(s, number, contact, shop.id if shop else None)
         if order is None:
-            return _lookup_page(shop, 404, words("lookup_failed"))
+            return _lookup_page(shop, 404, words("lookup_failed"), number)
         token = wismo().links.token(TRACK, order.shop_id, order.id)
     return redirect(url_for("tracking.track", token=token, src="lookup"), code=303)
