@@ -31,7 +31,7 @@ def test_db_upgrade_then_shops_add_and_list(tmp_path, monkeypatch):
     monkeypatch.setenv("WISMO_PUBLIC_URL", "https://wismo.example")
     runner = CliRunner()
     up = runner.invoke(main, ["db", "upgrade"])
-    assert up.exit_code == 0 and "revision 0002" in up.output
+    assert up.exit_code == 0 and "database at revision 0" in up.output  # the head, whichever
     added = runner.invoke(
         main,
         [
