@@ -83,7 +83,8 @@ def order_summary(
     name = order.customer.name if order.customer and order.customer.name else ""
     url = links.tracking_url(order.shop_id, order.id)
     shop = session.get(Shop, order.shop_id)
-    zone = shopper_zone(order.customer.timezone if order.customer else None, shop and shop.settings)
+    settings = shop.settings if shop is not None else None
+    zone = shopper_zone(order.customer.timezone if order.customer else None, settings)
     parcels = [p.external_id for p in order.shipments]
     return {
         "number": order.number,
