@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from core.bootstrap import container
 from core.domain.states import DUE
-from core.services import delivery, pipeline
+from core.services import delivery, pipeline, problems
 
 
 def process_event(event_id: int) -> None:
@@ -24,6 +24,14 @@ def deliver(notification_id: int) -> None:
     result = delivery.deliver(c, notification_id)
     if result.state in DUE and result.retry_at is not None:
         c.queue.enqueue("deliver", notification_id, at=result.retry_at)
+
+
+def forward_problem(report_id: int) -> None:
+    """Forward a shopper's stored problem report to the merchant; schedule its retry."""
+    c = container()
+    result = problems.forward_problem(c, report_id)
+    if result.state in problems.DUE and result.retry_at is not None:
+        c.queue.enqueue("forward_problem", report_id, at=result.retry_at)
 
 
 def backfill_shop(shop_id: int, days: int = 60) -> None:

@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
@@ -31,7 +29,9 @@ from core.links import TRACK
 from core.rendering import normalize_locale, status_description, status_label
 from core.rendering.catalogue import ui_text
 from core.rendering.locales import format_day, format_money, shipment_progress, vocative
+from core.rendering.moments import first_zone, format_moment
 from core.services.contacts import name_on
+from core.services.summary import PARCEL_LABEL, parcel_index
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shipment, Shop
 
 from .context import wismo
@@ -408,16 +408,51 @@ _STEPS = (
     Status.OUT_FOR_DELIVERY,
     Status.DELIVERED,
 )
+_PICKUP_STEPS = (
+    Status.PLACED,
+    Status.PROCESSING,
+    Status.SHIPPED,
+    Status.IN_TRANSIT,
+    Status.READY_FOR_PICKUP,
+    Status.DELIVERED,
+)
 _STEP_FOR = {
     Status.PICKING: Status.PROCESSING,
     Status.PACKED: Status.PROCESSING,
     Status.READY_FOR_PICKUP: Status.OUT_FOR_DELIVERY,
     Status.ATTEMPTED_DELIVERY: Status.OUT_FOR_DELIVERY,
 }
+_PICKUP_STEP_FOR = {
+    Status.PICKING: Status.PROCESSING,
+    Status.PACKED: Status.PROCESSING,
+    Status.OUT_FOR_DELIVERY: Status.IN_TRANSIT,  # on its way to the point
+    Status.ATTEMPTED_DELIVERY: Status.READY_FOR_PICKUP,
+}
 
 
-def journey(status: Status, seen: Iterable[Status], locale: str) -> list[Step]:
-    """The progress steps to draw: the usual path, or the cancellation or return path."""
+def for_pickup(order: Order, seen: Iterable[Status] = ()) -> bool:
+    """Whether the order goes to a pickup point or locker rather than to the door.
+
+    Every parcel names a pickup point, or the order has been ready for pickup.
+    """
+    parcels = order.shipments
+    if parcels and all(isinstance(p.pickup_point, dict) and p.pickup_point for p in parcels):
+        return True
+    return Status.READY_FOR_PICKUP in set(seen) or order.status == Status.READY_FOR_PICKUP
+
+
+def status_word(status: Status, locale: str, pickup: bool = False) -> str:
+    """The status in words; a parcel collected at a pickup point reads 'Picked up'."""
+    if pickup and status == Status.DELIVERED:
+        return Chrome(locale)("picked_up")
+    return status_label(status, locale)
+
+
+def journey(
+    status: Status, seen: Iterable[Status], locale: str, pickup: bool = False
+) -> list[Step]:
+    """The progress steps to draw: to the door or to a pickup point, or the cancellation or
+    return path."""
     seen = set(seen)
     if status == Status.CANCELLED:
         path: tuple[Status, ...] = (Status.PLACED, Status.CANCELLED)
@@ -426,14 +461,15 @@ def journey(status: Status, seen: Iterable[Status], locale: str) -> list[Step]:
     elif status in RETURN_PATH:
         path = (Status.DELIVERED, *RETURN_PATH)
     else:
-        path = _STEPS
-    here = _STEP_FOR.get(status, status)
+        path = _PICKUP_STEPS if pickup else _STEPS
+    here = (_PICKUP_STEP_FOR if pickup else _STEP_FOR).get(status, status)
     at = path.index(here) if here in path else 0
     steps = []
     for i, step in enumerate(path):
-        shown = status if i == at else step  # 'Ready for pickup' takes the last-mile stop
+        # 'Attempted delivery' takes the last-mile stop of the courier path
+        shown = status if i == at and not pickup else step
         state = "done" if i < at else "current" if i == at else "todo"
-        steps.append(Step(step, status_label(shown, locale), state))
+        steps.append(Step(step, status_word(shown, locale, pickup), state))
     if steps and at == len(steps) - 1:
         steps[-1].extra.append("complete")
     return steps
@@ -444,7 +480,10 @@ def tracking_view(
 ) -> dict[str, Any]:
     """Everything the tracking page shows, formatted for `locale` and the shopper's zone."""
     status = _status(order.status) or Status.PLACED
-    overlay = _status(order.overlay)
+    seen = [st for e in events if (st := _status(e.status))]
+    pickup = for_pickup(order, seen)
+    # a delay or carrier problem is delivery news: a cancelled or refunded order shows none
+    overlay = None if status in CLOSED else _status(order.overlay)
     branding = (shop.settings or {}).get("branding") or {}
     parcels = order.shipments
     open_dates = [
@@ -460,9 +499,13 @@ def tracking_view(
         "number": order.number,
         "greeting": vocative(name, locale) if name else None,
         "status": status,
-        "status_label": status_label(status, locale),
-        "description": status_description(status, locale),
+        "status_label": status_word(status, locale, pickup),
+        "description": Chrome(locale)("picked_up_desc")
+        if pickup and status == Status.DELIVERED
+        else status_description(status, locale),
         "family": family(status),
+        "pickup": pickup,
+        "keep_until": keep_until(parcels, locale) if status == Status.READY_FOR_PICKUP else None,
         "overlay": overlay
         and {
             "status": overlay,
@@ -471,13 +514,15 @@ def tracking_view(
             "reason": order.reason,
             "family": family(overlay),
         },
-        "reason": order.reason if status == Status.CANCELLED else None,
-        "edd": None if finished else format_day(edd, locale),
-        "steps": journey(status, filter(None, (_status(e.status) for e in events)), locale),
+        "reason": closing_reason(status, events) if status in CLOSED else None,
+        "closed": status in CLOSED,
+        # waiting at the point: the date that matters is how long it is kept there
+        "edd": None if finished or status == Status.READY_FOR_PICKUP else format_day(edd, locale),
+        "steps": journey(status, seen, locale, pickup),
         "progress": parcel_summary(order, locale),
         "milestones": [
             {
-                "label": status_label(st, locale),
+                "label": status_word(st, locale, pickup),
                 "family": family(st),
                 "at": _when(e.occurred_at, zone, locale),
                 "iso": e.occurred_at.isoformat(),
@@ -486,9 +531,9 @@ def tracking_view(
             for e in events
             if (st := _status(e.status))
         ],
-        "parcels": [
-            parcel_view(p, i, len(parcels), locale, zone) for i, p in enumerate(parcels, 1)
-        ],
+        "parcels": []
+        if status in CLOSED  # nothing is on its way: no carrier links, no pickup points
+        else [parcel_view(p, i, len(parcels), locale, zone) for i, p in enumerate(parcels, 1)],
         "products": [
             {
                 "name": str(it.get("name") or ""),
@@ -503,6 +548,22 @@ def tracking_view(
     }
 
 
+CLOSED = (Status.CANCELLED, Status.REFUNDED)
+
+
+def closing_reason(status: Status, events: list[OrderEvent]) -> str | None:
+    """Why the order was cancelled or refunded: the reason its own event carried.
+
+    For a refund with no reason of its own, the cancellation's; never an earlier delay's.
+    """
+    for wanted in (status, Status.CANCELLED):
+        for e in events:  # newest first
+            reason = (e.payload or {}).get("reason") if e.status == wanted else None
+            if isinstance(reason, str) and reason.strip():
+                return reason.strip()
+    return None
+
+
 def parcel_view(p: Shipment, index: int, count: int, locale: str, zone: tzinfo) -> dict[str, Any]:
     """One shipment: carrier, tracking number and link, pickup point, its own status."""
     st = _status(p.status)
@@ -513,7 +574,7 @@ def parcel_view(p: Shipment, index: int, count: int, locale: str, zone: tzinfo) 
         "carrier": p.carrier,
         "tracking_number": p.tracking_number,
         "tracking_url": safe_url(p.tracking_url),
-        "status_label": status_label(st, locale) if st else None,
+        "status_label": status_word(st, locale, bool(point)) if st else None,
         "family": family(st),
         "items_count": p.items_count,
         "at": _when(p.status_at, zone, locale) if p.status_at else None,
@@ -523,8 +584,30 @@ def parcel_view(p: Shipment, index: int, count: int, locale: str, zone: tzinfo) 
             "name": point.get("name"),
             "address": point.get("address"),
             "hours": point.get("hours"),
+            "keep_until": format_day(_day(point.get("keep_until")), locale),
         },
     }
+
+
+def keep_until(parcels: list[Shipment], locale: str) -> str | None:
+    """The earliest date a parcel waiting at a pickup point is kept until, when known."""
+    days = [
+        d
+        for p in parcels
+        if p.status == Status.READY_FOR_PICKUP and isinstance(p.pickup_point, dict)
+        if (d := _day(p.pickup_point.get("keep_until")))
+    ]
+    return format_day(min(days), locale) if days else None
+
+
+def _day(value: Any) -> date | None:
+    """A date given as ISO text (`2026-12-10`, or a full timestamp), else None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
 
 
 def brand(branding: dict[str, Any], shop: Shop) -> dict[str, Any]:
@@ -595,27 +678,12 @@ def _status(value: str | None) -> Status | None:
         return None
 
 
-def _zone(*names: Any) -> tzinfo:
-    for name in names:
-        if isinstance(name, str) and name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return UTC
-
-
-def _when(value: datetime | date | None, zone: tzinfo, locale: str) -> str:
-    if not isinstance(value, datetime):
-        return format_day(value, locale) or ""
-    day = format_skeleton("MMMd", value, tzinfo=zone, locale=locale)
-    return f"{day}, {format_time(value, 'short', tzinfo=zone, locale=locale)}"
+_zone = first_zone  # kept under this name for the app proxies that import it
+_when = format_moment
 
 
 def _parcel_number(parcels: list[Shipment], external_id: str | None) -> int | None:
-    if not external_id or len(parcels) < 2:
-        return None
-    return next((i for i, p in enumerate(parcels, 1) if p.external_id == external_id), None)
+    return parcel_index([p.external_id for p in parcels], external_id)
 
 
 # --- page chrome in the shopper's language ----------------------------------------------
@@ -627,7 +695,7 @@ _CHROME: dict[str, dict[str, str]] = {
         "progress": "Delivery progress",
         "history": "History",
         "parcels": "Delivery",
-        "parcel": "Parcel {index} of {count}",
+        "parcel": PARCEL_LABEL["en"],
         "track": "Track on the carrier's site",
         "items": "Your items",
         "parcel_items": "Items",
@@ -641,6 +709,11 @@ _CHROME: dict[str, dict[str, str]] = {
         "message about the order, or contact the shop.",
         "status_now": "Current status",
         "shop_site": "Visit the shop",
+        "nf_lookup": "Find your order by its number",
+        "picked_up": "Picked up",
+        "picked_up_desc": "You collected your order from the pickup point. Enjoy!",
+        "keep_until": "Kept until",
+        "pick_up_by": "Pick up by",
     },
     "ru": {
         "title": "Заказ {number} · {shop}",
@@ -648,7 +721,7 @@ _CHROME: dict[str, dict[str, str]] = {
         "progress": "Ход доставки",
         "history": "История",
         "parcels": "Доставка",
-        "parcel": "Посылка {index} из {count}",
+        "parcel": PARCEL_LABEL["ru"],
         "track": "Отследить на сайте перевозчика",
         "items": "Ваши товары",
         "parcel_items": "Товаров",
@@ -662,6 +735,11 @@ _CHROME: dict[str, dict[str, str]] = {
         "о заказе или свяжитесь с магазином.",
         "status_now": "Текущий статус",
         "shop_site": "Перейти в магазин",
+        "nf_lookup": "Найти заказ по номеру",
+        "picked_up": "Получен",
+        "picked_up_desc": "Вы забрали заказ в пункте выдачи. Приятных покупок!",
+        "keep_until": "Хранится до",
+        "pick_up_by": "Заберите до",
     },
     "uk": {
         "title": "Замовлення {number} · {shop}",
@@ -669,7 +747,7 @@ _CHROME: dict[str, dict[str, str]] = {
         "progress": "Хід доставки",
         "history": "Історія",
         "parcels": "Доставка",
-        "parcel": "Посилка {index} з {count}",
+        "parcel": PARCEL_LABEL["uk"],
         "track": "Відстежити на сайті перевізника",
         "items": "Ваші товари",
         "parcel_items": "Товарів",
@@ -683,6 +761,11 @@ _CHROME: dict[str, dict[str, str]] = {
         "про замовлення або зверніться до магазину.",
         "status_now": "Поточний статус",
         "shop_site": "Перейти до магазину",
+        "nf_lookup": "Знайти замовлення за номером",
+        "picked_up": "Отримано",
+        "picked_up_desc": "Ви забрали замовлення в пункті видачі. Гарних покупок!",
+        "keep_until": "Зберігається до",
+        "pick_up_by": "Заберіть до",
     },
 }
 

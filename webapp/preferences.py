@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask.typing import ResponseReturnValue
 
 from core.domain.rules import OPTIONAL_EMAIL
@@ -12,7 +12,8 @@ from core.services.contacts import record_opt_out
 from core.storage.models import Customer, Shop
 
 from .context import wismo
-from .pages import not_found, security_headers
+from .pages import brand, not_found, security_headers
+from .tracking import brand_style, csp
 
 bp = Blueprint("preferences", __name__)
 
@@ -24,6 +25,10 @@ TEXT = {
         "attention (a problem, a cancellation, a refund).",
         "button": "Unsubscribe",
         "done": "Done: {shop} will send no more progress emails to {email}.",
+        "visit": "Visit the shop",
+        "back": "Back to {shop}",
+        "track": "Track an order",
+        "more": "More",
     },
     "uk": {
         "title": "Відписатися",
@@ -32,6 +37,10 @@ TEXT = {
         "скасування, повернення коштів) надходитимуть і далі.",
         "button": "Відписатися",
         "done": "Готово: {shop} більше не надсилатиме листів про рух замовлення на {email}.",
+        "visit": "Перейти до магазину",
+        "back": "Повернутися до {shop}",
+        "track": "Відстежити замовлення",
+        "more": "Далі",
     },
     "ru": {
         "title": "Отписаться",
@@ -40,6 +49,10 @@ TEXT = {
         "возврат денег) будут приходить как прежде.",
         "button": "Отписаться",
         "done": "Готово: {shop} больше не будет присылать письма о ходе заказа на {email}.",
+        "visit": "Перейти в магазин",
+        "back": "Вернуться в {shop}",
+        "track": "Отследить заказ",
+        "more": "Дальше",
     },
 }
 
@@ -75,7 +88,19 @@ def unsubscribe(token: str) -> ResponseReturnValue:
         with wismo().session() as s, s.begin():
             # only progress news stops: confirmations and problems still arrive, as promised
             record_opt_out(s, shop.id, OPTIONAL_EMAIL, customer.email or "", "unsubscribe link")
-    return render_template("unsubscribe.html", locale=locale, text=text, done=done, token=token)
+    b = brand((shop.settings or {}).get("branding") or {}, shop)
+    styles = brand_style(b)
+    g.csp = csp(styles, b["logo_url"])
+    return render_template(
+        "unsubscribe.html",
+        locale=locale,
+        text=text,
+        done=done,
+        token=token,
+        b=b,
+        styles=styles,
+        shop_key=shop.key,
+    )
 
 
 bp.after_request(security_headers)

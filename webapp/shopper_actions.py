@@ -12,13 +12,8 @@ import logging
 from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from core.services.shopper import (
-    can_rate,
-    forward_problem,
-    report_problem,
-    save_feedback,
-    set_preferences,
-)
+from core.services.problems import report_problem
+from core.services.shopper import can_rate, save_feedback, set_preferences
 
 from .context import wismo
 from .pages import security_headers
@@ -66,7 +61,7 @@ def feedback(token: str) -> ResponseReturnValue:
 
 @bp.post("/track/<token>/problem")
 def problem(token: str) -> ResponseReturnValue:
-    """Store the shopper's report and forward it to the merchant (email and/or webhook)."""
+    """Store the shopper's report at once; the `forward_problem` job takes it to the merchant."""
     c = wismo()
     with c.session() as s:
         found = order_from_token(s, token)
@@ -74,14 +69,15 @@ def problem(token: str) -> ResponseReturnValue:
             return tracking_not_found()
         shop, order = found
         message = request.form.get("message", "").strip()
+        locale = page_locale(shop, order)
         if len(message) < 3:
-            words = Words(page_locale(shop, order))
+            words = Words(locale)
             return render_tracking(s, shop, order, token, error=words("problem_invalid"))
-        report = report_problem(s, order, request.form.get("kind", "other"), message)
+        report = report_problem(s, order, request.form.get("kind", "other"), message, locale)
         s.commit()
         report_id = report.id
     try:
-        forward_problem(c, report_id)
-    except Exception:  # the report is stored and shown to the merchant either way
-        log.exception("forwarding problem report %s failed", report_id)
+        c.queue.enqueue("forward_problem", report_id)
+    except Exception:  # stored and in the merchant's inbox; the relay forwards it later
+        log.exception("could not enqueue problem report %s", report_id)
     return _back(token, "problem", "problem")

@@ -32,6 +32,14 @@ TEXT: dict[str, dict[str, str]] = {
         "k_wrong_item": "I received a wrong item",
         "k_change_address": "Change delivery address or time",
         "k_other": "Something else",
+        "k_refund": "A question about my refund",
+        "next_title": "What happens next",
+        "next_cancelled": "Nothing will be sent. If you have already paid, the shop returns the "
+        "money to the card or account you paid with; banks usually show it within {days} "
+        "business days.",
+        "next_refunded": "The shop has refunded your payment to the card or account you paid "
+        "with. Banks usually show it within {days} business days; if it has not appeared by "
+        "then, contact the shop.",
         "problem_message": "Tell us more",
         "send": "Send to the shop",
         "problem_sent": "Thank you. The shop has your message and will get back to you.",
@@ -75,6 +83,14 @@ TEXT: dict[str, dict[str, str]] = {
         "k_wrong_item": "Пришёл не тот товар",
         "k_change_address": "Изменить адрес или время доставки",
         "k_other": "Другое",
+        "k_refund": "Вопрос о возврате денег",
+        "next_title": "Что дальше",
+        "next_cancelled": "Заказ не будет отправлен. Если вы уже оплатили его, магазин вернёт "
+        "деньги на карту или счёт, с которого вы платили; обычно банк зачисляет их в течение "
+        "{days} рабочих дней.",
+        "next_refunded": "Магазин вернул оплату на карту или счёт, с которого вы платили. "
+        "Обычно банк зачисляет деньги в течение {days} рабочих дней; если за это время они "
+        "не пришли, свяжитесь с магазином.",
         "problem_message": "Расскажите подробнее",
         "send": "Отправить в магазин",
         "problem_sent": "Спасибо. Магазин получил ваше сообщение и свяжется с вами.",
@@ -118,6 +134,14 @@ TEXT: dict[str, dict[str, str]] = {
         "k_wrong_item": "Прийшов не той товар",
         "k_change_address": "Змінити адресу або час доставки",
         "k_other": "Інше",
+        "k_refund": "Питання щодо повернення грошей",
+        "next_title": "Що далі",
+        "next_cancelled": "Замовлення не буде відправлено. Якщо ви вже його оплатили, магазин "
+        "поверне гроші на картку або рахунок, з якого ви платили; зазвичай банк зараховує їх "
+        "протягом {days} робочих днів.",
+        "next_refunded": "Магазин повернув оплату на картку або рахунок, з якого ви платили. "
+        "Зазвичай банк зараховує гроші протягом {days} робочих днів; якщо за цей час вони не "
+        "надійшли, зверніться до магазину.",
         "problem_message": "Розкажіть докладніше",
         "send": "Надіслати в магазин",
         "problem_sent": "Дякуємо. Магазин отримав ваше повідомлення і зв'яжеться з вами.",
@@ -211,6 +235,62 @@ FAQ: dict[str, list[dict[str, str]]] = {
 }
 
 
+FAQ_CLOSED: dict[str, list[dict[str, str]]] = {
+    "en": [
+        {
+            "q": "When will I get my money back?",
+            "a": "If you paid, the refund goes to the card or account you paid with. Banks "
+            "usually show it within {days} business days after the shop refunds it.",
+        },
+        {
+            "q": "Why was my order cancelled?",
+            "a": "The reason is shown above when the shop gave one. For anything else, use the "
+            "form below or contact the shop.",
+        },
+        {"q": "Can I order again?", "a": "Yes: place a new order in the shop at any time."},
+    ],
+    "ru": [
+        {
+            "q": "Когда вернутся деньги?",
+            "a": "Если вы платили, деньги вернутся на карту или счёт, с которого вы платили. "
+            "Обычно банк зачисляет их в течение {days} рабочих дней после возврата магазином.",
+        },
+        {
+            "q": "Почему заказ отменён?",
+            "a": "Если магазин указал причину, она показана выше. По другим вопросам напишите "
+            "через форму ниже или свяжитесь с магазином.",
+        },
+        {
+            "q": "Можно ли заказать снова?",
+            "a": "Да, оформите новый заказ в магазине в любое время.",
+        },
+    ],
+    "uk": [
+        {
+            "q": "Коли повернуться гроші?",
+            "a": "Якщо ви платили, гроші повернуться на картку або рахунок, з якого ви платили. "
+            "Зазвичай банк зараховує їх протягом {days} робочих днів після повернення магазином.",
+        },
+        {
+            "q": "Чому замовлення скасовано?",
+            "a": "Якщо магазин вказав причину, її показано вище. З інших питань напишіть через "
+            "форму нижче або зверніться до магазину.",
+        },
+        {
+            "q": "Чи можна замовити знову?",
+            "a": "Так, оформіть нове замовлення в магазині будь-коли.",
+        },
+    ],
+}
+REFUND_DAYS = "5\u201310"
+
+
+def refund_days(branding: dict[str, Any]) -> str:
+    """How many business days a refund takes to show, as the merchant says ("3–5")."""
+    days = branding.get("refund_days")
+    return str(days).strip() if isinstance(days, str | int) and str(days).strip() else REFUND_DAYS
+
+
 class Words(Chrome):
     """The tracking page's words: these first, then the page chrome and message catalogue."""
 
@@ -228,24 +308,50 @@ def localized(value: Any, locale: str) -> Any:
     return value
 
 
-def faq_for(branding: dict[str, Any], locale: str) -> list[dict[str, str]]:
-    """The merchant's FAQ for this language if set (an empty list hides it), else ours."""
-    custom = localized(branding.get("faq"), locale)
+def faq_for(branding: dict[str, Any], locale: str, closed: bool = False) -> list[dict[str, str]]:
+    """The merchant's FAQ for this language if set (an empty list hides it), else ours.
+
+    A cancelled or refunded order gets the questions about money back instead
+    (`branding.faq_closed`, else Wismo's), never "when will my order arrive?".
+    """
+    custom = localized(branding.get("faq_closed" if closed else "faq"), locale)
     if isinstance(custom, list):
         return [
             {"q": str(item.get("q") or ""), "a": str(item.get("a") or "")}
             for item in custom
             if isinstance(item, dict) and item.get("q")
         ]
+    if closed:
+        days = refund_days(branding)
+        return [
+            {"q": i["q"], "a": i["a"].format(days=days)}
+            for i in FAQ_CLOSED.get(locale, FAQ_CLOSED["en"])
+        ]
     return FAQ.get(locale, FAQ["en"])
+
+
+def promotion_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The shop's promotion in its one schema (`branding.promotions`), from any stored shape.
+
+    Older settings kept it at the top level (`promotions`), and the first admin form saved a
+    list of `{"text", "url"}` lines; both are read as the schema below, so nothing is lost.
+    """
+    promo = ((settings.get("branding") or {}).get("promotions")) or settings.get("promotions")
+    if isinstance(promo, list):  # the old admin form: one line of text and link each
+        lines = [p for p in promo if isinstance(p, dict) and p.get("text")]
+        promo = {
+            "text": " ".join(str(p["text"]) for p in lines if not p.get("url")) or None,
+            "products": [{"name": p["text"], "url": p.get("url")} for p in lines if p.get("url")],
+        }
+    return promo if isinstance(promo, dict) else {}
 
 
 def promotion_for(settings: dict[str, Any], locale: str) -> dict[str, Any] | None:
     """The merchant's promotion block (title, text, code, product links), or None."""
     from .pages import safe_url
 
-    promo = settings.get("promotions")
-    if not isinstance(promo, dict) or not promo.get("enabled", True):
+    promo = promotion_settings(settings)
+    if not promo or not promo.get("enabled", True):
         return None
     products = [
         {"name": str(localized(p.get("name"), locale) or ""), "url": safe_url(p.get("url"))}

@@ -20,19 +20,23 @@ from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.domain.rules import OPTIONAL_EMAIL
+from core.domain.statuses import Status
 from core.links import TRACK
 from core.rendering import normalize_locale
+from core.rendering.moments import shopper_zone
 from core.services.lookup import find_order, visitor_hash
 from core.services.optin import messenger_options
-from core.services.shopper import can_rate, feedback_of, preferences, record_visit
+from core.services.problems import CLOSED_KINDS, OPEN_KINDS
+from core.services.shopper import can_rate, feedback_of, is_closed, preferences, record_visit
 from core.services.shops import shop_by_key
 from core.services.summary import milestones
 from core.storage.models import Order, Shop
 
 from .context import wismo
 from .limits import check_lookup
-from .pages import _origin, _zone, brand, not_found, security_headers, tracking_view
-from .shopper_text import Words, faq_for, promotion_for
+from .pages import _origin, brand, not_found, security_headers, tracking_view
+from .shopper_text import Words, faq_for, promotion_for, refund_days
 
 bp = Blueprint("tracking", __name__)
 bp.after_request(security_headers)
@@ -144,14 +148,25 @@ def render_tracking(
     """The full tracking page for a loaded order."""
     locale = page_locale(shop, order)
     settings = shop.settings or {}
-    zone = _zone(order.customer.timezone if order.customer else None, settings.get("timezone"))
+    zone = shopper_zone(order.customer.timezone if order.customer else None, settings)
     view = tracking_view(shop, order, milestones(s, order), locale, zone)
     rated = feedback_of(s, order)
+    branding = settings.get("branding") or {}
+    closed = is_closed(order)
+    prefs = preferences(s, shop, order.customer)
     view.update(
         token=token,
-        faq=faq_for(settings.get("branding") or {}, locale),
+        faq=faq_for(branding, locale, closed),
         promo=promotion_for(settings, locale),
-        prefs=preferences(s, shop, order.customer),
+        # a cancelled or refunded order: no delivery news to switch off, only the channels
+        prefs=[p for p in prefs if p.channel != OPTIONAL_EMAIL] if closed else prefs,
+        problem_kinds=CLOSED_KINDS if closed else OPEN_KINDS,
+        next_step=Words(locale)(
+            "next_refunded" if order.status == Status.REFUNDED else "next_cancelled",
+            days=refund_days(branding),
+        )
+        if closed
+        else None,
         can_rate=can_rate(order),
         rating=rated.rating if rated else None,
         comment=rated.comment if rated else "",
@@ -175,8 +190,11 @@ def lookup_locale(shop: Shop | None) -> str:
     return browser_locale() or shop_locale or "en"
 
 
-def _lookup_page(shop: Shop | None, status: int, message: str | None = None) -> Response:
-    """The lookup form: its bytes depend only on the shop, the language and the message."""
+def _lookup_page(
+    shop: Shop | None, status: int, message: str | None = None, number: str = ""
+) -> Response:
+    """The lookup form: its bytes depend only on the shop, the language, the message and the
+    number typed (kept after a failure; the email or phone is not echoed back)."""
     locale = lookup_locale(shop)
     b = brand((shop.settings or {}).get("branding") or {}, shop) if shop else None
     styles = brand_style(b) if b else ""
@@ -188,6 +206,7 @@ def _lookup_page(shop: Shop | None, status: int, message: str | None = None) -> 
         b=b,
         shop_key=shop.key if shop else None,
         message=message,
+        number=number,
         styles=styles,
     )
     response = Response(body, status=status)
@@ -220,9 +239,9 @@ def lookup() -> ResponseReturnValue:
         try:
             check_lookup(number, shop.key if shop else None)
         except RateLimitExceeded:
-            return _lookup_page(shop, 429, words("too_many"))
+            return _lookup_page(shop, 429, words("too_many"), number)
         order = find_order(s, number, contact, shop.id if shop else None)
         if order is None:
-            return _lookup_page(shop, 404, words("lookup_failed"))
+            return _lookup_page(shop, 404, words("lookup_failed"), number)
         token = wismo().links.token(TRACK, order.shop_id, order.id)
     return redirect(url_for("tracking.track", token=token, src="lookup"), code=303)

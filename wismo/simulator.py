@@ -131,13 +131,13 @@ JOURNEYS: dict[str, list[Step]] = {
         (60, S.IN_TRANSIT, "p2", {}),
         (90, S.DELIVERED, "p2", {}),
     ],
+    # waits at the point: 'Ready for pickup → Picked up', its address, hours and deadline
     "pickup point": [
         (0, S.PLACED, None, {}),
         (3, S.PROCESSING, None, {}),
-        (24, S.SHIPPED, "p1", {}),
+        (24, S.SHIPPED, "p1", {"pickup": True}),
         (36, S.IN_TRANSIT, "p1", {}),
-        (60, S.READY_FOR_PICKUP, "p1", {"pickup": True}),
-        (80, S.DELIVERED, "p1", {}),
+        (60, S.READY_FOR_PICKUP, "p1", {"pickup": True, "keep_days": 7}),
     ],
     "delay with a new date": [
         (0, S.PLACED, None, {}),
@@ -281,7 +281,7 @@ def _order(i: int, journey: str, locale: str, placed: datetime, rng: random.Rand
                     tracking_number=tracking,
                     tracking_url=url.format(n=tracking),
                     estimated_delivery=edd + timedelta(days=extra.get("slip_days", 0)),
-                    pickup_point=PICKUP[locale] if extra.get("pickup") else None,
+                    pickup_point=_pickup(locale, placed + timedelta(hours=hours), extra),
                     items_count=extra.get("items"),
                 )
                 if status == S.SHIPPED or extra
@@ -311,6 +311,71 @@ def _order(i: int, journey: str, locale: str, placed: datetime, rng: random.Rand
     return sim
 
 
+def _pickup(locale: str, at: datetime, extra: dict[str, Any]) -> dict[str, Any] | None:
+    """The journey's pickup point; from its arrival, with the date it is kept until."""
+    if not extra.get("pickup"):
+        return None
+    point = dict(PICKUP[locale])
+    if extra.get("keep_days"):
+        point["keep_until"] = (at + timedelta(days=extra["keep_days"])).date().isoformat()
+    return point
+
+
+# Shoppers who write to the shop from the tracking page: (journey, kind, message per locale)
+REPORTS = (
+    (
+        "carrier problem",
+        "change_address",
+        {
+            "en": "The house number is 14B, please tell the courier. I am home after 6 pm.",
+            "uk": "Номер будинку 14Б, передайте, будь ласка, кур'єру. Я вдома після 18:00.",
+            "ru": "Номер дома 14Б, передайте, пожалуйста, курьеру. Я дома после 18:00.",
+        },
+    ),
+    (
+        "cancellation",
+        "refund",
+        {
+            "en": "When will the money be back on my card?",
+            "uk": "Коли гроші повернуться на картку?",
+            "ru": "Когда деньги вернутся на карту?",
+        },
+    ),
+)
+
+
+def file_reports(c: Container, shop_id: int, orders: list[SimOrder], wait: float = 30.0) -> int:
+    """Report a problem on the orders whose journey has one, as a shopper on the page does."""
+    from sqlalchemy import select
+
+    from core.services.problems import report_problem
+    from core.storage.models import Order
+
+    filed = 0
+    for journey, kind, texts in REPORTS:
+        sim = next((o for o in orders if o.journey == journey), None)
+        if sim is None:
+            continue
+        deadline = time.monotonic() + wait  # the queue may still be processing its events
+        while True:
+            with c.session() as s:
+                order = s.scalar(
+                    select(Order).where(
+                        Order.shop_id == shop_id, Order.external_id == sim.events[0].order_id
+                    )
+                )
+                if order is not None:
+                    report = report_problem(s, order, kind, texts[sim.locale], sim.locale)
+                    s.commit()
+                    c.queue.enqueue("forward_problem", report.id)
+                    filed += 1
+                    break
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    return filed
+
+
 def interleave(orders: list[SimOrder]) -> Iterator[OrderEventIn]:
     """The orders' events in the order a shop would send them: by placing order, step by step."""
     queues = [list(o.events) for o in orders]
@@ -338,7 +403,8 @@ def run_simulation(
     # from the future (core.domain.events.CLOCK_SKEW)
     longest = max(hours for steps in JOURNEYS.values() for hours, *_ in steps)
     start = start or utcnow() - timedelta(hours=longest + 3 * orders + 1)
-    events = list(interleave(build_orders(orders, start)))
+    sims = build_orders(orders, start)
+    events = list(interleave(sims))
     bar = tqdm(events, desc="simulating", unit=" events", disable=not progress)
     for event in bar:
         with c.session() as s:
@@ -347,4 +413,5 @@ def run_simulation(
             c.queue.enqueue("process_event", accepted.event_id)
         if pace:
             time.sleep(pace)
+    file_reports(c, shop.id, sims)
     return len(events)

@@ -22,6 +22,7 @@ from core.storage.db import rowcount
 from core.storage.models import Notification, OrderEvent
 
 from .delivery import hand_over
+from .problems import relay_reports
 
 if TYPE_CHECKING:
     from core.bootstrap import Container
@@ -40,6 +41,7 @@ class RelayReport:
     notifications: int = 0
     released: int = 0  # abandoned sends put back for a retry
     dead: int = 0  # abandoned sends that had used up their attempts
+    problem_reports: int = 0  # shoppers' problem reports re-queued for forwarding
 
 
 def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
@@ -83,7 +85,8 @@ def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
         c.queue.enqueue("deliver", note_id)
     for note_id in dead:
         hand_over(c, note_id, now)
-    return RelayReport(len(events), len(notes), released, len(dead))
+    reports = relay_reports(c, now)  # shoppers' problem reports waiting to be forwarded
+    return RelayReport(len(events), len(notes), released, len(dead), reports)
 
 
 def _release_abandoned(

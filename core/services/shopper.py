@@ -1,4 +1,6 @@
-"""What a shopper does on the tracking page: visits, preferences, feedback, problem reports.
+"""What a shopper does on the tracking page: visits, preferences, feedback.
+
+Problem reports live in core/services/problems.py.
 
 Every function takes the session and the ids it acts on, and scopes each query by shop.
 """
@@ -6,38 +8,30 @@ Every function takes the session and the ids it acts on, and scopes each query b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.channels.base import OutboundMessage
 from core.domain.rules import OPTIONAL_EMAIL
 from core.domain.statuses import Status
-from core.errors import ChannelError, ConfigError
-from core.storage.clock import utcnow
 from core.storage.models import (
     ContactChannel,
     Customer,
     Feedback,
     OptOut,
     Order,
-    ProblemReport,
     Shop,
     TrackingVisit,
 )
 
 from .contacts import opted_out_channels, record_opt_out
 
-if TYPE_CHECKING:
-    from core.bootstrap import Container
-
 VISIT_SOURCES = frozenset({"link", "lookup", "widget", "proxy", "answer"})
-PROBLEM_KINDS = ("not_received", "damaged", "wrong_item", "change_address", "other")
 MESSENGERS = ("whatsapp", "telegram", "viber")
-FEEDBACK_AFTER = frozenset(
-    {Status.DELIVERED, Status.RETURN_REQUESTED, Status.RETURNED, Status.REFUNDED}
-)
+# a refunded order (cancelled, or sent back) asks for no stars: there is nothing to rate
+FEEDBACK_AFTER = frozenset({Status.DELIVERED, Status.RETURN_REQUESTED, Status.RETURNED})
+CLOSED = frozenset({Status.CANCELLED, Status.REFUNDED})
+"""Orders that will not be delivered: their page speaks of the money, not the parcel."""
 MAX_COMMENT = 2000
 
 
@@ -47,6 +41,11 @@ def record_visit(
     """Count a look at an order (the merchant's "checked instead of asking" figure)."""
     source = source if source in VISIT_SOURCES else "link"
     session.add(TrackingVisit(shop_id=shop_id, order_id=order_id, source=source, visitor=visitor))
+
+
+def is_closed(order: Order) -> bool:
+    """Cancelled or refunded: nothing more will be delivered."""
+    return order.status in CLOSED
 
 
 def can_rate(order: Order) -> bool:
@@ -133,72 +132,3 @@ def set_preferences(session: Session, shop: Shop, customer: Customer, wanted: se
             )
         else:
             record_opt_out(session, shop.id, pref.channel, pref.address, "tracking page")
-
-
-def report_problem(session: Session, order: Order, kind: str, message: str) -> ProblemReport:
-    """Keep what the shopper reported; forwarding happens after the commit."""
-    kind = kind if kind in PROBLEM_KINDS else "other"
-    report = ProblemReport(
-        shop_id=order.shop_id, order_id=order.id, kind=kind, message=message.strip()[:MAX_COMMENT]
-    )
-    session.add(report)
-    session.flush()
-    return report
-
-
-def forward_problem(c: Container, report_id: int) -> bool:
-    """Send a stored report to the merchant: by email to support, and to their webhook."""
-    from .delivery import providers_for  # delivery imports this module's neighbours
-
-    with c.session() as s:
-        report = s.get(ProblemReport, report_id)
-        assert report is not None
-        shop, order = s.get(Shop, report.shop_id), s.get(Order, report.order_id)
-        assert shop is not None and order is not None
-        settings = shop.settings or {}
-        to = (settings.get("problem_reports") or {}).get("email") or (
-            settings.get("branding") or {}
-        ).get("support_email")
-        data: dict[str, Any] = {
-            "event_type": "order.problem_reported",
-            "shop": shop.key,
-            "order_id": order.external_id,
-            "order_number": order.number,
-            "status": order.status,
-            "kind": report.kind,
-            "report_id": report.id,
-        }
-        text = (
-            f"A shopper reported a problem with order {order.number} ({report.kind}).\n\n"
-            f"{report.message}\n\nStatus now: {order.status}. Reply to the customer from your "
-            "shop's admin; this message was sent by Wismo's tracking page."
-        )
-        targets = [("email", to)] if to else []
-        if settings.get("channels", {}).get("webhook"):
-            targets.append(("webhook", None))
-        errors = []
-        for kind, address in targets:
-            try:
-                providers = providers_for(c, shop, kind)
-            except ConfigError as exc:
-                errors.append(f"{kind}: {exc}")
-                continue
-            name, conf = providers[0]
-            message = OutboundMessage(
-                notification_id=0,
-                shop_id=shop.id,
-                kind=kind,
-                to=address or str(conf.get("url") or ""),
-                text=text,
-                subject=f"Problem reported: order {order.number}",
-                idempotency_key=f"problem-{report.id}",
-                metadata=data,
-            )
-            try:
-                c.channel(name, conf).send(message)
-            except (ChannelError, ConfigError) as exc:
-                errors.append(f"{kind}: {exc}")
-        report.forwarded_at = utcnow() if targets and not errors else None
-        report.forward_error = "; ".join(errors) or (None if targets else "no address")
-        s.commit()
-        return bool(targets) and not errors

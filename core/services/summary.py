@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from core.domain.statuses import RETURN_PATH, Status
 from core.links import Links
 from core.rendering import format_day, status_description, status_label
-from core.storage.models import Notification, Order, OrderEvent, Shipment
+from core.rendering.moments import format_moment, shopper_zone
+from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
 
 from .contacts import name_on
 
@@ -70,7 +71,7 @@ def _shipment(p: Shipment, locale: str) -> dict[str, Any]:
         "status_label": _label(p.status, locale),
         "estimated_delivery": p.estimated_delivery.isoformat() if p.estimated_delivery else None,
         "pickup_point": point
-        and {k: point.get(k) for k in ("name", "address", "hours") if point.get(k)},
+        and {k: point.get(k) for k in ("name", "address", "hours", "keep_until") if point.get(k)},
     }
 
 
@@ -83,6 +84,10 @@ def order_summary(
     edd = expected_date(order)
     name = name_on(order) or ""
     url = links.tracking_url(order.shop_id, order.id)
+    shop = session.get(Shop, order.shop_id)
+    settings = shop.settings if shop is not None else None
+    zone = shopper_zone(order.customer.timezone if order.customer else None, settings)
+    parcels = [p.external_id for p in order.shipments]
     return {
         "number": order.number,
         "locale": locale,
@@ -100,12 +105,46 @@ def order_summary(
         "estimated_delivery": edd.isoformat() if edd else None,
         "estimated_delivery_text": format_day(edd, locale) if edd else None,
         "shipments": [_shipment(p, locale) for p in order.shipments],
+        "time_zone": str(zone),  # the times below are worded in it (docs/tracking.md)
         "timeline": [
-            {"status": e.status, "label": _label(e.status, locale), "at": e.occurred_at.isoformat()}
+            {
+                "status": e.status,
+                "label": _label(e.status, locale),
+                "at": e.occurred_at.isoformat(),
+                "at_text": format_moment(e.occurred_at, zone, locale),
+                **_parcel_of(parcels, e.shipment_external_id, locale),
+            }
             for e in milestones(session, order)
             if _status(e.status)
         ],
         "tracking_url": f"{url}?src={source}" if source else url,
+    }
+
+
+PARCEL_LABEL = {
+    "en": "Parcel {index} of {count}",
+    "ru": "Посылка {index} из {count}",
+    "uk": "Посилка {index} з {count}",
+}
+"""A parcel of a split order, as the tracking page and the widget name it."""
+
+
+def parcel_index(parcels: list[str], external_id: str | None) -> int | None:
+    """The 1-based number of a parcel in a split order; None for a single parcel."""
+    if not external_id or len(parcels) < 2 or external_id not in parcels:
+        return None
+    return parcels.index(external_id) + 1
+
+
+def _parcel_of(parcels: list[str], external_id: str | None, locale: str) -> dict[str, Any]:
+    index = parcel_index(parcels, external_id)
+    if index is None:
+        return {}
+    return {
+        "parcel": index,
+        "parcel_label": PARCEL_LABEL.get(locale, PARCEL_LABEL["en"]).format(
+            index=index, count=len(parcels)
+        ),
     }
 
 

@@ -365,16 +365,34 @@ class ProblemReport(Base):
     """A shopper's "report a problem / change delivery details", forwarded to the merchant."""
 
     __tablename__ = "problem_reports"
-    __table_args__ = (Index("ix_problem_reports_shop_at", "shop_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_problem_reports_shop_at", "shop_id", "created_at"),
+        Index("ix_problem_reports_due", "state", "not_before"),
+        Index("ix_problem_reports_open", "shop_id", "handled_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text)
+    locale: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # forwarding to the merchant, a job with retries: pending | sending | retry | forwarded | failed
+    state: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    queued_at: Mapped[datetime | None]
+    claim: Mapped[str | None] = mapped_column(String(40))
+    claimed_at: Mapped[datetime | None]
+    forwarded_to: Mapped[list[Any]] = mapped_column(default=list)  # targets done: email, webhook
     forwarded_at: Mapped[datetime | None]
     forward_error: Mapped[str | None] = mapped_column(Text)
+    # the merchant's inbox: open until someone marks it handled
+    handled_at: Mapped[datetime | None]
+    handled_by: Mapped[str | None] = mapped_column(String(320))
+
+    order: Mapped[Order] = relationship(lazy="joined")
 
 
 class StaffUser(Base):

@@ -122,3 +122,52 @@ def test_a_single_page_shop_can_add_the_widget_later(sqlite_container, live_app,
     )
     assert page.get_by_label("Номер замовлення").count() == 1  # drawn once, in Ukrainian
     assert page.get_by_label("Order number").count() == 1
+
+
+def split_order(c, timezone="Europe/Kyiv", locale="en"):
+    """Order 1001 shipped in two parcels, in a shop in `timezone`; the shop."""
+    from core.domain.events import ShipmentInfo
+
+    shop = add_shop(c, timezone=timezone)
+    items = [{"name": "Kettle", "quantity": 1}, {"name": "Tea", "quantity": 1}]
+    push(c, shop.shop.id, "1001", Status.PLACED, customer=PEOPLE[locale], items=items)
+    push(c, shop.shop.id, "1001", Status.SHIPPED, 5, shipment=ShipmentInfo(id="p1", items_count=1))
+    push(c, shop.shop.id, "1001", Status.SHIPPED, 7, shipment=ShipmentInfo(id="p2", items_count=1))
+    return shop
+
+
+def test_widget_history_names_the_parcels_and_uses_the_pages_time_zone(
+    sqlite_container, live_app, browser, http_stub
+):
+    from tests.shopper.orders import track_path
+
+    shop = split_order(sqlite_container)
+    token = sign_storefront_token(shop.webhook_secret, shop.shop.key, "1001")
+    base = live_app(sqlite_container)
+    # the device is in New York; the shop and its page in Kyiv (the shopper's zone unknown)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="en-US", timezone_id="America/New_York"
+    )
+    page = context.new_page()
+    try:
+        page.goto(host_page(http_stub, base, f'data-token="{token}" data-locale="en"'))
+        page.locator(".wismo-widget ol li").first.wait_for()
+        lines = page.locator(".wismo-widget ol li").all_inner_texts()
+        assert lines[0] == "Parcel 2 of 2: Shipped \u2014 Nov 20, 6:00\u202fPM"  # 16:00 UTC
+        assert lines[1] == "Parcel 1 of 2: Shipped \u2014 Nov 20, 4:00\u202fPM"
+        assert lines[2] == "Order placed \u2014 Nov 20, 11:00\u202fAM"
+        screenshot(page, "widget-split-order-history")
+        page.goto(base + track_path(sqlite_container, shop.shop.id, _order_id(sqlite_container)))
+        times = page.locator("ol.history time").all_inner_texts()
+        assert times == ["Nov 20, 6:00\u202fPM", "Nov 20, 4:00\u202fPM", "Nov 20, 11:00\u202fAM"]
+    finally:
+        context.close()
+
+
+def _order_id(c):
+    from sqlalchemy import select
+
+    from core.storage.models import Order
+
+    with c.session() as s:
+        return s.scalar(select(Order.id))

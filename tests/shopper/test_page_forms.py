@@ -65,14 +65,16 @@ def test_a_delay_shows_its_reason_and_new_date(container, client):
 def test_merchant_faq_and_promotions_replace_the_defaults(container, client):
     shop = add_shop(
         container,
-        branding={"faq": {"ru": [{"q": "Есть ли самовывоз?", "a": "Да, на Дерибасовской."}]}},
-        promotions={
-            "title": {"ru": "Скидка на следующий заказ", "en": "Next order discount"},
-            "code": "CHAI10",
-            "products": [
-                {"name": "Улун", "url": "https://shop.example/oolong"},
-                {"name": "Bad", "url": "javascript:alert(1)"},
-            ],
+        branding={
+            "faq": {"ru": [{"q": "Есть ли самовывоз?", "a": "Да, на Дерибасовской."}]},
+            "promotions": {
+                "title": {"ru": "Скидка на следующий заказ", "en": "Next order discount"},
+                "code": "CHAI10",
+                "products": [
+                    {"name": "Улун", "url": "https://shop.example/oolong"},
+                    {"name": "Bad", "url": "javascript:alert(1)"},
+                ],
+            },
         },
     )
     order_id = order_in(container, shop.shop.id, "1001", "progress", "ru")
@@ -80,6 +82,25 @@ def test_merchant_faq_and_promotions_replace_the_defaults(container, client):
     assert "Есть ли самовывоз?" in html and "Когда придёт мой заказ?" not in html
     assert "Скидка на следующий заказ" in html and "CHAI10" in html
     assert 'href="https://shop.example/oolong"' in html and "javascript:" not in html
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"promotions": {"text": "10% off", "products": [{"name": "Sale", "url": "https://s.ex/"}]}},
+        {
+            "branding": {
+                "promotions": [{"text": "10% off"}, {"text": "Sale", "url": "https://s.ex/"}]
+            }
+        },
+    ],
+    ids=["top-level", "list-of-lines"],
+)
+def test_promotions_stored_in_older_shapes_still_show(container, client, settings):
+    shop = add_shop(container, **settings)
+    order_id = order_in(container, shop.shop.id, "1001", "progress", "en")
+    html = client.get(track_path(container, shop.shop.id, order_id)).get_data(as_text=True)
+    assert "10% off" in html and 'href="https://s.ex/"' in html
 
 
 def test_names_with_html_are_shown_as_text(container, client):

@@ -397,3 +397,14 @@ def test_static_stylesheet_is_served(client: FlaskClient) -> None:
     response = client.get("/static/wismo.css")
     assert response.status_code == 200 and b"--brand" in response.data
     response.close()
+
+
+def test_a_broken_tracking_link_leads_to_the_lookup_form(container):
+    from webapp import create_app
+
+    client = create_app(container=container).test_client()
+    for language, words in (("en", "Find your order"), ("uk", "Знайти замовлення")):
+        page = client.get("/track/broken.link", headers={"Accept-Language": language})
+        assert page.status_code == 404
+        html = page.get_data(as_text=True)
+        assert 'href="/track"' in html and words in html

@@ -74,3 +74,26 @@ def test_optional_email_carries_one_click_unsubscribe_that_works(sqlite_containe
 def test_forged_unsubscribe_token_is_a_plain_404(sqlite_container):
     client = create_app(container=sqlite_container).test_client()
     assert client.post("/unsubscribe/forged.token").status_code == 404
+
+
+def test_the_unsubscribe_page_carries_the_shops_header_and_ways_back(container):
+    from core.links import UNSUBSCRIBE
+    from core.storage.models import Customer
+
+    new = add_shop(
+        container,
+        name="Chai & Kettle",
+        branding={"store_url": "https://chai.example", "brand_color": "#b45309"},
+    )
+    push(container, new.shop.id, "e1", S.PLACED, 0)
+    with container.session() as s:
+        customer_id = s.scalar(select(Customer.id))
+    token = container.links.token(UNSUBSCRIBE, new.shop.id, customer_id)
+    client = create_app(container=container).test_client()
+    for response in (client.get(f"/unsubscribe/{token}"), client.post(f"/unsubscribe/{token}")):
+        page = response.get_data(as_text=True)
+        assert 'class="shopbar"' in page and "Chai &amp; Kettle" in page
+        assert 'href="https://chai.example"' in page and "Вернуться в Chai &amp; Kettle" in page
+        assert f'href="/track?shop={new.shop.key}"' in page and "Отследить заказ" in page
+        assert "--brand:#b45309" in page  # the brand colour, its style allowed by hash
+        assert "sha256-" in response.headers["Content-Security-Policy"]

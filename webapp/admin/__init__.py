@@ -24,6 +24,7 @@ def init_admin(app: Flask) -> None:
         editor,
         onboarding,
         orders,
+        problems,
         settings_views,
     )
     from .engagement import bp as engagement_bp

@@ -179,7 +179,9 @@ _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _URL_KEYS = ("logo_url", "support_url", "store_url")
 
 
-def parse_branding(form: Mapping[str, str]) -> dict[str, Any]:
+def parse_branding(
+    form: Mapping[str, str], current: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Branding for messages and the tracking page; FAQ and promotions as `a | b` lines."""
     out: dict[str, Any] = {}
     for key in (
@@ -206,24 +208,66 @@ def parse_branding(form: Mapping[str, str]) -> dict[str, Any]:
         for q, _, a in (line.partition("|") for line in (form.get("faq") or "").splitlines())
         if q.strip() and a.strip()
     ]
-    promos = []
-    for line in (form.get("promotions") or "").splitlines():
-        text, _, url = line.partition("|")
-        if not text.strip():
-            continue
-        url = url.strip()
-        if url and not url.startswith(("https://", "http://")):
-            raise FormError("a promotion's link must start with https://")
-        promos.append({"text": text.strip(), "url": url or None})
-    out["promotions"] = promos
+    out["promotions"] = parse_promotion(form, (current or {}).get("promotions"))
     return out
 
 
-def branding_text(branding: Mapping[str, Any]) -> dict[str, str]:
-    """The FAQ and promotions back as the `a | b` lines the form edits."""
+def parse_promotion(form: Mapping[str, str], current: Any = None) -> dict[str, Any]:
+    """The tracking page's promotion (`branding.promotions`): title, text, code, product links.
+
+    A text stored per language (set in the settings document) is kept while the form, which
+    shows its English one, leaves it unchanged.
+    """
+    stored = current if isinstance(current, dict) else {}
+    products = []
+    for line in (form.get("promo_products") or "").splitlines():
+        name, _, url = line.partition("|")
+        if not name.strip():
+            continue
+        url = url.strip()
+        if url and not url.startswith(("https://", "http://")):
+            raise FormError("a promoted product's link must start with https://")
+        products.append({"name": name.strip(), "url": url or None})
+    if len(products) > 6:
+        raise FormError("the promotion shows up to 6 products")
+    promo: dict[str, Any] = {}
+    for key in ("title", "text", "code"):
+        value = (form.get(f"promo_{key}") or "").strip()
+        old = stored.get(key)
+        if isinstance(old, dict) and value == _plain(old):
+            promo[key] = old
+        elif value:
+            promo[key] = value
+    if products:
+        promo["products"] = products
+    if promo and form.get("promo_enabled") != "on":
+        promo["enabled"] = False  # kept, but hidden from the page
+    return promo
+
+
+def branding_text(branding: Mapping[str, Any]) -> dict[str, Any]:
+    """The FAQ as the `question | answer` lines the form edits, and the promotion's fields."""
+    from ..shopper_text import promotion_settings
+
     faq = "\n".join(f"{i.get('q', '')} | {i.get('a', '')}" for i in branding.get("faq") or [])
-    promos = "\n".join(
-        f"{i.get('text', '')}{' | ' + i['url'] if i.get('url') else ''}"
-        for i in branding.get("promotions") or []
+    promo = promotion_settings({"branding": dict(branding)})
+    products = "\n".join(
+        f"{_plain(p.get('name'))}{' | ' + p['url'] if p.get('url') else ''}"
+        for p in promo.get("products") or []
+        if isinstance(p, dict)
     )
-    return {"faq": faq, "promotions": promos}
+    return {
+        "faq": faq,
+        "promo_title": _plain(promo.get("title")),
+        "promo_text": _plain(promo.get("text")),
+        "promo_code": _plain(promo.get("code")),
+        "promo_products": products,
+        "promo_enabled": promo.get("enabled", True),
+    }
+
+
+def _plain(value: Any) -> str:
+    """A setting the form edits as one text: per-language values show their English one."""
+    if isinstance(value, dict):
+        value = value.get("en") or next(iter(value.values()), "")
+    return str(value or "")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.domain.rules import CHANNELS
 from core.domain.states import MessageState
 from core.services.delivery import retry_dead_letter
+from core.services.problems import reports_of
 from core.services.resend import base_key, resend
 from core.storage.models import Customer, MessageEvent, Notification, Order, OrderEvent
 
@@ -82,7 +83,12 @@ def order(order_id: int) -> ResponseReturnValue:
             .order_by(Notification.created_at, Notification.id)
         ).all()
         return render_template(
-            "admin/order.html", order=o, events=events, notes=notes, base_key=base_key
+            "admin/order.html",
+            order=o,
+            events=events,
+            notes=notes,
+            reports=reports_of(s, o.shop_id, o.id),
+            base_key=base_key,
         )
 
 

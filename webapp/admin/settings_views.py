@@ -216,7 +216,8 @@ def save_status_map() -> ResponseReturnValue:
 @staff_required(OWNER)
 def save_branding() -> ResponseReturnValue:
     def apply(shop: Shop) -> None:
-        update_settings(shop, branding=forms.parse_branding(request.form))
+        current = (shop.settings or {}).get("branding") or {}
+        update_settings(shop, branding=forms.parse_branding(request.form, current))
 
     return _save("branding", apply)
 

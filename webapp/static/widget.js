@@ -99,7 +99,9 @@
         var sec = h("div", null, { "class": "s" });
         sec.appendChild(h("p", t.history, { "class": "m" }));
         var ol = h("ol");
-        o.timeline.forEach(function (e) { ol.appendChild(h("li", e.label + " \u2014 " + when(e.at, l))); });
+        o.timeline.forEach(function (e) { // times in the shopper's zone, else the shop's: as on the page
+          ol.appendChild(h("li", (e.parcel_label ? e.parcel_label + ": " : "") + e.label + " \u2014 " + (e.at_text || when(e.at, l))));
+        });
         sec.appendChild(ol);
         box.appendChild(sec);
       }

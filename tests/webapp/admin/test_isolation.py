@@ -12,15 +12,16 @@ from sqlalchemy import func, select
 
 from core.domain.statuses import Status
 from core.services.message_templates import Slot, save
+from core.services.problems import open_reports, report_problem
 from core.services.shops import update_settings
-from core.storage.models import Notification, Shop, StaffUser, TemplateVersion
+from core.storage.models import Notification, Order, Shop, StaffUser, TemplateVersion
 from tests.conftest import add_shop
 
 from .helpers import Admin, make_staff, order_event
 
 MARK = "zz-shop-b-private-zz"
 # arguments naming a row of a shop: replaced by shop B's row id
-OBJECT_ARGS = {"order_id", "notification_id", "version_id", "staff_id"}
+OBJECT_ARGS = {"order_id", "notification_id", "version_id", "staff_id", "report_id"}
 # arguments naming a slot of the signed-in shop's own settings (no shop in the URL)
 SLOT_ARGS = {"channel": "email", "status": "shipped", "locale": "uk", "kind": "email"}
 # signed links: the token itself says which shop; a forged one is a 404
@@ -39,7 +40,10 @@ def _shop_b(c):
     with c.session() as s:
         note = s.scalars(select(Notification).where(Notification.shop_id == b.shop.id)).first()
         version = s.scalars(select(TemplateVersion).where(TemplateVersion.shop_id == b.shop.id))
+        report = report_problem(s, s.get(Order, note.order_id), "damaged", f"{MARK} broken")
+        s.commit()
         ids = {
+            "report_id": report.id,
             "order_id": note.order_id,
             "notification_id": note.id,
             "version_id": version.first().id,
@@ -60,6 +64,7 @@ def _counts(c, shop_id):
                 select(func.count()).select_from(StaffUser).where(StaffUser.shop_id == shop_id)
             ),
             dict(s.get(Shop, shop_id).settings),
+            [(r.id, r.handled_at) for r in open_reports(s, shop_id)],
         )
 
 

@@ -131,7 +131,9 @@ def test_status_mapping_for_woocommerce_and_branding(app, container):
             "brand_color": "#123456",
             "support_email": "help@w.example",
             "faq": "Where is it? | On its way",
-            "promotions": "10% off | https://w.example/sale",
+            "promo_enabled": "on",
+            "promo_text": "10% off",
+            "promo_products": "Sale | https://w.example/sale",
         },
     )
     admin.post("/admin/settings/branding", {"logo_url": "javascript:alert(1)"})
@@ -140,7 +142,54 @@ def test_status_mapping_for_woocommerce_and_branding(app, container):
     assert conf["status_map"] == {"wc-awaiting-shipment": "packed", "wc-gift-wrap": ""}
     assert conf["branding"]["logo_url"] == "https://w.example/logo.png"
     assert conf["branding"]["faq"] == [{"q": "Where is it?", "a": "On its way"}]
-    assert conf["branding"]["promotions"] == [{"text": "10% off", "url": "https://w.example/sale"}]
+    assert conf["branding"]["promotions"] == {
+        "text": "10% off",
+        "products": [{"name": "Sale", "url": "https://w.example/sale"}],
+    }
+
+
+def test_a_promotion_saved_in_the_admin_shows_on_the_tracking_page(app, container, owner):
+    from tests.shopper.orders import order_in, track_path
+
+    admin = Admin(app, "owner@a.example")
+    form = {
+        "promo_enabled": "on",
+        "promo_title": "Your next order",
+        "promo_text": "10% off everything this month.",
+        "promo_code": "CHAI10",
+        "promo_products": "Oolong tea | https://shop.example/oolong\nBad | javascript:alert(1)",
+    }
+    admin.post("/admin/settings/branding", form)
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    assert "must start with https://" in page  # the javascript: link refused the whole form
+    form["promo_products"] = "Oolong tea | https://shop.example/oolong"
+    admin.post("/admin/settings/branding", form)
+    order_id = order_in(container, owner.shop.id, "1001", "progress", "en")
+    client = app.test_client()
+    html = client.get(track_path(container, owner.shop.id, order_id)).get_data(as_text=True)
+    for text in ("Your next order", "10% off everything this month.", "CHAI10"):
+        assert text in html, text
+    assert 'href="https://shop.example/oolong"' in html
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    assert 'value="CHAI10"' in page and "Oolong tea | https://shop.example/oolong" in page
+    admin.post("/admin/settings/branding", {**form, "promo_enabled": ""})  # hidden, kept
+    html = client.get(track_path(container, owner.shop.id, order_id)).get_data(as_text=True)
+    assert "CHAI10" not in html
+    with container.session() as s:
+        assert s.get(Shop, owner.shop.id).settings["branding"]["promotions"]["code"] == "CHAI10"
+
+
+def test_a_per_language_promotion_survives_saving_the_branding_form(app, container, owner):
+    with container.session() as s:
+        shop = s.get(Shop, owner.shop.id)
+        title = {"en": "Next order", "uk": "Наступне замовлення"}
+        shop.settings = {**shop.settings, "branding": {"promotions": {"title": title}}}
+        s.commit()
+    admin = Admin(app, "owner@a.example")
+    assert 'value="Next order"' in admin.get("/admin/settings").get_data(as_text=True)
+    admin.post("/admin/settings/branding", {"promo_enabled": "on", "promo_title": "Next order"})
+    with container.session() as s:
+        assert s.get(Shop, owner.shop.id).settings["branding"]["promotions"]["title"] == title
 
 
 def test_tracked_links_and_the_open_pixel(app, container, owner):
