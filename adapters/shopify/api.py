@@ -33,9 +33,12 @@ MAX_THROTTLE_WAITS = 6
 class ShopifyApiError(WismoError):
     """Shopify refused or failed a request; `status` is its HTTP status (0: no answer)."""
 
-    def __init__(self, message: str, status: int = 0, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, status: int = 0, code: str | None = None, response: Any = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code = status, code
+        self.response = response  # shopifyapp's answer for the merchant's request, if any
 
 
 @dataclass(frozen=True)
@@ -115,14 +118,25 @@ class ShopifyApi:
 
     # --- tokens ---------------------------------------------------------------------------
 
-    def exchange_session_token(self, id_token: Any) -> Tokens:
-        """Managed install: trade a verified session token for an expiring offline token."""
+    def exchange_session_token(self, id_token: Any, invalid_token_response: Any = None) -> Tokens:
+        """Managed install: trade a verified session token for an expiring offline token.
+
+        `invalid_token_response` is the verify result's: when Shopify calls the token
+        invalid, the error carries it, so the merchant's browser fetches a fresh one.
+        """
         result = self.app.exchange_using_token_exchange(
-            "offline", id_token=id_token, expiring=True, http_client=self.http
+            "offline",
+            id_token=id_token,
+            invalid_token_response=invalid_token_response,
+            expiring=True,
+            http_client=self.http,
         )
         if not result.ok or result.access_token is None:
             raise ShopifyApiError(
-                f"token exchange failed: {result.log.code}", result.response.status, result.log.code
+                f"token exchange failed: {result.log.code}",
+                result.response.status,
+                result.log.code,
+                response=result.response,
             )
         return _tokens(result.access_token)
 

@@ -25,6 +25,7 @@ from shopify_app import ShopifyApp
 from sqlalchemy import func, select
 
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
+from core.rendering.locales import normalize_locale
 from core.services.pipeline import accept_event
 from core.services.shops import create_shop
 from core.storage.models import DataExport, Notification, Order
@@ -32,11 +33,17 @@ from webapp.api import enqueue_safely
 from webapp.context import wismo
 
 from . import auth, compliance, webhooks
-from .api import ShopifyApi, Tokens
+from .api import ShopifyApi, ShopifyApiError, Tokens
 from .tokens import load_tokens, save_tokens
 
 log = logging.getLogger(__name__)
-bp = Blueprint("shopify", __name__, template_folder="templates")
+bp = Blueprint(
+    "shopify",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/shopify/static",
+)
 PATCH_PATH = "/shopify/app/patch-id-token"
 
 
@@ -183,8 +190,11 @@ def admin_home() -> Any:
         shop = compliance.shop_by_domain(s, v.shop)
         installed = shop is not None and shop.active and load_tokens(c.box, shop) is not None
     if not installed:
-        with api() as client:
-            install_shop(v.shop, client.exchange_session_token(v.id_token))
+        try:
+            with api() as client:
+                install_shop(v.shop, client.exchange_session_token(v.id_token, v.retry))
+        except ShopifyApiError as exc:
+            return _exchange_failed(v.shop, exc)
     summary = _summary(v.shop)
     html = render_template(
         "shopify/admin.html",
@@ -192,14 +202,36 @@ def admin_home() -> Any:
         summary=summary,
         api_key=c.settings.shopify_api_key,
         public_url=c.settings.public_url,
-        admin_url=url_for(
-            "admin.home", id_token=request.args.get("id_token"), shop=v.shop, embedded="1"
-        ),
+        admin_url=url_for("admin.home", shop=v.shop, host=request.args.get("host"), embedded="1"),
     )
     response = Response(html, 200, {"Content-Type": "text/html; charset=utf-8"})
     for k, value in (v.headers or {}).items():
         response.headers[k] = value
     response.headers["Content-Security-Policy"] = auth.frame_ancestors(v.shop)
+    return response
+
+
+EXCHANGE_FAILED = {
+    "en": "Shopify did not answer Wismo's install request. Reload the page in a minute.",
+    "uk": "Shopify не відповів на запит Wismo про встановлення. Оновіть сторінку за хвилину.",
+    "ru": "Shopify не ответил на запрос Wismo об установке. Обновите страницу через минуту.",
+}
+
+
+def _exchange_failed(shop: str, exc: ShopifyApiError) -> Response:
+    """A failed token exchange: a stale token is renewed (patch page or 401 with the retry
+    header, as `shopifyapp` answers); anything else is Shopify's trouble, retried later."""
+    log.warning("token exchange for %s failed: %s", shop, exc)
+    res = exc.response
+    if exc.code == "invalid_subject_token" and res is not None:
+        return Response(res.body, res.status, dict(res.headers))
+    locale = normalize_locale(request.args.get("locale")) or "en"
+    response = Response(
+        EXCHANGE_FAILED.get(locale, EXCHANGE_FAILED["en"]),
+        503,
+        {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "60"},
+    )
+    response.headers["Content-Security-Policy"] = auth.frame_ancestors(shop)
     return response
 
 
