@@ -51,10 +51,6 @@ class Tokens:
     refresh_expires: datetime | None = None
     scope: str | None = None
 
-    def due_for_refresh(self, now: datetime, margin: timedelta = timedelta(minutes=5)) -> bool:
-        """Whether to refresh now: Shopify's access token lasts an hour."""
-        return self.expires is not None and self.expires - margin <= now
-
 
 class Rebase(httpx.BaseTransport):
     """Send every request to `origin` instead (an egress proxy, or a local stand-in in tests).
@@ -140,29 +136,28 @@ class ShopifyApi:
             )
         return _tokens(result.access_token)
 
-    def refresh(self, shop: str, tokens: Tokens) -> Tokens:
-        """A fresh access token (and the rotated refresh token) for `shop`.
-
-        `expires` is left empty on purpose: `shopifyapp` would skip a refresh while the
-        token has more than a minute left, and we refresh a few minutes early.
-        """
+    def refresh(self, shop: str, tokens: Tokens) -> Tokens | None:
+        """A fresh access token (and the rotated refresh token), or None while the current
+        one is still good: `shopifyapp` decides, as its README asks, from the real expiry."""
         if not tokens.refresh_token:
             raise ShopifyApiError("no refresh token kept for this shop; reinstall the app")
         result = self.app.refresh_token_exchanged_access_token(
             {
                 "shop": shop_name(shop),
-                "refresh_token": tokens.refresh_token,
-                "expires": "",
-                "refresh_token_expires": _iso(tokens.refresh_expires),
                 "access_mode": "offline",
+                "token": tokens.access_token,
+                "scope": tokens.scope or "",
+                "refresh_token": tokens.refresh_token,
+                "expires": _iso(tokens.expires),
+                "refresh_token_expires": _iso(tokens.refresh_expires),
             },
             http_client=self.http,
         )
-        if not result.ok or result.access_token is None:
+        if not result.ok:
             raise ShopifyApiError(
                 f"token refresh failed: {result.log.code}", result.response.status, result.log.code
             )
-        return _tokens(result.access_token)
+        return _tokens(result.access_token) if result.access_token is not None else None
 
     def exchange_code(self, shop: str, code: str) -> Tokens:
         """Standalone install: the authorization-code grant, asking for an expiring token.

@@ -141,7 +141,7 @@ def test_a_token_about_to_expire_is_refreshed_first_and_the_new_pair_stored(
     shopify_container, http_stub
 ):
     c = shopify_container
-    shop_id = install(c, expires_in=timedelta(minutes=2))
+    shop_id = install(c, expires_in=timedelta(seconds=30))
     http_stub.route(
         "POST",
         TOKEN,
@@ -190,9 +190,12 @@ def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor
 ):
     c = shopify_container
     shop_id = install(c)
+    # within the first run's window (a day back), whatever day the suite runs
+    hour = (datetime.now(UTC) - timedelta(hours=5)).replace(minute=0, second=0, microsecond=0)
+    t10, t11, t12 = ((hour + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ") for h in (0, 1, 2))
     pages = [
         (200, {}, THROTTLED),
-        (200, {}, page([node(101, "2026-11-21T10:00:00Z")], "cursor-1")),
+        (200, {}, page([node(101, t10)], "cursor-1")),
         (
             200,
             {},
@@ -200,9 +203,9 @@ def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor
                 [
                     node(
                         102,
-                        "2026-11-21T11:00:00Z",
+                        t11,
                         paid=True,
-                        fulfillments=[fulfillment_node(9, "2026-11-21T12:00:00Z")],
+                        fulfillments=[fulfillment_node(9, t12)],
                     )
                 ],
                 None,
@@ -224,7 +227,7 @@ def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor
     assert requests[0].json()["variables"]["first"] == 50
     with c.session() as s:
         shop = s.get(Shop, shop_id)
-        assert shop.state["shopify"]["reconcile_cursor"] == "2026-11-21T11:00:00+00:00"
+        assert shop.state["shopify"]["reconcile_cursor"] == (hour + timedelta(hours=1)).isoformat()
         orders = {o.external_id: o for o in s.scalars(select(Order))}
         assert orders["102"].shipments[0].carrier == "Nova Poshta"
         assert orders["102"].status == "in_transit"
@@ -233,13 +236,12 @@ def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor
 
     # the next run starts from the cursor and finds nothing new to add
     http_stub.clear()
-    http_stub.route(
-        "POST", GRAPHQL, json=page([node(102, "2026-11-21T11:00:00Z", paid=True)], None)
-    )
+    http_stub.route("POST", GRAPHQL, json=page([node(102, t11, paid=True)], None))
     again = reconcile_tick(c, now=datetime.now(UTC) + timedelta(hours=1))
     assert (again.accepted, again.duplicates) == (0, 1)
     (req,) = http_stub.requests_to("POST", GRAPHQL)
-    assert "2026-11-21T10:55:00Z" in req.json()["variables"]["query"]  # cursor minus overlap
+    overlap = (hour + timedelta(minutes=55)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert overlap in req.json()["variables"]["query"]  # cursor minus overlap
 
 
 def test_backfill_imports_open_orders_of_60_days_silently_with_progress(
@@ -280,8 +282,24 @@ def _rebased(http_stub):
     return httpx.Client(transport=Rebase(http_stub.url))
 
 
-def test_tokens_dataclass_knows_when_to_refresh():
+def test_shopifyapp_decides_when_to_refresh_from_the_real_expiry(shopify_container, http_stub):
+    """Its README: call refresh_token_exchanged_access_token, add no checks of your own."""
+    c = shopify_container
+    shop_id = install(c, expires_in=timedelta(minutes=3))  # inside our old 5-minute margin
+    http_stub.route("POST", GRAPHQL, json=page([], None))
+    with c.session() as s:
+        list(ShopifyAdapter.reconcile(c, s.get(Shop, shop_id)))
+    assert http_stub.requests_to("POST", TOKEN) == []  # still good for more than a minute
+    (query,) = http_stub.requests_to("POST", GRAPHQL)
+    assert query.headers["X-Shopify-Access-Token"] == "shpat_old_access"
+
+
+def test_an_expired_refresh_token_asks_for_a_reinstall_without_calling_shopify(
+    shopify_container, http_stub
+):
+    api = ShopifyApi(API_KEY, SECRET, http=_rebased(http_stub))
     now = datetime.now(UTC)
-    assert Tokens("a", expires=now + timedelta(minutes=4)).due_for_refresh(now)
-    assert not Tokens("a", expires=now + timedelta(minutes=30)).due_for_refresh(now)
-    assert not Tokens("a").due_for_refresh(now)
+    stale = Tokens("a", "r", now - timedelta(minutes=1), now - timedelta(days=1))
+    with pytest.raises(ShopifyApiError, match="refresh_token_expired"):
+        api.refresh(DOMAIN, stale)
+    assert http_stub.requests_to("POST", TOKEN) == []
