@@ -200,6 +200,7 @@ def admin_home() -> Any:
         "shopify/admin.html",
         shop=v.shop,
         summary=summary,
+        denied=PROTECTED_DATA[normalize_locale(request.args.get("locale")) or "en"],
         api_key=c.settings.shopify_api_key,
         public_url=c.settings.public_url,
         admin_url=url_for("admin.home", shop=v.shop, host=request.args.get("host"), embedded="1"),
@@ -210,6 +211,27 @@ def admin_home() -> Any:
     response.headers["Content-Security-Policy"] = auth.frame_ancestors(v.shop)
     return response
 
+
+PROTECTED_DATA = {  # what to tell the merchant when Shopify withholds protected fields
+    "en": (
+        "Shopify withholds these fields of your customers' protected customer data from "
+        "Wismo: {fields}. Orders are still followed, but messages cannot reach shoppers "
+        "without an email or phone. In the Partner Dashboard (Apps → Wismo → API access → "
+        "Protected customer data) request level 2 access to name, email and phone."
+    ),
+    "uk": (
+        "Shopify не передає Wismo ці поля захищених даних ваших покупців: {fields}. "
+        "Замовлення відстежуються й далі, але без email чи телефону повідомлення покупцям "
+        "не дійдуть. У Partner Dashboard (Apps → Wismo → API access → Protected customer "
+        "data) запросіть доступ рівня 2 до імені, email і телефону."
+    ),
+    "ru": (
+        "Shopify не передаёт Wismo эти поля защищённых данных ваших покупателей: {fields}. "
+        "Заказы по-прежнему отслеживаются, но без email или телефона сообщения покупателям "
+        "не дойдут. В Partner Dashboard (Apps → Wismo → API access → Protected customer "
+        "data) запросите доступ уровня 2 к защищённым данным: имени, email и телефону."
+    ),
+}
 
 EXCHANGE_FAILED = {
     "en": "Shopify did not answer Wismo's install request. Reload the page in a minute.",
@@ -258,6 +280,10 @@ def _summary(domain: str) -> dict[str, Any]:
         ).all()
         return {
             "installed": shop.active,
+            "protected_fields_denied": ((shop.state or {}).get("shopify") or {}).get(
+                "protected_fields_denied"
+            )
+            or [],
             "orders": s.scalar(select(func.count(Order.id)).where(Order.shop_id == shop.id)),
             "messages_sent": s.scalar(
                 select(func.count(Notification.id)).where(
