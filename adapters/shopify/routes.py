@@ -24,11 +24,12 @@ from flask import (
 from shopify_app import ShopifyApp
 from sqlalchemy import func, select
 
+from core.domain.events import utc_instant
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
 from core.rendering.locales import normalize_locale
 from core.services.pipeline import accept_event
 from core.services.shops import create_shop
-from core.storage.models import DataExport, Notification, Order
+from core.storage.models import DataExport, Notification, Order, Shop
 from webapp.api import enqueue_safely
 from webapp.context import wismo
 
@@ -72,19 +73,60 @@ def webhook() -> Any:
     if not topic or domain is None:
         raise MalformedPayload("X-Shopify-Topic and X-Shopify-Shop-Domain are required")
     data = webhooks.load(raw)
-    if topic in compliance.TOPICS:
-        return jsonify(compliance.handle(wismo(), topic, domain, data)), 200
-    events = webhooks.parse(topic, data, headers)
     c = wismo()
+    if topic == "app/uninstalled":
+        return jsonify(compliance.uninstall(c, domain)), 200
+    if topic in compliance.TOPICS:
+        key = webhooks.header(headers, "X-Shopify-Webhook-Id") or ""
+        shop_id = compliance.defer(c, topic, domain, data, key)
+        if shop_id is not None:
+            _enqueue_work(c, shop_id)
+        return jsonify({"topic": topic, "held": shop_id is not None}), 200
+    events = webhooks.parse(topic, data, headers)
     with c.session() as s:
-        shop = compliance.shop_by_domain(s, domain, active_only=True)
+        shop = _receiving_shop(s, domain, webhooks.header(headers, "X-Shopify-Triggered-At"))
         if shop is None:
-            raise UnknownShop(f"{domain} has not installed Wismo")
+            raise UnknownShop(f"{domain} has uninstalled Wismo")
         accepted = [accept_event(s, shop.id, event) for event in events]
     fresh = [a.event_id for a in accepted if not a.duplicate]
     for event_id in fresh:
         enqueue_safely(event_id)
     return jsonify({"accepted": len(fresh), "duplicates": len(accepted) - len(fresh)}), 200
+
+
+def _receiving_shop(s: Any, domain: str, triggered: str | None) -> Shop | None:
+    """The shop a validly signed delivery is for, created when it is new.
+
+    With managed install the merchant may not open the app before the first orders come,
+    so Shopify's signature is proof enough: the shop is created, pending its token (the
+    first admin visit exchanges it). A shop that uninstalled takes deliveries again only
+    when they were triggered after the uninstall (a new install), not late retries.
+    """
+    shop = compliance.shop_by_domain(s, domain)
+    if shop is not None and shop.active:
+        return shop
+    if shop is not None:
+        gone = utc_instant((shop.state or {}).get("uninstalled_at"))
+        when = utc_instant(triggered)
+        if gone is None or when is None or when <= gone:
+            return None
+    else:
+        c = wismo()
+        shop = create_shop(s, c.box, name=domain, platform="shopify", domain=domain).shop
+    shop.active = True
+    info = dict((shop.state or {}).get("shopify") or {})
+    shop.state = {**(shop.state or {}), "shopify": {**info, "awaiting_token": True}}
+    log.info("%s: first delivery before the app was opened; shop kept, pending its token", domain)
+    return shop
+
+
+def _enqueue_work(c: Any, shop_id: int) -> None:
+    """Queue the shop's deferred privacy work; without a queue, do it now rather than never."""
+    try:
+        c.queue.enqueue("adapter_work", shop_id)
+    except Exception as exc:
+        log.warning("could not queue privacy work for shop %s (%s): doing it now", shop_id, exc)
+        compliance.run_pending(c, shop_id)
 
 
 # --- install ------------------------------------------------------------------------------
@@ -98,7 +140,7 @@ def install_shop(domain: str, tokens: Tokens) -> int:
         if shop is None:
             shop = create_shop(s, c.box, name=domain, platform="shopify", domain=domain).shop
         shop.active = True
-        save_tokens(c.box, shop, tokens)
+        save_tokens(c.box, shop, tokens)  # (and no longer awaiting its token)
         first = not ((shop.state or {}).get("shopify") or {}).get("backfilled_at")
         s.commit()
         shop_id = shop.id

@@ -27,6 +27,7 @@ def save_tokens(box: SecretBox, shop: Shop, tokens: Tokens) -> None:
         secrets[REFRESH] = tokens.refresh_token
     shop.secrets = box.seal(secrets)
     info = {
+        "awaiting_token": False,
         "token_expires": _iso(tokens.expires),
         "refresh_expires": _iso(tokens.refresh_expires),
         "scope": tokens.scope,
