@@ -242,7 +242,7 @@ def admin_home() -> Any:
         "shopify/admin.html",
         shop=v.shop,
         summary=summary,
-        denied=PROTECTED_DATA[normalize_locale(request.args.get("locale")) or "en"],
+        denied=_denied_notice(summary, normalize_locale(request.args.get("locale")) or "en"),
         api_key=c.settings.shopify_api_key,
         public_url=c.settings.public_url,
         admin_url=url_for("admin.home", shop=v.shop, host=request.args.get("host"), embedded="1"),
@@ -274,6 +274,23 @@ PROTECTED_DATA = {  # what to tell the merchant when Shopify withholds protected
         "data) запросите доступ уровня 2 к защищённым данным: имени, email и телефону."
     ),
 }
+
+FIELD_NAMES = {  # the Admin API's protected fields in the merchant's words
+    "email": {"en": "email", "uk": "email", "ru": "email"},
+    "phone": {"en": "phone", "uk": "телефон", "ru": "телефон"},
+    "firstName": {"en": "name", "uk": "ім'я", "ru": "имя"},
+    "lastName": {"en": "name", "uk": "ім'я", "ru": "имя"},
+}
+
+
+def _denied_notice(summary: dict[str, Any], locale: str) -> str:
+    """What to tell the merchant about withheld protected fields ('' when none are)."""
+    fields = summary.get("protected_fields_denied") or []
+    if not fields:
+        return ""
+    names = dict.fromkeys(FIELD_NAMES.get(f, {}).get(locale, f) for f in fields)
+    return PROTECTED_DATA[locale].format(fields=", ".join(names))
+
 
 EXCHANGE_FAILED = {
     "en": "Shopify did not answer Wismo's install request. Reload the page in a minute.",

@@ -392,7 +392,14 @@ def test_protected_fields_refused_leave_the_rest_and_are_told_to_the_merchant(
         html = client.get(
             f"/shopify/app?id_token={session_token()}&shop={DOMAIN}&embedded=1&locale={locale}"
         ).get_data(as_text=True)
-        assert words in html and "email" in html and "phone" in html, locale
+        notice = html.split('id="protected-data"')[1].split("</p>")[0]
+        assert words in notice and "email" in notice and "firstName" not in notice, locale
+        names = {
+            "en": "email, name, phone",
+            "uk": "email, ім&#39;я, телефон",
+            "ru": "email, имя, телефон",
+        }
+        assert names[locale] in notice
 
 
 def test_big_orders_are_read_to_the_end_with_current_quantities(shopify_container, http_stub):
