@@ -2,9 +2,11 @@
 
 Session tokens and app proxy signatures are checked by Shopify's `shopifyapp`; it
 also gives the 401 with `X-Shopify-Retry-Invalid-Session-Request` and the
-`frame-ancestors` policy. The authorization-code flow of a standalone install (shop
-host check, state, HMAC of the callback query) is written here, because `shopifyapp`
-1.0 does not implement it.
+`frame-ancestors` policy. Two things are written here, each as Shopify's official
+ShopifyAPI library does it (the tests check that both agree): the session-token claims
+`shopifyapp` leaves unchecked (`claims_problem`), and the query HMAC with its one-day
+timestamp window of an install link and of the authorization-code callback
+(`query_hmac_ok`), a flow `shopifyapp` 1.0 does not implement.
 """
 
 from __future__ import annotations
