@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from html import escape
 from typing import Any, NoReturn
 
 from flask import Flask, Request, abort, g, url_for
-from markupsafe import escape
 
 from webapp.context import wismo
 

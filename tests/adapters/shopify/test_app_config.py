@@ -105,3 +105,40 @@ def test_locales_en_ru_uk_have_the_same_keys_and_cover_the_blocks():
     for block in (EXTENSION / "blocks").glob("*.liquid"):
         used |= set(re.findall(r"'(wismo\.[a-z_.]+)' \| t", block.read_text()))
     assert used and used <= en
+
+
+def test_every_third_party_import_of_the_app_and_its_tests_is_declared():
+    """httpx (imported by api.py) and PyJWT (by the tests) were only there transitively."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    def name(requirement: str) -> str:
+        return re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower()
+
+    project = tomllib.loads((ROOT.parents[1] / "pyproject.toml").read_text())
+    runtime = {name(r) for r in project["project"]["dependencies"]}
+    extras = project["project"]["optional-dependencies"]
+    test = runtime | {name(r) for r in extras["test"] + extras["postgres"]}
+    providers = packages_distributions()
+    ours = {"adapters", "core", "webapp", "wismo", "tests"}
+
+    def imported(folder: Path) -> set[str]:
+        names = set()
+        for path in folder.glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    names |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.add(node.module.split(".")[0])
+        return {n for n in names if n not in ours and n not in sys.stdlib_module_names}
+
+    def undeclared(folder: Path, declared: set[str]) -> set[str]:
+        return {
+            name
+            for name in imported(folder)
+            if not {d.lower() for d in providers.get(name, [name])} & declared
+        }
+
+    assert undeclared(ROOT, runtime) == set()
+    assert undeclared(ROOT.parents[1] / "tests" / "adapters" / "shopify", test) == set()
