@@ -80,3 +80,21 @@ def test_an_embedded_form_is_sent_with_the_header_token_and_csrf_then_navigates_
     ((url, authorization),) = posts
     assert "id_token" not in url and authorization == f"Bearer {token}"
     screenshot(page, "shopify-embedded-admin-settings")
+
+
+def test_an_embedded_filter_form_stays_embedded(embedded, page):
+    c, base, shop_id = embedded
+    token = session_token()
+    page.route(
+        APP_BRIDGE,
+        lambda route: route.fulfill(
+            status=200, content_type="text/javascript", body=STAND_IN % json.dumps(token)
+        ),
+    )
+    page.goto(f"{base}/admin/log?embedded=1&shop={DOMAIN}&host=YWRtaW4")
+    form = page.locator("form[method=get]").first
+    form.wait_for(timeout=10_000)
+    with page.expect_navigation(timeout=10_000):
+        form.locator("button").first.click()
+    page.locator("form[method=get]").first.wait_for(timeout=10_000)
+    assert "/admin/log?" in page.url and f"shop={DOMAIN}" in page.url  # not the sign-in page
