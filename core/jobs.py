@@ -56,3 +56,19 @@ def backfill_shop(shop_id: int, days: int = 60) -> None:
         session.commit()
     for event_id in fresh:
         c.queue.enqueue("process_event", event_id)
+
+
+def adapter_work(shop_id: int) -> None:
+    """Work a shop's adapter took out of a request to answer in time (Shopify's privacy
+    requests): the adapter's `run_pending(container, shop_id)`, idempotent."""
+    from core.plugins import ADAPTERS, load_plugins
+    from core.storage.models import Shop
+
+    c = container()
+    with c.session() as session:
+        shop = session.get(Shop, shop_id)
+        platform = shop.platform if shop else None
+    adapter = load_plugins(ADAPTERS).loaded.get(platform or "")
+    run = getattr(adapter, "run_pending", None)
+    if run is not None:
+        run(c, shop_id)

@@ -17,7 +17,7 @@ from core.storage.clock import utcnow
 
 log = logging.getLogger(__name__)
 
-JOBS = ("process_event", "deliver", "forward_problem", "backfill_shop")
+JOBS = ("process_event", "deliver", "forward_problem", "backfill_shop", "adapter_work")
 
 
 class JobQueue(Protocol):

@@ -72,6 +72,13 @@ class ShopifyAdapter:
         return webhooks.parse(topic, webhooks.load(request.body), request.headers)
 
     @staticmethod
+    def run_pending(c: Container, shop_id: int) -> int:
+        """The privacy requests kept for the shop, carried out (the `adapter_work` job)."""
+        from .compliance import run_pending
+
+        return run_pending(c, shop_id)
+
+    @staticmethod
     def reconcile(c: Container, shop: Shop) -> Iterator[OrderEventIn]:
         """Orders updated since the last run, through the GraphQL Admin API."""
         from .sync import reconcile

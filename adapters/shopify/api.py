@@ -33,9 +33,12 @@ MAX_THROTTLE_WAITS = 6
 class ShopifyApiError(WismoError):
     """Shopify refused or failed a request; `status` is its HTTP status (0: no answer)."""
 
-    def __init__(self, message: str, status: int = 0, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, status: int = 0, code: str | None = None, response: Any = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code = status, code
+        self.response = response  # shopifyapp's answer for the merchant's request, if any
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,6 @@ class Tokens:
     expires: datetime | None = None
     refresh_expires: datetime | None = None
     scope: str | None = None
-
-    def due_for_refresh(self, now: datetime, margin: timedelta = timedelta(minutes=5)) -> bool:
-        """Whether to refresh now: Shopify's access token lasts an hour."""
-        return self.expires is not None and self.expires - margin <= now
 
 
 class Rebase(httpx.BaseTransport):
@@ -87,6 +86,8 @@ class ShopifyApi:
         self.http = http or httpx.Client(timeout=30.0)
         self.sleep = sleep or pause
         self.api_version = api_version
+        self.costs = {"queries": 0, "requested": 0.0, "actual": 0.0}  # logged once per run
+        self.denied: set[str] = set()  # protected fields Shopify refused (ACCESS_DENIED)
 
     def close(self) -> None:
         """Close the HTTP client's connections."""
@@ -115,40 +116,50 @@ class ShopifyApi:
 
     # --- tokens ---------------------------------------------------------------------------
 
-    def exchange_session_token(self, id_token: Any) -> Tokens:
-        """Managed install: trade a verified session token for an expiring offline token."""
+    def exchange_session_token(self, id_token: Any, invalid_token_response: Any = None) -> Tokens:
+        """Managed install: trade a verified session token for an expiring offline token.
+
+        `invalid_token_response` is the verify result's: when Shopify calls the token
+        invalid, the error carries it, so the merchant's browser fetches a fresh one.
+        """
         result = self.app.exchange_using_token_exchange(
-            "offline", id_token=id_token, expiring=True, http_client=self.http
+            "offline",
+            id_token=id_token,
+            invalid_token_response=invalid_token_response,
+            expiring=True,
+            http_client=self.http,
         )
         if not result.ok or result.access_token is None:
             raise ShopifyApiError(
-                f"token exchange failed: {result.log.code}", result.response.status, result.log.code
+                f"token exchange failed: {result.log.code}",
+                result.response.status,
+                result.log.code,
+                response=result.response,
             )
         return _tokens(result.access_token)
 
-    def refresh(self, shop: str, tokens: Tokens) -> Tokens:
-        """A fresh access token (and the rotated refresh token) for `shop`.
-
-        `expires` is left empty on purpose: `shopifyapp` would skip a refresh while the
-        token has more than a minute left, and we refresh a few minutes early.
-        """
+    def refresh(self, shop: str, tokens: Tokens) -> Tokens | None:
+        """A fresh access token (and the rotated refresh token), or None while the current
+        one is still good: `shopifyapp` decides, as its README asks, from the real expiry."""
         if not tokens.refresh_token:
             raise ShopifyApiError("no refresh token kept for this shop; reinstall the app")
         result = self.app.refresh_token_exchanged_access_token(
             {
                 "shop": shop_name(shop),
-                "refresh_token": tokens.refresh_token,
-                "expires": "",
-                "refresh_token_expires": _iso(tokens.refresh_expires),
                 "access_mode": "offline",
+                "token": tokens.access_token,
+                "scope": tokens.scope or "",
+                "refresh_token": tokens.refresh_token,
+                "expires": _iso(tokens.expires),
+                "refresh_token_expires": _iso(tokens.refresh_expires),
             },
             http_client=self.http,
         )
-        if not result.ok or result.access_token is None:
+        if not result.ok:
             raise ShopifyApiError(
                 f"token refresh failed: {result.log.code}", result.response.status, result.log.code
             )
-        return _tokens(result.access_token)
+        return _tokens(result.access_token) if result.access_token is not None else None
 
     def exchange_code(self, shop: str, code: str) -> Tokens:
         """Standalone install: the authorization-code grant, asking for an expiring token.
@@ -198,7 +209,11 @@ class ShopifyApi:
     def graphql(
         self, shop: str, access_token: str, query: str, variables: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """Run one query; wait out THROTTLED answers by the bucket's restore rate."""
+        """Run one query; wait out THROTTLED answers by the bucket's restore rate.
+
+        Fields refused with ACCESS_DENIED (protected customer data not yet approved) come
+        back as nulls: the rest of the answer is used and the fields noted in `denied`.
+        """
         for _ in range(MAX_THROTTLE_WAITS + 1):
             result = admin_graphql_request(
                 query,
@@ -208,13 +223,21 @@ class ShopifyApi:
                 variables=dict(variables),
                 http_client=self.http,
             )
+            body = _json(result.response.body)
             if result.ok and result.data is not None:
+                self._count(result.extensions)
                 self._pace(result.extensions)
                 return result.data
-            body = _json(result.response.body)
+            partial = _partial(body)
+            if partial is not None:
+                data, fields = partial
+                self.denied.update(fields)
+                self._count(body.get("extensions"))
+                self._pace(body.get("extensions"))
+                return data
             wait = throttle_wait(body)
             if wait is None:
-                code = result.log.code
+                code = _error_code(body) or result.log.code
                 raise ShopifyApiError(
                     f"GraphQL Admin API: {code} {_messages(body)}".strip(),
                     result.response.status,
@@ -224,12 +247,21 @@ class ShopifyApi:
             self.sleep(wait)
         raise ShopifyApiError("GraphQL Admin API stayed throttled", 200, "THROTTLED")
 
+    def _count(self, extensions: Mapping[str, Any] | None) -> None:
+        """Add one answer's requested and actual query cost to this client's totals."""
+        cost = (extensions or {}).get("cost") or {}
+        self.costs["queries"] += 1
+        self.costs["requested"] += float(cost.get("requestedQueryCost") or 0)
+        self.costs["actual"] += float(cost.get("actualQueryCost") or 0)
+
     def _pace(self, extensions: Mapping[str, Any] | None) -> None:
         """After a success, wait if the bucket cannot pay for another query of this cost."""
         cost = (extensions or {}).get("cost") or {}
         status = cost.get("throttleStatus") or {}
+        if status.get("currentlyAvailable") is None:
+            return  # no throttle status given: nothing to pace by
         needed = float(cost.get("requestedQueryCost") or 0)
-        available = float(status.get("currentlyAvailable") or needed)
+        available = float(status["currentlyAvailable"])  # 0 is an empty bucket, not a full one
         rate = float(status.get("restoreRate") or 0)
         if rate > 0 and available < needed:
             self.sleep((needed - available) / rate)
@@ -284,6 +316,31 @@ def _json(text: str) -> Any:
         return json.loads(text or "null")
     except ValueError:
         return None
+
+
+def _error_code(body: Any) -> str | None:
+    """The first GraphQL error's `extensions.code` (MAX_COST_EXCEEDED, ACCESS_DENIED...)."""
+    if not isinstance(body, dict):
+        return None
+    for error in body.get("errors") or []:
+        if isinstance(error, dict) and (error.get("extensions") or {}).get("code"):
+            return str(error["extensions"]["code"])
+    return None
+
+
+def _partial(body: Any) -> tuple[dict[str, Any], set[str]] | None:
+    """(data, refused field names) when every error is ACCESS_DENIED on a field and data came."""
+    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+        return None
+    fields = set()
+    for error in body.get("errors") or []:
+        if not isinstance(error, dict):
+            return None
+        path = [p for p in error.get("path") or [] if isinstance(p, str)]
+        if (error.get("extensions") or {}).get("code") != "ACCESS_DENIED" or not path:
+            return None
+        fields.add(path[-1])
+    return (body["data"], fields) if fields else None
 
 
 def _messages(body: Any) -> str:

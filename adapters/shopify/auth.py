@@ -2,20 +2,24 @@
 
 Session tokens and app proxy signatures are checked by Shopify's `shopifyapp`; it
 also gives the 401 with `X-Shopify-Retry-Invalid-Session-Request` and the
-`frame-ancestors` policy. The authorization-code flow of a standalone install (shop
-host check, state, HMAC of the callback query) is written here, because `shopifyapp`
-1.0 does not implement it.
+`frame-ancestors` policy. Two things are written here, each as Shopify's official
+ShopifyAPI library does it (the tests check that both agree): the session-token claims
+`shopifyapp` leaves unchecked (`claims_problem`), and the query HMAC with its one-day
+timestamp window of an install link and of the authorization-code callback
+(`query_hmac_ok`), a flow `shopifyapp` 1.0 does not implement.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from shopify_app import RequestInput, ShopifyApp
 
@@ -39,21 +43,50 @@ def authorize_url(shop: str, client_id: str, redirect_uri: str, state: str) -> s
     return f"https://{shop}/admin/oauth/authorize?{query}"
 
 
+INSTALL_LINK_MAX_AGE = 24 * 60 * 60  # ShopifyAPI's Session.validate_params: one day
+
+
 def query_hmac_ok(
-    pairs: Iterable[tuple[str, str]], secret: str, previous: str | None = None
+    args: Iterable[tuple[str, str]],
+    secret: str,
+    previous: str | None = None,
+    now: float | None = None,
 ) -> bool:
-    """Shopify's HMAC of an OAuth callback or install query: hex HMAC-SHA256 of the sorted
-    `key=value` pairs (without `hmac` and `signature`) joined with `&`."""
-    items = list(pairs)
-    given = next((v for k, v in items if k == "hmac"), "")
-    message = "&".join(
-        f"{k}={v}" for k, v in sorted((k, v) for k, v in items if k not in ("hmac", "signature"))
-    )
+    """An install link's or OAuth callback's query, checked as ShopifyAPI's
+    `Session.validate_params` does: a `timestamp` under a day old, then the hex HMAC-SHA256
+    of the sorted, escaped `key=value` pairs (all but `hmac`) joined with `&`."""
+    pairs = list(args)
+    params: dict[str, list[str]] = {}
+    for key, value in pairs:
+        params.setdefault(key, []).append(value)
+    try:
+        stamp = int((params.get("timestamp") or ["0"])[0])
+    except ValueError:
+        return False
+    if stamp < (time.time() if now is None else now) - INSTALL_LINK_MAX_AGE:
+        return False
+    given = (params.get("hmac") or [""])[0]
+    message = _signed_message(params).encode()
     for key in filter(None, (secret, previous)):
-        digest = hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
-        if hmac.compare_digest(digest, given):
+        digest = hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+        if hmac.compare_digest(digest.encode(), given.encode()):
             return True
     return False
+
+
+def _signed_message(params: Mapping[str, list[str]]) -> str:
+    """ShopifyAPI's `__encoded_params_for_signature`: `%`, `&` and `=` in keys, `%` and `&`
+    in values escaped, so no value can forge another pair; `k[]` lists as JSON."""
+    encoded = []
+    for key, values in params.items():
+        if key == "hmac":
+            continue
+        value = values[0]
+        if key.endswith("[]"):
+            key, value = key.rstrip("[]"), json.dumps(values)
+        key = key.replace("%", "%25").replace("=", "%3D")
+        encoded.append(f"{key}={value.replace('%', '%25')}".replace("&", "%26"))
+    return "&".join(sorted(encoded))
 
 
 def frame_ancestors(shop: str) -> str:
@@ -72,6 +105,7 @@ class Verified:
     status: int = 401
     headers: Mapping[str, str] | None = None
     reason: str = ""
+    retry: Any = None  # shopifyapp's invalid_token_response: how to ask for a fresh token
 
 
 def _request(method: str, url: str, headers: Mapping[str, str], body: str = "") -> RequestInput:
@@ -92,10 +126,41 @@ def verify_session(
             headers=dict(result.response.headers),
             reason=result.log.code,
         )
+    problem = claims_problem((result.id_token.claims if result.id_token else None) or {})
+    if problem:
+        refused = result.invalid_token_response
+        return Verified(
+            False,
+            status=refused.status if refused else 401,
+            headers=dict(refused.headers) if refused else {},
+            reason=problem,
+        )
     shop = f"{result.shop}.myshopify.com"
     return Verified(
-        True, shop=shop, id_token=result.id_token, status=200, headers=dict(result.response.headers)
+        True,
+        shop=shop,
+        id_token=result.id_token,
+        status=200,
+        headers=dict(result.response.headers),
+        retry=result.invalid_token_response,
     )
+
+
+REQUIRED_CLAIMS = ("iss", "dest", "sub", "jti", "sid")  # ShopifyAPI's session_token
+
+
+def claims_problem(claims: Mapping[str, Any]) -> str | None:
+    """What ShopifyAPI's `session_token.decode_from_header` would refuse in verified claims
+    (`shopifyapp` checks only signature, time and audience): None when all is well."""
+    missing = [c for c in REQUIRED_CLAIMS if not claims.get(c)]
+    if missing:
+        return f"missing_claims:{','.join(missing)}"
+    iss, dest = str(claims["iss"]), str(claims["dest"])
+    if valid_shop(urlsplit(iss).hostname) is None:
+        return "invalid_issuer"
+    if urljoin(iss, "/") != urljoin(dest, "/"):
+        return "issuer_destination_mismatch"
+    return None
 
 
 def verify_proxy(app: ShopifyApp, url: str, headers: Mapping[str, str]) -> Verified:

@@ -17,7 +17,23 @@ from core.rendering.locales import normalize_locale
 from . import statuses
 from .webhooks import SOURCE, _date, _id, _time
 
-ORDERS_QUERY = """
+FULFILLMENTS_FIRST = 20  # as in ORDERS_QUERY: an order with this many is asked for all
+
+LINE_ITEM = """
+fragment WismoLineItem on LineItem {
+  name currentQuantity sku originalUnitPriceSet { presentmentMoney { amount } }
+}
+"""
+FULFILLMENT = """
+fragment WismoFulfillment on Fulfillment {
+  id status displayStatus updatedAt estimatedDeliveryAt
+  trackingInfo { company number url }
+  fulfillmentLineItems(first: 50) { pageInfo { hasNextPage endCursor } nodes { quantity } }
+}
+"""
+
+ORDERS_QUERY = (
+    """
 query WismoOrders($first: Int!, $after: String, $query: String) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     pageInfo { hasNextPage endCursor }
@@ -26,24 +42,62 @@ query WismoOrders($first: Int!, $after: String, $query: String) {
       displayFinancialStatus customerLocale statusPageUrl email phone
       currentTotalPriceSet { presentmentMoney { amount currencyCode } }
       customer { id firstName lastName }
-      lineItems(first: 50) {
-        nodes { name quantity sku originalUnitPriceSet { presentmentMoney { amount } } }
-      }
-      fulfillments(first: 20) {
-        id status displayStatus updatedAt estimatedDeliveryAt
-        trackingInfo { company number url }
-        fulfillmentLineItems(first: 50) { nodes { quantity } }
-      }
+      lineItems(first: 50) { pageInfo { hasNextPage endCursor } nodes { ...WismoLineItem } }
+      fulfillments(first: 20) { ...WismoFulfillment }
+    }
+  }
+}
+"""
+    + LINE_ITEM
+    + FULFILLMENT
+).strip()
+
+# One big order's rest (250: the most a page holds): its further line items, all its
+# fulfillments, a parcel's further items.
+LINE_ITEMS_QUERY = (
+    """
+query WismoLineItems($id: ID!, $after: String) {
+  order(id: $id) {
+    lineItems(first: 250, after: $after) {
+      pageInfo { hasNextPage endCursor } nodes { ...WismoLineItem }
+    }
+  }
+}
+"""
+    + LINE_ITEM
+).strip()
+FULFILLMENTS_QUERY = (
+    """
+query WismoFulfillments($id: ID!) {
+  order(id: $id) { fulfillments(first: 250) { ...WismoFulfillment } }
+}
+"""
+    + FULFILLMENT
+).strip()
+FULFILLMENT_ITEMS_QUERY = """
+query WismoFulfillmentItems($id: ID!, $after: String) {
+  fulfillment(id: $id) {
+    fulfillmentLineItems(first: 250, after: $after) {
+      pageInfo { hasNextPage endCursor } nodes { quantity }
     }
   }
 }
 """.strip()
 
 ORDERS_COUNT_QUERY = "query WismoCount($query: String) { ordersCount(query: $query) { count } }"
+OPERATIONS = {  # every operation we send, for the schema check in the tests
+    "orders": ORDERS_QUERY,
+    "line_items": LINE_ITEMS_QUERY,
+    "fulfillments": FULFILLMENTS_QUERY,
+    "fulfillment_items": FULFILLMENT_ITEMS_QUERY,
+    "count": ORDERS_COUNT_QUERY,
+}
 
-# Fulfillment.displayStatus values that mean "handed over", beyond the shipment statuses.
-_HANDED_OVER = {"fulfilled", "marked_as_fulfilled", "submitted", "confirmed"}
-_NOT_A_PARCEL = {"canceled", "cancelled", "label_voided", "error", "failure"}
+
+def next_cursor(connection: Mapping[str, Any] | None) -> str | None:
+    """The cursor of a connection's next page (None: it is complete)."""
+    info = (connection or {}).get("pageInfo") or {}
+    return info.get("endCursor") if info.get("hasNextPage") else None
 
 
 def page_of(data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
@@ -75,13 +129,14 @@ def order_events(node: Mapping[str, Any], silent: bool = False) -> list[OrderEve
             items=[
                 {
                     "name": li.get("name") or "",
-                    "quantity": int(li.get("quantity") or 1),
+                    "quantity": int(li.get("currentQuantity") or 0),
                     "price": (
                         (li.get("originalUnitPriceSet") or {}).get("presentmentMoney") or {}
                     ).get("amount"),
                     "sku": li.get("sku") or None,
                 }
                 for li in (node.get("lineItems") or {}).get("nodes") or []
+                if int(li.get("currentQuantity") or 0) > 0  # removed items are not coming
             ]
             or None,
             total=money.get("amount"),
@@ -130,12 +185,9 @@ def _customer(node: Mapping[str, Any]) -> CustomerInfo | None:
 def _fulfillment(
     order_id: str, name: Any, f: Mapping[str, Any], extra: dict[str, Any]
 ) -> OrderEventIn | None:
-    display = str(f.get("displayStatus") or "").lower()
-    if display in _NOT_A_PARCEL or str(f.get("status") or "").lower() in _NOT_A_PARCEL:
+    parcel, status = statuses.parcel_status(f.get("status"), f.get("displayStatus"))
+    if not parcel:
         return None
-    status = statuses.shipment_status(display) or (
-        Status.SHIPPED if display in _HANDED_OVER or not display else None
-    )
     tracking = [t for t in f.get("trackingInfo") or [] if isinstance(t, dict)]
     numbers = [str(t["number"]) for t in tracking if t.get("number")]
     urls = [str(t["url"]) for t in tracking if t.get("url")]

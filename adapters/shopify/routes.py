@@ -24,20 +24,28 @@ from flask import (
 from shopify_app import ShopifyApp
 from sqlalchemy import func, select
 
+from core.domain.events import utc_instant
 from core.domain.states import MessageState
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
+from core.rendering.locales import normalize_locale
 from core.services.pipeline import accept_event
 from core.services.shops import create_shop
-from core.storage.models import DataExport, Notification, Order
+from core.storage.models import DataExport, Notification, Order, Shop
 from webapp.api import enqueue_safely
 from webapp.context import wismo
 
 from . import auth, compliance, webhooks
-from .api import ShopifyApi, Tokens
+from .api import ShopifyApi, ShopifyApiError, Tokens
 from .tokens import load_tokens, save_tokens
 
 log = logging.getLogger(__name__)
-bp = Blueprint("shopify", __name__, template_folder="templates")
+bp = Blueprint(
+    "shopify",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/shopify/static",
+)
 PATCH_PATH = "/shopify/app/patch-id-token"
 
 
@@ -66,19 +74,60 @@ def webhook() -> Any:
     if not topic or domain is None:
         raise MalformedPayload("X-Shopify-Topic and X-Shopify-Shop-Domain are required")
     data = webhooks.load(raw)
-    if topic in compliance.TOPICS:
-        return jsonify(compliance.handle(wismo(), topic, domain, data)), 200
-    events = webhooks.parse(topic, data, headers)
     c = wismo()
+    if topic == "app/uninstalled":
+        return jsonify(compliance.uninstall(c, domain)), 200
+    if topic in compliance.TOPICS:
+        key = webhooks.header(headers, "X-Shopify-Webhook-Id") or ""
+        shop_id = compliance.defer(c, topic, domain, data, key)
+        if shop_id is not None:
+            _enqueue_work(c, shop_id)
+        return jsonify({"topic": topic, "held": shop_id is not None}), 200
+    events = webhooks.parse(topic, data, headers)
     with c.session() as s:
-        shop = compliance.shop_by_domain(s, domain, active_only=True)
+        shop = _receiving_shop(s, domain, webhooks.header(headers, "X-Shopify-Triggered-At"))
         if shop is None:
-            raise UnknownShop(f"{domain} has not installed Wismo")
+            raise UnknownShop(f"{domain} has uninstalled Wismo")
         accepted = [accept_event(s, shop.id, event) for event in events]
     fresh = [a.event_id for a in accepted if not a.duplicate]
     for event_id in fresh:
         enqueue_safely(event_id)
     return jsonify({"accepted": len(fresh), "duplicates": len(accepted) - len(fresh)}), 200
+
+
+def _receiving_shop(s: Any, domain: str, triggered: str | None) -> Shop | None:
+    """The shop a validly signed delivery is for, created when it is new.
+
+    With managed install the merchant may not open the app before the first orders come,
+    so Shopify's signature is proof enough: the shop is created, pending its token (the
+    first admin visit exchanges it). A shop that uninstalled takes deliveries again only
+    when they were triggered after the uninstall (a new install), not late retries.
+    """
+    shop = compliance.shop_by_domain(s, domain)
+    if shop is not None and shop.active:
+        return shop
+    if shop is not None:
+        gone = utc_instant((shop.state or {}).get("uninstalled_at"))
+        when = utc_instant(triggered)
+        if gone is None or when is None or when <= gone:
+            return None
+    else:
+        c = wismo()
+        shop = create_shop(s, c.box, name=domain, platform="shopify", domain=domain).shop
+    shop.active = True
+    info = dict((shop.state or {}).get("shopify") or {})
+    shop.state = {**(shop.state or {}), "shopify": {**info, "awaiting_token": True}}
+    log.info("%s: first delivery before the app was opened; shop kept, pending its token", domain)
+    return shop
+
+
+def _enqueue_work(c: Any, shop_id: int) -> None:
+    """Queue the shop's deferred privacy work; without a queue, do it now rather than never."""
+    try:
+        c.queue.enqueue("adapter_work", shop_id)
+    except Exception as exc:
+        log.warning("could not queue privacy work for shop %s (%s): doing it now", shop_id, exc)
+        compliance.run_pending(c, shop_id)
 
 
 # --- install ------------------------------------------------------------------------------
@@ -92,7 +141,7 @@ def install_shop(domain: str, tokens: Tokens) -> int:
         if shop is None:
             shop = create_shop(s, c.box, name=domain, platform="shopify", domain=domain).shop
         shop.active = True
-        save_tokens(c.box, shop, tokens)
+        save_tokens(c.box, shop, tokens)  # (and no longer awaiting its token)
         first = not ((shop.state or {}).get("shopify") or {}).get("backfilled_at")
         s.commit()
         shop_id = shop.id
@@ -184,23 +233,87 @@ def admin_home() -> Any:
         shop = compliance.shop_by_domain(s, v.shop)
         installed = shop is not None and shop.active and load_tokens(c.box, shop) is not None
     if not installed:
-        with api() as client:
-            install_shop(v.shop, client.exchange_session_token(v.id_token))
+        try:
+            with api() as client:
+                install_shop(v.shop, client.exchange_session_token(v.id_token, v.retry))
+        except ShopifyApiError as exc:
+            return _exchange_failed(v.shop, exc)
     summary = _summary(v.shop)
     html = render_template(
         "shopify/admin.html",
         shop=v.shop,
         summary=summary,
+        denied=_denied_notice(summary, normalize_locale(request.args.get("locale")) or "en"),
         api_key=c.settings.shopify_api_key,
         public_url=c.settings.public_url,
-        admin_url=url_for(
-            "admin.home", id_token=request.args.get("id_token"), shop=v.shop, embedded="1"
-        ),
+        admin_url=url_for("admin.home", shop=v.shop, host=request.args.get("host"), embedded="1"),
     )
     response = Response(html, 200, {"Content-Type": "text/html; charset=utf-8"})
     for k, value in (v.headers or {}).items():
         response.headers[k] = value
     response.headers["Content-Security-Policy"] = auth.frame_ancestors(v.shop)
+    return response
+
+
+PROTECTED_DATA = {  # what to tell the merchant when Shopify withholds protected fields
+    "en": (
+        "Shopify withholds these fields of your customers' protected customer data from "
+        "Wismo: {fields}. Orders are still followed, but messages cannot reach shoppers "
+        "without an email or phone. In the Partner Dashboard (Apps → Wismo → API access → "
+        "Protected customer data) request level 2 access to name, email and phone."
+    ),
+    "uk": (
+        "Shopify не передає Wismo ці поля захищених даних ваших покупців: {fields}. "
+        "Замовлення відстежуються й далі, але без email чи телефону повідомлення покупцям "
+        "не дійдуть. У Partner Dashboard (Apps → Wismo → API access → Protected customer "
+        "data) запросіть доступ рівня 2 до імені, email і телефону."
+    ),
+    "ru": (
+        "Shopify не передаёт Wismo эти поля защищённых данных ваших покупателей: {fields}. "
+        "Заказы по-прежнему отслеживаются, но без email или телефона сообщения покупателям "
+        "не дойдут. В Partner Dashboard (Apps → Wismo → API access → Protected customer "
+        "data) запросите доступ уровня 2 к защищённым данным: имени, email и телефону."
+    ),
+}
+
+FIELD_NAMES = {  # the Admin API's protected fields in the merchant's words
+    "email": {"en": "email", "uk": "email", "ru": "email"},
+    "phone": {"en": "phone", "uk": "телефон", "ru": "телефон"},
+    "firstName": {"en": "name", "uk": "ім'я", "ru": "имя"},
+    "lastName": {"en": "name", "uk": "ім'я", "ru": "имя"},
+}
+
+
+def _denied_notice(summary: dict[str, Any], locale: str) -> str:
+    """What to tell the merchant about withheld protected fields ('' when none are)."""
+    fields = summary.get("protected_fields_denied") or []
+    if not fields:
+        return ""
+    names = dict.fromkeys(FIELD_NAMES.get(f, {}).get(locale, f) for f in fields)
+    return PROTECTED_DATA[locale].format(fields=", ".join(names))
+
+
+EXCHANGE_FAILED = {
+    "en": "Shopify did not answer Wismo's install request. Reload the page in a minute.",
+    "uk": "Shopify не відповів на запит Wismo про встановлення. Оновіть сторінку за хвилину.",
+    "ru": "Shopify не ответил на запрос Wismo об установке. Обновите страницу через минуту.",
+}
+
+
+def _exchange_failed(shop: str, exc: ShopifyApiError) -> Response:
+    """A failed token exchange: a stale token is renewed (patch page or 401 with the retry
+    header, as `shopifyapp` answers); anything else is Shopify's trouble, retried later."""
+    log.warning("token exchange for %s failed: %s", shop, exc)
+    res = exc.response
+    if exc.code == "invalid_subject_token" and res is not None:
+        return Response(res.body, res.status, dict(res.headers))
+    locale = normalize_locale(request.args.get("locale")) or "en"
+    response = Response(
+        EXCHANGE_FAILED.get(locale, EXCHANGE_FAILED["en"]),
+        503,
+        {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "60"},
+    )
+    response.headers["Content-Security-Policy"] = auth.frame_ancestors(shop)
     return response
 
 
@@ -227,6 +340,10 @@ def _summary(domain: str) -> dict[str, Any]:
         ).all()
         return {
             "installed": shop.active,
+            "protected_fields_denied": ((shop.state or {}).get("shopify") or {}).get(
+                "protected_fields_denied"
+            )
+            or [],
             "orders": s.scalar(select(func.count(Order.id)).where(Order.shop_id == shop.id)),
             "messages_sent": s.scalar(
                 select(func.count(Notification.id)).where(

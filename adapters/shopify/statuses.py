@@ -26,8 +26,13 @@ SHIPMENT_STATUS: dict[str, Status] = {
     "delayed": Status.DELAYED,
 }
 
-# Fulfillment.status: a cancelled or failed fulfillment is no parcel on its way.
-DEAD_FULFILLMENT = frozenset({"cancelled", "error", "failure"})
+# Fulfillment.status (REST and GraphQL FulfillmentStatus): a cancelled fulfillment, or one
+# whose request failed, is no parcel on its way.
+DEAD_FULFILLMENT = frozenset({"cancelled", "canceled", "error", "failure"})
+# GraphQL Fulfillment.displayStatus values that mean the parcel is gone or never existed.
+VOID_DISPLAY = frozenset({"canceled", "cancelled", "label_voided"})
+# displayStatus values that only say "handed over", beyond the shipment statuses above.
+HANDED_OVER = frozenset({"fulfilled", "marked_as_fulfilled", "submitted", "confirmed"})
 
 # returns/* topics: the return path the shopper sees.
 RETURN_TOPIC: dict[str, Status | None] = {
@@ -79,6 +84,22 @@ CANCEL_REASON: dict[str, dict[str, str]] = {
 def shipment_status(value: str | None) -> Status | None:
     """The canonical status for a shipment or fulfillment-event status (any case)."""
     return SHIPMENT_STATUS.get((value or "").strip().lower())
+
+
+def parcel_status(status: str | None, shown: str | None) -> tuple[bool, Status | None]:
+    """One mapping for webhooks and reconciliation: (is it a parcel, its status).
+
+    `status` is the fulfillment's own (REST `status`, GraphQL `status`); `shown` is where
+    the parcel is (REST `shipment_status`, GraphQL `displayStatus`), so a delivery FAILURE
+    means an exception on both paths, and a failed fulfillment request no parcel at all.
+    """
+    state, where = (status or "").strip().lower(), (shown or "").strip().lower()
+    if state in DEAD_FULFILLMENT or where in VOID_DISPLAY:
+        return False, None
+    mapped = shipment_status(where)
+    if mapped is not None:
+        return True, mapped
+    return True, Status.SHIPPED if not where or where in HANDED_OVER else None
 
 
 def cancel_reason(value: str | None, locale: str) -> str | None:

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy.orm.attributes import flag_modified
 
 from core.crypto import SecretBox
-from core.storage.clock import utcnow
 from core.storage.models import Shop
 
 from .api import ShopifyApi, Tokens
@@ -28,6 +27,7 @@ def save_tokens(box: SecretBox, shop: Shop, tokens: Tokens) -> None:
         secrets[REFRESH] = tokens.refresh_token
     shop.secrets = box.seal(secrets)
     info = {
+        "awaiting_token": False,
         "token_expires": _iso(tokens.expires),
         "refresh_expires": _iso(tokens.refresh_expires),
         "scope": tokens.scope,
@@ -62,14 +62,16 @@ def drop_tokens(box: SecretBox, shop: Shop) -> None:
     flag_modified(shop, "state")
 
 
-def access_token(box: SecretBox, api: ShopifyApi, shop: Shop, now: datetime | None = None) -> str:
-    """A usable access token for the shop, refreshed (and stored) when it is about to expire."""
+def access_token(box: SecretBox, api: ShopifyApi, shop: Shop) -> str:
+    """A usable access token for the shop, refreshed (and stored) when `shopifyapp` says so."""
     tokens = load_tokens(box, shop)
     if tokens is None:
         raise LookupError(f"shop {shop.domain} has no Shopify token; is the app installed?")
-    if tokens.due_for_refresh(now or utcnow()):
-        tokens = api.refresh(shop.domain or "", tokens)
-        save_tokens(box, shop, tokens)
+    if tokens.refresh_token:  # an expiring token; a non-expiring one never needs refreshing
+        fresh = api.refresh(shop.domain or "", tokens)
+        if fresh is not None:
+            save_tokens(box, shop, fresh)
+            tokens = fresh
     return tokens.access_token
 
 

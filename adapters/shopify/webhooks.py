@@ -131,29 +131,51 @@ def order_event(
 
 
 def order_facts(order: Mapping[str, Any]) -> dict[str, Any]:
-    """Number, shopper, items, total and language from a REST order object."""
-    total = order.get("current_total_price") or order.get("total_price")
+    """Number, shopper, items, total and language from a REST order object.
+
+    Money is the shopper's: the presentment amount with the presentment currency, as
+    reconciliation reads it; the shop-currency strings only with the shop's currency.
+    """
+    total, currency = _money(order, "current_total_price")
+    if total is None:
+        total, currency = _money(order, "total_price")
     return {
         "number": str(order.get("name") or order.get("order_number") or "") or None,
         "customer": customer_of(order),
         "items": [
             {
                 "name": str(li.get("name") or li.get("title") or ""),
-                "quantity": int(li.get("current_quantity") or li.get("quantity") or 1),
-                "price": str(li.get("price")) if li.get("price") is not None else None,
+                "quantity": _quantity(li),
+                "price": _money(li, "price")[0],
                 "sku": li.get("sku") or None,
             }
             for li in order.get("line_items") or []
-            if isinstance(li, dict)
+            if isinstance(li, dict) and _quantity(li) > 0
         ]
         or None,
-        "total": str(total) if total is not None else None,
-        "currency": order.get("presentment_currency") or order.get("currency"),
+        "total": total,
+        "currency": currency,
         "locale": order.get("customer_locale") or None,
         "extra": {"order_status_url": order.get("order_status_url")}
         if order.get("order_status_url")
         else {},
     }
+
+
+def _money(obj: Mapping[str, Any], key: str) -> tuple[str | None, str | None]:
+    """(amount, currency) of `key`: its `_set` presentment money, else the plain shop amount."""
+    shown = _obj(_obj(obj.get(f"{key}_set")).get("presentment_money"))
+    if shown.get("amount") is not None:
+        return str(shown["amount"]), shown.get("currency_code") or None
+    if obj.get(key) is None:
+        return None, None
+    return str(obj[key]), obj.get("currency") or None  # the shop's amount in the shop's currency
+
+
+def _quantity(line: Mapping[str, Any]) -> int:
+    """What the shopper still gets: `current_quantity` (after removals and refunds)."""
+    value = line.get("current_quantity")
+    return int(value if value is not None else line.get("quantity") or 1)
 
 
 def customer_of(order: Mapping[str, Any]) -> CustomerInfo | None:
@@ -185,8 +207,7 @@ def fulfillment_event(
     """One fulfillment: a parcel with carrier, tracking number(s) and link, and its status."""
     if f.get("order_id") is None or f.get("id") is None:
         raise MalformedPayload("a fulfillment needs id and order_id")
-    dead = str(f.get("status") or "").lower() in statuses.DEAD_FULFILLMENT
-    status = None if dead else statuses.shipment_status(f.get("shipment_status")) or Status.SHIPPED
+    _, status = statuses.parcel_status(f.get("status"), f.get("shipment_status"))
     name = str(f.get("name") or "")
     # no customer from here: the orders/* topics own the shopper's details
     return OrderEventIn(

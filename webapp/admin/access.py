@@ -35,6 +35,8 @@ class Principal:
     via: str = "session"  # session | shopify | ...
     shop_name: str = ""
     frame_ancestors: str | None = None  # who may frame the admin (Shopify's embedded admin)
+    head_html: str = ""  # markup the platform needs first in every page's head (App Bridge)
+    script_origins: str | None = None  # script origins beyond 'self' that markup loads
 
     @property
     def is_owner(self) -> bool:

@@ -16,18 +16,13 @@ ADMIN_CSP = (
 
 @bp.before_request
 def _csrf() -> None:
-    """Every state-changing admin request carries the form's or the X-CSRFToken header's token.
-
-    Only cookie sessions need it: a request authenticated by a bearer token (Shopify's
-    session token, through another resolver) cannot be forged by another site.
-    """
+    """Every state-changing admin request carries the form's or the X-CSRFToken header's token,
+    however its sender signed in (the resolver runs first, so it can seed the token)."""
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     from .access import principal
 
-    who = principal()
-    if who is not None and who.via != "session":
-        return
+    principal()
     current_app.extensions["csrf"].protect()
 
 
@@ -40,6 +35,8 @@ def _headers(response: Response) -> Response:
     ancestors = who.frame_ancestors if who is not None else None
     if ancestors:
         csp = ADMIN_CSP.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+        if who is not None and who.script_origins:
+            csp = csp.replace("script-src 'self'", f"script-src 'self' {who.script_origins}")
         response.headers["Content-Security-Policy"] = csp
     else:
         response.headers["Content-Security-Policy"] = ADMIN_CSP

@@ -71,7 +71,7 @@ def node(order_id: int, updated: str, *, paid: bool = False, fulfillments=()) ->
             "nodes": [
                 {
                     "name": "Tea",
-                    "quantity": 2,
+                    "currentQuantity": 2,
                     "sku": "T1",
                     "originalUnitPriceSet": {"presentmentMoney": {"amount": "60.00"}},
                 }
@@ -95,7 +95,10 @@ def fulfillment_node(fid: int, updated: str, display: str = "IN_TRANSIT") -> dic
                 "url": "https://novaposhta.ua/tracking/?cargo_number=20450000000001",
             }
         ],
-        "fulfillmentLineItems": {"nodes": [{"quantity": 2}]},
+        "fulfillmentLineItems": {
+            "nodes": [{"quantity": 2}],
+            "pageInfo": {"hasNextPage": False, "endCursor": None},
+        },
     }
 
 
@@ -141,7 +144,7 @@ def test_a_token_about_to_expire_is_refreshed_first_and_the_new_pair_stored(
     shopify_container, http_stub
 ):
     c = shopify_container
-    shop_id = install(c, expires_in=timedelta(minutes=2))
+    shop_id = install(c, expires_in=timedelta(seconds=30))
     http_stub.route(
         "POST",
         TOKEN,
@@ -192,9 +195,12 @@ def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor
     time_machine.move_to(datetime(2026, 11, 21, 13, 0, tzinfo=UTC), tick=False)
     c = shopify_container
     shop_id = install(c)
+    # within the first run's window (a day back), whatever day the suite runs
+    hour = (datetime.now(UTC) - timedelta(hours=5)).replace(minute=0, second=0, microsecond=0)
+    t10, t11, t12 = ((hour + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ") for h in (0, 1, 2))
     pages = [
         (200, {}, THROTTLED),
-        (200, {}, page([node(101, "2026-11-21T10:00:00Z")], "cursor-1")),
+        (200, {}, page([node(101, t10)], "cursor-1")),
         (
             200,
             {},
@@ -202,9 +208,9 @@ def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor
                 [
                     node(
                         102,
-                        "2026-11-21T11:00:00Z",
+                        t11,
                         paid=True,
-                        fulfillments=[fulfillment_node(9, "2026-11-21T12:00:00Z")],
+                        fulfillments=[fulfillment_node(9, t12)],
                     )
                 ],
                 None,
@@ -226,7 +232,7 @@ def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor
     assert requests[0].json()["variables"]["first"] == 50
     with c.session() as s:
         shop = s.get(Shop, shop_id)
-        assert shop.state["shopify"]["reconcile_cursor"] == "2026-11-21T11:00:00+00:00"
+        assert shop.state["shopify"]["reconcile_cursor"] == (hour + timedelta(hours=1)).isoformat()
         orders = {o.external_id: o for o in s.scalars(select(Order))}
         assert orders["102"].shipments[0].carrier == "Nova Poshta"
         assert orders["102"].status == "in_transit"
@@ -235,13 +241,12 @@ def test_reconciliation_feeds_missed_orders_page_by_page_and_advances_its_cursor
 
     # the next run starts from the cursor and finds nothing new to add
     http_stub.clear()
-    http_stub.route(
-        "POST", GRAPHQL, json=page([node(102, "2026-11-21T11:00:00Z", paid=True)], None)
-    )
+    http_stub.route("POST", GRAPHQL, json=page([node(102, t11, paid=True)], None))
     again = reconcile_tick(c, now=datetime.now(UTC) + timedelta(hours=1))
     assert (again.accepted, again.duplicates) == (0, 1)
     (req,) = http_stub.requests_to("POST", GRAPHQL)
-    assert "2026-11-21T10:55:00Z" in req.json()["variables"]["query"]  # cursor minus overlap
+    overlap = (hour + timedelta(minutes=55)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert overlap in req.json()["variables"]["query"]  # cursor minus overlap
 
 
 def test_backfill_imports_open_orders_of_60_days_silently_with_progress(
@@ -282,8 +287,162 @@ def _rebased(http_stub):
     return httpx.Client(transport=Rebase(http_stub.url))
 
 
-def test_tokens_dataclass_knows_when_to_refresh():
+def test_shopifyapp_decides_when_to_refresh_from_the_real_expiry(shopify_container, http_stub):
+    """Its README: call refresh_token_exchanged_access_token, add no checks of your own."""
+    c = shopify_container
+    shop_id = install(c, expires_in=timedelta(minutes=3))  # inside our old 5-minute margin
+    http_stub.route("POST", GRAPHQL, json=page([], None))
+    with c.session() as s:
+        list(ShopifyAdapter.reconcile(c, s.get(Shop, shop_id)))
+    assert http_stub.requests_to("POST", TOKEN) == []  # still good for more than a minute
+    (query,) = http_stub.requests_to("POST", GRAPHQL)
+    assert query.headers["X-Shopify-Access-Token"] == "shpat_old_access"
+
+
+def test_an_expired_refresh_token_asks_for_a_reinstall_without_calling_shopify(
+    shopify_container, http_stub
+):
+    api = ShopifyApi(API_KEY, SECRET, http=_rebased(http_stub))
     now = datetime.now(UTC)
-    assert Tokens("a", expires=now + timedelta(minutes=4)).due_for_refresh(now)
-    assert not Tokens("a", expires=now + timedelta(minutes=30)).due_for_refresh(now)
-    assert not Tokens("a").due_for_refresh(now)
+    stale = Tokens("a", "r", now - timedelta(minutes=1), now - timedelta(days=1))
+    with pytest.raises(ShopifyApiError, match="refresh_token_expired"):
+        api.refresh(DOMAIN, stale)
+    assert http_stub.requests_to("POST", TOKEN) == []
+
+
+# --- issue 17: throttling, cost, protected data, big orders, one FAILURE mapping ----------
+
+
+def test_an_empty_bucket_is_waited_for_not_read_as_full(http_stub):
+    empty = {**page([], None), "extensions": cost(available=0.0, requested=52)}
+    http_stub.route("POST", GRAPHQL, json=empty)
+    waits: list[float] = []
+    api = ShopifyApi(API_KEY, SECRET, http=_rebased(http_stub), sleep=waits.append)
+    api.graphql(DOMAIN, "shpat_x", "query { shop { name } }", {})
+    assert waits == [pytest.approx(0.52)]  # 52 points at 100 a second
+
+
+MAX_COST = {
+    "errors": [
+        {
+            "message": "Query cost is 1452, which exceeds the single query max cost limit (1000).",
+            "extensions": {"code": "MAX_COST_EXCEEDED", "cost": 1452, "maxCost": 1000},
+        }
+    ]
+}
+
+
+def test_a_page_over_the_max_cost_is_asked_again_smaller_and_costs_are_logged(
+    shopify_container, http_stub, caplog
+):
+    c = shopify_container
+    shop_id = install(c)
+
+    def answer(req):
+        first = req.json()["variables"]["first"]
+        return (200, {}, MAX_COST if first > 12 else page([], None))
+
+    http_stub.route("POST", GRAPHQL, handler=answer)
+    caplog.set_level("INFO", logger="adapters.shopify.sync")
+    with c.session() as s:
+        list(ShopifyAdapter.reconcile(c, s.get(Shop, shop_id)))
+    sizes = [r.json()["variables"]["first"] for r in http_stub.requests_to("POST", GRAPHQL)]
+    assert sizes == [50, 25, 12]
+    assert "1 queries, requested cost 52, actual cost 12" in caplog.text
+
+
+def test_protected_fields_refused_leave_the_rest_and_are_told_to_the_merchant(
+    shopify_container, http_stub, client
+):
+    c = shopify_container
+    shop_id = install(c)
+    order = node(301, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), paid=True)
+    order.update(
+        email=None,
+        phone=None,
+        customer={"id": order["customer"]["id"], "firstName": None, "lastName": None},
+    )
+    denied = {
+        **page([order], None),
+        "errors": [
+            {
+                "message": f"Access denied for {field} field.",
+                "path": ["orders", "nodes", 0, *path],
+                "extensions": {"code": "ACCESS_DENIED"},
+            }
+            for field, path in (
+                ("email", ["email"]),
+                ("phone", ["phone"]),
+                ("firstName", ["customer", "firstName"]),
+            )
+        ],
+    }
+    http_stub.route("POST", GRAPHQL, json=denied)
+    report = reconcile_tick(c)
+    assert (report.failed, report.accepted) == (0, 1)  # the order came through without them
+    with c.session() as s:
+        shop = s.get(Shop, shop_id)
+        assert shop.state["shopify"]["protected_fields_denied"] == ["email", "firstName", "phone"]
+        assert s.scalars(select(Order)).one().status == "processing"
+    from tests.adapters.shopify.test_auth import session_token
+
+    for locale, words in (
+        ("en", "protected customer data"),
+        ("uk", "захищених даних"),
+        ("ru", "защищённым данным"),
+    ):
+        html = client.get(
+            f"/shopify/app?id_token={session_token()}&shop={DOMAIN}&embedded=1&locale={locale}"
+        ).get_data(as_text=True)
+        notice = html.split('id="protected-data"')[1].split("</p>")[0]
+        assert words in notice and "email" in notice and "firstName" not in notice, locale
+        names = {
+            "en": "email, name, phone",
+            "uk": "email, ім&#39;я, телефон",
+            "ru": "email, имя, телефон",
+        }
+        assert names[locale] in notice
+
+
+def test_big_orders_are_read_to_the_end_with_current_quantities(shopify_container, http_stub):
+    c = shopify_container
+    shop_id = install(c)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    parcels = [fulfillment_node(900 + i, now, display="IN_TRANSIT") for i in range(20)]
+    parcels[0]["fulfillmentLineItems"]["pageInfo"] = {"hasNextPage": True, "endCursor": "f1"}
+    order = node(401, now, paid=True, fulfillments=parcels)
+    order["lineItems"] = {
+        "nodes": [{"name": f"Cup {i}", "currentQuantity": 1, "sku": None} for i in range(50)],
+        "pageInfo": {"hasNextPage": True, "endCursor": "l1"},
+    }
+
+    def answer(req):
+        body = req.json()
+        name = body["query"].split("query ", 1)[1].split("(", 1)[0]
+        if name == "WismoOrders":
+            return 200, {}, page([order], None)
+        if name == "WismoLineItems":
+            assert body["variables"] == {"id": order["id"], "after": "l1"}
+            more = [
+                {"name": "Saucer", "currentQuantity": 3},
+                {"name": "Removed", "currentQuantity": 0},
+            ]
+            done = {"hasNextPage": False, "endCursor": None}
+            return 200, {}, {"data": {"order": {"lineItems": {"nodes": more, "pageInfo": done}}}}
+        if name == "WismoFulfillments":
+            extra = fulfillment_node(999, now, display="FAILURE")
+            return 200, {}, {"data": {"order": {"fulfillments": [*parcels, extra]}}}
+        assert name == "WismoFulfillmentItems" and body["variables"]["after"] == "f1"
+        items = {"nodes": [{"quantity": 5}], "pageInfo": {"hasNextPage": False}}
+        return 200, {}, {"data": {"fulfillment": {"fulfillmentLineItems": items}}}
+
+    http_stub.route("POST", GRAPHQL, handler=answer)
+    with c.session() as s:
+        events = list(ShopifyAdapter.reconcile(c, s.get(Shop, shop_id)))
+    first = events[0]
+    assert len(first.items) == 51  # 50 + the saucer; the removed line is not coming
+    assert first.items[-1] == {"name": "Saucer", "quantity": 3, "price": None, "sku": None}
+    parcels_seen = {e.shipment.id: e for e in events[1:]}
+    assert len(parcels_seen) == 21
+    assert parcels_seen["900"].shipment.items_count == 7  # 2 on the first page, 5 after
+    assert parcels_seen["999"].status == "exception"  # FAILURE: as the webhook maps it

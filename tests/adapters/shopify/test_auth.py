@@ -35,12 +35,66 @@ def pairs(query: str) -> list[tuple[str, str]]:
 # --- pure checks with Shopify's documented examples (secret "hush") -------------------------
 
 
+DOC_TIME = 1337178173 + 60  # a minute after Shopify's documented example was signed
+
+
 def test_oauth_query_hmac_matches_shopifys_documented_example():
-    assert auth.query_hmac_ok(pairs(DOC_OAUTH_QUERY), "hush")
-    assert auth.query_hmac_ok(pairs(DOC_OAUTH_QUERY), "new-secret", previous="hush")
-    assert not auth.query_hmac_ok(pairs(DOC_OAUTH_QUERY), "hash")
+    assert auth.query_hmac_ok(pairs(DOC_OAUTH_QUERY), "hush", now=DOC_TIME)
+    assert auth.query_hmac_ok(pairs(DOC_OAUTH_QUERY), "new-secret", previous="hush", now=DOC_TIME)
+    assert not auth.query_hmac_ok(pairs(DOC_OAUTH_QUERY), "hash", now=DOC_TIME)
     tampered = DOC_OAUTH_QUERY.replace("some-shop", "evil-shop")
-    assert not auth.query_hmac_ok(pairs(tampered), "hush")
+    assert not auth.query_hmac_ok(pairs(tampered), "hush", now=DOC_TIME)
+
+
+def test_a_correctly_signed_install_link_older_than_a_day_is_refused():
+    assert auth.query_hmac_ok(pairs(DOC_OAUTH_QUERY), "hush", now=DOC_TIME + 23 * 3600)
+    assert not auth.query_hmac_ok(pairs(DOC_OAUTH_QUERY), "hush", now=DOC_TIME + 25 * 3600)
+
+
+def shopifyapi_hmac(params: dict, secret: str) -> str:
+    """The hmac Shopify's official ShopifyAPI computes for a query."""
+    import shopify
+
+    shopify.Session.setup(api_key=API_KEY, secret=secret)
+    return shopify.Session.calculate_hmac(params)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"shop": DOMAIN, "state": "a&b=c", "timestamp": "1337178173"},
+        {"shop": DOMAIN, "note": "100%25 & more", "timestamp": "1337178173"},
+        {"shop": DOMAIN, "a=b": "c", "timestamp": "1337178173"},
+        {"shop": DOMAIN, "signature": "kept", "timestamp": "1337178173"},
+    ],
+    ids=["ampersand", "percent", "equals-in-key", "signature-is-signed"],
+)
+def test_install_hmac_agrees_with_shopifyapi_on_escaped_values(params):
+    import shopify
+
+    digest = shopifyapi_hmac(params, "hush")
+    signed = [*params.items(), ("hmac", digest)]
+    assert auth.query_hmac_ok(signed, "hush", now=DOC_TIME)
+    assert shopify.Session.validate_hmac({**params, "hmac": digest})
+    # the hand-written check this replaced joined raw values: a value holding `&k=v`
+    # signed the same as a separate pair, so one signed query could be read as another
+    naive = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+    naive_digest = hmac.new(b"hush", naive.encode(), hashlib.sha256).hexdigest()
+    if naive_digest != digest:
+        assert not auth.query_hmac_ok(
+            [*params.items(), ("hmac", naive_digest)], "hush", now=DOC_TIME
+        )
+
+
+def test_a_stale_install_link_gets_401(client):
+    params = {"shop": DOMAIN, "timestamp": str(int(time.time()) - 2 * 86400)}
+    digest = shopifyapi_hmac(params, SECRET)
+    r = client.get(f"/shopify/install?{urlencode({**params, 'hmac': digest})}")
+    assert r.status_code == 401
+    params["timestamp"] = str(int(time.time()))
+    digest = shopifyapi_hmac(params, SECRET)
+    r = client.get(f"/shopify/install?{urlencode({**params, 'hmac': digest})}")
+    assert r.status_code == 302
 
 
 def test_app_proxy_signature_matches_shopifys_documented_example(monkeypatch):
@@ -97,7 +151,9 @@ def session_token(secret: str = SECRET, **claims) -> str:
         "sid": "session-1",
         **claims,
     }
-    return jwt.encode(payload, secret, algorithm="HS256")
+    return jwt.encode(
+        {k: v for k, v in payload.items() if v is not None}, secret, algorithm="HS256"
+    )
 
 
 @pytest.mark.parametrize(
@@ -114,6 +170,36 @@ def test_a_bad_session_token_gets_401_with_the_retry_header(client, token):
     r = client.get("/shopify/app/api/summary", headers={"Authorization": f"Bearer {token()}"})
     assert r.status_code == 401
     assert r.headers["X-Shopify-Retry-Invalid-Session-Request"] == "1"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"iss": "https://other-shop.myshopify.com/admin"},
+        {"iss": "https://evil.example/admin", "dest": "https://evil.example"},
+        {"jti": None},
+        {"sid": None},
+    ],
+    ids=["iss-is-not-dest", "dest-not-myshopify", "no-jti", "no-sid"],
+)
+def test_session_tokens_shopifyapi_refuses_get_401_too(client, claims):
+    import shopify.session_token
+
+    token = session_token(**claims)
+    with pytest.raises(shopify.session_token.SessionTokenError):
+        shopify.session_token.decode_from_header(f"Bearer {token}", API_KEY, SECRET)
+    r = client.get("/shopify/app/api/summary", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 401
+    assert r.headers["X-Shopify-Retry-Invalid-Session-Request"] == "1"
+
+
+def test_a_good_session_token_passes_shopifyapi_and_us(client):
+    import shopify.session_token
+
+    token = session_token()
+    shopify.session_token.decode_from_header(f"Bearer {token}", API_KEY, SECRET)
+    r = client.get("/shopify/app/api/summary", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200
 
 
 def test_a_session_token_signed_with_the_previous_secret_is_accepted(client):
@@ -185,6 +271,40 @@ def test_first_admin_visit_installs_by_token_exchange_and_frames_only_in_shopify
         assert tokens.refresh_token == "shprt_first"
         assert "shpat_exchanged" not in (shop.secrets or "")  # sealed, not plain
         assert shop.state["shopify"]["backfilled_at"]  # the install imported open orders
+
+
+@pytest.mark.parametrize(
+    ("shopify_says", "fetch", "status"),
+    [
+        ((400, {"error": "invalid_subject_token"}), False, 302),
+        ((400, {"error": "invalid_subject_token"}), True, 401),
+        ((503, {"errors": "unavailable"}), False, 503),
+    ],
+    ids=["stale-token-document", "stale-token-fetch", "shopify-down"],
+)
+def test_a_failed_first_token_exchange_never_answers_500(
+    client, shopify_container, http_stub, shopify_says, fetch, status
+):
+    code, body = shopify_says
+    http_stub.route("POST", "/admin/oauth/access_token", status=code, json=body)
+    token = session_token()
+    if fetch:
+        r = client.get("/shopify/app", headers={"Authorization": f"Bearer {token}"})
+    else:
+        r = client.get(f"/shopify/app?shop={DOMAIN}&host=YWRtaW4&id_token={token}&embedded=1")
+    assert r.status_code == status, r.get_data(as_text=True)
+    if status == 302:  # the patch page fetches a fresh session token and reloads
+        location = urlsplit(r.headers["Location"])
+        assert location.path == "/shopify/app/patch-id-token"
+        assert "id_token" not in parse_qs(location.query)
+        assert parse_qs(location.query)["shopify-reload"][0].startswith("/shopify/app?")
+    elif status == 401:
+        assert r.headers["X-Shopify-Retry-Invalid-Session-Request"] == "1"
+    else:
+        assert r.headers["Retry-After"] == "60"
+        assert "Reload the page" in r.get_data(as_text=True)
+    with shopify_container.session() as s:
+        assert s.scalars(select(Shop).where(Shop.domain == DOMAIN)).first() is None
 
 
 # --- standalone install: authorization-code flow -------------------------------------------

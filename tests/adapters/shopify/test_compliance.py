@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from sqlalchemy import JSON, String, Text, func, select
@@ -226,3 +227,46 @@ def test_the_merchant_sees_the_export_in_the_embedded_admin(shop, client, delive
     (export,) = r.get_json()["data_exports"]
     assert export["subject"] == ZORYANA["email"] and export["request"] == "9999"
     assert export["data"]["orders"][0]["number"] == "#2001"
+
+
+def test_privacy_requests_are_acknowledged_at_once_and_done_in_a_job(
+    shop, shopify_container, deliver
+):
+    """A large shop's export or purge must not hold Shopify's 5-second webhook open."""
+    import uuid
+
+    from core.jobs import adapter_work
+    from core.queue_rq import RqQueue
+
+    c = shopify_container
+    redis_url = os.environ.get("WISMO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    c.queue = queue = RqQueue(redis_url, name=f"wismo-test-{uuid.uuid4().hex}")
+    try:
+        payload = fixture("shopify_dev_webhook_sample_customers_redact_2026-07.json")
+        payload.update(
+            shop_domain=DOMAIN,
+            customer={"id": 191167, "email": ZORYANA["email"]},
+            orders_to_redact=[299938],
+        )
+        request = fixture("shopify_dev_webhook_sample_customers_data_request_2026-07.json")
+        request.update(shop_domain=DOMAIN, customer={"id": 191167, "email": ZORYANA["email"]})
+        assert deliver("customers/redact", payload, webhook_id="redact-1").status_code == 200
+        assert deliver("customers/redact", payload, webhook_id="redact-1").status_code == 200
+        assert deliver("customers/data_request", request, webhook_id="req-1").status_code == 200
+        assert queue.depth() == 3  # answered; nothing done inside the request
+        with c.session() as s:
+            assert s.scalar(select(func.count()).select_from(DataExport)) == 0
+            pending = s.get(Shop, shop).state["shopify"]["compliance_pending"]
+            assert [p["key"] for p in pending] == ["redact-1", "req-1"]  # a retry kept once
+        adapter_work(shop)  # what the worker runs
+        traces = personal_traces(c, [ZORYANA["email"]])
+        assert [t for t in traces if not t.startswith("data_exports.")] == []
+        with c.session() as s:
+            assert s.scalar(select(func.count()).select_from(DataExport)) == 1
+            assert s.get(Shop, shop).state["shopify"]["compliance_pending"] == []
+        adapter_work(shop)  # the queued duplicates find nothing left to do
+        with c.session() as s:
+            assert s.scalar(select(func.count()).select_from(DataExport)) == 1
+    finally:
+        queue.queue.empty()
+        queue.redis.close()

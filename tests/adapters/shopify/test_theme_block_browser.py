@@ -10,7 +10,7 @@ the signed-in customer's order; anyone else gets the lookup form.
 
 from __future__ import annotations
 
-import html
+import json
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,26 +29,47 @@ from tests.adapters.shopify.test_proxy import proxy_query
 from tests.support.browser import screenshot
 from tests.support.servers import free_port
 
-BLOCK_JS = (
-    Path(__file__).parents[3]
-    / "adapters/shopify/extensions/wismo-order-status/assets/wismo-block.js"
-).read_text()
+EXTENSION = Path(__file__).parents[3] / "adapters/shopify/extensions/wismo-order-status"
+BLOCK_JS = (EXTENSION / "assets" / "wismo-block.js").read_text()
 CUSTOMER = "207119551"
 
 
-def order_page(order_id: str, locale: str) -> str:
-    """customers/order with the Wismo block, as order-status.liquid renders it."""
-    config = f"/apps/wismo/widget-config?order_id={order_id}&locale={locale}"
+def render_block(name: str, locale: str, order_id: str | None = None, **settings: str) -> str:
+    """The block's real Liquid (blocks/<name>.liquid), rendered as the theme would."""
+    from liquid import Environment
+
+    words = json.loads((EXTENSION / "locales" / "uk.json").read_text())
+
+    def translate(key: str) -> str:
+        value = words
+        for part in key.split("."):
+            value = value[part]
+        return str(value)
+
+    env = Environment()
+    env.filters["t"] = translate
+    source = (EXTENSION / "blocks" / f"{name}.liquid").read_text().split("{% schema %}")[0]
+    schema = json.loads(
+        (EXTENSION / "blocks" / f"{name}.liquid")
+        .read_text()
+        .split("{% schema %}")[1]
+        .split("{% endschema %}")[0]
+    )
+    defaults = {s["id"]: s.get("default", "") for s in schema["settings"] if "id" in s}
+    return env.from_string(source).render(
+        block={"settings": {**defaults, **settings}, "shopify_attributes": ""},
+        order={"id": order_id},
+        request={"locale": {"iso_code": locale}},
+    )
+
+
+def order_page(order_id: str, locale: str, **settings: str) -> str:
+    """customers/order with the Wismo block; Shopify adds the schema's "javascript" asset."""
+    block = render_block("order-status", locale, order_id, **settings)
     return f"""<!doctype html><html lang="{locale}"><head><meta charset="utf-8">
 <style>body * {{ color: red !important; font-size: 40px !important; }}</style></head><body>
 <h1>Order #1001</h1>
-<div class="wismo-block" data-wismo-config="{html.escape(config)}">
-  <div class="wismo-widget" data-locale="{locale}" data-accent="#1f6feb"
-       data-title="Статус замовлення">
-    <h2 class="wismo-block__title">Статус замовлення</h2>
-    <a class="wismo-block__fallback" href="/apps/wismo">Переглянути статус</a>
-  </div>
-</div>
+{block}
 <script src="/cdn/wismo-block.js" defer></script></body></html>"""
 
 
@@ -77,12 +98,14 @@ def sqlite_database_url(tmp_path):
     return f"sqlite:///{tmp_path / 'block.db'}"
 
 
-def store(http_stub, base: str, customer: str | None) -> str:
+def store(http_stub, base: str, customer: str | None, proxy_path: str = "/apps/wismo") -> str:
     """The storefront: the order page, the block's asset, and the app proxy to Wismo."""
+    prefix, subpath = proxy_path.strip("/").split("/")
+    page = order_page("1001", "uk", proxy_prefix=prefix, proxy_subpath=subpath)
     http_stub.route(
         "GET",
         "/account/orders/1001",
-        handler=lambda req: (200, {"Content-Type": "text/html"}, order_page("1001", "uk")),
+        handler=lambda req: (200, {"Content-Type": "text/html"}, page),
     )
     http_stub.route(
         "GET",
@@ -97,7 +120,7 @@ def store(http_stub, base: str, customer: str | None) -> str:
         r = requests.get(f"{base}/shopify/proxy/widget-config?{proxy_query(params)}", timeout=5)
         return r.status_code, {"Content-Type": r.headers["Content-Type"]}, r.content
 
-    http_stub.route("GET", "/apps/wismo/widget-config", handler=proxy)
+    http_stub.route("GET", f"{proxy_path}/widget-config", handler=proxy)
     return http_stub.url_for("/account/orders/1001")
 
 
@@ -144,6 +167,21 @@ def test_the_block_shows_the_signed_in_customers_order(wismo_base, http_stub, pa
     assert page.locator(".wismo-block__fallback").is_hidden()
     assert "<script>x" not in page.locator(".wismo-widget section").inner_html()
     screenshot(page, "shopify-theme-block-order")
+
+
+def test_a_store_whose_app_proxy_moved_still_shows_the_order(wismo_base, http_stub, page):
+    """A merchant who serves the proxy at /a/track sets it in the block; nothing asks /apps."""
+    c, base = wismo_base
+    shipped_order(c)
+    page.goto(store(http_stub, base, CUSTOMER, proxy_path="/a/track"))
+    page.locator(".wismo-widget h3").wait_for(timeout=10_000)
+    assert page.locator(".wismo-block__fallback").get_attribute("href") == "/a/track"
+    assert http_stub.requests_to("GET", "/apps/wismo/widget-config") == []
+
+
+def test_the_blocks_escape_their_colour_settings():
+    html = render_block("tracking-page", "uk", text_color='red"><script>alert(1)</script>')
+    assert "<script>" not in html and "&lt;script&gt;" in html
 
 
 def test_another_customer_gets_the_lookup_form_not_the_order(wismo_base, http_stub, page):

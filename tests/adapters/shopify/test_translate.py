@@ -207,3 +207,74 @@ def test_the_adapter_contract_verifies_and_parses():
     adapter = ShopifyAdapter()
     adapter.verify(request, {"shopify_api_secret": SECRET})
     assert [e.status for e in adapter.parse(request, {})] == [Status.PLACED]
+
+
+# --- issue 17 -------------------------------------------------------------------------------
+
+
+def test_webhook_totals_are_the_shoppers_amount_in_the_shoppers_currency():
+    """A 100 EUR order in a USD shop: the shopper reads 100.00 EUR, as reconciliation says."""
+    order = new_order(
+        currency="USD",
+        presentment_currency="EUR",
+        current_total_price="108.00",
+        current_total_price_set={
+            "shop_money": {"amount": "108.00", "currency_code": "USD"},
+            "presentment_money": {"amount": "100.00", "currency_code": "EUR"},
+        },
+    )
+    order["line_items"][0].update(
+        price="54.00",
+        price_set={
+            "shop_money": {"amount": "54.00", "currency_code": "USD"},
+            "presentment_money": {"amount": "50.00", "currency_code": "EUR"},
+        },
+    )
+    (event,) = webhooks.parse("orders/create", order, HEADERS)
+    assert (event.total, event.currency) == ("100.00", "EUR")
+    assert event.items[0]["price"] == "50.00"
+
+
+def test_webhook_items_use_current_quantity_and_drop_removed_lines():
+    order = new_order()
+    order["line_items"][0].update(quantity=3, current_quantity=1)
+    for line in order["line_items"][1:]:
+        line.update(quantity=2, current_quantity=0)
+    (event,) = webhooks.parse("orders/create", order, HEADERS)
+    assert [i["quantity"] for i in event.items] == [1]
+
+
+@pytest.mark.parametrize(
+    ("status", "shown", "parcel", "expected"),
+    [
+        ("success", "failure", True, Status.EXCEPTION),
+        ("SUCCESS", "FAILURE", True, Status.EXCEPTION),
+        ("failure", None, False, None),
+        ("SUCCESS", "LABEL_VOIDED", False, None),
+        ("SUCCESS", "FULFILLED", True, Status.SHIPPED),
+        ("success", None, True, Status.SHIPPED),
+        ("SUCCESS", "DELIVERED", True, Status.DELIVERED),
+    ],
+)
+def test_one_fulfillment_mapping_for_webhooks_and_reconciliation(status, shown, parcel, expected):
+    from adapters.shopify import graphql, statuses
+
+    assert statuses.parcel_status(status, shown) == (parcel, expected)
+    rest = fixture("shopify_dev_webhook_sample_fulfillments_create_2026-07.json")
+    rest.update(status=status.lower(), shipment_status=shown.lower() if shown else None)
+    (hook,) = webhooks.parse("fulfillments/create", rest, HEADERS)
+    node = {
+        "id": "gid://shopify/Fulfillment/1",
+        "status": status.upper(),
+        "displayStatus": shown.upper() if shown else None,
+        "updatedAt": "2026-11-21T12:00:00Z",
+    }
+    order = {
+        "id": "gid://shopify/Order/1",
+        "createdAt": "2026-11-21T10:00:00Z",
+        "updatedAt": "2026-11-21T12:00:00Z",
+        "fulfillments": [node],
+    }
+    parcels = graphql.order_events(order)[1:]
+    assert hook.status == expected
+    assert [e.status for e in parcels] == ([expected] if parcel else [])

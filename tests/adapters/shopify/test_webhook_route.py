@@ -111,9 +111,73 @@ def test_a_signed_but_malformed_body_gets_400_with_a_reason(mail):
     assert "JSON" in r.get_json()["error"]
 
 
-def test_an_unknown_shop_gets_404(mail):
+def test_orders_before_the_app_is_first_opened_are_kept_and_the_shop_waits_for_its_token(
+    mail, http_stub
+):
+    """Managed install: the shop row used to appear only on the first admin visit, so the
+    first orders got 404 and were lost after Shopify's retries."""
+    from sqlalchemy import select
+
+    from adapters.shopify.tokens import load_tokens
+    from core.storage.models import Shop
+    from tests.adapters.shopify.test_auth import session_token
+
     c, deliver, smtp = mail
-    assert deliver("orders/create", new_order(), domain="other.myshopify.com").status_code == 404
+    other = "other.myshopify.com"
+    r = deliver("orders/create", new_order(), domain=other)
+    assert r.status_code == 200 and r.get_json()["accepted"] == 1
+    with c.session() as s:
+        shop = s.scalars(select(Shop).where(Shop.domain == other)).one()
+        assert shop.active and shop.state["shopify"]["awaiting_token"] is True
+        assert load_tokens(c.box, shop) is None
+        assert s.scalars(select(Order).where(Order.shop_id == shop.id)).one().number == "#9999"
+        shop_id = shop.id
+        # reconciliation waits for the token instead of failing every 15 minutes
+        from adapters.shopify import ShopifyAdapter
+
+        assert list(ShopifyAdapter.reconcile(c, shop)) == []
+        assert http_stub.requests == []
+    # the first admin visit exchanges the token for the same shop, orders kept
+    http_stub.route(
+        "POST",
+        "/admin/oauth/access_token",
+        json={
+            "access_token": "shpat_x",
+            "scope": "read_orders",
+            "expires_in": 3600,
+            "refresh_token": "shprt_x",
+            "refresh_token_expires_in": 7776000,
+        },
+    )
+    http_stub.route(
+        "POST",
+        "/admin/api/2026-10/graphql.json",
+        json={
+            "data": {
+                "ordersCount": {"count": 0},
+                "orders": {"nodes": [], "pageInfo": {"hasNextPage": False}},
+            }
+        },
+    )
+    token = session_token(iss=f"https://{other}/admin", dest=f"https://{other}")
+    page = deliver.client.get(f"/shopify/app?id_token={token}&shop={other}&embedded=1")
+    assert page.status_code == 200
+    with c.session() as s:
+        (shop,) = s.scalars(select(Shop).where(Shop.domain == other)).all()
+        assert shop.id == shop_id and shop.state["shopify"]["awaiting_token"] is False
+        assert load_tokens(c.box, shop).access_token == "shpat_x"
+
+
+def test_after_an_uninstall_late_retries_get_404_and_a_new_install_is_taken(mail):
+    c, deliver, smtp = mail
+    uninstall = fixture("shopify_dev_webhook_sample_app_uninstalled_2026-07.json")
+    assert deliver("app/uninstalled", uninstall).status_code == 200
+    late = deliver("orders/create", new_order(), triggered_at="2026-01-01T00:00:00Z")
+    assert late.status_code == 404  # triggered before the uninstall: a retry of old news
+    from datetime import UTC, datetime, timedelta
+
+    later = (datetime.now(UTC) + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert deliver("orders/create", new_order(), triggered_at=later).status_code == 200
 
 
 def test_a_duplicate_delivery_is_200_and_sends_no_second_message(mail):

@@ -300,8 +300,13 @@ def test_another_resolver_plugs_in_like_shopify_session_tokens(app, container, o
     )
     assert client.get("/admin/settings").headers["X-Frame-Options"] == "DENY"
     assert client.get("/admin/settings").status_code == 302  # no token: sign in
-    # bearer-authenticated posts need no CSRF token: no other site can attach the header
+    # bearer-authenticated posts carry the CSRF token too, like every admin form
     r = client.post("/admin/settings/tracking", data={"opens": "on"}, headers=headers)
+    assert r.status_code == 400
+    csrf = page.get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
+    r = client.post(
+        "/admin/settings/tracking", data={"opens": "on", "csrf_token": csrf}, headers=headers
+    )
     assert r.status_code == 302
     with container.session() as s:
         from core.storage.models import Shop
