@@ -8,6 +8,7 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from core.bootstrap import Container
+from core.domain.intake import InvalidEvent
 from core.errors import MalformedPayload, WebhookError, WismoError
 from core.settings import Settings
 
@@ -80,6 +81,11 @@ def _register_errors(app: Flask) -> None:
         if isinstance(exc, MalformedPayload) and exc.errors:
             body["errors"] = exc.errors
         return jsonify(body), exc.status_code
+
+    @app.errorhandler(InvalidEvent)
+    def invalid_event(exc: InvalidEvent):  # type: ignore[no-untyped-def]
+        # an event the intake schema refused where no receiver recorded it: still a 400
+        return jsonify({"error": "invalid event", "errors": exc.errors}), 400
 
     @app.errorhandler(WismoError)
     def wismo_error(exc: WismoError):  # type: ignore[no-untyped-def]

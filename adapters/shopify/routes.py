@@ -24,12 +24,14 @@ from flask import (
 from shopify_app import ShopifyApp
 from sqlalchemy import func, select
 
+from core.domain.intake import InvalidEvent
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
 from core.services.pipeline import accept_event
 from core.services.shops import create_shop
 from core.storage.models import DataExport, Notification, Order
 from webapp.api import enqueue_safely
 from webapp.context import wismo
+from webapp.webhooks import rejected
 
 from . import auth, compliance, webhooks
 from .api import ShopifyApi, Tokens
@@ -67,12 +69,15 @@ def webhook() -> Any:
     data = webhooks.load(raw)
     if topic in compliance.TOPICS:
         return jsonify(compliance.handle(wismo(), topic, domain, data)), 200
-    events = webhooks.parse(topic, data, headers)
     c = wismo()
     with c.session() as s:
         shop = compliance.shop_by_domain(s, domain, active_only=True)
         if shop is None:
             raise UnknownShop(f"{domain} has not installed Wismo")
+        try:
+            events = webhooks.parse(topic, data, headers)
+        except InvalidEvent as exc:
+            return rejected(s, shop.id, "shopify", exc)
         accepted = [accept_event(s, shop.id, event) for event in events]
     fresh = [a.event_id for a in accepted if not a.duplicate]
     for event_id in fresh:

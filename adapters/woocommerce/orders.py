@@ -175,9 +175,10 @@ def shipments(order: Mapping[str, Any]) -> list[ShipmentInfo]:
             link = tracking_url(provider, number) or ""
         parcels.append(
             ShipmentInfo(
-                id=str(item.get("tracking_id") or f"{i}-{number}")[:100],
+                # no cutting to size here: the intake schema refuses what does not fit, with why
+                id=str(item.get("tracking_id") or f"{i}-{number}"),
                 carrier=carrier_name(provider) or None,
-                tracking_number=number[:100],
+                tracking_number=number,
                 tracking_url=link or None,
             )
         )
