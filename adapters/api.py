@@ -36,7 +36,7 @@ class ApiAdapter:
         """The one event in the body, or MalformedPayload listing every bad field."""
         try:
             body = json.loads(request.body or b"null")
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # 1,000-deep nesting
             raise MalformedPayload(f"body is not valid JSON: {exc}") from None
         return [parse_event(body)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
@@ -13,6 +14,7 @@ from core.errors import MalformedPayload, WebhookError, WismoError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
@@ -97,5 +99,24 @@ def _register_errors(app: Flask) -> None:
         from flask import request
 
         if request.path.startswith(("/api/", "/webhooks/")):
-            return jsonify({"error": exc.description}), exc.code
+            response = jsonify({"error": exc.description})
+            allowed = getattr(exc, "valid_methods", None)
+            if exc.code == 405 and allowed:  # RFC 9110: a 405 names the methods that work
+                response.headers["Allow"] = ", ".join(allowed)
+            return response, exc.code
         return exc
+
+    @app.before_request
+    def refuse_unstorable_text():  # type: ignore[no-untyped-def]
+        """A NUL or a lone surrogate in the path, query or form is a 400, before any lookup.
+
+        PostgreSQL cannot hold either, so otherwise a shop key, a tracking lookup or a
+        sign-in email carrying one ends as a database error (a 500).
+        """
+        from flask import abort, request
+
+        texts = [request.path, *request.args.keys(), *request.args.values()]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            texts += [*request.form.keys(), *request.form.values()]
+        if any(_UNSTORABLE.search(t) for t in texts):
+            abort(400, description="the request holds a NUL byte or an invalid character")

@@ -597,7 +597,7 @@ def _zone(*names: Any) -> tzinfo:
         if isinstance(name, str) and name:
             try:
                 return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a folder
                 continue
     return UTC
 

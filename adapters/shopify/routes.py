@@ -60,6 +60,8 @@ def _secret() -> tuple[str, str | None]:
 @bp.post("/webhooks/shopify")
 def webhook() -> Any:
     """Every topic: HMAC first, then compliance in place or events stored for the pipeline."""
+    if not wismo().settings.shopify_api_secret:  # not configured: no such endpoint, no hint why
+        raise UnknownShop("not found")
     raw, headers = request.get_data(cache=True), dict(request.headers)
     webhooks.verify(raw, headers, *_secret())
     topic = webhooks.header(headers, "X-Shopify-Topic") or ""

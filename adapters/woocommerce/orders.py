@@ -155,7 +155,7 @@ def shipments(order: Mapping[str, Any]) -> list[ShipmentInfo]:
     if isinstance(items, str):  # serialised by a plugin that stored it as JSON text
         try:
             items = json.loads(items)
-        except ValueError:
+        except (ValueError, RecursionError):
             return []
     if isinstance(items, Mapping):
         items = list(items.values())
