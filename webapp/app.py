@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 
@@ -105,6 +106,29 @@ def _register_errors(app: Flask) -> None:
                 response.headers["Allow"] = ", ".join(allowed)
             return response, exc.code
         return exc
+
+    def refuse_large_chunked_body() -> None:
+        """A chunked body over MAX_CONTENT_LENGTH is a 413, as a declared one is.
+
+        Without a Content-Length, Werkzeug's limited stream cuts the body short instead,
+        and the cut JSON was answered with a misleading 400.
+        """
+        from flask import abort, request
+
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if request.content_length is not None or not limit:
+            return
+        if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+            return
+        body = request.environ["wsgi.input"].read(limit + 1)
+        if len(body) > limit:
+            abort(413, description=f"the body is larger than {limit} bytes")
+        request.environ["wsgi.input"] = io.BytesIO(body)
+        request.environ["CONTENT_LENGTH"] = str(len(body))
+        request.environ.pop("HTTP_TRANSFER_ENCODING", None)
+        request.__dict__.pop("stream", None)  # built lazily: make sure it reads the copy
+
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_large_chunked_body)
 
     @app.before_request
     def refuse_unstorable_text():  # type: ignore[no-untyped-def]

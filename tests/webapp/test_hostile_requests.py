@@ -85,3 +85,27 @@ def test_the_settings_form_refuses_timezone_europe(app, container):
     from webapp.admin.forms import known_zone
 
     assert not known_zone("Europe") and known_zone("Europe/Kyiv")
+
+
+def _chunked(app, path, body, **headers):
+    import io
+
+    return app.test_client().post(
+        path,
+        input_stream=io.BytesIO(body),
+        headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json", **headers},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_a_chunked_body_over_2_mb_is_a_413_and_a_small_one_still_works(app, container):
+    import json
+
+    from tests.webapp.test_api import BODY
+
+    new = add_shop(container)
+    auth = {"Authorization": f"Bearer {new.api_key}"}
+    big = b'{"a":"' + b"x" * (3 * 1024 * 1024) + b'"}'
+    assert _chunked(app, "/api/v1/orders/events", big, **auth).status_code == 413
+    r = _chunked(app, "/api/v1/orders/events", json.dumps(BODY).encode(), **auth)
+    assert r.status_code == 202, r.get_data(as_text=True)
