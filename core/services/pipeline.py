@@ -75,7 +75,10 @@ def reject_event(session: Session, shop_id: int, source: str, exc: InvalidEvent)
     the row is processed at once with outcome "rejected", so the relay never picks it up.
     """
     reasons = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
-    key = exc.event_key or "rejected:" + hashlib.sha256(reasons.encode()).hexdigest()[:40]
+    # never the event's own key: once the merchant fixes the data, the same event (same key)
+    # must be accepted, not taken for a duplicate of its refusal
+    digest = hashlib.sha256(f"{exc.event_key}\n{reasons}".encode()).hexdigest()[:16]
+    key = f"rejected:{digest}:{exc.event_key}"[:200]
     now = utcnow()
     new_id = session.scalar(
         insert_ignore(session, OrderEvent)

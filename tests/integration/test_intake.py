@@ -190,3 +190,13 @@ def test_an_event_that_keeps_failing_is_dead_lettered_after_a_bounded_number_of_
     make_staff(container, shop.shop.id, "owner@api.example")
     text = Admin(app, "owner@api.example").get("/admin/events/problems").get_data(as_text=True)
     assert f"failed {MAX_EVENT_ATTEMPTS} times" in text and "old-1" in text
+
+
+def test_once_the_merchant_fixes_the_data_the_same_event_goes_through(app, container, woo):
+    assert post_woo(app, woo, order("processing", number="N" * 65)).json["rejected"] == 1
+    assert post_woo(app, woo, order("processing", currency="euro"), "d2").json["rejected"] == 1
+    r = post_woo(app, woo, order("processing"), "d3")
+    assert r.json == {"accepted": 2, "duplicates": 0}  # the refusals did not take its keys
+    with container.session() as s:
+        outcomes = sorted(s.scalars(select(OrderEvent.outcome)).all())
+    assert outcomes.count("rejected") == 2 and len(outcomes) == 4
