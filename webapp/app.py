@@ -141,6 +141,7 @@ def _register_errors(app: Flask) -> None:
 
         texts = [request.path, *request.args.keys(), *request.args.values()]
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            request.get_data(cache=True)  # keep the raw body: signatures are checked over it
             texts += [*request.form.keys(), *request.form.values()]
         if any(_UNSTORABLE.search(t) for t in texts):
             abort(400, description="the request holds a NUL byte or an invalid character")
