@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from core.adapters import InboundRequest
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
+from core.domain.intake import LIMITS, InvalidEvent
 from core.domain.statuses import parse_status
 from core.errors import MalformedPayload
 
@@ -35,7 +36,7 @@ class ApiAdapter:
         """The one event in the body, or MalformedPayload listing every bad field."""
         try:
             body = json.loads(request.body or b"null")
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # 1,000-deep nesting
             raise MalformedPayload(f"body is not valid JSON: {exc}") from None
         return [parse_event(body)]
 
@@ -49,8 +50,8 @@ def parse_event(body: Any) -> OrderEventIn:
     if not isinstance(order, dict):
         errors["order"] = "required, an object"
         order = {}
-    event_id = _text(body, "event_id", errors, required=True, limit=200)
-    order_id = _text(order, "id", errors, "order.", required=True, limit=100)
+    event_id = _text(body, "event_id", errors, required=True, limit=200, numeric=True)
+    order_id = _text(order, "id", errors, "order.", required=True, limit=100, numeric=True)
     status = None
     if not order.get("status"):
         errors["order.status"] = "required"
@@ -65,33 +66,39 @@ def parse_event(body: Any) -> OrderEventIn:
     if currency is not None and not (isinstance(currency, str) and _CURRENCY.match(currency)):
         errors["order.currency"] = "an ISO 4217 code such as UAH or EUR"
     customer = _customer(order.get("customer"), errors)
-    items = _items(order.get("items"), errors)
     shipment = _shipment(order.get("shipment"), errors)
     # the order's own date (e.g. in the confirmation, before any parcel exists) wins
     estimated = _date(order, "estimated_delivery", errors, "order.estimated_delivery")
+    fields: dict[str, Any] = {
+        "event_key": event_id,
+        "source": "api",
+        "order_id": order_id,
+        "occurred_at": occurred_at,
+        "status": status,
+        "number": _text(order, "number", errors, "order.", limit=LIMITS["number"]),
+        "customer": customer,
+        "items": _items(order.get("items"), errors),
+        "total": total,
+        "currency": currency,
+        "locale": customer.locale if customer else None,
+        "estimated_delivery": estimated or (shipment.estimated_delivery if shipment else None),
+        "reason": _text(order, "reason", errors, "order.", limit=4000),
+        "shipment": shipment,
+    }
     if errors:
         raise MalformedPayload("invalid event", errors)
-    assert event_id and order_id and occurred_at
-    return OrderEventIn(
-        event_key=event_id,
-        source="api",
-        order_id=order_id,
-        occurred_at=occurred_at,
-        status=status,
-        number=_opt(order.get("number")),
-        customer=customer,
-        items=items,
-        total=total,
-        currency=currency,
-        locale=customer.locale if customer else None,
-        estimated_delivery=estimated or (shipment.estimated_delivery if shipment else None),
-        reason=_opt(order.get("reason")),
-        shipment=shipment,
-    )
+    try:
+        return OrderEventIn(**fields)
+    except InvalidEvent as exc:  # the shared intake schema: column limits, ranges, tz names
+        raise MalformedPayload(
+            "invalid event", {_api_field(k): v for k, v in exc.errors.items()}
+        ) from None
 
 
-def _opt(value: Any) -> str | None:
-    return str(value).strip() or None if value is not None else None
+def _api_field(path: str) -> str:
+    """The event API's name of an intake field ("customer.phone" -> "order.customer.phone")."""
+    renamed = {"event_key": "event_id", "order_id": "order.id"}.get(path)
+    return renamed or "order." + path.replace("customer.external_id", "customer.id")
 
 
 def _text(
@@ -101,13 +108,16 @@ def _text(
     prefix: str = "",
     required: bool = False,
     limit: int = 200,
+    numeric: bool = False,
 ) -> str | None:
     value = obj.get(key)
+    if numeric and isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # ERPs number their events and orders; openapi.json allows it
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             errors[prefix + key] = "required"
         return None
-    if not isinstance(value, str | int) or isinstance(value, bool):
+    if not isinstance(value, str):  # as openapi.json says: [] is not a sku, 123 no parcel id
         errors[prefix + key] = "must be a string"
         return None
     text = str(value).strip()
@@ -168,8 +178,9 @@ def _customer(value: Any, errors: dict[str, str]) -> CustomerInfo | None:
     email = _text(value, "email", errors, "order.customer.", limit=320)
     if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
         errors["order.customer.email"] = "not an email address"
-    phone = _text(value, "phone", errors, "order.customer.", limit=32)
-    if phone and not re.fullmatch(r"\+?[0-9 ()./-]{5,31}", phone):
+    # kept as typed ("+380 (50) 123-45-67, after 18:00"); the E.164 form is stored beside it
+    phone = _text(value, "phone", errors, "order.customer.", limit=LIMITS["customer.phone"])
+    if phone and len(re.sub(r"\D", "", phone)) < 5:
         errors["order.customer.phone"] = "not a phone number (use international format, +380...)"
     return CustomerInfo(
         name=_text(value, "name", errors, "order.customer."),
@@ -202,7 +213,7 @@ def _items(value: Any, errors: dict[str, str]) -> list[dict[str, Any]] | None:
                 "name": name,
                 "quantity": qty,
                 "price": _decimal(item, "price", errors, prefix),
-                "sku": _opt(item.get("sku")),
+                "sku": _text(item, "sku", errors, prefix, limit=100),
             }
         )
     return items

@@ -13,7 +13,14 @@ def process_event(event_id: int) -> None:
     """Apply a stored event and queue the messages it made due."""
     c = container()
     with c.session() as session:
-        result = pipeline.process_event(session, event_id)
+        try:
+            result = pipeline.process_event(session, event_id)
+        except Exception as exc:
+            # counted, so a poison event is dead-lettered after a few tries instead of
+            # being retried by rq and the relay forever
+            if pipeline.record_failure(session, event_id, exc):
+                return
+            raise
     for note_id in result.notification_ids:
         c.queue.enqueue("deliver", note_id)
 

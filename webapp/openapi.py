@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.domain.intake import LIMITS, MAX_ITEMS, MAX_QUANTITY, URL_LIMIT
 from core.domain.statuses import Status
 
 from .openapi_shopper import shopper_paths, shopper_schemas
 
 _STR = {"type": "string"}
 IGNORED = "The fields Wismo reads are listed here; any other field is accepted and ignored."
+_MONEY = {
+    "type": ["string", "number"],
+    "pattern": r"^\d{1,12}(\.\d{1,4})?$",
+    "description": "0 to below 10^12, at most 4 decimal places",
+    "examples": ["1250.00"],
+}
+
+
+def _text(field: str, **more: Any) -> dict[str, Any]:
+    """A string no longer than its column (core/domain/intake.py LIMITS)."""
+    return {"type": "string", "maxLength": LIMITS[field], **more}
 
 
 def openapi_document(public_url: str) -> dict[str, Any]:
@@ -17,23 +29,27 @@ def openapi_document(public_url: str) -> dict[str, Any]:
     customer = {
         "type": "object",
         "properties": {
-            "id": _STR,
-            "name": _STR,
-            "email": {"type": "string", "format": "email"},
-            "phone": {"type": "string", "description": "international format, +380501234567"},
-            "locale": {"type": "string", "examples": ["uk", "ru", "en"]},
-            "timezone": {"type": "string", "examples": ["Europe/Kyiv"]},
+            "id": _text("customer.external_id"),
+            "name": _text("customer.name"),
+            "email": _text("customer.email", format="email"),
+            "phone": _text(
+                "customer.phone", description="as typed; best international, +380501234567"
+            ),
+            "locale": _text("customer.locale", examples=["uk", "ru", "en"]),
+            "timezone": _text(
+                "customer.timezone", description="a tz database zone", examples=["Europe/Kyiv"]
+            ),
         },
     }
     shipment = {
         "type": "object",
         "properties": {
-            "id": {"type": "string", "description": "your parcel id; several per order allowed"},
-            "carrier": _STR,
-            "tracking_number": _STR,
-            "tracking_url": {"type": "string", "format": "uri"},
+            "id": _text("shipment.id", description="your parcel id; several per order allowed"),
+            "carrier": _text("shipment.carrier"),
+            "tracking_number": _text("shipment.tracking_number"),
+            "tracking_url": {"type": "string", "format": "uri", "maxLength": URL_LIMIT},
             "estimated_delivery": {"type": "string", "format": "date"},
-            "items_count": {"type": "integer", "minimum": 0},
+            "items_count": {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY},
             "pickup_point": {
                 "type": "object",
                 "properties": {"name": _STR, "address": _STR, "hours": _STR},
@@ -46,8 +62,12 @@ def openapi_document(public_url: str) -> dict[str, Any]:
         "additionalProperties": True,
         "required": ["id", "status", "occurred_at"],
         "properties": {
-            "id": {"type": "string", "description": "your order id, stable across events"},
-            "number": {"type": "string", "description": "what the shopper sees, e.g. #1001"},
+            "id": {
+                "type": ["string", "integer"],
+                "maxLength": LIMITS["order_id"],
+                "description": "your order id, stable across events",
+            },
+            "number": _text("number", description="what the shopper sees, e.g. #1001"),
             "status": {"type": "string", "enum": [s.value for s in Status]},
             "occurred_at": {
                 "type": "string",
@@ -57,18 +77,19 @@ def openapi_document(public_url: str) -> dict[str, Any]:
             "customer": customer,
             "items": {
                 "type": "array",
+                "maxItems": MAX_ITEMS,
                 "items": {
                     "type": "object",
                     "required": ["name"],
                     "properties": {
                         "name": _STR,
-                        "quantity": {"type": "integer", "minimum": 1},
-                        "price": {"type": "string", "examples": ["1250.00"]},
-                        "sku": _STR,
+                        "quantity": {"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY},
+                        "price": _MONEY,
+                        "sku": {"type": "string", "maxLength": 100},
                     },
                 },
             },
-            "total": {"type": "string", "examples": ["1250.00"]},
+            "total": _MONEY,
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
             "estimated_delivery": {
                 "type": "string",
@@ -111,8 +132,8 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                     "required": ["event_id", "order"],
                     "properties": {
                         "event_id": {
-                            "type": "string",
-                            "maxLength": 200,
+                            "type": ["string", "integer"],
+                            "maxLength": LIMITS["event_key"],
                             "description": "unique per event; a repeat is a no-op",
                         },
                         "order": order,

@@ -122,21 +122,21 @@ def _telegram(c: Container, session: Any, shop: Shop, configs: list[dict]) -> Re
         raise InvalidSignature("X-Telegram-Bot-Api-Secret-Token does not match")
     update = _json()
     now = utcnow()
-    member = update.get("my_chat_member") or {}
+    member = _obj(update.get("my_chat_member"))
     if member:
-        chat = str((member.get("chat") or {}).get("id", ""))
-        new = (member.get("new_chat_member") or {}).get("status")
+        chat = _id(_obj(member.get("chat")).get("id"))
+        new = _obj(member.get("new_chat_member")).get("status")
         if chat and new == "kicked":
             receipts.opt_out(
                 session, shop.id, "telegram", chat, "telegram: bot blocked", "telegram", now
             )
         return jsonify({})
-    message = update.get("message") or {}
-    chat = str((message.get("chat") or {}).get("id", ""))
-    text = str(message.get("text") or "")
+    message = _obj(update.get("message"))
+    chat = _id(_obj(message.get("chat")).get("id"))
+    text = message.get("text") if isinstance(message.get("text"), str) else ""
     if not chat:
         return jsonify({})
-    language = str((message.get("from") or {}).get("language_code") or "en")
+    language = str(_obj(message.get("from")).get("language_code") or "en")
     if text.startswith("/start"):
         token = text.removeprefix("/start").strip()
         joined = optin.redeem(session, _keys(c), shop, "telegram", token, chat, now)
@@ -158,10 +158,10 @@ def _viber(c: Container, session: Any, shop: Shop, configs: list[dict]) -> Respo
     if not any(viber.valid_signature(str(conf.get("auth_token")), body, given) for conf in configs):
         raise InvalidSignature("X-Viber-Content-Signature does not match")
     event = _json()
-    kind = event.get("event")
+    kind = event.get("event") if isinstance(event.get("event"), str) else ""
     now = utcnow()
-    user = event.get("user") or event.get("sender") or {}
-    user_id = str(user.get("id") or event.get("user_id") or "")
+    user = _obj(event.get("user")) or _obj(event.get("sender"))
+    user_id = _id(user.get("id")) or _id(event.get("user_id"))
     if kind in ("conversation_started", "subscribed") and event.get("context") and user_id:
         joined = optin.redeem(session, _keys(c), shop, "viber", str(event["context"]), user_id, now)
         text = _confirmation(shop, joined, str(user.get("language") or "en"))
@@ -176,7 +176,7 @@ def _viber(c: Container, session: Any, shop: Shop, configs: list[dict]) -> Respo
         token = str(event.get("message_token") or "")
         receipts.record_receipt(session, shop.id, "viber", token, VIBER_STATES[kind], detail, now)
     elif kind == "message" and user_id:
-        text = str((event.get("message") or {}).get("text") or "")
+        text = str(_obj(event.get("message")).get("text") or "")
         receipts.record_inbound(session, shop.id, "viber", user_id, text, "viber", now)
     return jsonify({})
 
@@ -226,11 +226,24 @@ def _whatsapp(c: Container, session: Any, shop: Shop, configs: list[dict]) -> Re
 def _json() -> dict[str, Any]:
     try:
         data = json.loads(request.get_data(cache=True) or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise MalformedPayload("the body is not JSON") from None
     if not isinstance(data, dict):
         raise MalformedPayload("the body is not a JSON object")
     return data
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else empty: a wrong type is ignored, never a 500."""
+    return value if isinstance(value, dict) else {}
+
+
+def _id(value: Any) -> str:
+    """A chat or user id as text ("" unless a string or a whole number of sane size)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    text = str(value).strip()
+    return text if 0 < len(text) <= 100 and "\x00" not in text else ""
 
 
 def _keys(c: Container) -> tuple[str, ...]:

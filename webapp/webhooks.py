@@ -9,13 +9,15 @@ app factory registers.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, make_response, request
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.adapters import InboundRequest
+from core.domain.intake import InvalidEvent
 from core.errors import UnknownShop
 from core.plugins import ADAPTERS, load_plugins
-from core.services.pipeline import accept_event
+from core.services.pipeline import accept_event, reject_event
 from core.storage.models import Shop
 
 from .api import enqueue_safely
@@ -49,9 +51,22 @@ def platform_webhook(platform: str, shop_key: str):  # type: ignore[no-untyped-d
             raise UnknownShop("no such shop")
         adapter = adapter_cls()  # type: ignore[operator]
         adapter.verify(raw, c.box.open(shop.secrets))
-        events = adapter.parse(raw, shop.settings or {})
+        try:
+            events = adapter.parse(raw, shop.settings or {})
+        except InvalidEvent as exc:
+            return rejected(session, shop.id, platform, exc)
         accepted = [accept_event(session, shop.id, event) for event in events]
     fresh = [a.event_id for a in accepted if not a.duplicate]
     for event_id in fresh:
         enqueue_safely(event_id)
     return jsonify({"accepted": len(fresh), "duplicates": len(accepted) - len(fresh)}), 200
+
+
+def rejected(session: Session, shop_id: int, source: str, exc: InvalidEvent) -> Response:
+    """Record a delivery refused at intake (the merchant sees it) and answer 200 with why.
+
+    A 4xx would make the platform retry the same bad data, then disable the webhook.
+    """
+    reject_event(session, shop_id, source, exc)
+    body = {"accepted": 0, "duplicates": 0, "rejected": 1, "errors": exc.errors}
+    return make_response(jsonify(body), 200)

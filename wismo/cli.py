@@ -251,20 +251,14 @@ def worker(burst: bool) -> None:
             "`wismo serve` and `wismo demo`; no worker is needed"
         )
     _refuse_bad_config("worker")
-    from redis import Redis
-    from rq import SimpleWorker
-    from rq.serializers import JSONSerializer
-
     from core import jobs  # noqa: F401  (imported once here, not per job)
     from core.plugins import load_plugins
 
+    from .worker import run_worker
+
     _container()
     load_plugins("wismo.channels")
-    conn = Redis.from_url(settings.redis_url)
-    # SimpleWorker runs jobs in this warm process (no fork per job: templates, plug-ins and
-    # database connections are reused). A crash mid-send is covered by the send lease.
-    w = SimpleWorker([settings.queue_name], connection=conn, serializer=JSONSerializer)
-    w.work(with_scheduler=True, burst=burst)
+    run_worker(settings.redis_url, settings.queue_name, burst=burst)
 
 
 @main.command()

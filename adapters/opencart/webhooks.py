@@ -55,7 +55,7 @@ def parse_push(request: InboundRequest, shop_settings: Mapping[str, Any]) -> lis
     """The event in a verified push ([] for a ping), or MalformedPayload with the reason."""
     try:
         body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedPayload(f"body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
         raise MalformedPayload("body must be a JSON object", {"": "expected an object"})

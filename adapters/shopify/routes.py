@@ -25,6 +25,7 @@ from shopify_app import ShopifyApp
 from sqlalchemy import func, select
 
 from core.domain.events import utc_instant
+from core.domain.intake import InvalidEvent
 from core.domain.states import MessageState
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
 from core.rendering.locales import normalize_locale
@@ -33,6 +34,7 @@ from core.services.shops import create_shop
 from core.storage.models import DataExport, Notification, Order, Shop
 from webapp.api import enqueue_safely
 from webapp.context import wismo
+from webapp.webhooks import rejected
 
 from . import auth, compliance, webhooks
 from .api import ShopifyApi, ShopifyApiError, Tokens
@@ -67,6 +69,8 @@ def _secret() -> tuple[str, str | None]:
 @bp.post("/webhooks/shopify")
 def webhook() -> Any:
     """Every topic: HMAC first, then compliance in place or events stored for the pipeline."""
+    if not wismo().settings.shopify_api_secret:  # not configured: no such endpoint, no hint why
+        raise UnknownShop("not found")
     raw, headers = request.get_data(cache=True), dict(request.headers)
     webhooks.verify(raw, headers, *_secret())
     topic = webhooks.header(headers, "X-Shopify-Topic") or ""
@@ -83,11 +87,14 @@ def webhook() -> Any:
         if shop_id is not None:
             _enqueue_work(c, shop_id)
         return jsonify({"topic": topic, "held": shop_id is not None}), 200
-    events = webhooks.parse(topic, data, headers)
     with c.session() as s:
         shop = _receiving_shop(s, domain, webhooks.header(headers, "X-Shopify-Triggered-At"))
         if shop is None:
             raise UnknownShop(f"{domain} has uninstalled Wismo")
+        try:
+            events = webhooks.parse(topic, data, headers)
+        except InvalidEvent as exc:
+            return rejected(s, shop.id, "shopify", exc)
         accepted = [accept_event(s, shop.id, event) for event in events]
     fresh = [a.event_id for a in accepted if not a.duplicate]
     for event_id in fresh:

@@ -48,10 +48,13 @@ def verify(body: bytes, headers: Mapping[str, str], secret: str, previous: str |
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidSignature("the body is not UTF-8, so Shopify did not sign it") from None
-    result = verify_webhook_req(
-        {"method": "POST", "headers": dict(headers), "url": "", "body": text},
-        {"client_id": "wismo", "client_secret": secret, "old_client_secret": previous},
-    )
+    try:
+        result = verify_webhook_req(
+            {"method": "POST", "headers": dict(headers), "url": "", "body": text},
+            {"client_id": "wismo", "client_secret": secret, "old_client_secret": previous},
+        )
+    except RecursionError:  # the library parses the body to redact its log: 1,000-deep JSON
+        raise MalformedPayload("the body is nested too deep to be a Shopify payload") from None
     if not result.ok:
         raise InvalidSignature("X-Shopify-Hmac-Sha256 does not match the body")
 
@@ -60,7 +63,7 @@ def load(body: bytes) -> dict[str, Any]:
     """The JSON object in a verified body, or MalformedPayload."""
     try:
         data = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedPayload(f"body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise MalformedPayload("body must be a JSON object")

@@ -156,7 +156,7 @@ def shipments(order: Mapping[str, Any]) -> list[ShipmentInfo]:
     if isinstance(items, str):  # serialised by a plugin that stored it as JSON text
         try:
             items = json.loads(items)
-        except ValueError:
+        except (ValueError, RecursionError):
             return []
     if isinstance(items, Mapping):
         items = list(items.values())
@@ -176,9 +176,10 @@ def shipments(order: Mapping[str, Any]) -> list[ShipmentInfo]:
             link = tracking_url(provider, number) or ""
         parcels.append(
             ShipmentInfo(
-                id=str(item.get("tracking_id") or f"{i}-{number}")[:100],
+                # no cutting to size here: the intake schema refuses what does not fit, with why
+                id=str(item.get("tracking_id") or f"{i}-{number}"),
                 carrier=carrier_name(provider) or None,
-                tracking_number=number[:100],
+                tracking_number=number,
                 tracking_url=link or None,
             )
         )

@@ -61,7 +61,7 @@ def make_blueprint() -> Blueprint:
 def _body() -> dict[str, Any]:
     try:
         body = json.loads(request.get_data(cache=True) or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise MalformedPayload("body is not valid JSON") from None
     if not isinstance(body, dict):
         raise MalformedPayload("body must be a JSON object")

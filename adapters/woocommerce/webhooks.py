@@ -80,7 +80,7 @@ def parse(request: InboundRequest, shop_settings: Mapping[str, Any]) -> list[Ord
         return []  # a webhook on another resource someone pointed here: nothing to follow
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedPayload(f"body is not valid JSON: {exc}") from None
     if not isinstance(body, dict) or "id" not in body:
         raise MalformedPayload("expected an order object with an id", {"id": "required"})

@@ -26,6 +26,17 @@ def to_e164(raw: str | None, region: str | None = None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def e164_in(typed: str | None, region: str | None = None) -> str | None:
+    """The first valid number in what a shopper typed ("+380 (50) 123-45-67, after 18:00")."""
+    exact = to_e164(typed, region)
+    if exact or not typed:
+        return exact
+    for match in phonenumbers.PhoneNumberMatcher(typed, (region or "").upper() or "ZZ"):
+        if phonenumbers.is_valid_number(match.number):
+            return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
 def region_of(settings: dict | None) -> str | None:
     """The store's country code from its settings ("UA"), if it set one."""
     country = (settings or {}).get("country")

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from .intake import check_event
 from .statuses import Status
 
 
@@ -64,6 +65,12 @@ class OrderEventIn:
     reason: str | None = None
     shipment: ShipmentInfo | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # the one intake check every adapter goes through: refuse or normalise here, so that
+        # nothing accepted can fail later in the database, a page or a message
+        for name, value in check_event(self).items():
+            object.__setattr__(self, name, value)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict from which `from_json` rebuilds the event."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .intake import time_zones
 from .statuses import Status
 
 EMAIL = "email"
@@ -166,9 +167,11 @@ def next_in_chain(policy: Policy, status: Status, failed: str, usable: Iterable[
 
 def zone(name: str | None) -> ZoneInfo:
     """The named time zone, or UTC for an unknown or empty name."""
+    if not name or name not in time_zones():  # "Europe" is a folder: ZoneInfo raises OSError
+        return ZoneInfo("UTC")
     try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("UTC")
 
 

@@ -21,7 +21,7 @@ def first_zone(*names: Any) -> tzinfo:
         if isinstance(name, str) and name:
             try:
                 return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a folder
                 continue
     return UTC
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from core.channels.phones import region_of, to_e164
+from core.channels.phones import e164_in, region_of, to_e164
 from core.domain.events import CustomerInfo
 from core.storage.models import ContactChannel, Customer, OptOut, Order, Shop
 
@@ -43,6 +43,9 @@ def customer_for(order: Order, info: CustomerInfo) -> Customer:
     ):
         if value:
             setattr(customer, attr, value)
+    if phone:  # the typed text stays for people; the number found in it is what channels use
+        shop = session.get(Shop, order.shop_id)
+        customer.phone_e164 = e164_in(phone, region_of(shop.settings if shop else None))
     return customer
 
 
@@ -64,7 +67,7 @@ def address_for(channel: str, customer: Customer | None, region: str | None = No
     if channel == "email":
         return customer.email
     if channel in PHONE_CHANNELS:
-        return to_e164(customer.phone, region)
+        return to_e164(customer.phone, region) or customer.phone_e164
     if channel in OPT_IN_CHANNELS:
         return messenger_address(customer, channel)
     return None

@@ -6,6 +6,7 @@ the job that follows (in a worker, or in-process). Both are idempotent.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -15,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.domain.events import BACKFILL, SILENT, OrderEventIn, effective_time
+from core.domain.intake import InvalidEvent
 from core.domain.machine import OrderView, Outcome, Progress, advance, derive_status
 from core.domain.rules import Planned, plan
 from core.domain.states import MessageState
@@ -80,6 +82,68 @@ def accept_event(
         )
     ).one()
     return Accepted(existing, True)
+
+
+MAX_EVENT_ATTEMPTS = 5  # an event that fails this often is dead-lettered, not retried forever
+
+
+def reject_event(session: Session, shop_id: int, source: str, exc: InvalidEvent) -> int:
+    """Record a webhook's event refused at intake, with the reasons, for the merchant to see.
+
+    Webhooks answer 2xx even so (a platform retrying or disabling the webhook helps no one);
+    the row is processed at once with outcome "rejected", so the relay never picks it up.
+    """
+    reasons = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
+    # never the event's own key: once the merchant fixes the data, the same event (same key)
+    # must be accepted, not taken for a duplicate of its refusal
+    digest = hashlib.sha256(f"{exc.event_key}\n{reasons}".encode()).hexdigest()[:16]
+    key = f"rejected:{digest}:{exc.event_key}"[:200]
+    now = utcnow()
+    new_id = session.scalar(
+        insert_ignore(session, OrderEvent)
+        .values(
+            shop_id=shop_id,
+            source=source[:40],
+            event_key=key,
+            order_external_id=exc.order_id or "?",
+            occurred_at=now,
+            payload={"errors": exc.errors},
+            received_at=now,
+            processed_at=now,
+            outcome="rejected",
+            last_error=reasons[:4000],
+        )
+        .returning(OrderEvent.id)
+    )
+    session.commit()
+    log.warning("shop %s: %s event refused at intake: %s", shop_id, source, sorted(exc.errors))
+    return int(new_id or 0)
+
+
+def record_failure(session: Session, event_id: int, exc: BaseException) -> bool:
+    """Count a failed processing attempt; True when the event is now dead-lettered.
+
+    Only the error's type and the fields it names are kept: its message may quote a
+    shopper's data, which belongs in the database row, not in logs.
+    """
+    session.rollback()
+    with session.begin():
+        ev = session.get(OrderEvent, event_id, with_for_update=True)
+        if ev is None or ev.processed_at is not None:
+            return False
+        ev.attempts = (ev.attempts or 0) + 1
+        ev.last_error = f"{type(exc).__name__}: {str(exc)[:500]}"
+        dead = ev.attempts >= MAX_EVENT_ATTEMPTS
+        if dead:
+            ev.processed_at, ev.outcome = utcnow(), "dead"
+    log.warning(
+        "event %s failed (attempt %s, %s)%s",
+        event_id,
+        ev.attempts,
+        type(exc).__name__,
+        ": dead-lettered" if dead else "",
+    )
+    return dead
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ class Found:
         """Every identifying string to scrub from free text and payloads."""
         out: set[str] = set()
         for c in self.customers:
-            for value in (c.email, c.phone, c.name, *(c.name or "").split()):
+            for value in (c.email, c.phone, c.phone_e164, c.name, *(c.name or "").split()):
                 if value and len(value.strip()) >= 2:
                     out.add(value.strip())
         for o in self.orders:
@@ -227,7 +227,7 @@ def redact_customer(session: Session, shop_id: int, subject: Subject) -> Redacte
             delete(table).where(table.shop_id == shop_id, table.customer_id.in_(customer_ids))
         )
     for c in found.customers:
-        c.name = c.email = c.phone = c.external_id = None
+        c.name = c.email = c.phone = c.phone_e164 = c.external_id = None
     for o in found.orders:
         o.reason = _scrub(o.reason, needles)
         o.customer_name = None
@@ -275,7 +275,7 @@ def _notifications(session: Session, shop_id: int, order_ids: list[int]) -> list
 
 
 def _addresses(found: Found) -> list[str]:
-    return [a for c in found.customers for a in (c.email, c.phone) if a]
+    return [a for c in found.customers for a in (c.email, c.phone, c.phone_e164) if a]
 
 
 def _scrub(value: Any, needles: set[str]) -> Any:

@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from core.links import Links
 from core.storage.clock import utcnow
@@ -25,6 +26,7 @@ INVITE = "wismo.admin.invite"
 MAGIC_MAX_AGE = 15 * 60  # a link sent by email on request
 INVITE_MAX_AGE = 72 * 3600  # the one `wismo shops add` prints for the first owner
 MIN_PASSWORD = 10
+MIN_SCORE = 3  # zxcvbn's 0-4 scale: 3 is "safely unguessable" for an online attack
 
 _hasher = PasswordHasher()
 # A hash to verify against when the email is unknown, so both cases take the same time.
@@ -32,9 +34,15 @@ _DUMMY = _hasher.hash("wismo-no-such-user")
 
 
 def hash_password(password: str) -> str:
-    """The Argon2id hash to store."""
+    """The Argon2id hash to store; a short, common or repetitive password is refused."""
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+    # zxcvbn checks offline against common passwords, names, words, keyboard rows and
+    # repeats ("aaaaaaaaaa", "1234567890", "password123" all score 0); the cut bounds its time
+    verdict = zxcvbn(password[:100])
+    if verdict["score"] < MIN_SCORE:
+        warning = verdict["feedback"].get("warning") or "it is too easy to guess"
+        raise ValueError(f"choose a harder password: {warning.rstrip('.')}; a few words work well")
     return _hasher.hash(password)
 
 

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine tuned for the backend: WAL and a busy timeout for SQLite, pre-ping for the rest."""
+    # a database error names the statement, never its values: those are shoppers' emails,
+    # phones and payloads, and error messages end up in logs and `last_error` columns
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
         engine = create_engine(url, **kwargs)

@@ -83,7 +83,8 @@ class Customer(Base):
     external_id: Mapped[str | None] = mapped_column(String(100))
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
-    phone: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(100))  # as the shopper typed it
+    phone_e164: Mapped[str | None] = mapped_column(String(16))  # the number in it, for sending
     locale: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -182,8 +183,11 @@ class OrderEvent(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     queued_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
+    # applied stale ignored facts ..., or rejected (refused at intake) / dead (failed too often)
     outcome: Mapped[str | None] = mapped_column(String(20))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)  # why it was refused or failed
 
 
 class Notification(Base):

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from core.bootstrap import Container, use
 from core.queue_rq import RqQueue
 from core.settings import Settings
-from core.storage.models import Base, Notification
+from core.storage.models import Base, Notification, OrderEvent
 from tests.conftest import TEST_SECRET, add_shop
 from tests.support.clock import VARIABLE as CLOCK_VARIABLE
 from tests.support.clock import python_command
@@ -177,5 +177,49 @@ def test_redis_down_while_events_arrive_loses_nothing(
         stack.spawn("scheduler", "--interval", "1")
         stack.wait_sent(15, timeout=90)
         assert len({m.message["To"] for m in smtp_server.messages}) == 15
+    finally:
+        stack.close()
+
+
+def test_workers_outlive_a_redis_outage_busy_or_idle_and_the_relay_refills_an_empty_redis(
+    database_url, redis_process, smtp_server, tmp_path
+):
+    """Issue 16 item 2: no worker exits, none is restarted by hand, nothing is lost."""
+    redis = redis_process()
+    redis.stop()
+    stack = Stack(database_url, redis.url, smtp_server.url, tmp_path)
+    try:
+        early = stack.spawn("worker")  # started while Redis is down: it must wait, not exit 1
+        time.sleep(2)
+        assert early.poll() is None, "a worker started without Redis exited"
+        redis.start()
+        busy = stack.spawn("worker")
+        stack.spawn("scheduler", "--interval", "1")
+        total = 60
+        for n in range(total // 2):
+            assert stack.post(body(n, "placed", ["en", "ru", "uk"][n % 3])) == 202
+        smtp_server.wait_for(3, timeout=30)
+        redis.kill()  # under load, mid-batch; it comes back empty
+        for n in range(total // 2, total):
+            assert stack.post(body(n, "placed", ["en", "ru", "uk"][n % 3])) == 202
+        time.sleep(3)
+        assert early.poll() is None and busy.poll() is None, "a worker died with Redis"
+        redis.start()
+        stack.wait_sent(total, timeout=120)
+        assert early.poll() is None and busy.poll() is None, "no worker is left dead"
+        per_recipient = Counter(m.message["To"] for m in smtp_server.messages)
+        assert len(per_recipient) == total  # every due message was sent
+        assert sum(per_recipient.values()) - total <= 1  # at most one duplicate per crash
+        with stack.container.session() as s:
+            events = s.scalar(select(func.count()).select_from(OrderEvent)) or 0
+            processed = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(OrderEvent)
+                    .where(OrderEvent.processed_at.is_not(None))
+                )
+                or 0
+            )
+        assert events == processed == total  # accepted = processed (+ dead-lettered: none)
     finally:
         stack.close()

@@ -29,7 +29,13 @@ from .throttle import SignInThrottle
 def _next_url() -> str:
     target = request.values.get("next") or ""
     # only a path inside the admin: never an open redirect to another site
-    if target.startswith("/admin") and not target.startswith("//"):
+    # and no CR, LF or other control character, which would break the Location header
+    if (
+        target.startswith("/admin")
+        and not target.startswith("//")
+        and target.isprintable()
+        and "\\" not in target
+    ):
         return target
     return url_for("admin.home")
 

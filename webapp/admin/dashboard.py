@@ -9,6 +9,7 @@ from datetime import UTC, date, timedelta, tzinfo
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 
+from core.domain.intake import YEARS
 from core.domain.rules import zone
 from core.storage.clock import utcnow
 
@@ -31,7 +32,9 @@ def period_from_args(tz: tzinfo = UTC) -> Period:
             if request.args.get("from")
             else end - timedelta(days=29)
         )
-    except ValueError:
+        if not all(YEARS[0] <= d.year <= YEARS[1] for d in (start, end)):
+            raise ValueError("out of range")  # year 1 or 9999 would overflow the day arithmetic
+    except (ValueError, OverflowError):
         start, end = today - timedelta(days=29), today
     if start > end:
         start, end = end, start

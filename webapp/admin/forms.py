@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.domain.intake import time_zones
 from core.domain.rules import CHANNELS
 from core.domain.statuses import Status
 from core.plugins import channel_classes
@@ -92,11 +92,7 @@ def providers_for_kind(kind: str) -> list[str]:
 
 
 def known_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    return name in time_zones()  # the tz database's names: "Europe" is a folder, not a zone
 
 
 def hint(value: Any) -> str:

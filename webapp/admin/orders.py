@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from core.domain.rules import CHANNELS
 from core.domain.states import MessageState
 from core.services.delivery import retry_dead_letter
+from core.services.pipeline import MAX_EVENT_ATTEMPTS
 from core.services.problems import reports_of
 from core.services.resend import base_key, resend
 from core.storage.models import Customer, MessageEvent, Notification, Order, OrderEvent
@@ -121,6 +122,25 @@ def log() -> ResponseReturnValue:
 @staff_required(AGENT)
 def dead_letters() -> ResponseReturnValue:
     return redirect(url_for("admin.log", state=MessageState.DEAD))
+
+
+@bp.route("/events/problems")
+@staff_required(AGENT)
+def event_problems() -> ResponseReturnValue:
+    """Events refused at intake or dead-lettered after failing: why no order or message came."""
+    with wismo().session() as s:
+        events = s.scalars(
+            select(OrderEvent)
+            .where(
+                OrderEvent.shop_id == me().shop_id,
+                OrderEvent.outcome.in_(("rejected", "dead")),
+            )
+            .order_by(OrderEvent.received_at.desc(), OrderEvent.id.desc())
+            .limit(PAGE)
+        ).all()
+        return render_template(
+            "admin/event_problems.html", events=events, max_attempts=MAX_EVENT_ATTEMPTS
+        )
 
 
 @bp.route("/log/<int:notification_id>")
