@@ -86,6 +86,9 @@ def _event(
         raise MalformedPayload("invalid push", errors)
     assert occurred_at is not None
     comment = _text(order.get("comment"))
+    # A comment without "Notify customer" is staff-only in OpenCart (modules before 1.1
+    # sent it anyway): it never becomes shopper-facing text such as the cancellation reason.
+    public = comment if order.get("notify") is True else None
     customer: dict[str, Any] = _obj(order.get("customer"))
     locale = locale_of(order.get("language"))
     status = map_status(status_id, shop_settings, _text(order.get("wismo_status")))
@@ -111,7 +114,7 @@ def _event(
         total=total,
         currency=(_text(order.get("currency")) or "").upper() or None,
         locale=locale,
-        reason=comment if status is not None and status.value == "cancelled" else None,
+        reason=_reason(order, public) if status is not None and status.value == "cancelled" else None,
         shipment=_shipment(order, comment),
         extra={
             "opencart": {
@@ -126,6 +129,13 @@ def _event(
             }
         },
     )
+
+
+def _reason(order: Mapping[str, Any], public_comment: str | None) -> str | None:
+    """The cancellation reason the shopper may read: its own field, else a notified comment."""
+    if "reason" in order:
+        return _text(order.get("reason"))
+    return public_comment
 
 
 def _obj(value: Any) -> dict[str, Any]:

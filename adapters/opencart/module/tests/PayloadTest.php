@@ -42,6 +42,21 @@ final class PayloadTest extends TestCase {
 		$this->assertStringStartsWith('2026-11-22T10:00:00', $order['date_modified']);
 	}
 
+	public function testAStaffOnlyCommentStaysInTheStore(): void {
+		$event = ['status_id' => 7, 'status_name' => 'Canceled', 'comment' => 'fraud suspected', 'notify' => false, 'occurred_at' => 1795000000, 'wismo_status' => 'cancelled'];
+		$order = Payload::build(self::order(), [], [], $event, '3.0.4.1')['order'];
+		$this->assertSame('', $order['comment']);
+		$this->assertSame('', $order['reason']);
+		$this->assertStringNotContainsString('fraud', Payload::encode(['order' => $order]));
+	}
+
+	public function testANotifiedCancellationCommentIsTheReason(): void {
+		$event = ['status_id' => 7, 'status_name' => 'Canceled', 'comment' => ' Out of stock ', 'notify' => true, 'occurred_at' => 1795000000, 'wismo_status' => 'cancelled'];
+		$order = Payload::build(self::order(), [], [], $event, '3.0.4.1')['order'];
+		$this->assertSame('Out of stock', $order['comment']);
+		$this->assertSame('Out of stock', $order['reason']);
+	}
+
 	public function testAmountsAreInTheOrdersCurrency(): void {
 		$order = self::build(self::order())['order'];
 		$this->assertSame('1250.00', $order['total']);
