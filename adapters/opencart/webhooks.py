@@ -114,7 +114,7 @@ def _event(
         total=total,
         currency=(_text(order.get("currency")) or "").upper() or None,
         locale=locale,
-        reason=_reason(order, public) if status is not None and status.value == "cancelled" else None,
+        reason=_reason(order, public) if status and status.value == "cancelled" else None,
         shipment=_shipment(order, comment),
         extra={
             "opencart": {
