@@ -13,8 +13,9 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
 from core.adapters import InboundRequest
-from core.errors import UnknownShop
+from core.errors import InvalidSignature, UnknownShop
 from core.plugins import ADAPTERS, load_plugins
+from core.services.link import note_received, note_refused
 from core.services.pipeline import accept_event
 from core.storage.models import Shop
 
@@ -48,9 +49,16 @@ def platform_webhook(platform: str, shop_key: str):  # type: ignore[no-untyped-d
         if shop is None or not shop.active:
             raise UnknownShop("no such shop")
         adapter = adapter_cls()  # type: ignore[operator]
-        adapter.verify(raw, c.box.open(shop.secrets))
+        try:
+            adapter.verify(raw, c.box.open(shop.secrets))
+        except InvalidSignature as exc:  # shown to the merchant, not only in the access log
+            note_refused(shop, str(exc))
+            session.commit()
+            raise
         events = adapter.parse(raw, shop.settings or {})
         accepted = [accept_event(session, shop.id, event) for event in events]
+        if note_received(shop):
+            session.commit()
     fresh = [a.event_id for a in accepted if not a.duplicate]
     for event_id in fresh:
         enqueue_safely(event_id)

@@ -56,7 +56,9 @@ def order_events(
         raise MalformedPayload("order has no date", {"date_modified_gmt": "required"})
     created = gmt(order.get("date_created_gmt")) or modified
     status = target if isinstance(target, Status) else None
-    key = f"wc:{tag}:{order_id}:{order.get('date_modified_gmt') or ''}:{wc_status}"
+    # the same change seen by a webhook and by reconciliation is one event, not two (the
+    # scheduler counted every re-read order as a "missed event recovered")
+    key = f"wc:{order_id}:{order.get('date_modified_gmt') or ''}:{wc_status}"
     base = _facts(order, order_id)
     extra = {"wc_status": wc_status}
     events: list[OrderEventIn] = []

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask.typing import ResponseReturnValue
 from markupsafe import escape
 
+from core.services.link import link_report
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 
@@ -53,6 +54,8 @@ def onboarding() -> ResponseReturnValue:
             api_url=f"{c.settings.public_url}/api/v1/orders/events",
             plugin_files=plugin_files(shop) if can_package_plugin(shop) else [],
             adapter_installed=adapter_class(shop) is not None,
+            link=link_report(s, shop),
+            key_check=((shop.state or {}).get(shop.platform) or {}).get("key_check"),
         )
 
 

@@ -68,7 +68,7 @@ def test_the_published_order_becomes_placed_then_processing():
     assert placed.status == Status.PLACED and placed.event_key == "wc:727:placed"
     assert placed.occurred_at.isoformat() == "2017-03-22T19:28:02+00:00"  # date_created_gmt
     assert processing.status == Status.PROCESSING
-    assert processing.event_key == "wc:wh12:727:2017-03-22T19:28:08:processing"
+    assert processing.event_key == "wc:727:2017-03-22T19:28:08:processing"
     assert processing.occurred_at.isoformat() == "2017-03-22T19:28:08+00:00"
     assert processing.customer.email == "john.doe@example.com"
     assert processing.customer.name == "John Doe"

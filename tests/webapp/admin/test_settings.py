@@ -282,3 +282,22 @@ def test_opencart_gets_one_installable_archive_per_version_not_a_zip_of_zips(app
         assert any(n.endswith("wismo/preset.php") for n in inside)
     assert sorted(names) == ["wismo-opencart-3.x.ocmod.zip", "wismo.ocmod.zip"]
     assert admin.get("/admin/onboarding/plugin?file=../etc/passwd").status_code == 404
+
+
+def test_onboarding_shows_refused_deliveries_and_the_last_one_received(app, container):
+    from tests.conftest import add_shop
+
+    from .helpers import make_staff
+
+    shop = add_shop(container, platform="opencart")
+    make_staff(container, shop.shop.id, "l@l.example")
+    forged = app.test_client().post(
+        f"/webhooks/opencart/{shop.shop.key}",
+        data=b"{}",
+        headers={"webhook-id": "msg_x", "webhook-timestamp": "1", "webhook-signature": "v1,AAAA"},
+    )
+    assert forged.status_code == 401
+    page = Admin(app, "l@l.example").get("/admin/onboarding").get_data(as_text=True)
+    link = page[page.index('id="store-link"') :]
+    assert "1 refused since the last one received" in link
+    assert "Last update received</th><td>never" in link

@@ -28,6 +28,7 @@ require_once __DIR__ . '/includes/class-wismo-signer.php';
 require_once __DIR__ . '/includes/class-wismo-widget.php';
 require_once __DIR__ . '/includes/class-wismo-statuses.php';
 require_once __DIR__ . '/includes/class-wismo-client.php';
+require_once __DIR__ . '/includes/class-wismo-link.php';
 require_once __DIR__ . '/includes/class-wismo-storefront.php';
 require_once __DIR__ . '/includes/class-wismo-admin.php';
 
@@ -42,6 +43,30 @@ add_action(
 );
 
 register_activation_hook( __FILE__, array( 'Wismo_Client', 'import_config' ) );
+register_activation_hook(
+	__FILE__,
+	function () {
+		if ( ! wp_next_scheduled( 'wismo_link_check' ) ) {
+			wp_schedule_event( time() + 300, 'hourly', 'wismo_link_check' );
+		}
+	}
+);
+register_deactivation_hook(
+	__FILE__,
+	function () {
+		wp_clear_scheduled_hook( 'wismo_link_check' );
+	}
+);
+
+// Hourly: is the link still whole? A broken one raises the admin notice (Wismo_Admin::link_notice).
+add_action(
+	'wismo_link_check',
+	function () {
+		if ( Wismo_Client::configured() ) {
+			Wismo_Admin::check();
+		}
+	}
+);
 
 add_action(
 	'plugins_loaded',
