@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.adapters import InboundRequest
+from core.carrier_links import carrier_name, tracking_url
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.errors import InvalidSignature, MalformedPayload
 from core.signing import HEADER_ID, HEADER_TIMESTAMP, verify
@@ -205,10 +206,13 @@ def _shipment(order: Mapping[str, Any], comment: str | None) -> ShipmentInfo | N
     number = _text(order.get("tracking_number")) or tracking_from_comment(comment)
     if not number:
         return None
+    carrier = _text(order.get("tracking_carrier"))
     url = _text(order.get("tracking_url"))
+    if not (url and url.startswith(("https://", "http://"))):
+        url = tracking_url(carrier, number)  # the module's carrier choice names a known one
     return ShipmentInfo(
         id="default",
-        carrier=_text(order.get("tracking_carrier")),
+        carrier=carrier_name(carrier) if carrier else None,
         tracking_number=number,
-        tracking_url=url if url and url.startswith(("https://", "http://")) else None,
+        tracking_url=url,
     )

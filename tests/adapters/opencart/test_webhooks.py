@@ -159,3 +159,13 @@ def test_the_reason_the_module_sends_is_the_cancellation_reason(client, containe
     with container.session() as s:
         assert s.scalars(select(Order)).one().reason == "Out of stock"
         assert "Out of stock" in s.scalars(select(OutboxMessage)).one().text
+
+
+def test_the_carrier_chosen_in_the_module_gives_the_shopper_a_tracking_link(
+    client, container, oc_shop
+):
+    body = push_body(tracking_number="20450000000123", tracking_carrier="Nova Poshta", comment="")
+    assert post(client, oc_shop, body).status_code == 200
+    with container.session() as s:
+        out = s.scalars(select(OutboxMessage)).one()
+    assert "novaposhta.ua/tracking/?cargo_number=20450000000123" in out.text

@@ -88,6 +88,20 @@ final class Outbox {
 		return ['waiting' => (int)($count['total'] ?? 0), 'last_error' => (string)($last['last_error'] ?? ''), 'last_attempt' => (int)($last['last_attempt'] ?? 0)];
 	}
 
+	/** When the oldest push that has failed at least once was made (unix), 0 if none. */
+	public function oldestFailing(): int {
+		$this->upgrade();
+
+		return (int)($this->db->query('SELECT MIN(`date_added`) AS t FROM ' . $this->table . ' WHERE `attempts` > 0')->row['t'] ?? 0);
+	}
+
+	/** Keep the waiting rows (uninstall): they are delivered after a reinstall. */
+	public function isEmpty(): bool {
+		$this->upgrade();
+
+		return !$this->db->query('SELECT 1 FROM ' . $this->table . ' LIMIT 1')->num_rows;
+	}
+
 	/** Seconds to wait after the n-th failed attempt: 1, 2, 4 ... minutes, at most an hour. */
 	public static function backoff(int $attempts): int {
 		return (int)min(3600, 60 * (2 ** max(0, min(10, $attempts - 1))));
