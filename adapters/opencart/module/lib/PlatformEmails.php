@@ -50,6 +50,12 @@ final class PlatformEmails {
 		return true;
 	}
 
+	/** After a push or a settings change: the store's emails on or off as the situation wants. */
+	public static function follow($db, string $prefix, $config, Outbox $outbox, int $now): void {
+		$wanted = self::wanted((bool)$config->get('module_wismo_mail_off'), (bool)$config->get('module_wismo_status'), $outbox->oldestFailing(), $now);
+		(new self($db, $prefix))->apply($wanted);
+	}
+
 	private function codes(): string {
 		return "'" . implode("','", self::CODES) . "'";
 	}

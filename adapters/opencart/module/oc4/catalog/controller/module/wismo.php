@@ -49,10 +49,12 @@ class Wismo extends \Opencart\System\Engine\Controller {
 				'notify'          => !empty($args[3]),
 				'occurred_at'     => time(),
 				'tracking_number' => (string)$number,
+				'tracking_carrier' => $tracking->carrier($order_id),
 			];
 			$payload = \Wismo\Payload::build($order, $this->model_checkout_order->getProducts($order_id), $this->model_checkout_order->getTotals($order_id), $event, VERSION);
 
 			$this->pusher($settings)->send($payload, time());
+			\Wismo\PlatformEmails::follow($this->db, DB_PREFIX, $this->config, new \Wismo\Outbox($this->db, DB_PREFIX), time());
 		} catch (\Throwable $e) {
 			$this->log->write('Wismo: ' . $e->getMessage());
 		}

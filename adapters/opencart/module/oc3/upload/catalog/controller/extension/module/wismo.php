@@ -47,10 +47,12 @@ class ControllerExtensionModuleWismo extends Controller {
 				'notify'          => !empty($args[3]),
 				'occurred_at'     => time(),
 				'tracking_number' => (string)$number,
+				'tracking_carrier' => $tracking->carrier($order_id),
 			);
 			$payload = \Wismo\Payload::build($order, $this->model_checkout_order->getOrderProducts($order_id), $this->model_checkout_order->getOrderTotals($order_id), $event, VERSION);
 
 			$this->pusher($settings)->send($payload, time());
+			\Wismo\PlatformEmails::follow($this->db, DB_PREFIX, $this->config, new \Wismo\Outbox($this->db, DB_PREFIX), time());
 		} catch (\Throwable $e) {
 			$this->log->write('Wismo: ' . $e->getMessage());
 		}
