@@ -10,3 +10,4 @@ require_once dirname( __DIR__ ) . '/wismo/includes/class-wismo-signer.php';
 require_once dirname( __DIR__ ) . '/wismo/includes/class-wismo-widget.php';
 require_once dirname( __DIR__ ) . '/wismo/includes/class-wismo-statuses.php';
 require_once dirname( __DIR__ ) . '/wismo/includes/class-wismo-link.php';
+require_once dirname( __DIR__ ) . '/wismo/includes/class-wismo-order-box.php';

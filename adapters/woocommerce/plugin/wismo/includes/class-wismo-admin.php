@@ -22,6 +22,8 @@ class Wismo_Admin {
 	public static function hooks() {
 		add_action( 'admin_menu', array( __CLASS__, 'menu' ), 60 );
 		add_action( 'admin_notices', array( __CLASS__, 'link_notice' ) );
+		add_action( 'admin_notices', array( __CLASS__, 'welcome_notice' ) );
+		add_filter( 'plugin_action_links_' . plugin_basename( WISMO_FILE ), array( __CLASS__, 'action_links' ) );
 		foreach ( array( 'save', 'connect', 'keys', 'test', 'statuses' ) as $action ) {
 			add_action( 'admin_post_wismo_' . $action, array( __CLASS__, 'handle_' . $action ) );
 		}
@@ -83,6 +85,7 @@ class Wismo_Admin {
 			update_option( 'wismo_secret', self::field( 'wismo_secret' ), false );
 		}
 		update_option( 'wismo_allow_local', '1' === self::field( 'wismo_allow_local' ) ? 'yes' : 'no', false );
+		update_option( 'wismo_mail_off', '1' === self::field( 'wismo_mail_off' ) ? 'yes' : 'no', false );
 		self::back( 'success', __( 'Settings saved.', 'wismo' ) );
 	}
 
@@ -149,6 +152,11 @@ class Wismo_Admin {
 		}
 		$health       = Wismo_Link::verdict( $reply, $ping );
 		$health['at'] = time();
+		$previous     = get_option( 'wismo_health', array() );
+		if ( ! $health['ok'] ) {
+			// how long it has been broken decides when WooCommerce's own emails come back
+			$health['failing_since'] = ( ! empty( $previous ) && empty( $previous['ok'] ) && ! empty( $previous['failing_since'] ) ) ? (int) $previous['failing_since'] : $health['at'];
+		}
 		update_option( 'wismo_health', $health, false );
 		return $health;
 	}
@@ -206,6 +214,30 @@ class Wismo_Admin {
 				/* translators: %s: WooCommerce's delivery error */
 				return sprintf( __( 'WooCommerce cannot deliver order updates to Wismo: %s. If Wismo runs on this machine, a private address or an unusual port, tick the Development option; otherwise check that the Wismo URL opens from the internet.', 'wismo' ), $detail );
 		}
+	}
+
+	/**
+	 * A Settings link beside Deactivate in the plugin list.
+	 *
+	 * @param array $links The plugin's action links.
+	 * @return array
+	 */
+	public static function action_links( $links ) {
+		array_unshift( $links, '<a href="' . esc_url( admin_url( 'admin.php?page=' . self::PAGE ) ) . '">' . esc_html__( 'Settings', 'wismo' ) . '</a>' );
+		return $links;
+	}
+
+	/**
+	 * Once, after activation: where the settings are.
+	 */
+	public static function welcome_notice() {
+		if ( 'yes' !== get_option( 'wismo_welcome', 'no' ) || ! current_user_can( 'manage_woocommerce' ) ) {
+			return;
+		}
+		delete_option( 'wismo_welcome' );
+		$link = '<a href="' . esc_url( admin_url( 'admin.php?page=' . self::PAGE ) ) . '">' . esc_html__( 'WooCommerce > Wismo', 'wismo' ) . '</a>';
+		/* translators: %s: link to the settings page */
+		echo '<div class="notice notice-info is-dismissible" id="wismo-welcome"><p>' . sprintf( esc_html__( 'Wismo is active. Link your store in %s: enter the Wismo URL, shop key and secret, then press Connect.', 'wismo' ), $link ) . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput -- escaped parts.
 	}
 
 	/**
@@ -352,6 +384,9 @@ class Wismo_Admin {
 			. self::row( 'wismo_secret', __( 'Shop secret (whsec_...)', 'wismo' ) . ' ' . $secret_hint, '', 'password' )
 			. '<tr><th scope="row">' . esc_html__( 'Development', 'wismo' ) . '</th><td><label><input type="checkbox" name="wismo_allow_local" value="1" ' . checked( 'yes', get_option( 'wismo_allow_local', 'no' ), false ) . '> '
 			. esc_html__( 'Let WordPress deliver webhooks to a Wismo on this machine, a private address or a non-standard port (local and test setups only).', 'wismo' ) . '</label></td></tr>'
+			. '<tr><th scope="row">' . esc_html__( 'Customer emails', 'wismo' ) . '</th><td><label><input type="checkbox" name="wismo_mail_off" value="1" ' . checked( 'yes', get_option( 'wismo_mail_off', 'no' ), false ) . '> '
+			. esc_html__( 'Let Wismo write to customers: turn off WooCommerce\'s own On hold, Processing, Completed and Refunded order emails, so customers do not get two emails per change.', 'wismo' ) . '</label><p class="description">'
+			. esc_html__( 'They come back on by themselves while Wismo is not set up here, or when the hourly check has found the link broken for 6 hours. Emails to you (new order, cancelled) are not touched.', 'wismo' ) . '</p></td></tr>'
 			. '</table>';
 		self::form( 'save', $inner, __( 'Save settings', 'wismo' ) );
 
