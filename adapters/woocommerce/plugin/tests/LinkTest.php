@@ -37,7 +37,8 @@ final class LinkTest extends TestCase {
 	public function test_a_mistyped_new_secret_is_reported_while_the_old_keys_work() {
 		$body    = self::healthy( array( 'key_check' => array( 'ok' => false, 'error' => 'WooCommerce answered 401: Consumer secret is invalid.' ) ) );
 		$verdict = Wismo_Link::verdict( self::reply( $body ), null );
-		$this->assertSame( array( false, 'new_keys_refused' ), array( $verdict['ok'], $verdict['code'] ) );
+		$this->assertSame( array( true, 'new_keys_refused' ), array( $verdict['ok'], $verdict['code'] ), 'still linked on the old keys: a warning, not a broken link' );
+		$this->assertFalse( Wismo_Link::verdict( self::reply( $body ), 'Error: Delivery URL cannot be reached' )['ok'] );
 	}
 
 	public function test_keys_still_being_checked_are_not_connected_yet() {

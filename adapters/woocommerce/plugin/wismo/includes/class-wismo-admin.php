@@ -135,7 +135,7 @@ class Wismo_Admin {
 	public static function handle_test() {
 		self::guard( 'test' );
 		$health = self::check();
-		self::back( $health['ok'] ? 'success' : 'error', self::explain( $health ) );
+		self::back( $health['ok'] ? ( 'connected' === $health['code'] ? 'success' : 'warning' ) : 'error', self::explain( $health ) );
 	}
 
 	/**
@@ -184,7 +184,7 @@ class Wismo_Admin {
 	 * @return string
 	 */
 	public static function explain( array $health ) {
-		$detail = (string) $health['detail'];
+		$detail = rtrim( (string) $health['detail'], '.' );
 		switch ( $health['code'] ) {
 			case 'connected':
 				/* translators: %s: number of webhooks */
@@ -245,7 +245,8 @@ class Wismo_Admin {
 	 */
 	public static function link_notice() {
 		$health = get_option( 'wismo_health', array() );
-		if ( empty( $health ) || ! empty( $health['ok'] ) || ! current_user_can( 'manage_woocommerce' ) ) {
+		$here = isset( $_GET['page'] ) && self::PAGE === $_GET['page']; // phpcs:ignore WordPress.Security.NonceVerification -- which screen, nothing changes.
+		if ( $here || empty( $health ) || ! empty( $health['ok'] ) || ! current_user_can( 'manage_woocommerce' ) ) {
 			return;
 		}
 		$link = '<a href="' . esc_url( admin_url( 'admin.php?page=' . self::PAGE ) ) . '">' . esc_html__( 'WooCommerce > Wismo', 'wismo' ) . '</a>';

@@ -38,8 +38,9 @@ class Wismo_Link {
 		if ( array_key_exists( 'ok', $check ) && null === $check['ok'] ) {
 			return self::result( false, 'checking', '' );
 		}
-		if ( array_key_exists( 'ok', $check ) && false === $check['ok'] ) {
-			return self::result( false, empty( $status['linked'] ) ? 'keys_refused' : 'new_keys_refused', isset( $check['error'] ) ? (string) $check['error'] : '' );
+		$refused = array_key_exists( 'ok', $check ) && false === $check['ok'] ? ( isset( $check['error'] ) ? (string) $check['error'] : '' ) : null;
+		if ( null !== $refused && empty( $status['linked'] ) ) {
+			return self::result( false, 'keys_refused', $refused );
 		}
 		if ( empty( $status['linked'] ) ) {
 			return self::result( false, 'not_linked', '' );
@@ -50,6 +51,9 @@ class Wismo_Link {
 		}
 		if ( null !== $ping_error ) {
 			return self::result( false, 'delivery', (string) $ping_error );
+		}
+		if ( null !== $refused ) {  // the link works on the keys that worked before: a warning
+			return self::result( true, 'new_keys_refused', $refused );
 		}
 		return self::result( true, 'connected', (string) count( (array) $status['webhooks'] ) );
 	}
