@@ -30,6 +30,7 @@ from core.links import TRACK
 from core.rendering import normalize_locale, status_description, status_label
 from core.rendering.catalogue import ui_text
 from core.rendering.locales import format_day, format_money, shipment_progress, vocative
+from core.services.shops import store_url
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shipment, Shop
 
 from .context import wismo
@@ -538,8 +539,7 @@ def brand(branding: dict[str, Any], shop: Shop) -> dict[str, Any]:
         "on_color": "#ffffff" if _contrast(rgb, (255, 255, 255)) >= 3 else "#111827",
         "ink": _ink(rgb),
         "logo_url": logo if isinstance(logo, str) and _origin(logo) else None,
-        "store_url": safe_url(branding.get("store_url"))
-        or (f"https://{shop.domain}" if shop.domain else None),
+        "store_url": safe_url(store_url(shop)),
         "support_email": branding.get("support_email"),
         "support_phone": branding.get("support_phone"),
         "support_url": safe_url(branding.get("support_url")),

@@ -8,6 +8,8 @@ from core.links import Links
 from core.rendering import normalize_locale
 from core.storage.models import Notification, Order, Shipment, Shop
 
+from .shops import store_url
+
 
 def facts_for(shop: Shop, order: Order, shipment: Shipment | None, links: Links) -> dict[str, Any]:
     """Everything a template may show about this order, as raw values (rendering formats)."""
@@ -22,7 +24,7 @@ def facts_for(shop: Shop, order: Order, shipment: Shipment | None, links: Links)
         "shop": {
             "name": shop.name,
             "logo_url": branding.get("logo_url"),
-            "url": branding.get("store_url") or (f"https://{shop.domain}" if shop.domain else None),
+            "url": store_url(shop),
             "brand_color": branding.get("brand_color"),
             "support_email": branding.get("support_email"),
             "support_phone": branding.get("support_phone"),
