@@ -360,6 +360,11 @@ class Wismo_Admin {
 		}
 		echo '<div class="wrap"><h1>' . esc_html__( 'Wismo', 'wismo' ) . '</h1>';
 		$notice = get_transient( 'wismo_notice_' . get_current_user_id() );
+		if ( ! $notice && isset( $_GET['success'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- WooCommerce's return from /wc-auth, read only.
+			$notice = '1' === $_GET['success'] // phpcs:ignore WordPress.Security.NonceVerification
+				? array( 'info', __( 'You approved access. Wismo is checking the new keys with your store and registering its webhooks; press Test connection in a moment.', 'wismo' ) )
+				: array( 'error', __( 'Access was not approved, so the store is not linked. Press Connect again, or paste REST API keys below.', 'wismo' ) );
+		}
 		if ( $notice ) {
 			delete_transient( 'wismo_notice_' . get_current_user_id() );
 			echo '<div class="notice notice-' . esc_attr( $notice[0] ) . '"><p>' . esc_html( $notice[1] ) . '</p></div>';
@@ -392,7 +397,12 @@ class Wismo_Admin {
 		self::form( 'save', $inner, __( 'Save settings', 'wismo' ) );
 
 		echo '<h2>' . esc_html__( 'Link the store', 'wismo' ) . '</h2><p>' . esc_html__( 'Connect asks you to approve read/write access for Wismo (WooCommerce needs Wismo on https for this).', 'wismo' ) . '</p>';
-		self::form( 'connect', '', __( 'Connect', 'wismo' ) );
+		if ( 0 === strpos( Wismo_Client::url(), 'http://' ) ) {
+			// WooCommerce ends an http callback on a bare "callback_url needs to be over SSL" page
+			echo '<p id="wismo-connect-http"><button type="button" class="button" disabled>' . esc_html__( 'Connect', 'wismo' ) . '</button> ' . esc_html__( 'Your Wismo URL starts with http://, and WooCommerce connects apps only over https. Paste REST API keys below instead (or give Wismo an https address).', 'wismo' ) . '</p>';
+		} else {
+			self::form( 'connect', '', __( 'Connect', 'wismo' ) );
+		}
 		echo '<p>' . esc_html__( 'Or paste REST API keys made under WooCommerce -> Settings -> Advanced -> REST API (read/write):', 'wismo' ) . '</p>';
 		$keys = '<table class="form-table">'
 			. self::row( 'consumer_key', __( 'Consumer key', 'wismo' ), '' )
