@@ -138,6 +138,14 @@ def sync_webhooks(c: Container, shop: Shop) -> list[str]:
     return recreated
 
 
+def unfollow_store(c: Container, shop: Shop) -> None:
+    """Delete Wismo's webhooks from the store (the plugin was deleted)."""
+    client = client_for(c, shop)
+    for hook_id in (woo_state(shop).get("webhooks") or {}).values():
+        client.delete_webhook(int(hook_id))
+    put_state(shop, webhooks={})
+
+
 def new_connect_nonce(shop: Shop, store_url: str) -> str:
     """A one-time value the authorisation callback must echo (as WooCommerce's `user_id`)."""
     nonce = new_token(18)

@@ -5,6 +5,7 @@
     POST /woocommerce/<shop_key>/connect/keys      plugin or admin -> keys pasted by hand
     POST /woocommerce/<shop_key>/status            plugin's "Test connection" button
     POST /woocommerce/<shop_key>/settings          plugin -> completed choice, custom statuses
+    POST /woocommerce/<shop_key>/uninstalled       plugin deleted: unfollow the store
 
 The plugin signs its requests with the shop's `whsec_` secret (Standard Webhooks, the
 scheme core/signing.py verifies); a script may use the shop's API key instead
@@ -42,6 +43,7 @@ from .connect import (
     normalise_store_url,
     put_state,
     status_of,
+    unfollow_store,
     woo_state,
 )
 from .statuses import COMPLETED_CHOICES, normalise, validate_mapping
@@ -58,6 +60,7 @@ def make_blueprint() -> Blueprint:
     bp.post("/connect/keys")(connect_keys)
     bp.post("/status")(connect_status)
     bp.post("/settings")(status_settings)
+    bp.post("/uninstalled")(plugin_deleted)
     return bp
 
 
@@ -180,6 +183,44 @@ def status_settings(shop_key: str):  # type: ignore[no-untyped-def]
         update_settings(shop, woocommerce=section)
         s.commit()
         return jsonify({"completed": section["completed"], "statuses": section["statuses"]})
+
+
+def plugin_deleted(shop_key: str):  # type: ignore[no-untyped-def]
+    """The merchant deleted the plugin: stop messaging this shop's shoppers and remove
+    Wismo's webhooks from the store (in the background, with the keys it still has)."""
+    c = wismo()
+    with c.session() as s:
+        shop = _authorised_shop(s, shop_key)
+        shop.active = False
+        put_state(shop, unlinked_at=utcnow().isoformat())
+        s.commit()
+        shop_id = shop.id
+    _unfollow_later(shop_id)
+    return jsonify({"active": False}), 200
+
+
+def _unfollow_later(shop_id: int) -> None:
+    """Delete Wismo's webhooks on the store, then forget the store's keys."""
+    c = wismo()
+
+    def run() -> None:
+        with c.session() as s:
+            shop = s.get(Shop, shop_id)
+            if shop is None:
+                return
+            try:
+                unfollow_store(c, shop)
+            except (
+                ConfigError
+            ) as exc:  # keys revoked already: the webhooks fail and WooCommerce disables them
+                log.warning("shop %s: could not remove the webhooks: %s", shop.key, exc)
+            secrets = c.box.open(shop.secrets)
+            for key in ("consumer_key", "consumer_secret", PENDING):
+                secrets.pop(key, None)
+            shop.secrets = c.box.seal(secrets)
+            s.commit()
+
+    threading.Thread(target=run, name=f"wc-unfollow-{shop_id}", daemon=True).start()
 
 
 def _store_url(value: Any) -> str:

@@ -226,3 +226,26 @@ def test_a_refused_delivery_is_recorded_for_the_merchant(client, container, woo)
     status = _status(client, woo, "m-refused")
     assert status["last_refused_at"] and status["refused_since_last_received"] == 1
     assert status["last_refused_reason"]
+
+
+def test_deleting_the_plugin_unfollows_the_store(client, container, woo, store, http_stub):
+    _paste(client, woo, store)
+    _key_check(container, woo.shop.id, True)
+    assert len(store.webhooks) == 4
+    body, headers = signed(woo.webhook_secret, {}, msg_id="m-bye")
+    r = client.post(f"/woocommerce/{woo.shop.key}/uninstalled", data=body, headers=headers)
+    assert r.status_code == 200 and r.json == {"active": False}
+    deadline = time.time() + 5
+    while store.webhooks and time.time() < deadline:
+        time.sleep(0.05)
+    assert store.webhooks == {}
+    while time.time() < deadline:  # the keys go after the webhooks
+        with container.session() as s:
+            shop = s.get(Shop, woo.shop.id)
+            active, secrets = shop.active, container.box.open(shop.secrets)
+        if "consumer_key" not in secrets:
+            break
+        time.sleep(0.05)
+    assert active is False and "consumer_key" not in secrets
+    unsigned = client.post(f"/woocommerce/{woo.shop.key}/uninstalled", json={})
+    assert unsigned.status_code in (401, 404)
