@@ -56,7 +56,10 @@ class Wismo_Widget {
 				$attrs .= ' data-' . $name . '="' . self::attr( $data[ $name ] ) . '"';
 			}
 		}
-		return '<div class="wismo-widget"' . $attrs . '></div>'
+		// The widget resets every style of its own element (all: initial, so no theme can hide
+		// it), which also dropped the theme's content width and centring; the plain wrapper
+		// takes them instead (block themes constrain direct children of the content).
+		return '<div class="wismo-widget-wrap"><div class="wismo-widget"' . $attrs . '></div></div>'
 			. '<script src="' . self::attr( $wismo_url . '/widget.js' ) . '" async></script>';
 	}
 }
