@@ -218,6 +218,7 @@ def _unfollow_later(shop_id: int) -> None:
             for key in ("consumer_key", "consumer_secret", PENDING):
                 secrets.pop(key, None)
             shop.secrets = c.box.seal(secrets)
+            put_state(shop, key_check=None)
             s.commit()
 
     threading.Thread(target=run, name=f"wc-unfollow-{shop_id}", daemon=True).start()
