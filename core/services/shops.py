@@ -131,7 +131,8 @@ def store_url(shop: Shop) -> str | None:
     https:// and the domain.
     """
     settings = shop.settings or {}
-    platform = settings.get(shop.platform) if isinstance(settings.get(shop.platform), dict) else {}
+    section = settings.get(shop.platform)
+    platform: dict[str, Any] = section if isinstance(section, dict) else {}
     for candidate in (
         (settings.get("branding") or {}).get("store_url"),
         settings.get("store_url"),
