@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -67,6 +68,16 @@ def parse_push(request: InboundRequest, shop_settings: Mapping[str, Any]) -> lis
         raise MalformedPayload("invalid push", {"order": "required, an object"})
     headers = {k.lower(): v for k, v in request.headers.items()}
     return [_event(order, headers, shop_settings)]
+
+
+def pulled_events(order: dict[str, Any], shop_settings: Mapping[str, Any]) -> list[OrderEventIn]:
+    """An order the backfill pulled: its current status, stored without a message."""
+    try:
+        event = _event(order, {}, shop_settings)
+    except MalformedPayload:
+        return []
+    key = f"oc-backfill-{event.order_id}-{order.get('status_id')}-{order.get('date_modified')}"
+    return [replace(event, event_key=key, extra={**event.extra, "silent": True})]
 
 
 def _event(

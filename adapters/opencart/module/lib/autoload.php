@@ -11,3 +11,4 @@ require_once __DIR__ . '/TrackingNumbers.php';
 require_once __DIR__ . '/Widget.php';
 require_once __DIR__ . '/PlatformEmails.php';
 require_once __DIR__ . '/Link.php';
+require_once __DIR__ . '/Backfill.php';
