@@ -31,6 +31,7 @@ from core.rendering.catalogue import ui_text
 from core.rendering.locales import format_day, format_money, shipment_progress, vocative
 from core.rendering.moments import first_zone, format_moment
 from core.services.contacts import name_on
+from core.services.shops import store_url
 from core.services.summary import PARCEL_LABEL, parcel_index
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shipment, Shop
 
@@ -624,8 +625,7 @@ def brand(branding: dict[str, Any], shop: Shop) -> dict[str, Any]:
         "on_color": "#ffffff" if _contrast(rgb, (255, 255, 255)) >= 3 else "#111827",
         "ink": _ink(rgb),
         "logo_url": logo if isinstance(logo, str) and _origin(logo) else None,
-        "store_url": safe_url(branding.get("store_url"))
-        or (f"https://{shop.domain}" if shop.domain else None),
+        "store_url": safe_url(store_url(shop)),
         "support_email": branding.get("support_email"),
         "support_phone": branding.get("support_phone"),
         "support_url": safe_url(branding.get("support_url")),

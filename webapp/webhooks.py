@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from core.adapters import InboundRequest
 from core.domain.intake import InvalidEvent
-from core.errors import UnknownShop
+from core.errors import InvalidSignature, UnknownShop
 from core.plugins import ADAPTERS, load_plugins
+from core.services.link import note_received, note_refused
 from core.services.pipeline import accept_event, reject_event
 from core.storage.models import Shop
 
@@ -50,12 +51,19 @@ def platform_webhook(platform: str, shop_key: str):  # type: ignore[no-untyped-d
         if shop is None or not shop.active:
             raise UnknownShop("no such shop")
         adapter = adapter_cls()  # type: ignore[operator]
-        adapter.verify(raw, c.box.open(shop.secrets))
+        try:
+            adapter.verify(raw, c.box.open(shop.secrets))
+        except InvalidSignature as exc:  # shown to the merchant, not only in the access log
+            note_refused(shop, str(exc))
+            session.commit()
+            raise
         try:
             events = adapter.parse(raw, shop.settings or {})
         except InvalidEvent as exc:
             return rejected(session, shop.id, platform, exc)
         accepted = [accept_event(session, shop.id, event) for event in events]
+        if note_received(shop):
+            session.commit()
     fresh = [a.event_id for a in accepted if not a.duplicate]
     for event_id in fresh:
         enqueue_safely(event_id)

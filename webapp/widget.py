@@ -39,6 +39,8 @@ NOT_FOUND = {"error": "not_found"}
 # the moment the order exists, and its webhook follows later (WooCommerce delivers through
 # Action Scheduler, often a minute or more after checkout). Saying so reveals nothing: only
 # the shop's server can sign a token. The widget keeps polling instead of "not found".
+# Answered 202, not 404: a 4xx fills the shopper's browser console with errors while the
+# widget waits.
 PENDING = {"error": "pending"}
 
 
@@ -113,7 +115,7 @@ def widget_order() -> ResponseReturnValue:
             select(Order).where(Order.shop_id == shop.id, Order.external_id == claim.order_id)
         )
         if found is None:
-            return jsonify(PENDING), 404
+            return jsonify(PENDING), 202
         record_visit(s, shop.id, found.id, "widget", visitor())
         s.commit()
         locale = _locale(found, request.args.get("locale"))

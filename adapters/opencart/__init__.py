@@ -7,15 +7,20 @@ translates those pushes and builds the installable `.ocmod.zip` archives.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from core.adapters import InboundRequest
 from core.domain.events import OrderEventIn
 
 from .package import package_modules
-from .webhooks import parse_push, verify_push
+from .webhooks import parse_push, pulled_events, verify_push
+
+if TYPE_CHECKING:
+    from core.bootstrap import Container
+    from core.storage.models import Shop
 
 
 class OpenCartAdapter:
@@ -32,6 +37,24 @@ class OpenCartAdapter:
     ) -> list[OrderEventIn]:
         """The order event in the push, with the shop's status mapping applied."""
         return parse_push(request, shop_settings)
+
+    @staticmethod
+    def backfill(
+        c: Container, shop: Shop, since: datetime
+    ) -> Iterator[tuple[int, list[OrderEventIn]]]:
+        """Open orders placed since `since`, pulled from the module, one order at a time."""
+        from .api import open_orders
+
+        settings = shop.settings or {}
+        url = settings.get("store_url") or (settings.get("opencart") or {}).get("store_url")
+        if not url:
+            from core.errors import ConfigError
+
+            raise ConfigError(f"shop {shop.key} has no store URL (wismo shops add --url ...)")
+        secret = c.box.open(shop.secrets)["webhook_secret"]
+        for total, orders in open_orders(str(url), secret, since):
+            for order in orders:
+                yield total, pulled_events(order, settings)
 
     @staticmethod
     def package_plugin(out_dir: Path, config: Mapping[str, str] | None = None) -> list[Path]:

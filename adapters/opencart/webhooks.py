@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.adapters import InboundRequest
+from core.carrier_links import carrier_name, tracking_url
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.errors import InvalidSignature, MalformedPayload
 from core.signing import HEADER_ID, HEADER_TIMESTAMP, verify
@@ -68,6 +70,16 @@ def parse_push(request: InboundRequest, shop_settings: Mapping[str, Any]) -> lis
     return [_event(order, headers, shop_settings)]
 
 
+def pulled_events(order: dict[str, Any], shop_settings: Mapping[str, Any]) -> list[OrderEventIn]:
+    """An order the backfill pulled: its current status, stored without a message."""
+    try:
+        event = _event(order, {}, shop_settings)
+    except MalformedPayload:
+        return []
+    key = f"oc-backfill-{event.order_id}-{order.get('status_id')}-{order.get('date_modified')}"
+    return [replace(event, event_key=key, extra={**event.extra, "silent": True})]
+
+
 def _event(
     order: dict[str, Any], headers: Mapping[str, str], shop_settings: Mapping[str, Any]
 ) -> OrderEventIn:
@@ -86,6 +98,9 @@ def _event(
         raise MalformedPayload("invalid push", errors)
     assert occurred_at is not None
     comment = _text(order.get("comment"))
+    # A comment without "Notify customer" is staff-only in OpenCart (modules before 1.1
+    # sent it anyway): it never becomes shopper-facing text such as the cancellation reason.
+    public = comment if order.get("notify") is True else None
     customer: dict[str, Any] = _obj(order.get("customer"))
     locale = locale_of(order.get("language"))
     status = map_status(status_id, shop_settings, _text(order.get("wismo_status")))
@@ -111,7 +126,7 @@ def _event(
         total=total,
         currency=(_text(order.get("currency")) or "").upper() or None,
         locale=locale,
-        reason=comment if status is not None and status.value == "cancelled" else None,
+        reason=_reason(order, public) if status and status.value == "cancelled" else None,
         shipment=_shipment(order, comment),
         extra={
             "opencart": {
@@ -126,6 +141,13 @@ def _event(
             }
         },
     )
+
+
+def _reason(order: Mapping[str, Any], public_comment: str | None) -> str | None:
+    """The cancellation reason the shopper may read: its own field, else a notified comment."""
+    if "reason" in order:
+        return _text(order.get("reason"))
+    return public_comment
 
 
 def _obj(value: Any) -> dict[str, Any]:
@@ -195,10 +217,13 @@ def _shipment(order: Mapping[str, Any], comment: str | None) -> ShipmentInfo | N
     number = _text(order.get("tracking_number")) or tracking_from_comment(comment)
     if not number:
         return None
+    carrier = _text(order.get("tracking_carrier"))
     url = _text(order.get("tracking_url"))
+    if not (url and url.startswith(("https://", "http://"))):
+        url = tracking_url(carrier, number)  # the module's carrier choice names a known one
     return ShipmentInfo(
         id="default",
-        carrier=_text(order.get("tracking_carrier")),
+        carrier=carrier_name(carrier) if carrier else None,
         tracking_number=number,
-        tracking_url=url if url and url.startswith(("https://", "http://")) else None,
+        tracking_url=url,
     )

@@ -20,7 +20,7 @@ from core.errors import ConfigError
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 
-from .api import WooClient
+from .api import WooApiError, WooClient
 
 if TYPE_CHECKING:
     from core.bootstrap import Container
@@ -48,10 +48,18 @@ def put_state(shop: Shop, **changes: Any) -> None:
     flag_modified(shop, "state")
 
 
+def check_key_format(consumer_key: str, secret: str) -> None:
+    """ConfigError unless the keys look like WooCommerce's (ck_..., cs_...)."""
+    if not consumer_key.startswith("ck_") or not secret.startswith("cs_"):
+        raise ConfigError(
+            "WooCommerce keys start with ck_ (consumer key) and cs_ (consumer secret): "
+            "copy both again from WooCommerce > Settings > Advanced > REST API"
+        )
+
+
 def store_keys(c: Container, shop: Shop, store_url: str, consumer_key: str, secret: str) -> None:
     """Seal the store's REST keys with the shop's other secrets and remember the store URL."""
-    if not consumer_key.startswith("ck_") or not secret.startswith("cs_"):
-        raise ConfigError("WooCommerce keys look like ck_... and cs_...; check what was pasted")
+    check_key_format(consumer_key, secret)
     url = normalise_store_url(store_url)
     secrets = c.box.open(shop.secrets)
     secrets.update(consumer_key=consumer_key, consumer_secret=secret)
@@ -69,6 +77,35 @@ def store_keys(c: Container, shop: Shop, store_url: str, consumer_key: str, secr
         cursor=state.get("cursor") or gmt_text(utcnow()),
         connect_nonce=None,
     )
+
+
+def link_store(c: Container, shop: Shop, store_url: str, consumer_key: str, secret: str) -> None:
+    """Try the keys on the store first (by registering Wismo's webhooks with them); only
+    keys that worked replace the shop's. A mistyped secret leaves the working keys alone
+    and is remembered as `key_check`, which the plugin's Test and the admin show."""
+    check_key_format(consumer_key, secret)
+    url = normalise_store_url(store_url)
+    secrets = c.box.open(shop.secrets)
+    hook_secret = secrets.get(WC_SECRET) or "wc_" + new_token(24)
+    same_store = ((shop.settings or {}).get("woocommerce") or {}).get("store_url") == url
+    known = {k: int(v) for k, v in (woo_state(shop).get("webhooks") or {}).items()}
+    try:
+        ids, _ = WooClient(url, consumer_key, secret).ensure_webhooks(
+            known if same_store else {}, delivery_url(c, shop), hook_secret
+        )
+    except WooApiError as exc:
+        put_state(shop, key_check={"ok": False, "error": str(exc), "at": utcnow().isoformat()})
+        raise
+    secrets[WC_SECRET] = hook_secret
+    shop.secrets = c.box.seal(secrets)
+    store_keys(c, shop, url, consumer_key, secret)
+    now = utcnow().isoformat()
+    put_state(shop, webhooks=ids, webhooks_checked_at=now, key_check={"ok": True, "at": now})
+
+
+def is_linked(c: Container, shop: Shop) -> bool:
+    """Whether the shop has working REST keys of its store."""
+    return bool(c.box.open(shop.secrets).get("consumer_key"))
 
 
 def gmt_text(moment: datetime) -> str:
@@ -101,6 +138,14 @@ def sync_webhooks(c: Container, shop: Shop) -> list[str]:
     return recreated
 
 
+def unfollow_store(c: Container, shop: Shop) -> None:
+    """Delete Wismo's webhooks from the store (the plugin was deleted)."""
+    client = client_for(c, shop)
+    for hook_id in (woo_state(shop).get("webhooks") or {}).values():
+        client.delete_webhook(int(hook_id))
+    put_state(shop, webhooks={})
+
+
 def new_connect_nonce(shop: Shop, store_url: str) -> str:
     """A one-time value the authorisation callback must echo (as WooCommerce's `user_id`)."""
     nonce = new_token(18)
@@ -109,13 +154,52 @@ def new_connect_nonce(shop: Shop, store_url: str) -> str:
     return nonce
 
 
-def status_of(c: Container, shop: Shop) -> dict[str, Any]:
-    """What the plugin's settings page and the admin show: linked or not, webhooks, last sync."""
+def live_check(c: Container, shop: Shop) -> dict[str, Any]:
+    """Ask the store now, with the stored keys, for each of Wismo's webhooks and its status.
+
+    `ok` is true only when the keys were accepted and all four webhooks are active and
+    point at this Wismo: the round trip "Connected" stands for.
+    """
+    try:
+        client = client_for(c, shop)
+        known = {k: int(v) for k, v in (woo_state(shop).get("webhooks") or {}).items()}
+        hooks = {topic: client.webhook(hook_id) for topic, hook_id in known.items()}
+    except ConfigError as exc:
+        return {"ok": False, "error": str(exc), "webhooks": {}}
+    url = delivery_url(c, shop)
+    states = {topic: _webhook_state(hook, url) for topic, hook in hooks.items()}
+    bad = sorted(t for t, v in states.items() if v != "active")
+    error = None
+    if len(states) < 4:
+        error = "Wismo's webhooks are not registered yet"
+    elif bad:
+        error = "WooCommerce does not deliver " + ", ".join(f"{t} ({states[t]})" for t in bad)
+    return {"ok": error is None, "error": error, "webhooks": states}
+
+
+def _webhook_state(hook: dict[str, Any] | None, url: str) -> str:
+    """active, missing, elsewhere (delivers to another URL), or WooCommerce's paused/disabled."""
+    if hook is None:
+        return "missing"
+    if hook.get("status") != "active":
+        return str(hook.get("status"))
+    return "active" if hook.get("delivery_url") == url else "elsewhere"
+
+
+def status_of(c: Container, shop: Shop, live: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the plugin's settings page and the admin show: linked or not, webhooks, last sync.
+
+    With `live` (from live_check) `connected` means the store just answered with working
+    keys and active webhooks, not only that keys were stored once.
+    """
     state = woo_state(shop)
-    secrets = c.box.open(shop.secrets)
+    linked = is_linked(c, shop)
     return {
         "shop_key": shop.key,
-        "connected": bool(secrets.get("consumer_key")),
+        "connected": linked and (live is None or bool(live.get("ok"))),
+        "linked": linked,
+        "live": live,
+        "key_check": state.get("key_check"),
         "store_url": ((shop.settings or {}).get("woocommerce") or {}).get("store_url"),
         "webhooks": state.get("webhooks") or {},
         "webhooks_checked_at": state.get("webhooks_checked_at"),

@@ -52,12 +52,18 @@ def order_events(
     target = map_status(wc_status, shop_settings)
     if target == IGNORE:
         return []
-    modified = gmt(order.get("date_modified_gmt")) or gmt(order.get("date_created_gmt"))
+    modified = (
+        _changed_at(order, wc_status)
+        or gmt(order.get("date_modified_gmt"))
+        or gmt(order.get("date_created_gmt"))
+    )
     if modified is None:
         raise MalformedPayload("order has no date", {"date_modified_gmt": "required"})
     created = gmt(order.get("date_created_gmt")) or modified
     status = target if isinstance(target, Status) else None
-    key = f"wc:{tag}:{order_id}:{order.get('date_modified_gmt') or ''}:{wc_status}"
+    # the same change seen by a webhook and by reconciliation is one event, not two (the
+    # scheduler counted every re-read order as a "missed event recovered")
+    key = f"wc:{order_id}:{order.get('date_modified_gmt') or ''}:{wc_status}"
     base = _facts(order, order_id)
     extra = {"wc_status": wc_status}
     events: list[OrderEventIn] = []
@@ -114,13 +120,30 @@ def _facts(order: Mapping[str, Any], order_id: str) -> dict[str, Any]:
     return {
         "source": SOURCE,
         "order_id": order_id,
-        "number": str(order.get("number") or order_id),
+        "number": _number(order, order_id),
         "customer": customer,
         "items": _items(order.get("line_items")),
         "total": _amount(order.get("total")),
         "currency": (str(order["currency"]).upper() if order.get("currency") else None),
         "locale": str(locale) if locale else None,
     }
+
+
+def _number(order: Mapping[str, Any], order_id: str) -> str:
+    """The number as WooCommerce shows it to shoppers: "#15" (a plugin's own may carry "#")."""
+    number = str(order.get("number") or order_id).strip()
+    return number if number.startswith("#") else f"#{number}"
+
+
+def _changed_at(order: Mapping[str, Any], wc_status: str) -> Any:
+    """When the status changed, not when the delivery was built.
+
+    WooCommerce builds the payload at delivery time, so `date_modified_gmt` can be minutes
+    after the change (and moves with any later edit); the dates it keeps per milestone
+    are closer to the truth where they exist.
+    """
+    milestone = {"completed": "date_completed_gmt", "processing": "date_paid_gmt"}.get(wc_status)
+    return gmt(order.get(milestone)) if milestone else None
 
 
 def _items(lines: Any) -> list[dict[str, Any]] | None:

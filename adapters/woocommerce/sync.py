@@ -20,7 +20,7 @@ from core.storage.clock import utcnow
 from core.storage.models import Shop
 
 from .api import WooApiError
-from .connect import client_for, gmt_text, put_state, sync_webhooks, woo_state
+from .connect import client_for, gmt_text, is_linked, put_state, sync_webhooks, woo_state
 from .orders import gmt, order_events
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ OVERLAP = timedelta(seconds=1)  # modified_after is exclusive; re-read the last 
 
 def reconcile(c: Container, shop: Shop) -> Iterator[OrderEventIn]:
     """The events for orders changed since the cursor; the cursor moves after each page."""
+    if not is_linked(c, shop):  # nothing to catch up with yet: no error every 10 minutes
+        return
     try:
         recreated = sync_webhooks(c, shop)
         if recreated:

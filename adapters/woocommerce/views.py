@@ -5,6 +5,7 @@
     POST /woocommerce/<shop_key>/connect/keys      plugin or admin -> keys pasted by hand
     POST /woocommerce/<shop_key>/status            plugin's "Test connection" button
     POST /woocommerce/<shop_key>/settings          plugin -> completed choice, custom statuses
+    POST /woocommerce/<shop_key>/uninstalled       plugin deleted: unfollow the store
 
 The plugin signs its requests with the shop's `whsec_` secret (Standard Webhooks, the
 scheme core/signing.py verifies); a script may use the shop's API key instead
@@ -28,17 +29,21 @@ from flask import Blueprint, jsonify, request
 
 from core import signing
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
+from core.services.link import link_report
 from core.services.shops import shop_by_api_key, shop_by_key, update_settings
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 from webapp.context import wismo
 
 from .connect import (
+    check_key_format,
+    link_store,
+    live_check,
     new_connect_nonce,
     normalise_store_url,
+    put_state,
     status_of,
-    store_keys,
-    sync_webhooks,
+    unfollow_store,
     woo_state,
 )
 from .statuses import COMPLETED_CHOICES, normalise, validate_mapping
@@ -55,6 +60,7 @@ def make_blueprint() -> Blueprint:
     bp.post("/connect/keys")(connect_keys)
     bp.post("/status")(connect_status)
     bp.post("/settings")(status_settings)
+    bp.post("/uninstalled")(plugin_deleted)
     return bp
 
 
@@ -124,32 +130,34 @@ def connect_callback(shop_key: str):  # type: ignore[no-untyped-def]
             raise InvalidSignature("this authorisation has expired; press Connect again")
         if body.get("key_permissions") not in ("read_write", "write"):
             raise MalformedPayload("Wismo needs read/write keys to register its webhooks")
-        _store(c, shop, state["connect_store_url"], body)
+        _stage(c, shop, state["connect_store_url"], body)
+        put_state(shop, connect_nonce=None)
         s.commit()
         shop_id = shop.id
-    _register_later(shop_id)
+    _link_later(shop_id)
     return "", 200
 
 
 def connect_keys(shop_key: str):  # type: ignore[no-untyped-def]
-    """Keys pasted by the merchant: stored sealed, webhooks registered in the background."""
+    """Keys pasted by the merchant: tried on the store in the background, kept if they work."""
     body = _body()
     c = wismo()
     with c.session() as s:
         shop = _authorised_shop(s, shop_key)
-        _store(c, shop, _store_url(body.get("store_url")), body)
+        _stage(c, shop, _store_url(body.get("store_url")), body)
         s.commit()
         shop_id = shop.id
-    _register_later(shop_id)
-    return jsonify({"connected": True, "webhooks": "registering"}), 202
+    _link_later(shop_id)
+    return jsonify({"connected": False, "checking": True}), 202
 
 
 def connect_status(shop_key: str):  # type: ignore[no-untyped-def]
-    """The connection as Wismo sees it (the plugin's Test button shows this)."""
+    """The connection as Wismo sees it, checked with the store now (the plugin's Test)."""
     c = wismo()
     with c.session() as s:
         shop = _authorised_shop(s, shop_key)
-        return jsonify(status_of(c, shop))
+        live = live_check(c, shop) if woo_state(shop).get("webhooks") else None
+        return jsonify({**status_of(c, shop, live or {"ok": False}), **link_report(s, shop)})
 
 
 def status_settings(shop_key: str):  # type: ignore[no-untyped-def]
@@ -177,6 +185,45 @@ def status_settings(shop_key: str):  # type: ignore[no-untyped-def]
         return jsonify({"completed": section["completed"], "statuses": section["statuses"]})
 
 
+def plugin_deleted(shop_key: str):  # type: ignore[no-untyped-def]
+    """The merchant deleted the plugin: stop messaging this shop's shoppers and remove
+    Wismo's webhooks from the store (in the background, with the keys it still has)."""
+    c = wismo()
+    with c.session() as s:
+        shop = _authorised_shop(s, shop_key)
+        shop.active = False
+        put_state(shop, unlinked_at=utcnow().isoformat())
+        s.commit()
+        shop_id = shop.id
+    _unfollow_later(shop_id)
+    return jsonify({"active": False}), 200
+
+
+def _unfollow_later(shop_id: int) -> None:
+    """Delete Wismo's webhooks on the store, then forget the store's keys."""
+    c = wismo()
+
+    def run() -> None:
+        with c.session() as s:
+            shop = s.get(Shop, shop_id)
+            if shop is None:
+                return
+            try:
+                unfollow_store(c, shop)
+            except (
+                ConfigError
+            ) as exc:  # keys revoked already: the webhooks fail and WooCommerce disables them
+                log.warning("shop %s: could not remove the webhooks: %s", shop.key, exc)
+            secrets = c.box.open(shop.secrets)
+            for key in ("consumer_key", "consumer_secret", PENDING):
+                secrets.pop(key, None)
+            shop.secrets = c.box.seal(secrets)
+            put_state(shop, key_check=None)
+            s.commit()
+
+    threading.Thread(target=run, name=f"wc-unfollow-{shop_id}", daemon=True).start()
+
+
 def _store_url(value: Any) -> str:
     try:
         return normalise_store_url(str(value or ""))
@@ -184,31 +231,48 @@ def _store_url(value: Any) -> str:
         raise MalformedPayload(str(exc), {"store_url": "an http(s) URL"}) from None
 
 
-def _store(c: Any, shop: Shop, store_url: str, body: dict[str, Any]) -> None:
+PENDING = "pending_keys"
+
+
+def _stage(c: Any, shop: Shop, store_url: str, body: dict[str, Any]) -> None:
+    """Keep the new keys aside, sealed, until the store has accepted them."""
+    key = str(body.get("consumer_key") or "").strip()
+    secret = str(body.get("consumer_secret") or "").strip()
     try:
-        store_keys(
-            c,
-            shop,
-            store_url,
-            str(body.get("consumer_key") or "").strip(),
-            str(body.get("consumer_secret") or "").strip(),
-        )
+        check_key_format(key, secret)
     except ConfigError as exc:
         raise MalformedPayload(str(exc)) from None
+    secrets = c.box.open(shop.secrets)
+    secrets[PENDING] = {"store_url": store_url, "consumer_key": key, "secret": secret}
+    shop.secrets = c.box.seal(secrets)
+    put_state(shop, key_check={"ok": None, "at": utcnow().isoformat()})
 
 
-def _register_later(shop_id: int) -> None:
-    """Register the webhooks once this request is answered (reconciliation retries failures)."""
+def _link_later(shop_id: int) -> None:
+    """Try the staged keys once this request is answered; they replace the old ones only
+    if the store accepted them (WooCommerce waits for the callback's 200, and a
+    single-process store could not serve our REST calls meanwhile)."""
     c = wismo()
 
     def run() -> None:
-        try:
-            with c.session() as s:
-                shop = s.get(Shop, shop_id)
-                if shop is not None:
-                    sync_webhooks(c, shop)
-                    s.commit()
-        except Exception:  # logged; the next reconciliation tries again
-            log.exception("registering WooCommerce webhooks for shop %s failed", shop_id)
+        with c.session() as s:
+            shop = s.get(Shop, shop_id)
+            if shop is None:
+                return
+            secrets = c.box.open(shop.secrets)
+            pending = secrets.pop(PENDING, None)
+            shop.secrets = c.box.seal(secrets)
+            if not pending:
+                return
+            try:
+                link_store(
+                    c, shop, pending["store_url"], pending["consumer_key"], pending["secret"]
+                )
+            except ConfigError as exc:  # remembered in key_check; the old keys stay
+                log.warning("shop %s: the store refused the new keys: %s", shop.key, exc)
+            except Exception:
+                log.exception("linking WooCommerce shop %s failed", shop_id)
+                put_state(shop, key_check={"ok": False, "error": "Wismo could not check the keys"})
+            s.commit()
 
-    threading.Thread(target=run, name=f"wc-webhooks-{shop_id}", daemon=True).start()
+    threading.Thread(target=run, name=f"wc-link-{shop_id}", daemon=True).start()

@@ -13,6 +13,7 @@ from core.rendering import normalize_locale
 from core.storage.models import Notification, Order, Shipment, Shop
 
 from .contacts import name_on
+from .shops import store_url
 
 TRACKING_MARK = "~tracking"
 """Marks the shipping message sent when a parcel gets its tracking number after its news."""
@@ -82,7 +83,7 @@ def facts_for(
         "shop": {
             "name": shop.name,
             "logo_url": branding.get("logo_url"),
-            "url": branding.get("store_url") or (f"https://{shop.domain}" if shop.domain else None),
+            "url": store_url(shop),
             "brand_color": branding.get("brand_color"),
             "support_email": branding.get("support_email"),
             "support_phone": branding.get("support_phone"),

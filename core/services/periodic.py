@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
+from core.errors import ConfigError
 from core.plugins import ADAPTERS, load_plugins
 from core.storage.clock import utcnow
 from core.storage.models import Shop
@@ -67,6 +68,7 @@ def reconcile_tick(c: Container, now: datetime | None = None) -> ReconcileReport
                 continue
             shops += 1
             fresh: list[int] = []
+            error = None
             try:
                 for event in adapter.reconcile(c, shop):
                     result = accept_event(s, shop.id, event)
@@ -74,13 +76,23 @@ def reconcile_tick(c: Container, now: datetime | None = None) -> ReconcileReport
                         duplicates += 1
                     else:
                         fresh.append(result.event_id)
-            except Exception:
+            except ConfigError as exc:  # not linked yet, keys refused: the merchant's to fix
                 failed += 1
+                error = str(exc)
+                log.warning("reconciliation of shop %s failed: %s", shop.key, exc)
+            except Exception as exc:
+                failed += 1
+                error = str(exc) or type(exc).__name__
                 log.exception("reconciliation of shop %s (%s) failed", shop.key, shop.platform)
+            if error is not None:
                 s.rollback()
                 shop = s.get(Shop, shop_id)
                 assert shop is not None
-            shop.state = {**(shop.state or {}), "reconciled_at": now.isoformat()}
+            shop.state = {
+                **(shop.state or {}),
+                "reconciled_at": now.isoformat(),
+                "reconcile_error": error[:300] if error else None,
+            }
             flag_modified(shop, "state")
             s.commit()
         accepted += len(fresh)

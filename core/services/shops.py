@@ -121,3 +121,23 @@ def policy_of(shop: Shop) -> Policy:
 def update_settings(shop: Shop, **changes: Any) -> None:
     """Replace top-level settings keys (JSON columns need a new dict to notice a change)."""
     shop.settings = {**(shop.settings or {}), **changes}
+
+
+def store_url(shop: Shop) -> str | None:
+    """The store's own address for links in messages and pages, as Wismo knows it.
+
+    The merchant's branding first, then the address the shop was registered or linked with
+    (an http store or one in a subfolder keeps its scheme and path), and only then
+    https:// and the domain.
+    """
+    settings = shop.settings or {}
+    section = settings.get(shop.platform)
+    platform: dict[str, Any] = section if isinstance(section, dict) else {}
+    for candidate in (
+        (settings.get("branding") or {}).get("store_url"),
+        settings.get("store_url"),
+        platform.get("store_url"),
+    ):
+        if isinstance(candidate, str) and candidate.startswith(("https://", "http://")):
+            return candidate
+    return f"https://{shop.domain}" if shop.domain else None

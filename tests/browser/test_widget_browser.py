@@ -76,6 +76,8 @@ def test_widget_lookup_form_success_and_failure(sqlite_container, live_app, page
     page.get_by_label("Email или телефон").fill("nobody@example.com")
     page.get_by_role("button", name="Показать заказ").click()
     assert "Не удалось найти заказ" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Номер заказа").input_value() == "1001"  # kept after a failure
+    assert page.get_by_label("Email или телефон").input_value() == "nobody@example.com"
     screenshot(page, "widget-lookup-failure")
     page.get_by_label("Номер заказа").fill("#1001")
     page.get_by_label("Email или телефон").fill("+380501234567")
@@ -171,3 +173,24 @@ def _order_id(c):
 
     with c.session() as s:
         return s.scalar(select(Order.id))
+
+
+def test_waiting_for_a_new_order_logs_no_errors_in_the_console(
+    sqlite_container, live_app, page, http_stub
+):
+    shop = add_shop(sqlite_container)
+    token = sign_storefront_token(shop.webhook_secret, shop.shop.key, "5555")  # not received yet
+    base = live_app(sqlite_container)
+    errors: list[str] = []  # each failed request is an error line in the shopper's console
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if "/api/v1/widget/" in r.url and r.status >= 400
+            else None
+        ),
+    )
+    page.goto(host_page(http_stub, base, f'data-token="{token}" data-locale="en"'))
+    page.locator(".wismo-widget section p").filter(has_text="in a minute").wait_for()
+    page.wait_for_timeout(500)
+    assert errors == []

@@ -72,13 +72,11 @@ def test_order_by_storefront_token(client, shops):
 def test_a_token_for_one_shop_never_opens_another_shops_order(client, shops):
     a, b = shops
     # B's order named with A's key, signed with A's secret: not A's order, so nothing
-    assert (
-        client.get(
-            "/api/v1/widget/order?token="
-            + sign_storefront_token(a.webhook_secret, a.shop.key, "2002")
-        ).status_code
-        == 404
+    # (A has no order 2002: "pending", with no data of B's)
+    other = client.get(
+        "/api/v1/widget/order?token=" + sign_storefront_token(a.webhook_secret, a.shop.key, "2002")
     )
+    assert other.status_code == 202 and other.json == {"error": "pending"}
     # A's order claimed for A but signed with B's secret: forged
     assert (
         client.get(
@@ -95,7 +93,7 @@ def test_a_genuine_token_for_an_order_not_received_yet_is_pending(client, shops)
     # sign this token, so "not received yet" tells nobody anything, and the widget waits.
     token = sign_storefront_token(a.webhook_secret, a.shop.key, "1002")
     response = client.get(f"/api/v1/widget/order?token={token}")
-    assert response.status_code == 404 and response.json == {"error": "pending"}
+    assert response.status_code == 202 and response.json == {"error": "pending"}
     forged = sign_storefront_token("whsec_c29tZW9uZSBlbHNl", a.shop.key, "1002")
     assert client.get(f"/api/v1/widget/order?token={forged}").json == {"error": "not_found"}
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import tempfile
-import zipfile
 from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import escape
 
+from core.services.link import link_report
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 
@@ -52,8 +52,10 @@ def onboarding() -> ResponseReturnValue:
             shop=shop,
             webhook_url=webhook_url if shop.platform in ("woocommerce", "opencart") else None,
             api_url=f"{c.settings.public_url}/api/v1/orders/events",
-            plugin=can_package_plugin(shop),
+            plugin_files=plugin_files(shop) if can_package_plugin(shop) else [],
             adapter_installed=adapter_class(shop) is not None,
+            link=link_report(s, shop),
+            key_check=((shop.state or {}).get(shop.platform) or {}).get("key_check"),
         )
 
 
@@ -64,29 +66,43 @@ def plugin_config(shop: Shop) -> dict[str, str]:
     return {"wismo_url": c.settings.public_url, "shop_key": shop.key, "secret": secret}
 
 
+def _build_plugin(shop: Shop, out_dir: Path) -> list[str]:
+    """Build the shop's installable archives under out_dir; their paths relative to it."""
+    paths = adapter_class(shop).package_plugin(out_dir, plugin_config(shop))
+    return [Path(p).relative_to(out_dir).as_posix() for p in paths]
+
+
+def plugin_files(shop: Shop) -> list[str]:
+    """The archives the platform installs, one download each (OpenCart: one per version).
+
+    Each is offered as it is: a store's installer takes one `.zip`/`.ocmod.zip`, and
+    OpenCart 3.0 rejects a zip of zips ("Invalid file type!").
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        return _build_plugin(shop, Path(tmp))
+
+
 @bp.route("/onboarding/plugin")
 @staff_required(OWNER)
 def plugin_download() -> ResponseReturnValue:
-    """The platform's plug-in, built with this shop's URL, key and secret inside."""
+    """One of the platform's plug-in archives, built with this shop's URL, key and secret."""
+    wanted = request.args.get("file", "")
     with wismo().session() as s:
         shop = current_shop(s)
-        cls = adapter_class(shop)
         if not can_package_plugin(shop):
             abort(404)
-        config = plugin_config(shop)
-        platform = shop.platform
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = [Path(p) for p in cls.package_plugin(Path(tmp), config)]
-        if len(paths) == 1 and paths[0].suffix == ".zip":
-            data, name = paths[0].read_bytes(), paths[0].name
-        else:
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-                for p in paths:
-                    zf.write(p, p.name)
-            data, name = buffer.getvalue(), f"wismo-{platform}.zip"
+        with tempfile.TemporaryDirectory() as tmp:
+            names = _build_plugin(shop, Path(tmp))
+            if not wanted and len(names) == 1:
+                wanted = names[0]
+            if wanted not in names:
+                abort(404)
+            data = (Path(tmp) / wanted).read_bytes()
     return send_file(
-        io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name
+        io.BytesIO(data),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=Path(wanted).name,
     )
 
 

@@ -121,7 +121,7 @@
       return resp.json().then(function (o) { show(o, !token); });
     }
 
-    function form(msg) {
+    function form(msg, typed) {
       clear();
       var f = h("form", null, { novalidate: "" }), id = "w" + Math.random().toString(36).slice(2);
       if (typeof msg === "string") f.appendChild(h("p", msg, { "class": "e", role: "alert" }));
@@ -129,6 +129,7 @@
       var n = f.appendChild(h("input", null, { id: id + "n", name: "number", required: "", autocomplete: "off" }));
       f.appendChild(h("label", t.contact, { "for": id + "c" }));
       var c = f.appendChild(h("input", null, { id: id + "c", name: "contact", required: "", autocomplete: "email" }));
+      if (typed) { n.value = typed[0]; c.value = typed[1]; } // a failed lookup keeps what was typed
       f.appendChild(h("button", t.find, { type: "submit" }));
       f.onsubmit = function (ev) {
         ev.preventDefault();
@@ -139,8 +140,8 @@
           body: JSON.stringify({ shop: shop, number: n.value, contact: c.value, locale: fixed ? l : null })
         }).then(function (r) {
           box.removeAttribute("aria-busy");
-          if (r.status === 404) return form(t.notFound);
-          if (r.status === 429) return form(t.tooMany);
+          if (r.status === 404) return form(t.notFound, [n.value, c.value]);
+          if (r.status === 429) return form(t.tooMany, [n.value, c.value]);
           return load(r);
         }).catch(function () { box.removeAttribute("aria-busy"); fail(t.error); });
       };
@@ -153,7 +154,7 @@
     function order() {
       fetch(base + "/api/v1/widget/order?token=" + encodeURIComponent(token) + (fixed ? "&locale=" + l : ""), { credentials: "omit" })
         .then(function (r) {
-          if (r.status !== 404) return load(r);
+          if (r.status !== 404 && r.status !== 202) return load(r); // 202: not received yet
           return r.json().then(function (j) {
             if (j.error !== "pending") return fail(t.notFound);
             if (!tries) { clear(); box.appendChild(h("p", t.pending)); }

@@ -48,3 +48,17 @@ def test_shops_add_for_opencart_prints_what_to_paste_into_the_module(tmp_path, m
     assert listed[0]["domain"] == "kettles.example"
     bad = runner.invoke(main, [*args, "--url", "kettles.example"])
     assert bad.exit_code != 0 and "http(s)" in bad.output
+
+
+def test_messages_link_the_store_where_it_really_is():
+    from core.services.shops import store_url
+    from core.storage.models import Shop
+
+    shop = Shop(name="K", platform="opencart", domain="kettles.example")
+    shop.settings = {"store_url": "http://kettles.example/shop/"}
+    assert store_url(shop) == "http://kettles.example/shop/"  # http and the subfolder kept
+    shop.settings = {"woocommerce": {"store_url": "https://wp.example/store"}}
+    shop.platform = "woocommerce"
+    assert store_url(shop) == "https://wp.example/store"
+    shop.settings = {"branding": {"store_url": "javascript:alert(1)"}}
+    assert store_url(shop) == "https://kettles.example"

@@ -139,3 +139,35 @@ def test_opencart_language_codes_become_wismo_locales(code, locale):
     from adapters.opencart.webhooks import locale_of
 
     assert locale_of(code) == locale
+
+
+def test_a_staff_only_comment_never_reaches_the_shopper(client, container, oc_shop):
+    body = push_body(status_id=7, status="Canceled", comment="fraud suspected", notify=False)
+    assert post(client, oc_shop, body).status_code == 200
+    with container.session() as s:
+        out = s.scalars(select(OutboxMessage)).one()
+        order = s.scalars(select(Order)).one()
+    assert order.status == "cancelled" and order.reason is None
+    assert "fraud" not in out.text and "fraud" not in (out.html or "")
+
+
+def test_the_reason_the_module_sends_is_the_cancellation_reason(client, container, oc_shop):
+    body = push_body(
+        status_id=7, status="Canceled", comment="Out of stock", reason="Out of stock", notify=True
+    )
+    assert post(client, oc_shop, body).status_code == 200
+    with container.session() as s:
+        assert s.scalars(select(Order)).one().reason == "Out of stock"
+        assert "Out of stock" in s.scalars(select(OutboxMessage)).one().text
+
+
+def test_the_carrier_chosen_in_the_module_gives_the_shopper_a_tracking_link(
+    client, container, oc_shop
+):
+    body = push_body(tracking_number="20450000000123", tracking_carrier="Nova Poshta", comment="")
+    assert post(client, oc_shop, body).status_code == 200
+    with container.session() as s:
+        texts = [m.text for m in s.scalars(select(OutboxMessage))]
+    # the order's first news also brings its late confirmation: the shipping message has the link
+    assert len(texts) == 2
+    assert any("novaposhta.ua/tracking/?cargo_number=20450000000123" in t for t in texts)

@@ -167,3 +167,85 @@ def test_the_plugin_maps_custom_statuses_and_the_completed_choice(client, contai
     assert set(bad.json["errors"]) == {"completed", "statuses.x"}
     unsigned = client.post(f"/woocommerce/{woo.shop.key}/settings", json={"completed": "shipped"})
     assert unsigned.status_code == 401
+
+
+def _paste(client, woo, store, secret=CS):
+    payload = {"store_url": store.url, "consumer_key": CK, "consumer_secret": secret}
+    auth = {"Authorization": f"Bearer {woo.api_key}"}
+    return client.post(f"/woocommerce/{woo.shop.key}/connect/keys", json=payload, headers=auth)
+
+
+def _key_check(container, shop_id, wanted):
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        with container.session() as s:
+            check = woo_state(s.get(Shop, shop_id)).get("key_check") or {}
+        if check.get("ok") is wanted:
+            return check
+        time.sleep(0.05)
+    raise AssertionError(f"key_check never became {wanted}: {check}")
+
+
+def _status(client, woo, msg_id):
+    body, headers = signed(woo.webhook_secret, {}, msg_id=msg_id)
+    return client.post(f"/woocommerce/{woo.shop.key}/status", data=body, headers=headers).json
+
+
+def test_a_mistyped_secret_never_replaces_working_keys(client, container, woo, store, http_stub):
+    assert _paste(client, woo, store).status_code == 202
+    _key_check(container, woo.shop.id, True)
+    assert _paste(client, woo, store, secret="cs_" + "c" * 40).status_code == 202
+    check = _key_check(container, woo.shop.id, False)
+    assert "401" in check["error"]
+    with container.session() as s:
+        secrets = container.box.open(s.get(Shop, woo.shop.id).secrets)
+    assert secrets["consumer_secret"] == CS and "pending_keys" not in secrets
+    status = _status(client, woo, "m-after")
+    assert status["linked"] is True and status["key_check"]["ok"] is False
+    assert status["live"]["ok"] is True  # the old keys still reach the store
+
+
+def test_connected_means_the_store_just_answered_with_active_webhooks(
+    client, container, woo, store, http_stub
+):
+    _paste(client, woo, store)
+    _key_check(container, woo.shop.id, True)
+    assert _status(client, woo, "m-ok")["connected"] is True
+    for hook in store.webhooks.values():
+        hook["status"] = "disabled"  # WooCommerce gave up after failed deliveries
+    status = _status(client, woo, "m-disabled")
+    assert status["connected"] is False
+    assert "order.updated (disabled)" in status["live"]["error"]
+
+
+def test_a_refused_delivery_is_recorded_for_the_merchant(client, container, woo):
+    body = b'{"id": 1}'
+    headers = {"X-WC-Webhook-Signature": "bm90IGl0", "X-WC-Webhook-Topic": "order.updated"}
+    r = client.post(f"/webhooks/woocommerce/{woo.shop.key}", data=body, headers=headers)
+    assert r.status_code == 401
+    status = _status(client, woo, "m-refused")
+    assert status["last_refused_at"] and status["refused_since_last_received"] == 1
+    assert status["last_refused_reason"]
+
+
+def test_deleting_the_plugin_unfollows_the_store(client, container, woo, store, http_stub):
+    _paste(client, woo, store)
+    _key_check(container, woo.shop.id, True)
+    assert len(store.webhooks) == 4
+    body, headers = signed(woo.webhook_secret, {}, msg_id="m-bye")
+    r = client.post(f"/woocommerce/{woo.shop.key}/uninstalled", data=body, headers=headers)
+    assert r.status_code == 200 and r.json == {"active": False}
+    deadline = time.time() + 5
+    while store.webhooks and time.time() < deadline:
+        time.sleep(0.05)
+    assert store.webhooks == {}
+    while time.time() < deadline:  # the keys go after the webhooks
+        with container.session() as s:
+            shop = s.get(Shop, woo.shop.id)
+            active, secrets = shop.active, container.box.open(shop.secrets)
+        if "consumer_key" not in secrets:
+            break
+        time.sleep(0.05)
+    assert active is False and "consumer_key" not in secrets
+    unsigned = client.post(f"/woocommerce/{woo.shop.key}/uninstalled", json={})
+    assert unsigned.status_code in (401, 404)

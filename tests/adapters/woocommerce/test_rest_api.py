@@ -206,3 +206,32 @@ def test_over_https_the_keys_go_in_basic_auth_and_the_certificate_is_checked(
     expected = "Basic " + base64.b64encode(f"{CK}:{CS}".encode()).decode()
     assert req.headers["authorization"] == expected
     assert not any(k.startswith("oauth_") for k in req.query)
+
+
+def test_reconciliation_does_not_count_changes_the_webhooks_already_brought(
+    container, store, woo_shop
+):
+    from webapp import create_app
+
+    from .test_webhook_route import post
+
+    seen = order("processing", id=7001, date_modified_gmt="2026-11-02T10:00:00")
+    r = post(create_app(container=container).test_client(), woo_shop, seen)
+    assert r.status_code == 200 and r.json["accepted"] == 2  # placed + processing
+    store.orders = [seen]
+    with container.session() as s:
+        shop = s.get(Shop, woo_shop.shop.id)
+        shop.state = {
+            **shop.state,
+            "woocommerce": {**woo_state(shop), "cursor": "2026-11-01T00:00:00"},
+        }
+        s.commit()
+    report = reconcile_tick(container)
+    assert (report.accepted, report.duplicates) == (0, 2)
+
+
+def test_a_shop_not_linked_yet_is_skipped_quietly(container, caplog):
+    add_shop(container, platform="woocommerce", name="Not linked")
+    report = reconcile_tick(container)
+    assert report.failed == 0
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -68,11 +68,11 @@ def test_the_published_order_becomes_placed_then_processing():
     assert placed.status == Status.PLACED and placed.event_key == "wc:727:placed"
     assert placed.occurred_at.isoformat() == "2017-03-22T19:28:02+00:00"  # date_created_gmt
     assert processing.status == Status.PROCESSING
-    assert processing.event_key == "wc:wh12:727:2017-03-22T19:28:08:processing"
+    assert processing.event_key == "wc:727:2017-03-22T19:28:08:processing"
     assert processing.occurred_at.isoformat() == "2017-03-22T19:28:08+00:00"
     assert processing.customer.email == "john.doe@example.com"
     assert processing.customer.name == "John Doe"
-    assert (processing.number, processing.total, processing.currency) == ("727", "29.35", "USD")
+    assert (processing.number, processing.total, processing.currency) == ("#727", "29.35", "USD")
     assert processing.items[0] == {
         "name": "Woo Single #1",
         "quantity": 2,
@@ -191,3 +191,16 @@ def test_a_signed_body_that_is_not_an_order_is_malformed():
         events(b"not json")
     with pytest.raises(MalformedPayload, match="id"):
         events(json.dumps({"status": "processing"}).encode())
+
+
+def test_the_number_reads_as_woocommerce_shows_it_and_the_time_is_the_milestones():
+    from adapters.woocommerce.orders import order_events
+
+    done = order(
+        "completed",
+        date_modified_gmt="2026-11-22T07:25:40",  # the payload was built three minutes later
+        date_completed_gmt="2026-11-22T07:22:05",
+    )
+    (event,) = order_events(done, "wh12", {}, with_placed=False)
+    assert event.number == "#727"
+    assert event.occurred_at.isoformat() == "2026-11-22T07:22:05+00:00"

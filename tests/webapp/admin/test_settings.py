@@ -308,3 +308,45 @@ def test_json_fields_are_checked():
 
     with pytest.raises(FormError, match="not valid JSON"):
         field_value(templates, "{shipped:")
+
+
+def test_opencart_gets_one_installable_archive_per_version_not_a_zip_of_zips(app, container):
+    from tests.conftest import add_shop
+
+    from .helpers import make_staff
+
+    shop = add_shop(container, platform="opencart")
+    make_staff(container, shop.shop.id, "o@o.example")
+    admin = Admin(app, "o@o.example")
+    page = admin.get("/admin/onboarding").get_data(as_text=True)
+    links = re.findall(r'href="(/admin/onboarding/plugin\?file=[^"]+)"', page)
+    assert len(links) == 2
+    names = []
+    for link in links:
+        r = admin.get(link.replace("&amp;", "&"))
+        assert r.status_code == 200 and r.mimetype == "application/zip"
+        names.append(r.headers["Content-Disposition"].split("filename=")[1])
+        inside = zipfile.ZipFile(io.BytesIO(r.data)).namelist()
+        assert not any(n.endswith(".zip") for n in inside)  # installable as it is
+        assert any(n.endswith("wismo/preset.php") for n in inside)
+    assert sorted(names) == ["wismo-opencart-3.x.ocmod.zip", "wismo.ocmod.zip"]
+    assert admin.get("/admin/onboarding/plugin?file=../etc/passwd").status_code == 404
+
+
+def test_onboarding_shows_refused_deliveries_and_the_last_one_received(app, container):
+    from tests.conftest import add_shop
+
+    from .helpers import make_staff
+
+    shop = add_shop(container, platform="opencart")
+    make_staff(container, shop.shop.id, "l@l.example")
+    forged = app.test_client().post(
+        f"/webhooks/opencart/{shop.shop.key}",
+        data=b"{}",
+        headers={"webhook-id": "msg_x", "webhook-timestamp": "1", "webhook-signature": "v1,AAAA"},
+    )
+    assert forged.status_code == 401
+    page = Admin(app, "l@l.example").get("/admin/onboarding").get_data(as_text=True)
+    link = page[page.index('id="store-link"') :]
+    assert "1 refused since the last one received" in link
+    assert "Last update received</th><td>never" in link

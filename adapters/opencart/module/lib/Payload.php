@@ -7,14 +7,14 @@ namespace Wismo;
  * that 4.x keeps shipping_method as an array.
  */
 final class Payload {
-	const VERSION = '1.0.0';
+	const VERSION = '1.1.0';
 
 	/**
 	 * @param array $order    getOrder() of the order
 	 * @param array $products getProducts() rows
 	 * @param array $totals   getTotals() rows
 	 * @param array $event    status_id, status_name, comment, notify, occurred_at (unix), tracking_number,
-	 *                        wismo_status (the mapped status), facts_only
+	 *                        wismo_status (the mapped status), facts_only, tracking_carrier
 	 * @param string $platform the OpenCart VERSION
 	 */
 	public static function build(array $order, array $products, array $totals, array $event, string $platform = ''): array {
@@ -49,16 +49,22 @@ final class Payload {
 		}
 
 		$name = trim(($order['firstname'] ?? '') . ' ' . ($order['lastname'] ?? ''));
+		// OpenCart shows a history comment to the customer only when "Notify" is ticked;
+		// without it the comment is staff-only ("fraud suspected") and never leaves the store.
+		$notify = !empty($event['notify']);
+		$public = $notify ? trim((string)($event['comment'] ?? '')) : '';
+		$status = (string)($event['wismo_status'] ?? '');
 
 		$data = [
 			'id'              => (string)$order['order_id'],
 			'number'          => '#' . $order['order_id'],
 			'status_id'       => (int)$event['status_id'],
 			'status'          => (string)($event['status_name'] ?? ''),
-			'wismo_status'    => (string)($event['wismo_status'] ?? ''),
+			'wismo_status'    => $status,
 			'facts_only'      => !empty($event['facts_only']),
-			'comment'         => (string)($event['comment'] ?? ''),
-			'notify'          => !empty($event['notify']),
+			'comment'         => $public,
+			'reason'          => $status === 'cancelled' ? $public : '',
+			'notify'          => $notify,
 			'customer'        => [
 				'id'    => (int)($order['customer_id'] ?? 0),
 				'name'  => html_entity_decode($name, ENT_QUOTES, 'UTF-8'),
@@ -75,6 +81,7 @@ final class Payload {
 				'city'   => html_entity_decode((string)($order['shipping_city'] ?? ''), ENT_QUOTES, 'UTF-8'),
 			],
 			'tracking_number' => (string)($event['tracking_number'] ?? ''),
+			'tracking_carrier' => (string)($event['tracking_carrier'] ?? ''),
 			'store_url'       => (string)($order['store_url'] ?? ''),
 			'date_modified'   => self::isoDate((string)($order['date_modified'] ?? '')),
 			'occurred_at'     => date('c', (int)($event['occurred_at'] ?? time())),

@@ -23,31 +23,35 @@ final class Pusher {
 
 	/** Keep the push, then try to deliver it along with any earlier ones still waiting. */
 	public function send(array $payload, int $now): array {
-		$this->outbox->add(Signer::newMessageId(), Payload::encode($payload), $now);
+		$orderId = isset($payload['order']['id']) ? (string)$payload['order']['id'] : '';
+		$this->outbox->add(Signer::newMessageId(), Payload::encode($payload), $now, $orderId);
 
 		return $this->flush($now, 5);
 	}
 
-	/** Try the rows that are due; stops at the first failure. */
+	/**
+	 * Try the rows that are due; stops at the first failure. Asks again after each round,
+	 * because delivering an order's oldest row makes its next row due.
+	 */
 	public function flush(int $now, int $limit = 20): array {
 		$sent = 0;
-		$failed = 0;
 
-		foreach ($this->outbox->due($now, $limit) as $row) {
-			list($ok, $error) = $this->deliver((string)$row['message_id'], (string)$row['body'], $now);
+		while ($sent < $limit && ($rows = $this->outbox->due($now, $limit - $sent))) {
+			foreach ($rows as $row) {
+				list($ok, $error) = $this->deliver((string)$row['message_id'], (string)$row['body'], $now);
 
-			if ($ok) {
+				if (!$ok) {
+					$this->outbox->failed($row, $error, $now);
+
+					return ['sent' => $sent, 'failed' => 1];
+				}
+
 				$this->outbox->delete((int)$row['outbox_id']);
 				$sent++;
-			} else {
-				$this->outbox->failed($row, $error, $now);
-				$failed++;
-
-				break;
 			}
 		}
 
-		return ['sent' => $sent, 'failed' => $failed];
+		return ['sent' => $sent, 'failed' => 0];
 	}
 
 	/** One signed POST, signed afresh (new timestamp, same id) on every attempt. */

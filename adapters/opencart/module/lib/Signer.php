@@ -40,6 +40,30 @@ final class Signer {
 		];
 	}
 
+	/**
+	 * Whether Wismo signed this request (Standard Webhooks, as core/signing.py signs): the
+	 * timestamp within $tolerance seconds and one of the "v1,..." signatures matching.
+	 */
+	public static function verify(string $secret, string $msgId, string $timestamp, string $signatures, string $body, int $now, int $tolerance = 300): bool {
+		if ($msgId === '' || !ctype_digit($timestamp) || abs($now - (int)$timestamp) > $tolerance) {
+			return false;
+		}
+
+		try {
+			$expected = self::sign($secret, $msgId, (int)$timestamp, $body);
+		} catch (\InvalidArgumentException $e) {
+			return false;
+		}
+
+		foreach (preg_split('/\s+/', trim($signatures)) as $given) {
+			if (hash_equals($expected, $given)) {
+				return true;
+			}
+		}
+
+		return false;
+	}
+
 	/** A fresh message id: it stays the same through every retry, so Wismo drops duplicates. */
 	public static function newMessageId(): string {
 		return 'msg_' . bin2hex(random_bytes(12));

@@ -9,3 +9,6 @@ require_once __DIR__ . '/Pusher.php';
 require_once __DIR__ . '/Settings.php';
 require_once __DIR__ . '/TrackingNumbers.php';
 require_once __DIR__ . '/Widget.php';
+require_once __DIR__ . '/PlatformEmails.php';
+require_once __DIR__ . '/Link.php';
+require_once __DIR__ . '/Backfill.php';

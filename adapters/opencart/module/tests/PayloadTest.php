@@ -6,6 +6,8 @@ use Wismo\Pusher;
 use Wismo\Settings;
 use Wismo\Signer;
 
+require_once __DIR__ . '/MariaDb.php';
+
 /** The push body, built from OpenCart's own order arrays, and how it is sent. */
 final class PayloadTest extends TestCase {
 	private static function order(array $extra = []): array {
@@ -42,6 +44,21 @@ final class PayloadTest extends TestCase {
 		$this->assertStringStartsWith('2026-11-22T10:00:00', $order['date_modified']);
 	}
 
+	public function testAStaffOnlyCommentStaysInTheStore(): void {
+		$event = ['status_id' => 7, 'status_name' => 'Canceled', 'comment' => 'fraud suspected', 'notify' => false, 'occurred_at' => 1795000000, 'wismo_status' => 'cancelled'];
+		$order = Payload::build(self::order(), [], [], $event, '3.0.4.1')['order'];
+		$this->assertSame('', $order['comment']);
+		$this->assertSame('', $order['reason']);
+		$this->assertStringNotContainsString('fraud', Payload::encode(['order' => $order]));
+	}
+
+	public function testANotifiedCancellationCommentIsTheReason(): void {
+		$event = ['status_id' => 7, 'status_name' => 'Canceled', 'comment' => ' Out of stock ', 'notify' => true, 'occurred_at' => 1795000000, 'wismo_status' => 'cancelled'];
+		$order = Payload::build(self::order(), [], [], $event, '3.0.4.1')['order'];
+		$this->assertSame('Out of stock', $order['comment']);
+		$this->assertSame('Out of stock', $order['reason']);
+	}
+
 	public function testAmountsAreInTheOrdersCurrency(): void {
 		$order = self::build(self::order())['order'];
 		$this->assertSame('1250.00', $order['total']);
@@ -62,8 +79,9 @@ final class PayloadTest extends TestCase {
 	}
 
 	public function testDeliveryIsSignedAndAFailureStaysQueued(): void {
-		$db = new FakeDb();
+		$db = MariaDb::connect();
 		$outbox = new Outbox($db, 'oc_');
+		$outbox->install();
 		$calls = [];
 		$answers = [[0, 'Connection refused'], [200, '']];
 		$transport = function (string $url, array $headers, string $body) use (&$calls, &$answers) {
@@ -75,10 +93,11 @@ final class PayloadTest extends TestCase {
 		$pusher = new Pusher($settings, $outbox, $transport);
 
 		$this->assertSame(['sent' => 0, 'failed' => 1], $pusher->send(['event' => 'x'], 1000));
-		$this->assertCount(1, $db->rows);
+		$this->assertSame(1, $outbox->summary()['waiting']);
 		$this->assertSame(['sent' => 0, 'failed' => 0], $pusher->flush(1001));  // not due yet
 		$this->assertSame(['sent' => 1, 'failed' => 0], $pusher->flush(1000 + Outbox::backoff(1)));
-		$this->assertCount(0, $db->rows);
+		$this->assertSame(0, $outbox->summary()['waiting']);
+		$db->drop();
 
 		list($url, $headers, $body) = $calls[1];
 		$this->assertSame('https://wismo.example/webhooks/opencart/k3y', $url);
@@ -90,35 +109,5 @@ final class PayloadTest extends TestCase {
 
 	public function testBackoffGrowsToAnHour(): void {
 		$this->assertSame([60, 120, 240, 3600], [Outbox::backoff(1), Outbox::backoff(2), Outbox::backoff(3), Outbox::backoff(9)]);
-	}
-}
-
-/** Just enough of OpenCart's DB object for the outbox's four statements. */
-final class FakeDb {
-	public $rows = [];
-	private $next = 1;
-
-	public function escape(string $value): string {
-		return addslashes($value);
-	}
-
-	public function query(string $sql) {
-		$result = new stdClass();
-		$result->rows = [];
-		$result->row = [];
-
-		if (preg_match("/^INSERT IGNORE .* `message_id` = '(.*?)', `body` = '(.*)', `next_attempt`/s", $sql, $m)) {
-			$this->rows[$this->next] = ['outbox_id' => $this->next, 'message_id' => stripslashes($m[1]), 'body' => stripslashes($m[2]), 'attempts' => 0, 'next_attempt' => 0];
-			$this->next++;
-		} elseif (preg_match('/^SELECT \* .* <= (\d+)/', $sql, $m)) {
-			$result->rows = array_values(array_filter($this->rows, function ($r) use ($m) { return $r['next_attempt'] <= (int)$m[1]; }));
-		} elseif (preg_match('/^DELETE .* = (\d+)$/', $sql, $m)) {
-			unset($this->rows[(int)$m[1]]);
-		} elseif (preg_match('/^UPDATE .* `attempts` = (\d+), `next_attempt` = (\d+).* = (\d+)$/s', $sql, $m)) {
-			$this->rows[(int)$m[3]]['attempts'] = (int)$m[1];
-			$this->rows[(int)$m[3]]['next_attempt'] = (int)$m[2];
-		}
-
-		return $result;
 	}
 }

@@ -12,7 +12,7 @@ final class WidgetTest extends TestCase {
 	public function test_order_widget_carries_the_token_and_locale() {
 		$html = Wismo_Widget::html( 'https://wismo.example', array( 'token' => 'abc.def', 'locale' => 'uk' ) );
 		$this->assertSame(
-			'<div class="wismo-widget" data-token="abc.def" data-locale="uk"></div>'
+			'<div class="wismo-widget-wrap" style="display:block!important;visibility:visible!important;opacity:1!important"><div class="wismo-widget" data-token="abc.def" data-locale="uk"></div></div>'
 			. '<script src="https://wismo.example/widget.js" async></script>',
 			$html
 		);

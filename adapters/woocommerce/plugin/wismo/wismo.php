@@ -28,8 +28,10 @@ require_once __DIR__ . '/includes/class-wismo-signer.php';
 require_once __DIR__ . '/includes/class-wismo-widget.php';
 require_once __DIR__ . '/includes/class-wismo-statuses.php';
 require_once __DIR__ . '/includes/class-wismo-client.php';
+require_once __DIR__ . '/includes/class-wismo-link.php';
 require_once __DIR__ . '/includes/class-wismo-storefront.php';
 require_once __DIR__ . '/includes/class-wismo-admin.php';
+require_once __DIR__ . '/includes/class-wismo-order-box.php';
 
 // High-Performance Order Storage: the plugin reads orders only through the order API.
 add_action(
@@ -42,6 +44,31 @@ add_action(
 );
 
 register_activation_hook( __FILE__, array( 'Wismo_Client', 'import_config' ) );
+register_activation_hook(
+	__FILE__,
+	function () {
+		update_option( 'wismo_welcome', 'yes', false );
+		if ( ! wp_next_scheduled( 'wismo_link_check' ) ) {
+			wp_schedule_event( time() + 300, 'hourly', 'wismo_link_check' );
+		}
+	}
+);
+register_deactivation_hook(
+	__FILE__,
+	function () {
+		wp_clear_scheduled_hook( 'wismo_link_check' );
+	}
+);
+
+// Hourly: is the link still whole? A broken one raises the admin notice (Wismo_Admin::link_notice).
+add_action(
+	'wismo_link_check',
+	function () {
+		if ( Wismo_Client::configured() ) {
+			Wismo_Admin::check();
+		}
+	}
+);
 
 add_action(
 	'plugins_loaded',
@@ -49,6 +76,7 @@ add_action(
 		load_plugin_textdomain( 'wismo', false, dirname( plugin_basename( __FILE__ ) ) . '/languages' );
 		Wismo_Client::hooks();
 		Wismo_Storefront::hooks();
+		Wismo_Order_Box::hooks();
 		if ( is_admin() ) {
 			Wismo_Admin::hooks();
 		}

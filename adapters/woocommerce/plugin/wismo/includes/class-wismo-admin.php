@@ -21,6 +21,9 @@ class Wismo_Admin {
 	 */
 	public static function hooks() {
 		add_action( 'admin_menu', array( __CLASS__, 'menu' ), 60 );
+		add_action( 'admin_notices', array( __CLASS__, 'link_notice' ) );
+		add_action( 'admin_notices', array( __CLASS__, 'welcome_notice' ) );
+		add_filter( 'plugin_action_links_' . plugin_basename( WISMO_FILE ), array( __CLASS__, 'action_links' ) );
 		foreach ( array( 'save', 'connect', 'keys', 'test', 'statuses' ) as $action ) {
 			add_action( 'admin_post_wismo_' . $action, array( __CLASS__, 'handle_' . $action ) );
 		}
@@ -82,6 +85,7 @@ class Wismo_Admin {
 			update_option( 'wismo_secret', self::field( 'wismo_secret' ), false );
 		}
 		update_option( 'wismo_allow_local', '1' === self::field( 'wismo_allow_local' ) ? 'yes' : 'no', false );
+		update_option( 'wismo_mail_off', '1' === self::field( 'wismo_mail_off' ) ? 'yes' : 'no', false );
 		self::back( 'success', __( 'Settings saved.', 'wismo' ) );
 	}
 
@@ -122,26 +126,131 @@ class Wismo_Admin {
 			/* translators: %s: the error */
 			self::back( 'error', sprintf( __( 'Wismo did not accept the keys: %s', 'wismo' ), $result['error'] ? $result['error'] : $result['status'] ) );
 		}
-		self::back( 'success', __( 'Keys sent: Wismo is registering its webhooks. Press Test in a moment.', 'wismo' ) );
+		self::back( 'info', __( 'Keys received. Wismo is trying them with your store now; keys that worked before stay in use until the new ones are proven. Press Test connection in a moment to see the result.', 'wismo' ) );
 	}
 
 	/**
-	 * Ask Wismo how it sees this store.
+	 * Ask Wismo how it sees this store, and have WooCommerce deliver a test to Wismo.
 	 */
 	public static function handle_test() {
 		self::guard( 'test' );
-		$result = Wismo_Client::post( '/status', array() );
-		if ( ! $result['ok'] ) {
-			/* translators: %s: the error */
-			self::back( 'error', sprintf( __( 'Wismo cannot be reached or refused the request: %s', 'wismo' ), $result['error'] ? $result['error'] : $result['status'] ) );
+		$health = self::check();
+		self::back( $health['ok'] ? ( 'connected' === $health['code'] ? 'success' : 'warning' ) : 'error', self::explain( $health ) );
+	}
+
+	/**
+	 * The full round trip; remembered in wismo_health for the admin notice (also hourly, by cron).
+	 *
+	 * @return array{ok: bool, code: string, detail: string, at: int}
+	 */
+	public static function check() {
+		$reply = Wismo_Client::post( '/status', array() );
+		$ping  = '';
+		if ( $reply['ok'] && is_array( $reply['body'] ) ) {
+			update_option( 'wismo_last_status', $reply['body'], false );
+			$ping = self::test_delivery( (array) ( isset( $reply['body']['webhooks'] ) ? $reply['body']['webhooks'] : array() ) );
 		}
-		update_option( 'wismo_last_status', $result['body'], false );
-		$status = $result['body'];
-		if ( empty( $status['connected'] ) ) {
-			self::back( 'info', __( 'Wismo answers, but the store is not linked yet: press Connect.', 'wismo' ) );
+		$health       = Wismo_Link::verdict( $reply, $ping );
+		$health['at'] = time();
+		$previous     = get_option( 'wismo_health', array() );
+		if ( ! $health['ok'] ) {
+			// how long it has been broken decides when WooCommerce's own emails come back
+			$health['failing_since'] = ( ! empty( $previous ) && empty( $previous['ok'] ) && ! empty( $previous['failing_since'] ) ) ? (int) $previous['failing_since'] : $health['at'];
 		}
-		/* translators: %d: number of webhooks */
-		self::back( 'success', sprintf( __( 'Connected. Wismo follows this store with %d webhooks.', 'wismo' ), count( (array) $status['webhooks'] ) ) );
+		update_option( 'wismo_health', $health, false );
+		return $health;
+	}
+
+	/**
+	 * WooCommerce's own test delivery (WC_Webhook::deliver_ping) on one of Wismo's webhooks.
+	 *
+	 * @param array $webhooks topic => webhook id.
+	 * @return string|null null when Wismo answered 200, else the error ('' with no webhook).
+	 */
+	private static function test_delivery( array $webhooks ) {
+		$id   = isset( $webhooks['order.updated'] ) ? (int) $webhooks['order.updated'] : (int) reset( $webhooks );
+		$hook = $id && function_exists( 'wc_get_webhook' ) ? wc_get_webhook( $id ) : null;
+		if ( ! $hook ) {
+			return '';
+		}
+		$result = $hook->deliver_ping();
+		return is_wp_error( $result ) ? $result->get_error_message() : null;
+	}
+
+	/**
+	 * What a verdict means for the merchant, and what to do.
+	 *
+	 * @param array $health Wismo_Link::verdict().
+	 * @return string
+	 */
+	public static function explain( array $health ) {
+		$detail = rtrim( (string) $health['detail'], '.' );
+		switch ( $health['code'] ) {
+			case 'connected':
+				/* translators: %s: number of webhooks */
+				return sprintf( __( 'Connected: Wismo just reached your store with its keys, its %s webhooks are active, and WooCommerce delivered a test update to Wismo.', 'wismo' ), $detail );
+			case 'secret':
+				return __( 'Wismo refused this store\'s signature: the shop secret saved here is not the one Wismo has for this shop. Copy the secret again from your Wismo admin (Get started) and save it here.', 'wismo' );
+			case 'unreachable':
+				/* translators: %s: the network error */
+				return sprintf( __( 'Wismo cannot be reached from this store (%s). Check the Wismo URL; if Wismo runs on this machine or a private address, tick the Development option.', 'wismo' ), $detail );
+			case 'refused':
+				/* translators: %s: Wismo's answer */
+				return sprintf( __( 'Wismo answered with an error: %s. Check the Wismo URL and the shop key.', 'wismo' ), $detail );
+			case 'checking':
+				return __( 'Wismo is still trying the keys you sent. Press Test connection again in a moment.', 'wismo' );
+			case 'new_keys_refused':
+				/* translators: %s: the store's answer */
+				return sprintf( __( 'The keys you sent last did not work (%s), so Wismo keeps using the keys that worked before. Create a new key with Read/Write permission under WooCommerce > Settings > Advanced > REST API and paste both parts again.', 'wismo' ), $detail );
+			case 'keys_refused':
+				/* translators: %s: the store's answer */
+				return sprintf( __( 'Your store did not accept the keys (%s). Create a new key with Read/Write permission under WooCommerce > Settings > Advanced > REST API and paste both parts again.', 'wismo' ), $detail );
+			case 'not_linked':
+				return __( 'Wismo answers, but the store is not linked yet: press Connect, or paste REST API keys below.', 'wismo' );
+			case 'store':
+				/* translators: %s: what went wrong */
+				return sprintf( __( 'Wismo cannot follow this store right now: %s. Press Connect again or paste new keys.', 'wismo' ), $detail );
+			default:
+				/* translators: %s: WooCommerce's delivery error */
+				return sprintf( __( 'WooCommerce cannot deliver order updates to Wismo: %s. If Wismo runs on this machine, a private address or an unusual port, tick the Development option; otherwise check that the Wismo URL opens from the internet.', 'wismo' ), $detail );
+		}
+	}
+
+	/**
+	 * A Settings link beside Deactivate in the plugin list.
+	 *
+	 * @param array $links The plugin's action links.
+	 * @return array
+	 */
+	public static function action_links( $links ) {
+		array_unshift( $links, '<a href="' . esc_url( admin_url( 'admin.php?page=' . self::PAGE ) ) . '">' . esc_html__( 'Settings', 'wismo' ) . '</a>' );
+		return $links;
+	}
+
+	/**
+	 * Once, after activation: where the settings are.
+	 */
+	public static function welcome_notice() {
+		if ( 'yes' !== get_option( 'wismo_welcome', 'no' ) || ! current_user_can( 'manage_woocommerce' ) ) {
+			return;
+		}
+		delete_option( 'wismo_welcome' );
+		$link = '<a href="' . esc_url( admin_url( 'admin.php?page=' . self::PAGE ) ) . '">' . esc_html__( 'WooCommerce > Wismo', 'wismo' ) . '</a>';
+		/* translators: %s: link to the settings page */
+		echo '<div class="notice notice-info is-dismissible" id="wismo-welcome"><p>' . sprintf( esc_html__( 'Wismo is active. Link your store in %s: enter the Wismo URL, shop key and secret, then press Connect.', 'wismo' ), $link ) . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput -- escaped parts.
+	}
+
+	/**
+	 * A notice on every admin screen while the last check found the link broken.
+	 */
+	public static function link_notice() {
+		$health = get_option( 'wismo_health', array() );
+		$here = isset( $_GET['page'] ) && self::PAGE === $_GET['page']; // phpcs:ignore WordPress.Security.NonceVerification -- which screen, nothing changes.
+		if ( $here || empty( $health ) || ! empty( $health['ok'] ) || ! current_user_can( 'manage_woocommerce' ) ) {
+			return;
+		}
+		$link = '<a href="' . esc_url( admin_url( 'admin.php?page=' . self::PAGE ) ) . '">' . esc_html__( 'WooCommerce > Wismo', 'wismo' ) . '</a>';
+		echo '<div class="notice notice-error"><p><strong>' . esc_html__( 'Wismo is not receiving your order updates.', 'wismo' ) . '</strong> ' . esc_html( self::explain( $health ) ) . ' ' . $link . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput -- escaped parts.
 	}
 
 	/**
@@ -217,6 +326,32 @@ class Wismo_Admin {
 	}
 
 	/**
+	 * Last update received, last refusal and last reconciliation, as Wismo reported them.
+	 *
+	 * @param array $status Wismo's last /status answer.
+	 * @return string HTML.
+	 */
+	private static function facts( $status ) {
+		$rows = array(
+			'last_received_at'    => __( 'Last update Wismo received from this store', 'wismo' ),
+			'last_refused_at'     => __( 'Last update Wismo refused', 'wismo' ),
+			'reconciled_at'       => __( 'Last catch-up of missed updates', 'wismo' ),
+		);
+		$html = '<table class="widefat striped" style="max-width:48em"><tbody>';
+		foreach ( $rows as $key => $label ) {
+			$when = empty( $status[ $key ] ) ? __( 'never', 'wismo' ) : wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), strtotime( $status[ $key ] ) );
+			$note = '';
+			if ( 'last_refused_at' === $key && ! empty( $status['last_refused_reason'] ) ) {
+				$note = ' (' . $status['last_refused_reason'] . ')';
+			} elseif ( 'reconciled_at' === $key && ! empty( $status['reconcile_error'] ) ) {
+				$note = ' (' . $status['reconcile_error'] . ')';
+			}
+			$html .= '<tr><th scope="row">' . esc_html( $label ) . '</th><td>' . esc_html( $when . $note ) . '</td></tr>';
+		}
+		return $html . '</tbody></table>';
+	}
+
+	/**
 	 * The settings page.
 	 */
 	public static function render() {
@@ -225,21 +360,28 @@ class Wismo_Admin {
 		}
 		echo '<div class="wrap"><h1>' . esc_html__( 'Wismo', 'wismo' ) . '</h1>';
 		$notice = get_transient( 'wismo_notice_' . get_current_user_id() );
+		if ( ! $notice && isset( $_GET['success'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- WooCommerce's return from /wc-auth, read only.
+			$notice = '1' === $_GET['success'] // phpcs:ignore WordPress.Security.NonceVerification
+				? array( 'info', __( 'You approved access. Wismo is checking the new keys with your store and registering its webhooks; press Test connection in a moment.', 'wismo' ) )
+				: array( 'error', __( 'Access was not approved, so the store is not linked. Press Connect again, or paste REST API keys below.', 'wismo' ) );
+		}
 		if ( $notice ) {
 			delete_transient( 'wismo_notice_' . get_current_user_id() );
 			echo '<div class="notice notice-' . esc_attr( $notice[0] ) . '"><p>' . esc_html( $notice[1] ) . '</p></div>';
 		}
 		$status = get_option( 'wismo_last_status', array() );
-		echo '<h2>' . esc_html__( 'Connection', 'wismo' ) . '</h2><p>';
+		$health = get_option( 'wismo_health', array() );
+		echo '<h2>' . esc_html__( 'Connection', 'wismo' ) . '</h2><p id="wismo-link">';
 		if ( ! Wismo_Client::configured() ) {
 			esc_html_e( 'Not set up: enter the Wismo URL, shop key and secret below.', 'wismo' );
-		} elseif ( ! empty( $status['connected'] ) ) {
-			/* translators: %s: store URL */
-			echo esc_html( sprintf( __( 'Connected as %s.', 'wismo' ), $status['store_url'] ) );
+		} elseif ( ! empty( $health ) ) {
+			/* translators: %s: date and time of the check */
+			echo esc_html( self::explain( $health ) . ' ' . sprintf( __( '(checked %s)', 'wismo' ), wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), (int) $health['at'] ) ) );
 		} else {
-			esc_html_e( 'Set up, not linked yet (or not tested): press Connect, or paste REST API keys.', 'wismo' );
+			esc_html_e( 'Set up, not tested yet: press Connect (or paste REST API keys), then Test connection.', 'wismo' );
 		}
 		echo '</p>';
+		echo wp_kses_post( self::facts( $status ) );
 
 		$secret_hint = '' === (string) get_option( 'wismo_secret', '' ) ? '' : __( '(saved; leave empty to keep)', 'wismo' );
 		$inner       = '<table class="form-table">'
@@ -248,11 +390,19 @@ class Wismo_Admin {
 			. self::row( 'wismo_secret', __( 'Shop secret (whsec_...)', 'wismo' ) . ' ' . $secret_hint, '', 'password' )
 			. '<tr><th scope="row">' . esc_html__( 'Development', 'wismo' ) . '</th><td><label><input type="checkbox" name="wismo_allow_local" value="1" ' . checked( 'yes', get_option( 'wismo_allow_local', 'no' ), false ) . '> '
 			. esc_html__( 'Let WordPress deliver webhooks to a Wismo on this machine, a private address or a non-standard port (local and test setups only).', 'wismo' ) . '</label></td></tr>'
+			. '<tr><th scope="row">' . esc_html__( 'Customer emails', 'wismo' ) . '</th><td><label><input type="checkbox" name="wismo_mail_off" value="1" ' . checked( 'yes', get_option( 'wismo_mail_off', 'no' ), false ) . '> '
+			. esc_html__( 'Let Wismo write to customers: turn off WooCommerce\'s own On hold, Processing, Completed and Refunded order emails, so customers do not get two emails per change.', 'wismo' ) . '</label><p class="description">'
+			. esc_html__( 'They come back on by themselves while Wismo is not set up here, or when the hourly check has found the link broken for 6 hours. Emails to you (new order, cancelled) are not touched.', 'wismo' ) . '</p></td></tr>'
 			. '</table>';
 		self::form( 'save', $inner, __( 'Save settings', 'wismo' ) );
 
 		echo '<h2>' . esc_html__( 'Link the store', 'wismo' ) . '</h2><p>' . esc_html__( 'Connect asks you to approve read/write access for Wismo (WooCommerce needs Wismo on https for this).', 'wismo' ) . '</p>';
-		self::form( 'connect', '', __( 'Connect', 'wismo' ) );
+		if ( 0 === strpos( Wismo_Client::url(), 'http://' ) ) {
+			// WooCommerce ends an http callback on a bare "callback_url needs to be over SSL" page
+			echo '<p id="wismo-connect-http"><button type="button" class="button" disabled>' . esc_html__( 'Connect', 'wismo' ) . '</button> ' . esc_html__( 'Your Wismo URL starts with http://, and WooCommerce connects apps only over https. Paste REST API keys below instead (or give Wismo an https address).', 'wismo' ) . '</p>';
+		} else {
+			self::form( 'connect', '', __( 'Connect', 'wismo' ) );
+		}
 		echo '<p>' . esc_html__( 'Or paste REST API keys made under WooCommerce -> Settings -> Advanced -> REST API (read/write):', 'wismo' ) . '</p>';
 		$keys = '<table class="form-table">'
 			. self::row( 'consumer_key', __( 'Consumer key', 'wismo' ), '' )

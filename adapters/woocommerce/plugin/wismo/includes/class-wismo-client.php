@@ -14,7 +14,7 @@ if ( ! defined( 'ABSPATH' ) ) {
  */
 class Wismo_Client {
 
-	const OPTIONS = array( 'wismo_url', 'wismo_shop_key', 'wismo_secret', 'wismo_allow_local', 'wismo_last_status', 'wismo_status_map' );
+	const OPTIONS = array( 'wismo_url', 'wismo_shop_key', 'wismo_secret', 'wismo_allow_local', 'wismo_last_status', 'wismo_status_map', 'wismo_health', 'wismo_mail_off', 'wismo_welcome' );
 
 	/**
 	 * Register the HTTP filters for development setups.

@@ -32,6 +32,8 @@ class Wismo_Widget {
 		return in_array( $lang, self::LOCALES, true ) ? $lang : 'en';
 	}
 
+	const WRAP_STYLE = 'display:block!important;visibility:visible!important;opacity:1!important';
+
 	/**
 	 * Escape for an HTML attribute.
 	 *
@@ -56,7 +58,11 @@ class Wismo_Widget {
 				$attrs .= ' data-' . $name . '="' . self::attr( $data[ $name ] ) . '"';
 			}
 		}
-		return '<div class="wismo-widget"' . $attrs . '></div>'
+		// The widget resets every style of its own element (all: initial, so no theme can hide
+		// it), which also dropped the theme's content width and centring; the wrapper takes
+		// them instead (block themes constrain direct children of the content), and keeps
+		// itself shown the same way (inline !important outranks any stylesheet).
+		return '<div class="wismo-widget-wrap" style="' . self::WRAP_STYLE . '"><div class="wismo-widget"' . $attrs . '></div></div>'
 			. '<script src="' . self::attr( $wismo_url . '/widget.js' ) . '" async></script>';
 	}
 }

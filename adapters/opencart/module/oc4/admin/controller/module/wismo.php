@@ -31,7 +31,7 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		$data['test'] = $this->url->link(self::ROUTE . '.test', $token);
 		$data['back'] = $this->url->link('marketplace/extension', $token . '&type=module');
 
-		foreach (['status', 'url', 'shop_key', 'secret'] as $key) {
+		foreach (['status', 'url', 'shop_key', 'secret', 'mail_off'] as $key) {
 			$data['module_wismo_' . $key] = $this->config->get('module_wismo_' . $key);
 		}
 
@@ -54,6 +54,8 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		$data['cron_url'] = $settings->secret !== '' ? HTTP_CATALOG . 'index.php?route=extension/wismo/module/wismo.cron&key=' . $settings->cronKey() : '';
 		$data['track_url'] = HTTP_CATALOG . 'index.php?route=extension/wismo/module/wismo.track';
 		$data['outbox'] = (new \Wismo\Outbox($this->db, DB_PREFIX))->summary();
+		$data['outbox']['last_attempt'] = $data['outbox']['last_attempt'] ? date($this->language->get('datetime_format'), $data['outbox']['last_attempt']) : '';
+		$data['link'] = $this->linkStatus($settings, $data['outbox']);
 
 		$data['header'] = $this->load->controller('common/header');
 		$data['column_left'] = $this->load->controller('common/column_left');
@@ -79,15 +81,16 @@ class Wismo extends \Opencart\System\Engine\Controller {
 			$json['error']['shop-key'] = $this->language->get('error_shop_key');
 		}
 
-		try {
-			\Wismo\Signer::secretKey(trim((string)($post['module_wismo_secret'] ?? '')));
-			$secret_ok = strlen(trim((string)($post['module_wismo_secret'] ?? ''))) >= 16;
-		} catch (\InvalidArgumentException $e) {
-			$secret_ok = false;
+		if (!\Wismo\Settings::validSecret((string)($post['module_wismo_secret'] ?? ''))) {
+			$json['error']['secret'] = $this->language->get('error_secret');
 		}
 
-		if (!$secret_ok) {
-			$json['error']['secret'] = $this->language->get('error_secret');
+		if (!$json) {
+			$error = $this->verify($post);
+
+			if ($error !== '') {
+				$json['error']['warning'] = $error;
+			}
 		}
 
 		if (!$json) {
@@ -104,12 +107,59 @@ class Wismo extends \Opencart\System\Engine\Controller {
 				'module_wismo_shop_key'   => trim((string)$post['module_wismo_shop_key']),
 				'module_wismo_secret'     => trim((string)$post['module_wismo_secret']),
 				'module_wismo_status_map' => $map,
+				'module_wismo_mail_off'   => !empty($post['module_wismo_mail_off']) ? 1 : 0,
+				'module_wismo_cron_key'   => $this->cronKey(),
 			]);
+			$wanted = \Wismo\PlatformEmails::wanted(!empty($post['module_wismo_mail_off']), !empty($post['module_wismo_status']), (new \Wismo\Outbox($this->db, DB_PREFIX))->oldestFailing(), time());
+			(new \Wismo\PlatformEmails($this->db, DB_PREFIX))->apply($wanted);
 			$json['success'] = $this->language->get('text_success');
 		}
 
 		$this->response->addHeader('Content-Type: application/json');
 		$this->response->setOutput(json_encode($json));
+	}
+
+	/**
+	 * '' when the posted connection may be saved: unchanged, turned off, or accepted by
+	 * Wismo in a signed test just now; otherwise what to do. A mistyped secret never
+	 * replaces the settings in use.
+	 */
+	private function verify(array $post): string {
+		$new = new \Wismo\Settings((string)($post['module_wismo_url'] ?? ''), (string)($post['module_wismo_shop_key'] ?? ''), (string)($post['module_wismo_secret'] ?? ''));
+
+		if (empty($post['module_wismo_status']) || $new->sameConnection(\Wismo\Settings::fromConfig($this->config))) {
+			return '';
+		}
+
+		list($ok, $error) = (new \Wismo\Pusher($new, null))->ping(time());
+
+		return $ok ? '' : sprintf($this->language->get('error_not_saved'), $this->language->get(\Wismo\Link::advice($error)), $error);
+	}
+
+	/** The cron key to keep: the one in use (a 1.0 module's, derived from the saved secret, too), else a new one. */
+	private function cronKey(): string {
+		$current = \Wismo\Settings::fromConfig($this->config);
+
+		return $current->storedCronKey !== '' || $current->secret !== '' ? $current->cronKey() : \Wismo\Settings::newCronKey();
+	}
+
+	/** The link as the merchant needs to see it: a live signed test, and what waits. */
+	private function linkStatus(\Wismo\Settings $settings, array $outbox): array {
+		if (!$settings->configured()) {
+			return ['ok' => false, 'text' => $this->language->get('text_link_off')];
+		}
+
+		list($ok, $error) = (new \Wismo\Pusher($settings, null))->ping(time());
+
+		if (!$ok) {
+			return ['ok' => false, 'text' => $this->language->get(\Wismo\Link::advice($error)) . ' (' . $error . ')'];
+		}
+
+		if (\Wismo\Link::state($outbox) === 'broken') {
+			return ['ok' => false, 'text' => sprintf($this->language->get('text_link_waiting'), $outbox['waiting'])];
+		}
+
+		return ['ok' => true, 'text' => $this->language->get('text_test_ok')];
 	}
 
 	/** The "test connection" button: a signed ping with the values in the form. */
@@ -132,7 +182,7 @@ class Wismo extends \Opencart\System\Engine\Controller {
 			if ($ok) {
 				$json['success'] = $this->language->get('text_test_ok');
 			} else {
-				$json['error'] = sprintf($this->language->get('error_test'), $error);
+				$json['error'] = $this->language->get(\Wismo\Link::advice($error)) . ' (' . $error . ')';
 			}
 		}
 
@@ -149,8 +199,17 @@ class Wismo extends \Opencart\System\Engine\Controller {
 
 			$lang = $this->load->language(self::ROUTE);
 			$order_id = (int)$data['order_id'];
+			$tracking = new \Wismo\TrackingNumbers($this->db, DB_PREFIX);
+			$outbox = (new \Wismo\Outbox($this->db, DB_PREFIX))->summary();
+			$broken = \Wismo\Settings::fromConfig($this->config)->configured() && \Wismo\Link::state($outbox) === 'broken';
 			$box = $this->load->view(self::ROUTE . '_order', [
-				'tracking_number' => (new \Wismo\TrackingNumbers($this->db, DB_PREFIX))->get($order_id),
+				'link_alert'      => $broken ? sprintf($lang['text_link_waiting'], $outbox['waiting']) . ' ' . $lang[\Wismo\Link::advice($outbox['last_error'])] : '',
+				'settings_url'    => $this->url->link(self::ROUTE, 'user_token=' . $this->session->data['user_token']),
+				'text_settings'   => $lang['heading_title'],
+				'carrier'         => $tracking->carrier($order_id),
+				'carriers'        => \Wismo\TrackingNumbers::CARRIERS,
+				'entry_carrier'   => $lang['entry_carrier'],
+				'tracking_number' => $tracking->get($order_id),
 				'action'          => $this->url->link(self::ROUTE . '.tracking', 'user_token=' . $this->session->data['user_token'] . '&order_id=' . $order_id),
 				'entry_tracking'  => $lang['entry_tracking'] ?? 'Tracking number',
 				'help_tracking'   => $lang['help_tracking'] ?? '',
@@ -169,6 +228,7 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		$json = [];
 		$order_id = (int)($this->request->get['order_id'] ?? 0);
 		$number = \Wismo\Tracking::clean((string)($this->request->post['wismo_tracking_number'] ?? ''));
+		$carrier = \Wismo\TrackingNumbers::cleanCarrier((string)($this->request->post['wismo_carrier'] ?? ''));
 
 		if (!$this->user->hasPermission('modify', 'sale/order')) {
 			$json['error'] = $this->language->get('error_permission');
@@ -184,12 +244,12 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		}
 
 		if (!$json) {
-			(new \Wismo\TrackingNumbers($this->db, DB_PREFIX))->set($order_id, $number, time());
+			(new \Wismo\TrackingNumbers($this->db, DB_PREFIX))->set($order_id, $number, time(), $carrier);
 			$settings = \Wismo\Settings::fromConfig($this->config);
 
 			if ($settings->configured() && (int)$order['order_status_id'] > 0) {
 				$status_id = (int)$order['order_status_id'];
-				$event = ['status_id' => $status_id, 'status_name' => (string)($order['order_status'] ?? ''), 'wismo_status' => \Wismo\Statuses::resolve($status_id, $settings->statusMap), 'comment' => '', 'notify' => false, 'occurred_at' => time(), 'tracking_number' => $number, 'facts_only' => true];
+				$event = ['status_id' => $status_id, 'status_name' => (string)($order['order_status'] ?? ''), 'wismo_status' => \Wismo\Statuses::resolve($status_id, $settings->statusMap), 'comment' => '', 'notify' => false, 'occurred_at' => time(), 'tracking_number' => $number, 'tracking_carrier' => $carrier, 'facts_only' => true];
 				$payload = \Wismo\Payload::build($order, $this->model_sale_order->getProducts($order_id), $this->model_sale_order->getTotals($order_id), $event, VERSION);
 				(new \Wismo\Pusher($settings, new \Wismo\Outbox($this->db, DB_PREFIX)))->send($payload, time());
 			}
@@ -227,7 +287,12 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		}
 	}
 
-	/** Extensions > Modules > Uninstall: the events go; the outbox goes (its pushes are stale by then). */
+	/**
+	 * Extensions > Modules > Uninstall: the events go, OpenCart's own emails come back on.
+	 * Waiting pushes are tried once more; any Wismo still has not received stay in the
+	 * outbox table (the settings page warned about them) and go out after a reinstall.
+	 * Tracking numbers stay: they are the merchant's data.
+	 */
 	public function uninstall(): void {
 		$this->load->model('setting/event');
 
@@ -235,8 +300,20 @@ class Wismo extends \Opencart\System\Engine\Controller {
 			$this->model_setting_event->deleteEventByCode($code);
 		}
 
-		// Tracking numbers stay: they are the merchant's data, and a reinstall finds them again.
-		(new \Wismo\Outbox($this->db, DB_PREFIX))->uninstall();
+		(new \Wismo\PlatformEmails($this->db, DB_PREFIX))->apply(true);
+		$outbox = new \Wismo\Outbox($this->db, DB_PREFIX);
+		$settings = \Wismo\Settings::fromConfig($this->config);
+
+		if ($settings->configured()) {
+			(new \Wismo\Pusher($settings, $outbox))->flush(time(), 50);
+		}
+
+		if ($outbox->isEmpty()) {
+			$outbox->uninstall();
+		} else {
+			$this->log->write('Wismo: uninstalled with updates Wismo has not received; they stay in ' . DB_PREFIX . 'wismo_outbox and are sent after a reinstall.');
+		}
+
 		$this->load->model('setting/setting');
 		$this->model_setting_setting->deleteSetting('module_wismo');
 	}

@@ -49,10 +49,12 @@ class Wismo extends \Opencart\System\Engine\Controller {
 				'notify'          => !empty($args[3]),
 				'occurred_at'     => time(),
 				'tracking_number' => (string)$number,
+				'tracking_carrier' => $tracking->carrier($order_id),
 			];
 			$payload = \Wismo\Payload::build($order, $this->model_checkout_order->getProducts($order_id), $this->model_checkout_order->getTotals($order_id), $event, VERSION);
 
 			$this->pusher($settings)->send($payload, time());
+			\Wismo\PlatformEmails::follow($this->db, DB_PREFIX, $this->config, new \Wismo\Outbox($this->db, DB_PREFIX), time());
 		} catch (\Throwable $e) {
 			$this->log->write('Wismo: ' . $e->getMessage());
 		}
@@ -113,6 +115,60 @@ class Wismo extends \Opencart\System\Engine\Controller {
 
 		$result = $this->pusher($settings)->flush(time(), 50);
 		$this->response->setOutput(json_encode($result + (new \Wismo\Outbox($this->db, DB_PREFIX))->summary()));
+	}
+
+	/**
+	 * index.php?route=extension/wismo/module/wismo.orders: the open orders Wismo's backfill pulls (`wismo backfill`),
+	 * a signed POST from Wismo ({"since": unix, "page": n}), answered with each order as
+	 * its push would carry it.
+	 */
+	public function orders(): void {
+		$settings = \Wismo\Settings::fromConfig($this->config);
+		$body = (string)file_get_contents('php://input');
+		$server = $this->request->server;
+		$header = function ($name) use ($server) {
+			$key = 'HTTP_' . strtoupper(str_replace('-', '_', $name));
+
+			return isset($server[$key]) ? html_entity_decode((string)$server[$key], ENT_QUOTES, 'UTF-8') : '';
+		};
+		$this->response->addHeader('Content-Type: application/json');
+
+		if (!$settings->configured() || !\Wismo\Signer::verify($settings->secret, $header('webhook-id'), $header('webhook-timestamp'), $header('webhook-signature'), $body, time())) {
+			$this->response->addHeader('HTTP/1.1 401 Unauthorized');
+			$this->response->setOutput(json_encode(array('error' => 'invalid signature')));
+
+			return;
+		}
+
+		$query = json_decode($body, true);
+		$query = is_array($query) ? $query : array();
+		$ids = array_column($this->db->query('SELECT DISTINCT `order_status_id` FROM `' . DB_PREFIX . 'order_status`')->rows, 'order_status_id');
+		$open = \Wismo\Backfill::openStatusIds($ids, $settings->statusMap);
+		list($total, $page) = (new \Wismo\Backfill($this->db, DB_PREFIX))->page($open, (int)(isset($query['since']) ? $query['since'] : 0), (int)(isset($query['page']) ? $query['page'] : 1));
+		$this->load->model('checkout/order');
+		$tracking = new \Wismo\TrackingNumbers($this->db, DB_PREFIX);
+		$orders = array();
+
+		foreach ($page as $order_id) {
+			$order = $this->model_checkout_order->getOrder($order_id);
+
+			if (!$order) {
+				continue;
+			}
+
+			$status_id = (int)$order['order_status_id'];
+			$event = array(
+				'status_id'        => $status_id,
+				'status_name'      => $this->statusName($status_id, (int)$order['language_id']),
+				'wismo_status'     => \Wismo\Statuses::resolve($status_id, $settings->statusMap),
+				'occurred_at'      => strtotime((string)$order['date_modified']) ?: time(),
+				'tracking_number'  => $tracking->get($order_id),
+				'tracking_carrier' => $tracking->carrier($order_id),
+			);
+			$orders[] = \Wismo\Payload::build($order, $this->model_checkout_order->getProducts($order_id), $this->model_checkout_order->getTotals($order_id), $event, VERSION)['order'];
+		}
+
+		$this->response->setOutput(json_encode(array('total' => $total, 'per_page' => \Wismo\Backfill::PER_PAGE, 'orders' => $orders), JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE));
 	}
 
 	private function pusher(\Wismo\Settings $settings): \Wismo\Pusher {

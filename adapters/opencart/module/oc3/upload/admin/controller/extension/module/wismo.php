@@ -23,7 +23,7 @@ class ControllerExtensionModuleWismo extends Controller {
 		$this->load->model('setting/setting');
 		$token = 'user_token=' . $this->session->data['user_token'];
 
-		if ($this->request->server['REQUEST_METHOD'] == 'POST' && $this->validate()) {
+		if ($this->request->server['REQUEST_METHOD'] == 'POST' && $this->validate() && $this->verified()) {
 			$post = $this->request->post;
 			$map = array();
 
@@ -31,13 +31,19 @@ class ControllerExtensionModuleWismo extends Controller {
 				$map[(int)$id] = \Wismo\Statuses::resolve((int)$id, array((int)$id => (string)$value));
 			}
 
+			$enabled = !empty($post['module_wismo_status']);
+			$mail_off = !empty($post['module_wismo_mail_off']);
 			$this->model_setting_setting->editSetting('module_wismo', array(
-				'module_wismo_status'     => !empty($post['module_wismo_status']) ? 1 : 0,
+				'module_wismo_status'     => $enabled ? 1 : 0,
 				'module_wismo_url'        => rtrim(trim((string)$post['module_wismo_url']), '/'),
 				'module_wismo_shop_key'   => trim((string)$post['module_wismo_shop_key']),
 				'module_wismo_secret'     => trim((string)$post['module_wismo_secret']),
 				'module_wismo_status_map' => $map,
+				'module_wismo_mail_off'   => $mail_off ? 1 : 0,
+				'module_wismo_cron_key'   => $this->cronKey(),
 			));
+			$outbox = new \Wismo\Outbox($this->db, DB_PREFIX);
+			(new \Wismo\PlatformEmails($this->db, DB_PREFIX))->apply(\Wismo\PlatformEmails::wanted($mail_off, $enabled, $outbox->oldestFailing(), time()));
 			$this->session->data['success'] = $this->language->get('text_success');
 			$this->response->redirect($this->url->link(self::ROUTE, $token, true));
 		}
@@ -60,9 +66,9 @@ class ControllerExtensionModuleWismo extends Controller {
 
 		$post = $this->request->server['REQUEST_METHOD'] == 'POST' ? $this->request->post : array();
 
-		foreach (array('status', 'url', 'shop_key', 'secret') as $key) {
+		foreach (array('status', 'url', 'shop_key', 'secret', 'mail_off') as $key) {
 			$name = 'module_wismo_' . $key;
-			$data[$name] = isset($post[$name]) ? $post[$name] : $this->config->get($name);
+			$data[$name] = $post ? (isset($post[$name]) ? $post[$name] : '') : $this->config->get($name);
 		}
 
 		$map = (array)($this->config->get('module_wismo_status_map') ?: array());
@@ -84,6 +90,8 @@ class ControllerExtensionModuleWismo extends Controller {
 		$data['cron_url'] = $settings->secret !== '' ? HTTP_CATALOG . 'index.php?route=extension/module/wismo/cron&key=' . $settings->cronKey() : '';
 		$data['track_url'] = HTTP_CATALOG . 'index.php?route=extension/module/wismo/track';
 		$data['outbox'] = (new \Wismo\Outbox($this->db, DB_PREFIX))->summary();
+		$data['outbox']['last_attempt'] = $data['outbox']['last_attempt'] ? date($this->language->get('datetime_format'), $data['outbox']['last_attempt']) : '';
+		$data['link'] = $this->linkStatus($settings, $data['outbox']);
 
 		$data['header'] = $this->load->controller('common/header');
 		$data['column_left'] = $this->load->controller('common/column_left');
@@ -107,20 +115,58 @@ class ControllerExtensionModuleWismo extends Controller {
 			$this->error['shop_key'] = $this->language->get('error_shop_key');
 		}
 
-		$secret = trim((string)(isset($post['module_wismo_secret']) ? $post['module_wismo_secret'] : ''));
-
-		try {
-			\Wismo\Signer::secretKey($secret);
-			$secret_ok = strlen($secret) >= 16;
-		} catch (\InvalidArgumentException $e) {
-			$secret_ok = false;
-		}
-
-		if (!$secret_ok) {
+		if (!\Wismo\Settings::validSecret((string)(isset($post['module_wismo_secret']) ? $post['module_wismo_secret'] : ''))) {
 			$this->error['secret'] = $this->language->get('error_secret');
 		}
 
 		return !$this->error;
+	}
+
+	/**
+	 * New connection values replace working ones only after Wismo accepted a signed test
+	 * with them; a mistyped secret is refused here, and the settings in use stay.
+	 */
+	private function verified() {
+		$post = $this->request->post;
+		$new = new \Wismo\Settings((string)$post['module_wismo_url'], (string)$post['module_wismo_shop_key'], (string)$post['module_wismo_secret']);
+
+		if (empty($post['module_wismo_status']) || $new->sameConnection(\Wismo\Settings::fromConfig($this->config))) {
+			return true;
+		}
+
+		list($ok, $error) = (new \Wismo\Pusher($new, null))->ping(time());
+
+		if (!$ok) {
+			$this->error['warning'] = sprintf($this->language->get('error_not_saved'), $this->language->get(\Wismo\Link::advice($error)), $error);
+		}
+
+		return $ok;
+	}
+
+	/** The cron key to keep: the one in use (a 1.0 module's, derived from the saved secret, too), else a new one. */
+	private function cronKey() {
+		$current = \Wismo\Settings::fromConfig($this->config);
+
+		return $current->storedCronKey !== '' || $current->secret !== '' ? $current->cronKey() : \Wismo\Settings::newCronKey();
+	}
+
+	/** The link as the merchant needs to see it: a live signed test, and what waits. */
+	private function linkStatus(\Wismo\Settings $settings, array $outbox) {
+		if (!$settings->configured()) {
+			return array('ok' => false, 'text' => $this->language->get('text_link_off'));
+		}
+
+		list($ok, $error) = (new \Wismo\Pusher($settings, null))->ping(time());
+
+		if (!$ok) {
+			return array('ok' => false, 'text' => $this->language->get(\Wismo\Link::advice($error)) . ' (' . $error . ')');
+		}
+
+		if (\Wismo\Link::state($outbox) === 'broken') {
+			return array('ok' => false, 'text' => sprintf($this->language->get('text_link_waiting'), $outbox['waiting']));
+		}
+
+		return array('ok' => true, 'text' => $this->language->get('text_test_ok'));
 	}
 
 	/** The "test connection" button: a signed ping with the values in the form. */
@@ -143,7 +189,7 @@ class ControllerExtensionModuleWismo extends Controller {
 			if ($ok) {
 				$json['success'] = $this->language->get('text_test_ok');
 			} else {
-				$json['error'] = sprintf($this->language->get('error_test'), $error);
+				$json['error'] = $this->language->get(\Wismo\Link::advice($error)) . ' (' . $error . ')';
 			}
 		}
 
@@ -160,8 +206,17 @@ class ControllerExtensionModuleWismo extends Controller {
 
 			$lang = $this->load->language(self::ROUTE);
 			$order_id = (int)$data['order_id'];
+			$tracking = new \Wismo\TrackingNumbers($this->db, DB_PREFIX);
+			$outbox = (new \Wismo\Outbox($this->db, DB_PREFIX))->summary();
+			$broken = \Wismo\Settings::fromConfig($this->config)->configured() && \Wismo\Link::state($outbox) === 'broken';
 			$box = $this->load->view(self::ROUTE . '_order', array(
-				'tracking_number' => (new \Wismo\TrackingNumbers($this->db, DB_PREFIX))->get($order_id),
+				'link_alert'      => $broken ? sprintf($lang['text_link_waiting'], $outbox['waiting']) . ' ' . $lang[\Wismo\Link::advice($outbox['last_error'])] : '',
+				'settings_url'    => $this->url->link(self::ROUTE, 'user_token=' . $this->session->data['user_token'], true),
+				'text_settings'   => $lang['heading_title'],
+				'carrier'         => $tracking->carrier($order_id),
+				'carriers'        => \Wismo\TrackingNumbers::CARRIERS,
+				'entry_carrier'   => $lang['entry_carrier'],
+				'tracking_number' => $tracking->get($order_id),
 				'action'          => str_replace('&amp;', '&', $this->url->link(self::ROUTE . '/tracking', 'user_token=' . $this->session->data['user_token'] . '&order_id=' . $order_id, true)),
 				'entry_tracking'  => isset($lang['entry_tracking']) ? $lang['entry_tracking'] : 'Tracking number',
 				'help_tracking'   => isset($lang['help_tracking']) ? $lang['help_tracking'] : '',
@@ -180,6 +235,7 @@ class ControllerExtensionModuleWismo extends Controller {
 		$json = array();
 		$order_id = (int)(isset($this->request->get['order_id']) ? $this->request->get['order_id'] : 0);
 		$number = \Wismo\Tracking::clean((string)(isset($this->request->post['wismo_tracking_number']) ? $this->request->post['wismo_tracking_number'] : ''));
+		$carrier = \Wismo\TrackingNumbers::cleanCarrier((string)(isset($this->request->post['wismo_carrier']) ? $this->request->post['wismo_carrier'] : ''));
 
 		if (!$this->user->hasPermission('modify', 'sale/order')) {
 			$json['error'] = $this->language->get('error_permission');
@@ -195,12 +251,12 @@ class ControllerExtensionModuleWismo extends Controller {
 		}
 
 		if (!$json) {
-			(new \Wismo\TrackingNumbers($this->db, DB_PREFIX))->set($order_id, $number, time());
+			(new \Wismo\TrackingNumbers($this->db, DB_PREFIX))->set($order_id, $number, time(), $carrier);
 			$settings = \Wismo\Settings::fromConfig($this->config);
 
 			if ($settings->configured() && (int)$order['order_status_id'] > 0) {
 				$status_id = (int)$order['order_status_id'];
-				$event = array('status_id' => $status_id, 'status_name' => (string)(isset($order['order_status']) ? $order['order_status'] : ''), 'wismo_status' => \Wismo\Statuses::resolve($status_id, $settings->statusMap), 'comment' => '', 'notify' => false, 'occurred_at' => time(), 'tracking_number' => $number, 'facts_only' => true);
+				$event = array('status_id' => $status_id, 'status_name' => (string)(isset($order['order_status']) ? $order['order_status'] : ''), 'wismo_status' => \Wismo\Statuses::resolve($status_id, $settings->statusMap), 'comment' => '', 'notify' => false, 'occurred_at' => time(), 'tracking_number' => $number, 'tracking_carrier' => $carrier, 'facts_only' => true);
 				$payload = \Wismo\Payload::build($order, $this->model_sale_order->getOrderProducts($order_id), $this->model_sale_order->getOrderTotals($order_id), $event, VERSION);
 				(new \Wismo\Pusher($settings, new \Wismo\Outbox($this->db, DB_PREFIX)))->send($payload, time());
 			}
@@ -231,7 +287,12 @@ class ControllerExtensionModuleWismo extends Controller {
 		}
 	}
 
-	/** Extensions > Modules > Uninstall: the events and the outbox go; tracking numbers stay. */
+	/**
+	 * Extensions > Modules > Uninstall: the events go, OpenCart's own emails come back on.
+	 * Waiting pushes are tried once more; any Wismo still has not received stay in the
+	 * outbox table (the settings page warned about them) and go out after a reinstall.
+	 * Tracking numbers stay: they are the merchant's data.
+	 */
 	public function uninstall() {
 		$this->load->model('setting/event');
 
@@ -239,7 +300,20 @@ class ControllerExtensionModuleWismo extends Controller {
 			$this->model_setting_event->deleteEventByCode($code);
 		}
 
-		(new \Wismo\Outbox($this->db, DB_PREFIX))->uninstall();
+		(new \Wismo\PlatformEmails($this->db, DB_PREFIX))->apply(true);
+		$outbox = new \Wismo\Outbox($this->db, DB_PREFIX);
+		$settings = \Wismo\Settings::fromConfig($this->config);
+
+		if ($settings->configured()) {
+			(new \Wismo\Pusher($settings, $outbox))->flush(time(), 50);
+		}
+
+		if ($outbox->isEmpty()) {
+			$outbox->uninstall();
+		} else {
+			$this->log->write('Wismo: uninstalled with updates Wismo has not received; they stay in ' . DB_PREFIX . 'wismo_outbox and are sent after a reinstall.');
+		}
+
 		$this->load->model('setting/setting');
 		$this->model_setting_setting->deleteSetting('module_wismo');
 	}

@@ -1,0 +1,34 @@
+<?php
+namespace Wismo;
+
+/**
+ * How the link to Wismo stands, from the outbox, and what a merchant should do about an
+ * error, in words rather than HTTP codes (the texts are the language files' link_*).
+ */
+final class Link {
+	/** ok (nothing waits), waiting (just queued), or broken (the last attempt failed). */
+	public static function state(array $summary): string {
+		if ((int)($summary['waiting'] ?? 0) === 0) {
+			return 'ok';
+		}
+
+		return (string)($summary['last_error'] ?? '') !== '' ? 'broken' : 'waiting';
+	}
+
+	/** The language key that tells the merchant what to do about an error Wismo or curl gave. */
+	public static function advice(string $error): string {
+		if (preg_match('/^HTTP 401\b/', $error)) {
+			return 'link_secret';
+		}
+
+		if (preg_match('/^HTTP 404\b/', $error)) {
+			return 'link_shop_key';
+		}
+
+		if (preg_match('/^HTTP [45]\d\d\b/', $error)) {
+			return 'link_refused';
+		}
+
+		return 'link_unreachable';
+	}
+}
