@@ -80,8 +80,7 @@ def shipment_progress(shipped: int | None, total: int | None, locale: str) -> st
     """'2 of 3 items shipped' in the locale, or '' when the order is not partly shipped."""
     if not shipped or not total or shipped >= total or shipped < 0:
         return ""
-    noun = _ITEMS[locale][_plural(total, locale)]
-    return _PROGRESS[locale].format(shipped=shipped, total=total, noun=noun)
+    return _count_of(_PROGRESS, _ITEMS, locale, total, shipped=shipped)
 
 
 _PARCELS = {
@@ -101,8 +100,15 @@ def delivery_progress(delivered: int | None, total: int | None, locale: str) -> 
     """'1 of 2 parcels delivered' in the locale, or '' unless the order has several parcels."""
     if not total or total < 2 or delivered is None or delivered < 0:
         return ""
-    noun = _PARCELS[locale][_plural(total, locale)]
-    return _DELIVERED[locale].format(delivered=delivered, total=total, noun=noun)
+    return _count_of(_DELIVERED, _PARCELS, locale, total, delivered=delivered)
+
+
+def _count_of(
+    phrases: dict[str, str], nouns: dict[str, dict[str, str]], locale: str, total: int, **done: int
+) -> str:
+    """'N of TOTAL nouns …' in the locale, the noun in the form TOTAL governs."""
+    noun = nouns[locale][_plural(total, locale)]
+    return phrases[locale].format(total=total, noun=noun, **done)
 
 
 def _plural(count: int, locale: str) -> str:
