@@ -9,12 +9,50 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from typing import Literal
 
 log = logging.getLogger(__name__)
 
 CHANNELS = "wismo.channels"
 ADAPTERS = "wismo.adapters"
 CARRIERS = "wismo.carriers"
+
+
+PluginKind = Literal["adapter", "channel", "carrier", "hook"]
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One setting a plug-in asks the merchant for (shown as a form field in the admin).
+
+    Secret fields are sealed with the shop's other secrets and never shown back.
+    """
+
+    name: str
+    label: str
+    secret: bool = False
+    required: bool = False
+    help: str = ""
+    kind: Literal["text", "url", "email", "phone", "number", "select", "bool"] = "text"
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PluginMetadata:
+    """What a plug-in says about itself, as karrio's `PluginMetadata` does.
+
+    Every plug-in (adapter, channel, carrier, hook) carries one as its class attribute
+    `metadata`; the registry, the admin, the CLI and the contract kit read it instead of
+    keeping lists of their own. `slug` equals the entry point name.
+    """
+
+    slug: str
+    label: str
+    kind: PluginKind
+    fields: tuple[ConfigField, ...] = ()
+    capabilities: frozenset[str] = frozenset()
+    version: str = ""
+    homepage: str = ""
 
 
 @dataclass(frozen=True)
