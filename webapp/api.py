@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, jsonify, request
 
 from adapters.api import ApiAdapter
 from core.adapters import InboundRequest
 from core.errors import InvalidSignature
-from core.services.pipeline import accept_event
+from core.services.ingest import ingest
 
 from .context import wismo
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__)
-log = logging.getLogger(__name__)
-
-
-def enqueue_safely(event_id: int) -> None:
-    """Hand the event to the queue; if Redis is down the relay picks it up later."""
-    try:
-        wismo().queue.enqueue("process_event", event_id)
-    except Exception as exc:  # the event is committed: losing the fast path loses nothing
-        log.warning("could not enqueue event %s (%s); the relay will", event_id, exc)
 
 
 @bp.post("/api/v1/orders/events")
@@ -40,10 +29,9 @@ def post_event():  # type: ignore[no-untyped-def]
             )
         raw = InboundRequest(body=request.get_data(), headers=dict(request.headers))
         (event,) = ApiAdapter().parse(raw, {})
-        accepted = accept_event(session, shop_id, event)
-    if accepted.duplicate:
+        result = ingest(session, c.queue, shop_id, [event])
+    if result.duplicates:
         return jsonify({"event_id": event.event_key, "duplicate": True}), 200
-    enqueue_safely(accepted.event_id)
     return jsonify({"event_id": event.event_key, "duplicate": False, "accepted": True}), 202
 
 

@@ -9,7 +9,7 @@ import re
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from core.bootstrap import Container
+from core.bootstrap import Container, bootstrap
 from core.domain.intake import InvalidEvent
 from core.errors import MalformedPayload, WebhookError, WismoError
 from core.settings import Settings
@@ -21,7 +21,7 @@ _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
     """Build the web app around a container (made from `settings`, or the environment)."""
     if container is None:
-        container = Container(settings or Settings.from_env())
+        container = bootstrap(settings or Settings.from_env())
     app = Flask(__name__)
     app.config["SECRET_KEY"] = container.settings.secret_key
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # webhooks are small; refuse floods

@@ -28,7 +28,6 @@ from core.bootstrap import Container
 from core.channels import twilio, viber, whatsapp
 from core.errors import InvalidSignature, MalformedPayload, UnknownShop
 from core.services import optin, receipts
-from core.services.delivery import providers_for
 from core.services.shops import shop_by_key
 from core.storage.clock import utcnow
 from core.storage.models import Shop
@@ -62,7 +61,7 @@ def provider_configs(c: Container, shop: Shop, provider: str) -> list[dict[str, 
     """The shop's settings for `provider`, secrets included, across all its channels."""
     found = []
     for kind in (shop.settings or {}).get("channels") or {}:
-        found += [conf for name, conf in providers_for(c, shop, kind) if name == provider]
+        found += [conf for name, conf in c.providers.for_shop(shop, kind) if name == provider]
     return found
 
 

@@ -172,7 +172,9 @@ def render_tracking(
         comment=rated.comment if rated else "",
         done=done,
         error=error,
-        messengers=messenger_options(wismo(), shop, order, locale),  # Telegram / Viber opt-in
+        messengers=messenger_options(
+            wismo().settings.secret_key, shop, order, locale
+        ),  # Telegram / Viber opt-in
     )
     styles = brand_style(view["brand"])
     g.csp = csp(styles, view["brand"]["logo_url"])

@@ -17,11 +17,11 @@ from core.adapters import InboundRequest
 from core.domain.intake import InvalidEvent
 from core.errors import InvalidSignature, UnknownShop
 from core.plugins import ADAPTERS, load_plugins
+from core.services.ingest import ingest
 from core.services.link import note_received, note_refused
-from core.services.pipeline import accept_event, reject_event
+from core.services.pipeline import reject_event
 from core.storage.models import Shop
 
-from .api import enqueue_safely
 from .context import wismo
 
 bp = Blueprint("webhooks", __name__)
@@ -51,8 +51,9 @@ def platform_webhook(platform: str, shop_key: str):  # type: ignore[no-untyped-d
         if shop is None or not shop.active:
             raise UnknownShop("no such shop")
         adapter = adapter_cls()  # type: ignore[operator]
+        secrets = {**c.settings.platform_secrets(platform), **c.box.open(shop.secrets)}
         try:
-            adapter.verify(raw, c.box.open(shop.secrets))
+            adapter.verify(raw, secrets)
         except InvalidSignature as exc:  # shown to the merchant, not only in the access log
             note_refused(shop, str(exc))
             session.commit()
@@ -61,13 +62,9 @@ def platform_webhook(platform: str, shop_key: str):  # type: ignore[no-untyped-d
             events = adapter.parse(raw, shop.settings or {})
         except InvalidEvent as exc:
             return rejected(session, shop.id, platform, exc)
-        accepted = [accept_event(session, shop.id, event) for event in events]
-        if note_received(shop):
-            session.commit()
-    fresh = [a.event_id for a in accepted if not a.duplicate]
-    for event_id in fresh:
-        enqueue_safely(event_id)
-    return jsonify({"accepted": len(fresh), "duplicates": len(accepted) - len(fresh)}), 200
+        note_received(shop)  # committed with the events
+        result = ingest(session, c.queue, shop.id, events)
+    return jsonify({"accepted": result.accepted, "duplicates": result.duplicates}), 200
 
 
 def rejected(session: Session, shop_id: int, source: str, exc: InvalidEvent) -> Response:

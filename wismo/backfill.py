@@ -9,7 +9,7 @@ from tqdm import tqdm
 
 from core.bootstrap import Container
 from core.plugins import load_plugins
-from core.services.pipeline import accept_event
+from core.services.ingest import Ingested, ingest
 from core.services.shops import shop_by_key
 from core.storage.clock import utcnow
 
@@ -32,15 +32,10 @@ def run_backfill(c: Container, shop_key: str, days: int) -> None:
                 else f"the installed {shop.platform} adapter cannot backfill"
             )
         since = utcnow() - timedelta(days=days)
-        accepted = duplicates = 0
+        result = Ingested()
         with tqdm(desc=f"importing {shop.name}", unit=" orders") as bar:
             for total, events in fetch(c, shop, since):
                 bar.total = total
-                for event in events:
-                    result = accept_event(s, shop.id, event)
-                    duplicates += result.duplicate
-                    accepted += not result.duplicate
-                    if not result.duplicate:
-                        c.queue.enqueue("process_event", result.event_id)
+                result += ingest(s, c.queue, shop.id, events)
                 bar.update(1)
-    click.echo(f"{accepted} event(s) imported, {duplicates} already known.")
+    click.echo(f"{result.accepted} event(s) imported, {result.duplicates} already known.")

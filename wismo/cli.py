@@ -10,14 +10,13 @@ import time
 
 import click
 
-from core.bootstrap import Container, use
+from core.bootstrap import Container, bootstrap
 from core.settings import Settings
 
 
 def _container(**overrides: object) -> Container:
-    c = Container(Settings.from_env(**overrides))
-    use(c)
-    return c
+    """The command's dependencies, built once from the environment."""
+    return bootstrap(Settings.from_env(**overrides))
 
 
 @click.group()
@@ -251,14 +250,13 @@ def worker(burst: bool) -> None:
             "`wismo serve` and `wismo demo`; no worker is needed"
         )
     _refuse_bad_config("worker")
-    from core import jobs  # noqa: F401  (imported once here, not per job)
     from core.plugins import load_plugins
 
     from .worker import run_worker
 
-    _container()
+    c = bootstrap(settings)
     load_plugins("wismo.channels")
-    run_worker(settings.redis_url, settings.queue_name, burst=burst)
+    run_worker(c, burst=burst)
 
 
 @main.command()
@@ -276,7 +274,7 @@ def scheduler(interval: float, once: bool) -> None:
     while True:
         if lock is None or lock():
             try:
-                report = relay_tick(c)
+                report = relay_tick(c.sessions, c.queue, c.settings)
                 if report.events or report.notifications or report.released or report.dead:
                     log.info(
                         "relay: %d event(s), %d message(s) re-enqueued, %d send(s) released, "
@@ -289,7 +287,7 @@ def scheduler(interval: float, once: bool) -> None:
             except Exception:
                 log.exception("relay tick failed; trying again in %.0fs", interval)
             try:
-                done = reconcile_tick(c)
+                done = reconcile_tick(c.sessions, c.queue, c)
                 if done.accepted or done.failed:
                     log.info(
                         "reconciliation: %d shop(s), %d missed event(s) recovered, %d failed",

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
-from core.bootstrap import Container, use
+from core.bootstrap import Container, bootstrap
 from core.services.relay import relay_tick
 from core.settings import Settings
 from core.storage.migrations import upgrade
@@ -37,11 +37,10 @@ def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> No
         public_url=public_url,
         inline_jobs=False,
     )
-    c = Container(settings)
-    use(c)
+    c = bootstrap(settings)
     shop = demo_shop(c)
     _demo_owner(c, shop.id)
-    _every(2.0, lambda: relay_tick(c), "relay")
+    _every(2.0, lambda: relay_tick(c.sessions, c.queue, c.settings), "relay")
     threading.Thread(
         target=run_simulation,
         name="simulator",

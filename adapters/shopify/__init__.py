@@ -48,16 +48,15 @@ class ShopifyAdapter:
     init_app = staticmethod(install_embedded_admin)  # session tokens sign merchants in to /admin
 
     def verify(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
-        """Check X-Shopify-Hmac-Sha256 with the client secret (current, then previous)."""
+        """Check X-Shopify-Hmac-Sha256 with the client secret (current, then previous).
+
+        The generic route passes the app's secrets (WISMO_SHOPIFY_API_SECRET...) under the
+        shop's own; a shop keeps none of its own.
+        """
         secret, previous = (
             secrets.get("shopify_api_secret"),
             secrets.get("shopify_api_secret_previous"),
         )
-        if not secret:
-            from core.bootstrap import container
-
-            settings = container().settings
-            secret, previous = settings.shopify_api_secret, settings.shopify_api_secret_previous
         if not secret:
             raise ConfigError("WISMO_SHOPIFY_API_SECRET is not set")
         webhooks.verify(request.body, request.headers, secret, previous)

@@ -29,10 +29,9 @@ from core.domain.intake import InvalidEvent
 from core.domain.states import MessageState
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
 from core.rendering.locales import normalize_locale
-from core.services.pipeline import accept_event
+from core.services.ingest import ingest
 from core.services.shops import create_shop
 from core.storage.models import DataExport, Notification, Order, Shop
-from webapp.api import enqueue_safely
 from webapp.context import wismo
 from webapp.webhooks import rejected
 
@@ -95,11 +94,8 @@ def webhook() -> Any:
             events = webhooks.parse(topic, data, headers)
         except InvalidEvent as exc:
             return rejected(s, shop.id, "shopify", exc)
-        accepted = [accept_event(s, shop.id, event) for event in events]
-    fresh = [a.event_id for a in accepted if not a.duplicate]
-    for event_id in fresh:
-        enqueue_safely(event_id)
-    return jsonify({"accepted": len(fresh), "duplicates": len(accepted) - len(fresh)}), 200
+        result = ingest(s, c.queue, shop.id, events)
+    return jsonify({"accepted": result.accepted, "duplicates": result.duplicates}), 200
 
 
 def _receiving_shop(s: Any, domain: str, triggered: str | None) -> Shop | None:

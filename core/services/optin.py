@@ -16,17 +16,16 @@ import hmac
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core.storage.clock import utcnow
 from core.storage.models import ContactChannel, Customer, OptInToken, OptOut, Order, Shop
 from core.storage.upsert import insert_ignore
 
-if TYPE_CHECKING:
-    from core.bootstrap import Container
+from .contacts import OPT_IN_CHANNELS
 
 LIFETIME = timedelta(days=30)
 _PAYLOAD = struct.Struct(">IIII")  # shop id, order id, customer id, expiry (hours since epoch)
@@ -209,11 +208,20 @@ LINK_LABELS = {
 }
 
 
-def messenger_options(c: Container, shop: Shop, order: Order, locale: str) -> list[dict[str, str]]:
-    """The tracking page's opt-in links: [{"channel", "url", "label"}] for the shop's bots."""
-    from .delivery import messenger_links
+def messenger_links(secret_key: str, shop: Shop, order: Order) -> dict[str, str]:
+    """Opt-in links for the shop's Telegram / Viber bots, to offer in emails and on pages."""
+    channels = (shop.settings or {}).get("channels") or {}
+    firsts = {ch: dict((channels.get(ch) or [{}])[0]) for ch in OPT_IN_CHANNELS if channels.get(ch)}
+    if not firsts:
+        return {}
+    return opt_in_links(secret_key, shop, order, firsts, utcnow())
 
+
+def messenger_options(
+    secret_key: str, shop: Shop, order: Order, locale: str
+) -> list[dict[str, str]]:
+    """The tracking page's opt-in links: [{"channel", "url", "label"}] for the shop's bots."""
     return [
         {"channel": ch, "url": url, "label": LINK_LABELS[ch].get(locale, LINK_LABELS[ch]["en"])}
-        for ch, url in messenger_links(c, shop, order).items()
+        for ch, url in messenger_links(secret_key, shop, order).items()
     ]

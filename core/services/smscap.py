@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.channels.base import OutboundMessage
 from core.domain.rules import zone
 from core.domain.sms import count_segments
 from core.domain.states import MessageState
-from core.errors import ChannelError, ConfigError
 from core.storage.models import Notification, Shop
 
-if TYPE_CHECKING:
-    from core.bootstrap import Container
+from .outbound import Providers, send_now
 
 log = logging.getLogger(__name__)
 
@@ -103,15 +100,13 @@ def admit(session: Session, shop: Shop, note: Notification, now: datetime) -> st
     return refusal
 
 
-def notify_merchant(c: Container, shop_id: int) -> bool:
+def notify_merchant(sessions: sessionmaker[Session], providers: Providers, shop_id: int) -> bool:
     """Email the shop's support address once when the cap warning was raised; True if sent.
 
     The flag is cleared in the same transaction that reads it, so the warning goes out at
     most once even when several workers pass the threshold together.
     """
-    from .delivery import providers_for
-
-    with c.session() as session, session.begin():
+    with sessions() as session, session.begin():
         # every SMS send asks; only a raised flag is worth locking the shop row for
         state_now = session.scalar(select(Shop.state).where(Shop.id == shop_id)) or {}
         if not (state_now.get("sms_cap") or {}).get("notify"):
@@ -122,7 +117,7 @@ def notify_merchant(c: Container, shop_id: int) -> bool:
             return False
         shop.state = {**(shop.state or {}), "sms_cap": state}
         to = ((shop.settings or {}).get("branding") or {}).get("support_email")
-        providers = providers_for(c, shop, "email")
+        chain = providers.for_shop(shop, "email")
         locale = (shop.settings or {}).get("locale") or "en"
         subject, text = WARNINGS.get(locale, WARNINGS["en"])
         facts = {
@@ -144,10 +139,7 @@ def notify_merchant(c: Container, shop_id: int) -> bool:
     if not to:
         log.warning("shop %s has no branding.support_email for the SMS cap warning", shop_id)
         return False
-    for name, conf in providers:
-        try:
-            c.channel(name, conf).send(message)
-            return True
-        except (ChannelError, ConfigError) as exc:
-            log.warning("SMS cap warning for shop %s not sent by %s: %s", shop_id, name, exc)
-    return False
+    sent = send_now(providers.channels, chain, message)
+    if not sent.ok:
+        log.warning("SMS cap warning for shop %s not sent: %s", shop_id, sent.error)
+    return sent.ok

@@ -18,7 +18,6 @@ from core.channels.twilio import signature
 from core.domain.sms import count_segments
 from core.domain.states import MessageState
 from core.domain.statuses import Status as S
-from core.services.delivery import deliver
 from core.storage.models import ContactChannel, OptInToken, OptOut, Order, OutboxMessage
 from tests.support.channels import (
     TWILIO_PATH,
@@ -32,6 +31,7 @@ from tests.support.channels import (
     twilio_provider,
 )
 from tests.support.http_stub import HttpStub, StubRequest
+from tests.support.ticks import deliver
 from webapp import create_app
 
 pytestmark = pytest.mark.integration
@@ -178,10 +178,22 @@ def test_a_dead_sms_provider_fails_over_to_email_exactly_once(container, http_st
     later = sms.not_before
     for _ in range(10):  # keep failing until it gives up; then once more for good measure
         later += timedelta(hours=1)
-        deliver(container, sms.id, now=later)
+        deliver(
+            container,
+            sms.id,
+            now=later,
+        )
     email = note(container, new.shop.id, "shipped", "email")
-    deliver(container, email.id, now=later + timedelta(seconds=1))
-    deliver(container, email.id, now=later + timedelta(seconds=2))
+    deliver(
+        container,
+        email.id,
+        now=later + timedelta(seconds=1),
+    )
+    deliver(
+        container,
+        email.id,
+        now=later + timedelta(seconds=2),
+    )
 
     assert notes(container, new.shop.id) == [
         ("placed", "email", "sent"),

@@ -13,18 +13,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.bootstrap import Container, use
+from core.bootstrap import Container, bootstrap
 from core.domain.states import MessageState
 from core.domain.statuses import Status as S
 from core.queue_rq import RqQueue
-from core.services.delivery import claim, deliver
+from core.services.delivery import claim
 from core.services.pipeline import accept_event, process_event
-from core.services.relay import relay_tick
 from core.settings import Settings
 from core.storage.clock import utcnow
 from core.storage.models import Base, Notification
 from tests.conftest import TEST_SECRET, add_shop
 from tests.integration.test_pipeline import event, push
+from tests.support.ticks import deliver, relay_tick
 
 
 def note_of(c, nid: int) -> Notification:
@@ -53,7 +53,11 @@ def test_a_template_that_raises_at_render_is_retried_with_its_real_error_then_de
     later = utcnow() + timedelta(days=1)  # past any backoff, whatever today is
     for attempt in range(2, max_attempts + 1):
         later += timedelta(hours=1)
-        deliver(container, note.id, now=later)
+        deliver(
+            container,
+            note.id,
+            now=later,
+        )
         note = note_of(container, note.id)
         assert note.attempts == attempt
         assert note.state == (MessageState.DEAD if attempt == max_attempts else MessageState.RETRY)
@@ -72,11 +76,9 @@ def queued(database_url, redis_client, redis_url) -> Iterator[Container]:
     """A container whose jobs go to a real rq queue that no worker serves: what the relay
     re-enqueues stays queued, as when every worker that takes a send is killed."""
     settings = Settings(database_url=database_url, secret_key=TEST_SECRET)
-    c = Container(settings, queue=RqQueue(redis_url))
+    c = bootstrap(settings, queue=RqQueue(redis_url))
     Base.metadata.create_all(c.engine)
-    use(c)
     yield c
-    use(None)
     c.engine.dispose()
 
 

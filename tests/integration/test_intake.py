@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core import jobs
 from core.domain.intake import InvalidEvent
+from core.jobs import Jobs
 from core.services.pipeline import MAX_EVENT_ATTEMPTS
-from core.services.relay import relay_tick
 from core.storage.models import Customer, Order, OrderEvent
 from tests.adapters.woocommerce.wc import delivery, order, tracking_item, tracking_meta
 from tests.conftest import add_shop
+from tests.support.ticks import relay_tick
 from tests.webapp.admin.helpers import Admin, make_staff
 from tests.webapp.test_api import BODY
 from webapp import create_app
@@ -143,7 +143,13 @@ def test_a_webhook_with_a_value_that_cannot_be_stored_is_recorded_and_shown_as_r
         assert s.scalars(select(Order)).all() == []
     assert (ev.outcome, ev.source, ev.order_external_id) == ("rejected", "woocommerce", "727")
     assert ev.processed_at is not None and field in ev.last_error
-    assert relay_tick(container, now=datetime.now(UTC) + timedelta(hours=1)).events == 0
+    assert (
+        relay_tick(
+            container,
+            now=datetime.now(UTC) + timedelta(hours=1),
+        ).events
+        == 0
+    )
     make_staff(container, woo.shop.id, "owner@kettles.example")
     page = Admin(app, "owner@kettles.example").get("/admin/events/problems")
     text = page.get_data(as_text=True)
@@ -175,6 +181,7 @@ def test_an_event_that_keeps_failing_is_dead_lettered_after_a_bounded_number_of_
         s.add(ev)
         s.commit()
         event_id = ev.id
+    jobs = Jobs(container)
     for attempt in range(1, MAX_EVENT_ATTEMPTS):
         with pytest.raises(InvalidEvent):
             jobs.process_event(event_id)
@@ -186,7 +193,13 @@ def test_an_event_that_keeps_failing_is_dead_lettered_after_a_bounded_number_of_
         ev = s.get(OrderEvent, event_id)
     assert (ev.outcome, ev.attempts) == ("dead", MAX_EVENT_ATTEMPTS)
     assert ev.processed_at is not None and ev.last_error.startswith("InvalidEvent")
-    assert relay_tick(container, now=datetime.now(UTC) + timedelta(hours=1)).events == 0
+    assert (
+        relay_tick(
+            container,
+            now=datetime.now(UTC) + timedelta(hours=1),
+        ).events
+        == 0
+    )
     make_staff(container, shop.shop.id, "owner@api.example")
     text = Admin(app, "owner@api.example").get("/admin/events/problems").get_data(as_text=True)
     assert f"failed {MAX_EVENT_ATTEMPTS} times" in text and "old-1" in text

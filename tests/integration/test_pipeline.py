@@ -9,12 +9,11 @@ from sqlalchemy import func, select
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.domain.states import MessageState
 from core.domain.statuses import Status as S
-from core.services.delivery import deliver
 from core.services.pipeline import accept_event, process_event
-from core.services.relay import relay_tick
 from core.services.shops import update_settings
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shop
 from tests.conftest import add_shop
+from tests.support.ticks import deliver, relay_tick
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 OLENA = CustomerInfo(
@@ -207,12 +206,19 @@ def test_debounce_supersedes_a_status_overtaken_within_the_window(container):
     states = {st: state for st, _, state in sent(container)}
     assert states == {"placed": "sent", "shipped": "superseded", "out_for_delivery": "pending"}
     # once due, the relay sends the survivor
-    relay_tick(container, now=datetime.now(UTC) + timedelta(minutes=3))
+    relay_tick(
+        container,
+        now=datetime.now(UTC) + timedelta(minutes=3),
+    )
     with container.session() as s:
         note = s.scalars(
             select(Notification).where(Notification.status == "out_for_delivery")
         ).one()
-    deliver(container, note.id, now=datetime.now(UTC) + timedelta(minutes=3))
+    deliver(
+        container,
+        note.id,
+        now=datetime.now(UTC) + timedelta(minutes=3),
+    )
     assert {st: state for st, _, state in sent(container)}["out_for_delivery"] == "sent"
 
 
@@ -255,7 +261,11 @@ def test_unreachable_sender_becomes_a_visible_dead_letter_and_can_be_retried(con
     later = datetime.now(UTC)
     for _ in range(container.settings.max_attempts):
         later += timedelta(hours=1)
-        deliver(container, note.id, now=later)
+        deliver(
+            container,
+            note.id,
+            now=later,
+        )
     with container.session() as s:
         note = s.get(Notification, note.id)
     assert note.state == MessageState.DEAD and "gave up" in (note.last_error or "")
@@ -268,7 +278,10 @@ def test_accepted_but_unprocessed_events_are_recovered_by_the_relay(container, s
     with container.session() as s:
         accepted = accept_event(s, shop.shop.id, event("e1", S.PLACED))  # "Redis was down"
     assert sent(container) == []
-    relay_tick(container, now=datetime.now(UTC) + timedelta(minutes=5))
+    relay_tick(
+        container,
+        now=datetime.now(UTC) + timedelta(minutes=5),
+    )
     assert sent(container) == [("placed", "email", "sent")]
     with container.session() as s:
         assert s.get(OrderEvent, accepted.event_id).outcome == "applied"

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from core.bootstrap import Container
 from core.domain.states import MessageState
 from core.plugins import ADAPTERS, load_plugins
-from core.services.delivery import providers_for
 from core.storage.models import Notification, OrderEvent, Shop
 
 
@@ -52,7 +51,7 @@ def last_event_at(s: Session, shop: Shop) -> datetime | None:
 def email_sender(c: Container, shop: Shop) -> str | None:
     """The provider real email goes out through, or None while it only reaches the outbox."""
     try:
-        name = providers_for(c, shop, "email")[0][0]
+        name = c.providers.for_shop(shop, "email")[0][0]
     except Exception:  # undecryptable credentials: not set up, as far as the merchant can tell
         return None
     return None if name == "outbox" else name

@@ -174,13 +174,10 @@ def test_open_redirects_are_refused(app, owner):
 def test_cli_staff_add_and_shops_add_owner_link(container, tmp_path):
     from click.testing import CliRunner
 
-    from core import bootstrap
     from wismo.cli import main
 
     def invoke(*args, **kw):
         result = runner.invoke(main, *args, env=env, **kw)
-        bootstrap.container().engine.dispose()  # the CLI built its own container
-        bootstrap.use(container)
         return result
 
     env = {
@@ -245,15 +242,13 @@ def test_password_guessing_is_paused_after_five_failures(app, owner):
 def test_the_pause_holds_across_web_processes_sharing_redis(
     request, database_url, redis_client, redis_url
 ):
-    from core.bootstrap import use
     from tests.conftest import add_shop, make_container
     from webapp.app import create_app
 
     from .helpers import make_staff
 
     c = make_container(database_url, redis_url=redis_url)
-    use(c)
-    request.addfinalizer(lambda: (use(None), c.engine.dispose()))
+    request.addfinalizer(c.engine.dispose)
     shop = add_shop(c, name="Shop R")
     make_staff(c, shop.shop.id, "owner@r.example", "owner")
 
