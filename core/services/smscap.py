@@ -3,7 +3,8 @@
 Shop setting `sms_cap`: {"segments": 2000, "warn_at": 0.8}. Usage is counted in billed
 segments of the SMS sent (or being sent) since the start of the month in the shop's
 time zone, from the stored message texts. What the admin shows lives in
-`shop.state["sms_cap"]`: {"month", "used", "cap", "warned_at", "reached_at"}. Two
+`shop.state["sms_cap"]`: {"month", "used", "cap", "warned_at", "reached_at", "warn_error"}
+(why the merchant's warning could not be sent; a transient failure is retried). Two
 workers sending at the same moment may overshoot the cap by one message each.
 """
 
@@ -142,4 +143,19 @@ def notify_merchant(sessions: sessionmaker[Session], providers: Providers, shop_
     sent = send_now(providers.channels, chain, message)
     if not sent.ok:
         log.warning("SMS cap warning for shop %s not sent: %s", shop_id, sent.error)
+        # recorded for the admin; a transient failure is tried again by the next SMS sent
+        _note(sessions, shop_id, warn_error=sent.error[:300], notify=sent.transient or None)
+    elif "warn_error" in state:
+        _note(sessions, shop_id, warn_error=None)
     return sent.ok
+
+
+def _note(sessions: sessionmaker[Session], shop_id: int, **changes: object) -> None:
+    """Update the shop's SMS-cap state (None removes a key) in its own transaction."""
+    with sessions() as session, session.begin():
+        shop = session.get(Shop, shop_id, with_for_update=True)
+        if shop is None:
+            return
+        state = {**((shop.state or {}).get("sms_cap") or {}), **changes}
+        state = {k: v for k, v in state.items() if v is not None}
+        shop.state = {**(shop.state or {}), "sms_cap": state}

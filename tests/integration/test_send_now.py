@@ -6,12 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from core.channels.base import OutboundMessage
+from core.domain.states import MessageState
+from core.domain.statuses import Status
 from core.services.outbound import SWITCH_AFTER, RetryPolicy, send_now
-from core.storage.models import Shop
+from core.services.shops import update_settings
+from core.services.smscap import notify_merchant
+from core.storage.models import OutboxMessage, Shop
 from tests.integration.test_channels_failover import TURBO_OK, providers
-from tests.support.channels import TWILIO_PATH, shop_with
+from tests.support.channels import TWILIO_PATH, note, push, shop_with, twilio_provider
 from tests.support.http_stub import HttpStub
 
 pytestmark = pytest.mark.integration
@@ -102,3 +107,33 @@ def test_the_retry_policy_backs_off_then_gives_up():
     assert policy.retry_at(2, now) == now + timedelta(seconds=120)
     assert policy.retry_at(2, now, retry_after=45) == now + timedelta(seconds=45)
     assert policy.retry_at(3, now) is None  # a dead letter
+
+
+def test_an_sms_cap_warning_that_could_not_go_out_is_recorded_and_tried_again(container, http_stub):
+    http_stub.route("POST", TWILIO_PATH, status=201, json={"sid": "SMx", "status": "queued"})
+    conf, secret = twilio_provider(http_stub.url)
+    new = shop_with(
+        container,
+        {
+            "sms": [conf],
+            "email": [{"provider": "smtp", "url": "smtp://127.0.0.1:1?from=shop@example.com"}],
+        },
+        {"sms": [secret]},
+        matrix={"placed": {"email": False}, "shipped": {"sms": True}},
+        sms_cap={"segments": 3, "warn_at": 0.6},
+        branding={"support_email": "owner@chai.example"},
+        locale="uk",
+    )
+    push(container, new.shop.id, "a1", Status.SHIPPED, order="1")  # 2 of 3 segments: warn
+    assert note(container, new.shop.id, "shipped", "sms").state == MessageState.SENT
+    with container.session() as s:
+        state = s.get(Shop, new.shop.id).state["sms_cap"]
+    assert "SMTP server unavailable" in state["warn_error"] and state["notify"] is True
+    with container.session() as s, s.begin():  # the merchant fixes the mail server
+        update_settings(s.get(Shop, new.shop.id), channels={"sms": [conf]})
+    assert notify_merchant(container.sessions, container.providers, new.shop.id)
+    assert not notify_merchant(container.sessions, container.providers, new.shop.id)  # once
+    with container.session() as s:
+        assert "warn_error" not in s.get(Shop, new.shop.id).state["sms_cap"]
+        (warning,) = s.scalars(select(OutboxMessage)).all()
+    assert warning.recipient == "owner@chai.example" and "з 3 SMS" in (warning.subject or "")
