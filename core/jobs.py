@@ -71,9 +71,9 @@ class Jobs:
             fetch = getattr(adapter, "backfill", None)
             if shop is None or fetch is None:
                 return
-            since = utcnow() - timedelta(days=days)
-            for _pages, events in fetch(c, shop, since):
-                ingest(session, c.queue, shop.id, events)
+            pages = fetch(c, shop, utcnow() - timedelta(days=days))
+            # one ingest over every page: it commits the adapter's own record of the run too
+            ingest(session, c.queue, shop.id, (e for _count, events in pages for e in events))
 
     def adapter_work(self, shop_id: int) -> None:
         """Work a shop's adapter took out of a request to answer in time (Shopify's privacy

@@ -15,8 +15,12 @@ from core.settings import Settings
 
 
 def _container(**overrides: object) -> Container:
-    """The command's dependencies, built once from the environment."""
-    return bootstrap(Settings.from_env(**overrides))
+    """The command's dependencies, built once from the environment (closed with it)."""
+    c = bootstrap(Settings.from_env(**overrides))
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(c.engine.dispose)
+    return c
 
 
 @click.group()

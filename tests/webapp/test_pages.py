@@ -324,7 +324,7 @@ def test_tracking_page_404_reveals_nothing(
     client: FlaskClient, container: Container, ids: dict[str, int], kind: str
 ) -> None:
     token = {
-        "forged": Container(
+        "forged": bootstrap(
             Settings(database_url="sqlite://", secret_key="another-key")
         ).links.token(TRACK, ids["shop"], ids["order"]),
         "foreign": container.links.token(TRACK, ids["other"], ids["order"]),
