@@ -166,11 +166,7 @@ def test_a_provider_that_keeps_timing_out_hands_over_to_the_next(container, http
     assert sms.state == MessageState.RETRY and "unreachable" in (sms.last_error or "")
     assert http_stub.requests_to("POST", "/turbo/message/send.json") == []  # one failure: wait
 
-    deliver(
-        container,
-        sms.id,
-        now=sms.not_before + timedelta(seconds=1),
-    )
+    deliver(container, sms.id, now=sms.not_before + timedelta(seconds=1))
     sms = note(container, new.shop.id, "shipped", "sms")
     assert (sms.state, sms.provider, sms.provider_message_id) == ("sent", "turbosms", "t-1")
     assert len(http_stub.requests_to("POST", TWILIO_PATH)) == 2
@@ -193,11 +189,7 @@ def test_a_5xx_from_one_provider_and_a_refusal_from_the_next_retries_later(conta
     )
     push(container, new.shop.id, "e1", S.SHIPPED)
     sms = note(container, new.shop.id, "shipped", "sms")
-    deliver(
-        container,
-        sms.id,
-        now=sms.not_before + timedelta(seconds=1),
-    )
+    deliver(container, sms.id, now=sms.not_before + timedelta(seconds=1))
     sms = note(container, new.shop.id, "shipped", "sms")
     assert sms.state == MessageState.RETRY, "a transient failure is not a dead letter"
     assert "503" in (sms.last_error or "") and "INVALID_TOKEN" in (sms.last_error or "")

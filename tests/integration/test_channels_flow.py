@@ -178,22 +178,10 @@ def test_a_dead_sms_provider_fails_over_to_email_exactly_once(container, http_st
     later = sms.not_before
     for _ in range(10):  # keep failing until it gives up; then once more for good measure
         later += timedelta(hours=1)
-        deliver(
-            container,
-            sms.id,
-            now=later,
-        )
+        deliver(container, sms.id, now=later)
     email = note(container, new.shop.id, "shipped", "email")
-    deliver(
-        container,
-        email.id,
-        now=later + timedelta(seconds=1),
-    )
-    deliver(
-        container,
-        email.id,
-        now=later + timedelta(seconds=2),
-    )
+    deliver(container, email.id, now=later + timedelta(seconds=1))
+    deliver(container, email.id, now=later + timedelta(seconds=2))
 
     assert notes(container, new.shop.id) == [
         ("placed", "email", "sent"),

@@ -51,6 +51,20 @@ def own_container(folder: Path, **overrides):  # type: ignore[no-untyped-def]
     return settings
 
 
+def post(c, shop, order: str = "1001") -> int:  # type: ignore[no-untyped-def]
+    """POST one event through an app built around `c`; the status code."""
+    r = (
+        create_app(container=c)
+        .test_client()
+        .post(
+            "/api/v1/orders/events",
+            json=event(order),
+            headers={"Authorization": f"Bearer {shop.api_key}"},
+        )
+    )
+    return r.status_code
+
+
 def counts(c) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     with c.session() as s:
         return (
@@ -73,16 +87,7 @@ def test_an_app_with_its_own_container_processes_the_event_in_its_own_database(
         Base.metadata.create_all(c.engine)
     shop = add_shop(mine)
     try:
-        r = (
-            create_app(container=mine)
-            .test_client()
-            .post(
-                "/api/v1/orders/events",
-                json=event(),
-                headers={"Authorization": f"Bearer {shop.api_key}"},
-            )
-        )
-        assert r.status_code == 202
+        assert post(mine, shop) == 202
         assert counts(mine) == (1, 1, 1)  # accepted, processed and its message made, here
         with mine.session() as s:
             assert s.scalar(select(OrderEvent.outcome)) == "applied"
@@ -102,16 +107,7 @@ def test_a_worker_runs_the_jobs_of_the_container_it_was_built_from(
     Base.metadata.create_all(c.engine)
     shop = add_shop(c)
     try:
-        r = (
-            create_app(container=c)
-            .test_client()
-            .post(
-                "/api/v1/orders/events",
-                json=event("2002"),
-                headers={"Authorization": f"Bearer {shop.api_key}"},
-            )
-        )
-        assert r.status_code == 202
+        assert post(c, shop, "2002") == 202
         assert counts(c) == (1, 0, 0)  # stored; the job waits in Redis
         assert c.queue.depth() == 1
         assert isinstance(c.queue, RqQueue)
@@ -133,16 +129,7 @@ def test_in_process_queues_run_the_jobs_of_their_own_container(tmp_path):
     try:
         for c, order in ((a, "1"), (b, "2"), (b, "3")):
             shop = add_shop(c)
-            r = (
-                create_app(container=c)
-                .test_client()
-                .post(
-                    "/api/v1/orders/events",
-                    json=event(order),
-                    headers={"Authorization": f"Bearer {shop.api_key}"},
-                )
-            )
-            assert r.status_code == 202
+            assert post(c, shop, order) == 202
         assert counts(a) == (1, 1, 1) and counts(b) == (2, 2, 2)
     finally:
         a.engine.dispose()

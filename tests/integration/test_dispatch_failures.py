@@ -53,11 +53,7 @@ def test_a_template_that_raises_at_render_is_retried_with_its_real_error_then_de
     later = utcnow() + timedelta(days=1)  # past any backoff, whatever today is
     for attempt in range(2, max_attempts + 1):
         later += timedelta(hours=1)
-        deliver(
-            container,
-            note.id,
-            now=later,
-        )
+        deliver(container, note.id, now=later)
         note = note_of(container, note.id)
         assert note.attempts == attempt
         assert note.state == (MessageState.DEAD if attempt == max_attempts else MessageState.RETRY)

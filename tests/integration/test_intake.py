@@ -143,13 +143,7 @@ def test_a_webhook_with_a_value_that_cannot_be_stored_is_recorded_and_shown_as_r
         assert s.scalars(select(Order)).all() == []
     assert (ev.outcome, ev.source, ev.order_external_id) == ("rejected", "woocommerce", "727")
     assert ev.processed_at is not None and field in ev.last_error
-    assert (
-        relay_tick(
-            container,
-            now=datetime.now(UTC) + timedelta(hours=1),
-        ).events
-        == 0
-    )
+    assert relay_tick(container, now=datetime.now(UTC) + timedelta(hours=1)).events == 0
     make_staff(container, woo.shop.id, "owner@kettles.example")
     page = Admin(app, "owner@kettles.example").get("/admin/events/problems")
     text = page.get_data(as_text=True)
@@ -193,13 +187,7 @@ def test_an_event_that_keeps_failing_is_dead_lettered_after_a_bounded_number_of_
         ev = s.get(OrderEvent, event_id)
     assert (ev.outcome, ev.attempts) == ("dead", MAX_EVENT_ATTEMPTS)
     assert ev.processed_at is not None and ev.last_error.startswith("InvalidEvent")
-    assert (
-        relay_tick(
-            container,
-            now=datetime.now(UTC) + timedelta(hours=1),
-        ).events
-        == 0
-    )
+    assert relay_tick(container, now=datetime.now(UTC) + timedelta(hours=1)).events == 0
     make_staff(container, shop.shop.id, "owner@api.example")
     text = Admin(app, "owner@api.example").get("/admin/events/problems").get_data(as_text=True)
     assert f"failed {MAX_EVENT_ATTEMPTS} times" in text and "old-1" in text

@@ -206,19 +206,12 @@ def test_debounce_supersedes_a_status_overtaken_within_the_window(container):
     states = {st: state for st, _, state in sent(container)}
     assert states == {"placed": "sent", "shipped": "superseded", "out_for_delivery": "pending"}
     # once due, the relay sends the survivor
-    relay_tick(
-        container,
-        now=datetime.now(UTC) + timedelta(minutes=3),
-    )
+    relay_tick(container, now=datetime.now(UTC) + timedelta(minutes=3))
     with container.session() as s:
         note = s.scalars(
             select(Notification).where(Notification.status == "out_for_delivery")
         ).one()
-    deliver(
-        container,
-        note.id,
-        now=datetime.now(UTC) + timedelta(minutes=3),
-    )
+    deliver(container, note.id, now=datetime.now(UTC) + timedelta(minutes=3))
     assert {st: state for st, _, state in sent(container)}["out_for_delivery"] == "sent"
 
 
@@ -261,11 +254,7 @@ def test_unreachable_sender_becomes_a_visible_dead_letter_and_can_be_retried(con
     later = datetime.now(UTC)
     for _ in range(container.settings.max_attempts):
         later += timedelta(hours=1)
-        deliver(
-            container,
-            note.id,
-            now=later,
-        )
+        deliver(container, note.id, now=later)
     with container.session() as s:
         note = s.get(Notification, note.id)
     assert note.state == MessageState.DEAD and "gave up" in (note.last_error or "")
@@ -278,10 +267,7 @@ def test_accepted_but_unprocessed_events_are_recovered_by_the_relay(container, s
     with container.session() as s:
         accepted = accept_event(s, shop.shop.id, event("e1", S.PLACED))  # "Redis was down"
     assert sent(container) == []
-    relay_tick(
-        container,
-        now=datetime.now(UTC) + timedelta(minutes=5),
-    )
+    relay_tick(container, now=datetime.now(UTC) + timedelta(minutes=5))
     assert sent(container) == [("placed", "email", "sent")]
     with container.session() as s:
         assert s.get(OrderEvent, accepted.event_id).outcome == "applied"
