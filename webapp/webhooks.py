@@ -13,10 +13,10 @@ from flask import Blueprint, Response, jsonify, make_response, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import registry
 from core.adapters import InboundRequest
 from core.domain.intake import InvalidEvent
 from core.errors import InvalidSignature, UnknownShop
-from core.plugins import ADAPTERS, load_plugins
 from core.services.link import note_received, note_refused
 from core.services.pipeline import accept_event, reject_event
 from core.storage.models import Shop
@@ -39,9 +39,10 @@ def inbound() -> InboundRequest:
 @bp.post("/webhooks/<platform>/<shop_key>")
 def platform_webhook(platform: str, shop_key: str):  # type: ignore[no-untyped-def]
     """Verify, translate and store one platform delivery; answer fast, work later."""
-    adapter_cls = load_plugins(ADAPTERS).loaded.get(platform)
-    if adapter_cls is None or platform == "api":
+    found = registry.adapter(platform)
+    if found is None or not getattr(found.metadata, "webhooks", True):
         raise UnknownShop(f"no adapter for platform {platform!r}")
+    adapter_cls = found.plugin
     c = wismo()
     raw = inbound()
     with c.session() as session:

@@ -16,8 +16,10 @@ from typing import Any, ClassVar
 import requests
 
 from core.errors import PermanentChannelError, RecipientOptedOut, TransientChannelError
+from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
 
 API = "https://api.telegram.org"
@@ -28,7 +30,17 @@ class TelegramChannel:
 
     name: ClassVar[str] = "telegram"
     kinds: ClassVar[frozenset[str]] = frozenset({"telegram"})
-    accepted_as: ClassVar[str] = "sent"  # Notification.delivery once the API took it
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="telegram",
+        label="Telegram bot",
+        fields=(
+            ConfigField("bot_username", "Bot username"),
+            ConfigField("bot_token", "Bot token", secret=True),
+            ConfigField("webhook_secret", "Webhook secret", secret=True),
+        ),
+        defines=(message_kinds.TELEGRAM,),
+        accepted_as="sent",
+    )
 
     def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
         (self.token,) = http.required(config, "telegram", "bot_token")

@@ -24,8 +24,10 @@ from urllib.parse import quote
 import requests
 
 from core.errors import ConfigError, PermanentChannelError, RecipientOptedOut
+from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
 
 API = "https://api.twilio.com"
@@ -38,7 +40,18 @@ class TwilioChannel:
 
     name: ClassVar[str] = "twilio"
     kinds: ClassVar[frozenset[str]] = frozenset({"sms", "whatsapp"})
-    accepted_as: ClassVar[str] = "queued"  # Notification.delivery once the API took it
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="twilio",
+        label="Twilio (SMS, WhatsApp)",
+        fields=(
+            ConfigField("account_sid", "Account SID (AC...)"),
+            ConfigField("auth_token", "Auth token", secret=True),
+            ConfigField("from", "From number (E.164), or"),
+            ConfigField("messaging_service_sid", "Messaging Service SID (MG...)"),
+        ),
+        defines=(message_kinds.SMS, message_kinds.WHATSAPP),
+        accepted_as="queued",
+    )
 
     def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
         self.account_sid, self.auth_token = http.required(

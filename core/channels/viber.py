@@ -20,8 +20,10 @@ from typing import Any, ClassVar
 import requests
 
 from core.errors import PermanentChannelError, TransientChannelError
+from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
 
 API = "https://chatapi.viber.com"
@@ -34,7 +36,17 @@ class ViberChannel:
 
     name: ClassVar[str] = "viber"
     kinds: ClassVar[frozenset[str]] = frozenset({"viber"})
-    accepted_as: ClassVar[str] = "sent"  # Notification.delivery once the API took it
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="viber",
+        label="Viber bot",
+        fields=(
+            ConfigField("sender_name", "Sender name (28 characters at most)"),
+            ConfigField("bot_uri", "Bot URI"),
+            ConfigField("auth_token", "Auth token", secret=True),
+        ),
+        defines=(message_kinds.VIBER,),
+        accepted_as="sent",
+    )
 
     def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
         (self.token,) = http.required(config, "viber", "auth_token")

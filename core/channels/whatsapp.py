@@ -22,8 +22,10 @@ from typing import Any, ClassVar
 import requests
 
 from core.errors import PermanentChannelError, RecipientOptedOut, TransientChannelError
+from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
 
 API = "https://graph.facebook.com"
@@ -40,7 +42,22 @@ class WhatsAppCloudChannel:
 
     name: ClassVar[str] = "whatsapp_cloud"
     kinds: ClassVar[frozenset[str]] = frozenset({"whatsapp"})
-    accepted_as: ClassVar[str] = "queued"  # Notification.delivery once the API took it
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="whatsapp_cloud",
+        label="WhatsApp Cloud API",
+        fields=(
+            ConfigField("phone_number_id", "Phone number ID"),
+            ConfigField("access_token", "Access token", secret=True),
+            ConfigField("app_secret", "App secret", secret=True),
+            ConfigField("verify_token", "Verify token", secret=True),
+            ConfigField(
+                "templates", 'Templates per status, JSON: {"shipped": {"name": ...}}', kind="json"
+            ),
+            ConfigField("languages", 'Template languages, JSON: {"uk": "uk"}', kind="json"),
+        ),
+        defines=(message_kinds.WHATSAPP,),
+        accepted_as="queued",
+    )
 
     def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
         self.token, self.number_id = http.required(
