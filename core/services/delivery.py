@@ -157,7 +157,7 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
         except Exception as exc:  # a bug or an unmapped vendor error: retry, then dead letter
             log.exception("channel %s failed unexpectedly", name)
             return _retry(c, attempts, finish, f"{name}: {exc!r}", now, None)
-        accepted = accepted_as(name)
+        accepted: Any = accepted_as(name)
         done = finish(
             MessageState.SENT,
             None,
