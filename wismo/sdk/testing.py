@@ -97,9 +97,10 @@ def channel_problems(cls: Any, slug: str) -> list[str]:
         or not all(isinstance(k, str) and k for k in kinds)
     ):
         problems.append("kinds is not a non-empty frozenset of names")
-    if not isinstance(inspect.getattr_static(cls, "from_config", None), classmethod):
+    from_config: Any = inspect.getattr_static(cls, "from_config", None)
+    if not isinstance(from_config, classmethod):
         problems.append("from_config is not a classmethod")
-    elif list(inspect.signature(getattr(cls, "from_config")).parameters) != ["config", "context"]:
+    elif list(inspect.signature(from_config.__func__).parameters)[1:] != ["config", "context"]:
         problems.append("from_config does not take (config, context)")
     if list(inspect.signature(getattr(cls, "send", lambda: None)).parameters) != [
         "self",
