@@ -86,6 +86,11 @@ class ProviderRequest:
     query: Mapping[str, str] = field(default_factory=dict)
     form: Mapping[str, str] = field(default_factory=dict)
 
+    def header(self, name: str) -> str:
+        """A request header by name, in any case ("" when absent)."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == wanted), "")
+
 
 @dataclass(frozen=True)
 class ProviderReply:
