@@ -117,7 +117,7 @@ def callback(call: ProviderCall) -> ProviderReply:
         return json_reply({})
     message = obj(update.get("message"))
     chat = chat_id(obj(message.get("chat")).get("id"))
-    text = message.get("text") if isinstance(message.get("text"), str) else ""
+    text = str(message["text"]) if isinstance(message.get("text"), str) else ""
     if not chat:
         return json_reply({})
     language = str(obj(message.get("from")).get("language_code") or "en")
