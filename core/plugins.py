@@ -65,6 +65,7 @@ class AdapterMetadata(PluginMetadata):
 
     kind: str = "adapter"  # type: ignore[assignment]
     webhooks: bool = True  # POST /webhooks/<slug>/<shop_key> reaches it
+    merchant_sets_webhook: bool = True  # the merchant points the store at that URL (CLI prints it)
     status_map: bool = False  # merchants map the platform's own order statuses in the admin
     reconcile_interval: int = 600  # seconds between reconciliations (when it Reconciles)
     shop_label: str = ""  # what the onboarding calls the merchant's side ("WooCommerce store")

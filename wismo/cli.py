@@ -58,6 +58,15 @@ def _installed_platform(value: str) -> str:
     return value
 
 
+def _merchant_sets_webhook(platform: str) -> bool:
+    """Whether the merchant points the store at /webhooks/<platform>/<key> (the adapter says)."""
+    from core import registry
+
+    found = registry.adapter(platform)
+    meta = found.metadata if found else None
+    return bool(getattr(meta, "webhooks", False) and getattr(meta, "merchant_sets_webhook", False))
+
+
 @main.group()
 def shops() -> None:
     """Register and list shops."""
@@ -127,7 +136,7 @@ def shops_add(
             "api_key": new.api_key,
             "webhook_secret": new.webhook_secret,
             "webhook_url": f"{c.settings.public_url}/webhooks/{platform}/{new.shop.key}"
-            if platform in ("woocommerce", "opencart")
+            if _merchant_sets_webhook(platform)
             else None,
         }
         if platform == "woocommerce" and (consumer_key or consumer_secret):

@@ -45,7 +45,11 @@ class ShopifyAdapter:
 
     name: ClassVar[str] = "shopify"
     metadata: ClassVar[AdapterMetadata] = AdapterMetadata(
-        slug="shopify", label="Shopify", reconcile_interval=900, shop_label="Shopify store"
+        slug="shopify",
+        label="Shopify",
+        reconcile_interval=900,
+        shop_label="Shopify store",
+        merchant_sets_webhook=False,  # the app subscribes to its topics itself
     )
     blueprint = staticmethod(make_blueprint)
     init_app = staticmethod(install_embedded_admin)  # session tokens sign merchants in to /admin
