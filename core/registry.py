@@ -80,8 +80,19 @@ def _fields(obj: Any) -> tuple[ConfigField, ...]:
 def _metadata(group: str, slug: str, obj: Any) -> PluginMetadata:
     """The plug-in's own metadata, else what its legacy attributes say."""
     declared = getattr(obj, "metadata", None)
+    wanted = {ADAPTERS: AdapterMetadata, CHANNELS: ChannelMetadata}.get(group)
     if isinstance(declared, PluginMetadata):
-        return declared
+        if wanted is None or isinstance(declared, wanted):
+            return declared
+        # a plain PluginMetadata on an adapter or channel: the group's defaults for the rest
+        return wanted(
+            slug=declared.slug,
+            label=declared.label,
+            fields=declared.fields,
+            capabilities=declared.capabilities,
+            version=declared.version,
+            homepage=declared.homepage,
+        )
     label = str(getattr(obj, "label", "") or slug)
     if group == CHANNELS:
         return ChannelMetadata(
@@ -139,6 +150,13 @@ def adapter(slug: str) -> Registered | None:
     return registered(ADAPTERS).get(slug)
 
 
+def adapter_metadata(slug: str) -> AdapterMetadata | None:
+    """The metadata of platform `slug`'s adapter, if installed."""
+    found = adapter(slug)
+    meta = found.metadata if found else None
+    return meta if isinstance(meta, AdapterMetadata) else None
+
+
 def platforms() -> dict[str, str]:
     """Every platform a shop may be created on, slug → label."""
     return {slug: r.label for slug, r in sorted(adapters().items())}
@@ -158,6 +176,13 @@ def channel(slug: str) -> Registered | None:
     return registered(CHANNELS).get(slug)
 
 
+def channel_metadata(slug: str) -> ChannelMetadata | None:
+    """The metadata of channel provider `slug`, if installed."""
+    found = channel(slug)
+    meta = found.metadata if found else None
+    return meta if isinstance(meta, ChannelMetadata) else None
+
+
 def carries(r: Registered) -> frozenset[str]:
     """The message kinds a channel can carry."""
     return frozenset(getattr(r.plugin, "kinds", frozenset()))
@@ -169,9 +194,9 @@ def kinds() -> dict[str, MessageKind]:
     When two channels define the same kind, the first by slug wins (and a warning says so).
     """
     found: dict[str, MessageKind] = {}
-    for slug, r in sorted(registered(CHANNELS).items()):
-        meta = r.metadata
-        for k in meta.defines if isinstance(meta, ChannelMetadata) else ():
+    for slug in sorted(registered(CHANNELS)):
+        meta = channel_metadata(slug)
+        for k in meta.defines if meta else ():
             if k.name in found and found[k.name] != k:
                 log.warning("message kind %r defined again by channel %s: ignored", k.name, slug)
                 continue

@@ -30,8 +30,8 @@ bp = Blueprint("webhooks", __name__)
 @bp.post("/webhooks/<platform>/<shop_key>")
 def platform_webhook(platform: str, shop_key: str):  # type: ignore[no-untyped-def]
     """Verify, translate and store one platform delivery; answer fast, work later."""
-    found = registry.adapter(platform)
-    if found is None or not getattr(found.metadata, "webhooks", True):
+    found, meta = registry.adapter(platform), registry.adapter_metadata(platform)
+    if found is None or meta is None or not meta.webhooks:
         raise UnknownShop(f"no adapter for platform {platform!r}")
     adapter_cls = found.plugin
     c = wismo()

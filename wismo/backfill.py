@@ -27,7 +27,7 @@ def run_backfill(c: Container, shop_key: str, days: int) -> None:
             raise click.ClickException(
                 f"{shop.platform} shops have no platform to import from: their systems push events "
                 "to POST /api/v1/orders/events"
-                if found is not None and not getattr(found.metadata, "webhooks", True)
+                if (meta := registry.adapter_metadata(shop.platform)) and not meta.webhooks
                 else f"the installed {shop.platform} adapter cannot backfill"
             )
         since = utcnow() - timedelta(days=days)

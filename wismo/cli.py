@@ -62,9 +62,8 @@ def _merchant_sets_webhook(platform: str) -> bool:
     """Whether the merchant points the store at /webhooks/<platform>/<key> (the adapter says)."""
     from core import registry
 
-    found = registry.adapter(platform)
-    meta = found.metadata if found else None
-    return bool(getattr(meta, "webhooks", False) and getattr(meta, "merchant_sets_webhook", False))
+    meta = registry.adapter_metadata(platform)
+    return bool(meta and meta.webhooks and meta.merchant_sets_webhook)
 
 
 @main.group()

@@ -31,7 +31,6 @@ from core.errors import (
     TransientChannelError,
 )
 from core.links import UNSUBSCRIBE
-from core.plugins import ChannelMetadata
 from core.rendering.renderer import uses_short_links
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
@@ -181,9 +180,8 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
 
 def accepted_as(provider: str) -> str | None:
     """What a provider's acceptance means for `Notification.delivery` (None: nothing)."""
-    found = registry.channel(provider)
-    meta = found.metadata if found else None
-    return meta.accepted_as if isinstance(meta, ChannelMetadata) else None
+    meta = registry.channel_metadata(provider)
+    return meta.accepted_as if meta else None
 
 
 def _give_up(

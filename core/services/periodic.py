@@ -59,7 +59,8 @@ def reconcile_tick(c: Container, now: datetime | None = None) -> ReconcileReport
                 continue
             found = adapters[shop.platform]
             adapter = found.plugin
-            interval = getattr(found.metadata, "reconcile_interval", DEFAULT_INTERVAL)
+            meta = registry.adapter_metadata(shop.platform)
+            interval = meta.reconcile_interval if meta else DEFAULT_INTERVAL
             last = (shop.state or {}).get("reconciled_at")
             if last and datetime.fromisoformat(last) > now - timedelta(seconds=interval):
                 continue

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from core import registry
 from core.bootstrap import Container
 from core.domain.states import MessageState
-from core.plugins import AdapterMetadata
 from core.services.delivery import providers_for
 from core.storage.models import Notification, OrderEvent, Shop
 
@@ -63,11 +62,10 @@ def email_sender(c: Container, shop: Shop) -> str | None:
 
 def platform_name(platform: str) -> str:
     """What the onboarding calls the merchant's side ("WooCommerce store", "order system")."""
-    found = registry.adapter(platform)
-    meta = found.metadata if found else None
-    if isinstance(meta, AdapterMetadata) and meta.shop_label:
-        return meta.shop_label
-    return f"{meta.label} store" if meta else platform
+    meta = registry.adapter_metadata(platform)
+    if meta is None:
+        return platform
+    return meta.shop_label or f"{meta.label} store"
 
 
 def checklist(c: Container, s: Session, shop: Shop) -> list[Step]:

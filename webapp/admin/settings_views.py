@@ -26,8 +26,8 @@ from .sending import SendFailed, send_direct
 
 def maps_statuses(platform: str) -> bool:
     """Whether merchants of this platform map its own order statuses (the adapter says so)."""
-    found = registry.adapter(platform)
-    return bool(found and getattr(found.metadata, "status_map", False))
+    meta = registry.adapter_metadata(platform)
+    return bool(meta and meta.status_map)
 
 
 def _sealed(shop: Shop) -> dict[str, Any]:
