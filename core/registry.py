@@ -157,6 +157,12 @@ def adapter_metadata(slug: str) -> AdapterMetadata | None:
     return meta if isinstance(meta, AdapterMetadata) else None
 
 
+def merchant_sets_webhook(platform: str) -> bool:
+    """Whether the merchant points the store at /webhooks/<platform>/<key> (its adapter says)."""
+    meta = adapter_metadata(platform)
+    return bool(meta and meta.webhooks and meta.merchant_sets_webhook)
+
+
 def platforms() -> dict[str, str]:
     """Every platform a shop may be created on, slug → label."""
     return {slug: r.label for slug, r in sorted(adapters().items())}

@@ -10,6 +10,7 @@ import time
 
 import click
 
+from core import registry
 from core.bootstrap import Container, use
 from core.settings import Settings
 
@@ -48,22 +49,12 @@ def db_upgrade(revision: str) -> None:
 
 def _installed_platform(value: str) -> str:
     """`value` if a `wismo.adapters` plug-in of that name is installed, else a usage error."""
-    from core import registry
-
     platforms = registry.platforms()
     if value not in platforms:
         raise click.BadParameter(
             f"{value!r} is not an installed platform; choose from {', '.join(platforms)}"
         )
     return value
-
-
-def _merchant_sets_webhook(platform: str) -> bool:
-    """Whether the merchant points the store at /webhooks/<platform>/<key> (the adapter says)."""
-    from core import registry
-
-    meta = registry.adapter_metadata(platform)
-    return bool(meta and meta.webhooks and meta.merchant_sets_webhook)
 
 
 @main.group()
@@ -135,7 +126,7 @@ def shops_add(
             "api_key": new.api_key,
             "webhook_secret": new.webhook_secret,
             "webhook_url": f"{c.settings.public_url}/webhooks/{platform}/{new.shop.key}"
-            if _merchant_sets_webhook(platform)
+            if registry.merchant_sets_webhook(platform)
             else None,
         }
         if platform == "woocommerce" and (consumer_key or consumer_secret):
@@ -274,10 +265,7 @@ def worker(burst: bool) -> None:
             "`wismo serve` and `wismo demo`; no worker is needed"
         )
     _refuse_bad_config("worker")
-    from core import (
-        jobs,  # noqa: F401  (imported once here, not per job)
-        registry,
-    )
+    from core import jobs  # noqa: F401  (imported once here, not per job)
 
     from .worker import run_worker
 
@@ -407,8 +395,6 @@ def plugins() -> None:
 @plugins.command("list")
 def plugins_list() -> None:
     """List the installed plug-ins (adapters, channels, carriers, hooks) and load failures."""
-    from core import registry
-
     groups = {
         "adapters": registry.adapters(),
         "channels": registry.channels(),
@@ -440,8 +426,6 @@ def plugins_list() -> None:
 def plugins_build(out_dir: str, platform: str | None) -> None:
     """Build every installable store plug-in (WordPress zip, OpenCart .ocmod.zip)."""
     from pathlib import Path
-
-    from core import registry
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
