@@ -16,7 +16,7 @@ from core.channels.base import Channel, ChannelContext, OutboundMessage
 from core.crypto import SecretBox
 from core.errors import ConfigError
 from core.links import Links
-from core.plugins import CHANNELS, load_plugins
+from core.plugins import CHANNELS
 from core.queue import InlineQueue, JobQueue, ThreadQueue
 from core.rendering import Renderer
 from core.services.shops import ShopKeyCache
@@ -67,7 +67,7 @@ class Container:
         """Build the named channel plug-in with a shop's config for it."""
         found = registry.channel(name)
         if found is None:
-            why = load_plugins(CHANNELS).failed.get(name, "no such channel is installed")
+            why = registry.failure(CHANNELS, name) or "no such channel is installed"
             raise ConfigError(f"channel {name!r} unavailable: {why}")
         cls: Any = found.plugin
         context = ChannelContext(

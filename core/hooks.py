@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from core import registry
 from core.domain.events import OrderEventIn
-from core.plugins import HOOKS, load_plugins
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,8 @@ _built: dict[int, tuple[str, Any]] = {}
 def installed() -> list[tuple[str, Any]]:
     """The loaded hooks as (slug, instance), in slug order; built once per class."""
     out = []
-    for slug, cls in sorted(load_plugins(HOOKS).loaded.items()):
+    for slug, found in sorted(registry.hooks().items()):
+        cls = found.plugin
         key = id(cls)
         if key not in _built or _built[key][0] != slug:
             try:

@@ -225,6 +225,11 @@ def hooks() -> dict[str, Registered]:
     return registered(HOOKS)
 
 
+def failure(group: str, name: str) -> str | None:
+    """Why plug-in `name` of `group` failed to load, if it did."""
+    return load_plugins(group).failed.get(name)
+
+
 def failures() -> list[Failure]:
     """Every plug-in of every group that failed to load, with its error."""
     return [
