@@ -144,6 +144,15 @@ def test_a_channel_of_a_new_kind_is_planned_rendered_and_sent(test_plugins, cont
     )
     assert push.provider_message_id == "push-1" and push.recipient == "customer:cust-7"
 
+    # the channel's own receipts endpoint, found through the registry
+    receipt = json.dumps({"id": "push-1", "status": "delivered"})
+    url = f"/webhooks/providers/pushy?shop={new.shop.key}"
+    assert client.post(url, data=receipt, headers={"X-Pushy-Token": "nope"}).status_code == 401
+    r = client.post(url, data=receipt, headers={"X-Pushy-Token": "pushy-token"})
+    assert r.status_code == 204
+    with container.session() as s:
+        assert s.get(Notification, push.id).delivery == "delivered"
+
 
 def test_a_shopper_without_a_device_gets_no_push(test_plugins, container, http_stub):
     new = add_shop(

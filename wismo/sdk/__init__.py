@@ -79,6 +79,7 @@ from core.plugins import (
     MessageKind,
     PluginMetadata,
 )
+from core.services.receipts import opt_out, record_inbound, record_receipt
 
 SDK_VERSION = "1.0.0"
 """The version of this surface (semver; see the module docstring for what a change means)."""
@@ -145,6 +146,10 @@ __all__ = [
     "CarrierError",
     "TransientCarrierError",
     "CarrierAuthError",
+    # what a channel's provider callback records (HandlesReceipts)
+    "record_receipt",
+    "record_inbound",
+    "opt_out",
     # the registry (read-only: what is installed)
     "registry",
 ]

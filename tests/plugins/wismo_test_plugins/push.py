@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -13,10 +14,14 @@ from wismo.sdk import (
     ChannelMetadata,
     ConfigError,
     ConfigField,
+    InvalidSignature,
     MessageKind,
     OutboundMessage,
     PermanentChannelError,
+    ProviderCall,
+    ProviderReply,
     TransientChannelError,
+    record_receipt,
 )
 
 
@@ -47,6 +52,21 @@ class PushyChannel:
         defines=(PUSH,),
         accepted_as="accepted",
     )
+
+    @staticmethod
+    def handle_callback(call: ProviderCall) -> ProviderReply:
+        """Pushy reports {"id", "status"} with the shop's token in X-Pushy-Token."""
+        given = call.request.header("X-Pushy-Token")
+        if not given or given not in {str(c.get("token")) for c in call.configs}:
+            raise InvalidSignature("X-Pushy-Token does not match")
+        report = json.loads(call.request.body)
+        delivery = {"delivered": "delivered", "dismissed": "delivered"}.get(report["status"])
+        if delivery:
+            detail = {"status": report["status"]}
+            record_receipt(
+                call.session, call.shop.id, "pushy", report["id"], delivery, detail, call.now
+            )
+        return ProviderReply(204)
 
     def __init__(self, url: str, token: str) -> None:
         self.url, self.token = url, token
