@@ -214,3 +214,14 @@ def test_hooks_adjust_drop_and_veto_for_their_client_only(test_plugins, containe
     assert any(
         "hook client_rules vetoed the shipped sms message" in r.getMessage() for r in caplog.records
     )
+
+
+def test_the_admin_offers_the_new_kind_and_its_provider_by_label(test_plugins, container):
+    new = add_shop(container)
+    make_staff(container, new.shop.id, "owner@shop.example")
+    admin = Admin(create_app(container=container), "owner@shop.example")
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    assert '<fieldset data-kind="push">' in page
+    assert '<option value="pushy">Pushy app notifications</option>' in page
+    assert 'name="f-pushy-token" type="password"' in page  # its secret field, from metadata
+    assert 'name="m-shipped-push"' in page  # a column of the policy matrix
