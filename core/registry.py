@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.capabilities import ADAPTER_CAPABILITIES, CHANNEL_CAPABILITIES
@@ -70,7 +70,8 @@ def _fields(obj: Any) -> tuple[ConfigField, ...]:
     out = []
     for f in declared:
         if isinstance(f, Mapping):
-            out.append(ConfigField(**{k: v for k, v in f.items() if k != "json"}))
+            given = {k: v for k, v in f.items() if k != "json"}
+            out.append(ConfigField(**({**given, "kind": "json"} if f.get("json") else given)))
         else:
             name, label, *rest = f
             out.append(ConfigField(str(name), str(label), secret=bool(rest and rest[0])))
@@ -133,6 +134,7 @@ def registered(group: str) -> dict[str, Registered]:
             log.warning(
                 "plug-in %s:%s calls itself %r; the entry point name wins", group, slug, meta.slug
             )
+            meta = replace(meta, slug=slug)
         legacy = not isinstance(getattr(obj, "metadata", None), PluginMetadata)
         out[slug] = Registered(meta, obj, _capabilities(group, meta, obj), legacy)
     _seen[group] = (key, out)
