@@ -236,3 +236,20 @@ def test_the_editor_edits_a_plugin_kinds_templates(test_plugins, container):
     page = admin.get("/admin/messages/push/shipped/uk").get_data(as_text=True)
     assert "замовлення {{ order_number }} відправлено" in page  # the plug-in's own default
     assert admin.get("/admin/messages/push/delayed/en").status_code == 200  # none shipped: blank
+
+
+def test_a_vetoed_channel_never_stands_in_for_a_failed_one(test_plugins, container):
+    client_shop = add_shop(
+        container,
+        client="kettle-co",
+        policy={"matrix": {"shipped": {"email": True, "sms": True}}},
+        failover={"shipped": ["email", "sms"]},
+        channels={"email": [{"provider": "smtp"}]},  # no SMTP URL: email fails at once
+    )
+    client = create_app(container=container).test_client()
+    body = api_event("e-1", "1001", email="olena@example.com", phone="+380501234567")
+    assert post_event(client, client_shop, body).status_code == 202
+    with container.session() as s:
+        notes = [(n.status, n.channel, n.state) for n in s.scalars(select(Notification))]
+    assert ("shipped", "email", "dead") in notes
+    assert not any(channel == "sms" for _status, channel, _state in notes)
