@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import hooks
 from core.channels.base import Channel
 from core.crypto import SecretBox
 from core.links import Links
@@ -53,7 +54,7 @@ class Container:
 
     def renderer_for(self, shop: Shop) -> Renderer:
         """The renderer with this shop's edited templates laid over the defaults."""
-        return Renderer(overrides=(shop.settings or {}).get("templates") or {})
+        return Renderer((shop.settings or {}).get("templates") or {}, hooks.shop_view(shop))
 
     def channel(self, name: str, config: Mapping[str, Any]) -> Channel:
         """Build the named channel plug-in with a shop's config for it."""

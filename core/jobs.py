@@ -7,11 +7,10 @@ service the parts it names: the queues and workers run `Jobs.run(name, *ids)`.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
+from core import registry
 from core.container import Container
 from core.domain.states import DUE
-from core.plugins import ADAPTERS, load_plugins
 from core.queue import known
 from core.services import delivery, pipeline, problems
 from core.services.ingest import ingest
@@ -67,11 +66,10 @@ class Jobs:
         c = self.c
         with c.session() as session:
             shop = session.get(Shop, shop_id)
-            adapter = self._adapter(shop.platform if shop else None)
-            fetch = getattr(adapter, "backfill", None)
-            if shop is None or fetch is None:
+            found = registry.adapter(shop.platform) if shop else None
+            if shop is None or found is None or not found.can("backfills"):
                 return
-            pages = fetch(c, shop, utcnow() - timedelta(days=days))
+            pages = found.plugin.backfill(c, shop, utcnow() - timedelta(days=days))
             # one ingest over every page: it commits the adapter's own record of the run too
             ingest(session, c.queue, shop.id, (e for _count, events in pages for e in events))
 
@@ -82,10 +80,6 @@ class Jobs:
         with c.session() as session:
             shop = session.get(Shop, shop_id)
             platform = shop.platform if shop else None
-        run = getattr(self._adapter(platform), "run_pending", None)
-        if run is not None:
-            run(c, shop_id)
-
-    @staticmethod
-    def _adapter(platform: str | None) -> Any:
-        return load_plugins(ADAPTERS).loaded.get(platform or "")
+        found = registry.adapter(platform or "")
+        if found is not None and found.can("deferred_work"):
+            found.plugin.run_pending(c, shop_id)

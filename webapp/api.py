@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify, request
 
-from adapters.api import ApiAdapter
+from core import registry
 from core.adapters import InboundRequest
-from core.errors import InvalidSignature
+from core.errors import InvalidSignature, UnknownShop
 from core.services.ingest import ingest
 
 from .context import wismo
 from .openapi import openapi_document
 
 bp = Blueprint("api", __name__)
+
+
+def event_api() -> Any:
+    """The event API's adapter (`api` in `wismo.adapters`), found like any other."""
+    found = registry.adapter("api")
+    if found is None:
+        raise UnknownShop("the event API adapter is not installed")
+    return found.plugin()
 
 
 @bp.post("/api/v1/orders/events")
@@ -28,7 +38,7 @@ def post_event():  # type: ignore[no-untyped-def]
                 "a valid shop API key is required: Authorization: Bearer wsk_..."
             )
         raw = InboundRequest(body=request.get_data(), headers=dict(request.headers))
-        (event,) = ApiAdapter().parse(raw, {})
+        (event,) = event_api().parse(raw, {})
         result = ingest(session, c.queue, shop_id, [event])
     if result.duplicates:
         return jsonify({"event_id": event.event_key, "duplicate": True}), 200

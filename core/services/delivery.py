@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import hooks, registry
 from core.channels.base import OutboundMessage
 from core.channels.phones import region_of
 from core.domain.rules import OPTIONAL, stopped
@@ -24,19 +25,19 @@ from core.domain.statuses import Status
 from core.errors import ConfigError, TemplateError
 from core.links import UNSUBSCRIBE, Links
 from core.queue import JobQueue
-from core.rendering.renderer import KINDS, Renderer
+from core.rendering.renderer import Renderer, uses_short_links
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import MessageEvent, Notification, Shop
 
 from . import failover, optin, smscap
 from .claims import record_claimed, take_claim
-from .contacts import OPT_IN_CHANNELS, address_for, opted_out_channels, record_opt_out
+from .contacts import address_for, opt_in_channels, opted_out_channels, record_opt_out
 from .engagement import decorate_html
 from .messages import facts_for, locale_of, parcel_facts, shipment_of
 from .outbound import Providers, RetryPolicy, send_now
 from .resend import is_resend
-from .shortlinks import SHORT_LINK_KINDS, link_facts
+from .shortlinks import link_facts
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,7 @@ def _opted_out(
     """The provider says this address said stop (or blocked the bot): remember it now."""
     with sessions() as session, session.begin():
         record_opt_out(session, message.shop_id, message.kind, message.to, reason[:200])
-        if message.kind in OPT_IN_CHANNELS:
+        if message.kind in opt_in_channels():
             optin.mark_unreachable(session, message.shop_id, message.kind, message.to, utcnow())
         session.add(
             MessageEvent(
@@ -243,9 +244,10 @@ def _prepare(
         chain = providers.for_shop(shop, note.channel)
     except ConfigError as exc:
         return Unsent(MessageState.DEAD, str(exc))
+    kind = registry.kind(note.channel)
     address = (
-        chain[0][1].get("url")
-        if note.channel == "webhook"
+        chain[0][1].get("url")  # a kind with no shopper address: the merchant's system
+        if kind is not None and kind.address is None
         else address_for(note.channel, customer, region_of(shop.settings))
     )
     if not address:
@@ -296,7 +298,7 @@ def _render(
     order = note.order
     locale = locale_of(shop, order)
     facts = facts_for(shop, order, shipment_of(order, note), links, note)
-    if KINDS.get(note.channel) in SHORT_LINK_KINDS:  # every character of an SMS is paid for
+    if uses_short_links(note.channel):  # every character of an SMS is paid for
         facts.update(link_facts(session, links, shop.id, order.id))
     facts["status"] = note.status
     facts["parcels"] = parcel_facts(order, note)
@@ -317,13 +319,14 @@ def _render(
     }
     if unsubscribe:
         metadata["unsubscribe_url"] = unsubscribe  # RFC 8058 one-click header
-    if note.channel == "webhook":
+    kind = registry.kind(note.channel)
+    if kind is not None and not kind.templates:  # not rendered (webhook): the receiver gets facts
         subject, text, html = None, f"{order.number}: {note.status}", None
     elif is_resend(note) and note.body_text is not None:  # the admin's resend: same content
         subject, text, html = note.subject, note.body_text, note.body_html
     else:
         # rendering maps the channel to its template folder (telegram -> messenger, ...)
-        renderer = Renderer(overrides=(shop.settings or {}).get("templates") or {})
+        renderer = Renderer((shop.settings or {}).get("templates") or {}, hooks.shop_view(shop))
         rendered = renderer.render(note.channel, Status(note.status), locale, facts)
         subject, text, html = rendered.subject, rendered.text, rendered.html
         if rendered.sms is not None:

@@ -25,7 +25,7 @@ from core.storage.clock import utcnow
 from core.storage.models import ContactChannel, Customer, OptInToken, OptOut, Order, Shop
 from core.storage.upsert import insert_ignore
 
-from .contacts import OPT_IN_CHANNELS
+from .contacts import opt_in_channels
 
 LIFETIME = timedelta(days=30)
 _PAYLOAD = struct.Struct(">IIII")  # shop id, order id, customer id, expiry (hours since epoch)
@@ -211,7 +211,9 @@ LINK_LABELS = {
 def messenger_links(secret_key: str, shop: Shop, order: Order) -> dict[str, str]:
     """Opt-in links for the shop's Telegram / Viber bots, to offer in emails and on pages."""
     channels = (shop.settings or {}).get("channels") or {}
-    firsts = {ch: dict((channels.get(ch) or [{}])[0]) for ch in OPT_IN_CHANNELS if channels.get(ch)}
+    firsts = {
+        ch: dict((channels.get(ch) or [{}])[0]) for ch in opt_in_channels() if channels.get(ch)
+    }
     if not firsts:
         return {}
     return opt_in_links(secret_key, shop, order, firsts, utcnow())

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import registry
 from core.channels.base import Channel, ChannelContext, OutboundMessage
 from core.crypto import SecretBox
 from core.errors import (
@@ -24,7 +25,7 @@ from core.errors import (
     RecipientOptedOut,
     TransientChannelError,
 )
-from core.plugins import load_plugins
+from core.plugins import CHANNELS
 from core.storage.models import OutboxMessage, Shop
 
 log = logging.getLogger(__name__)
@@ -49,12 +50,12 @@ class PluginChannels:
         self.sessions = sessions
 
     def __call__(self, name: str, config: Mapping[str, Any]) -> Channel:
-        plugins = load_plugins("wismo.channels")
-        cls = plugins.loaded.get(name)
-        if cls is None:
-            why = plugins.failed.get(name, "no such channel is installed")
+        found = registry.channel(name)
+        if found is None:
+            why = registry.failure(CHANNELS, name) or "no such channel is installed"
             raise ConfigError(f"channel {name!r} unavailable: {why}")
-        return cls.from_config(config, self.context)  # type: ignore[attr-defined]
+        cls: Any = found.plugin
+        return cls.from_config(config, self.context)
 
     def record_outbox(self, message: OutboundMessage, channel: str) -> str:
         """Keep a message in the dev outbox (its own transaction)."""
@@ -163,8 +164,8 @@ def send_now(
         except Exception as exc:  # a bug or an unmapped vendor error: retry, then dead letter
             log.exception("channel %s failed unexpectedly", name)
             return Sent(errors=[f"{name}: {exc!r}"], transient=True)
-        accepted = getattr(channel, "accepted_as", None)
-        return Sent(name, message_id, accepted, errors)
+        meta = registry.channel_metadata(name)  # what acceptance means (delivery or nothing)
+        return Sent(name, message_id, meta.accepted_as if meta else None, errors)
     if retry is not None:
         return Sent(errors=errors, transient=True, retry_after=retry.retry_after)
     return Sent(errors=errors)

@@ -12,15 +12,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 
+from core import registry
 from core.domain.events import OrderEventIn
 from core.errors import ConfigError
-from core.plugins import ADAPTERS, load_plugins
 from core.queue import JobQueue
 from core.storage.clock import utcnow
 from core.storage.models import Shop
@@ -53,11 +52,7 @@ def reconcile_tick(
     container today; the plug-in SDK names what they may use).
     """
     now = now or utcnow()
-    adapters: dict[str, Any] = {
-        name: cls
-        for name, cls in load_plugins(ADAPTERS).loaded.items()
-        if callable(getattr(cls, "reconcile", None))
-    }
+    adapters = registry.adapters("reconciles")
     if not adapters:
         return ReconcileReport()
     with sessions() as s:
@@ -70,8 +65,10 @@ def reconcile_tick(
             shop = s.get(Shop, shop_id)
             if shop is None:
                 continue
-            adapter = adapters[shop.platform]
-            interval = getattr(adapter, "reconcile_interval", DEFAULT_INTERVAL)
+            found = adapters[shop.platform]
+            adapter = found.plugin
+            meta = registry.adapter_metadata(shop.platform)
+            interval = meta.reconcile_interval if meta else DEFAULT_INTERVAL
             last = (shop.state or {}).get("reconciled_at")
             if last and datetime.fromisoformat(last) > now - timedelta(seconds=interval):
                 continue
