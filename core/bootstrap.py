@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import hooks, registry
 from core.channels.base import Channel, ChannelContext, OutboundMessage
 from core.crypto import SecretBox
 from core.errors import ConfigError
 from core.links import Links
-from core.plugins import load_plugins
+from core.plugins import CHANNELS
 from core.queue import InlineQueue, JobQueue, ThreadQueue
 from core.rendering import Renderer
 from core.services.shops import ShopKeyCache
@@ -60,19 +61,19 @@ class Container:
 
         Cheap to build: the Jinja environment for a set of overrides is cached by rendering.
         """
-        return Renderer(overrides=(shop.settings or {}).get("templates") or {})
+        return Renderer((shop.settings or {}).get("templates") or {}, hooks.shop_view(shop))
 
     def channel(self, name: str, config: Mapping[str, Any]) -> Channel:
         """Build the named channel plug-in with a shop's config for it."""
-        plugins = load_plugins("wismo.channels")
-        cls = plugins.loaded.get(name)
-        if cls is None:
-            why = plugins.failed.get(name, "no such channel is installed")
+        found = registry.channel(name)
+        if found is None:
+            why = registry.failure(CHANNELS, name) or "no such channel is installed"
             raise ConfigError(f"channel {name!r} unavailable: {why}")
+        cls: Any = found.plugin
         context = ChannelContext(
             public_url=self.settings.public_url, record_outbox=self.record_outbox
         )
-        return cls.from_config(config, context)  # type: ignore[attr-defined]
+        return cls.from_config(config, context)
 
     def record_outbox(self, message: OutboundMessage, channel: str) -> str:
         """Keep a message in the dev outbox (its own transaction)."""

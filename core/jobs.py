@@ -43,7 +43,7 @@ def forward_problem(report_id: int) -> None:
 
 def backfill_shop(shop_id: int, days: int = 60) -> None:
     """A newly installed shop: import its open orders through its adapter (silently)."""
-    from core.plugins import ADAPTERS, load_plugins
+    from core import registry
     from core.storage.clock import utcnow
     from core.storage.models import Shop
 
@@ -51,11 +51,10 @@ def backfill_shop(shop_id: int, days: int = 60) -> None:
     fresh: list[int] = []
     with c.session() as session:
         shop = session.get(Shop, shop_id)
-        adapter = load_plugins(ADAPTERS).loaded.get(shop.platform) if shop else None
-        fetch = getattr(adapter, "backfill", None)
-        if shop is None or fetch is None:
+        found = registry.adapter(shop.platform) if shop else None
+        if shop is None or found is None or not found.can("backfills"):
             return
-        for _pages, events in fetch(c, shop, utcnow() - timedelta(days=days)):
+        for _pages, events in found.plugin.backfill(c, shop, utcnow() - timedelta(days=days)):
             for event in events:
                 accepted = pipeline.accept_event(session, shop.id, event)
                 if not accepted.duplicate:
@@ -68,14 +67,13 @@ def backfill_shop(shop_id: int, days: int = 60) -> None:
 def adapter_work(shop_id: int) -> None:
     """Work a shop's adapter took out of a request to answer in time (Shopify's privacy
     requests): the adapter's `run_pending(container, shop_id)`, idempotent."""
-    from core.plugins import ADAPTERS, load_plugins
+    from core import registry
     from core.storage.models import Shop
 
     c = container()
     with c.session() as session:
         shop = session.get(Shop, shop_id)
         platform = shop.platform if shop else None
-    adapter = load_plugins(ADAPTERS).loaded.get(platform or "")
-    run = getattr(adapter, "run_pending", None)
-    if run is not None:
-        run(c, shop_id)
+    found = registry.adapter(platform or "")
+    if found is not None and found.can("deferred_work"):
+        found.plugin.run_pending(c, shop_id)

@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.support.smtp_server",
     "tests.support.http_stub",
     "tests.support.browser",
+    "tests.support.plugins",
 ]
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"

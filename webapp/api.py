@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from adapters.api import ApiAdapter
+from core import registry
 from core.adapters import InboundRequest
-from core.errors import InvalidSignature
+from core.errors import InvalidSignature, UnknownShop
 from core.services.pipeline import accept_event
 
 from .context import wismo
@@ -26,6 +27,14 @@ def enqueue_safely(event_id: int) -> None:
         log.warning("could not enqueue event %s (%s); the relay will", event_id, exc)
 
 
+def event_api() -> Any:
+    """The event API's adapter (`api` in `wismo.adapters`), found like any other."""
+    found = registry.adapter("api")
+    if found is None:
+        raise UnknownShop("the event API adapter is not installed")
+    return found.plugin()
+
+
 @bp.post("/api/v1/orders/events")
 def post_event():  # type: ignore[no-untyped-def]
     """Accept one order status change from the shop's own systems."""
@@ -39,7 +48,7 @@ def post_event():  # type: ignore[no-untyped-def]
                 "a valid shop API key is required: Authorization: Bearer wsk_..."
             )
         raw = InboundRequest(body=request.get_data(), headers=dict(request.headers))
-        (event,) = ApiAdapter().parse(raw, {})
+        (event,) = event_api().parse(raw, {})
         accepted = accept_event(session, shop_id, event)
     if accepted.duplicate:
         return jsonify({"event_id": event.event_key, "duplicate": True}), 200

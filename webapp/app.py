@@ -64,15 +64,15 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
 def _register_adapter_blueprints(app: Flask) -> None:
     """Routes and hooks an adapter brings along (Shopify's webhook URL, OAuth, app proxy)."""
-    from core.plugins import ADAPTERS, load_plugins
+    from core import registry
 
-    for name, adapter in sorted(load_plugins(ADAPTERS).loaded.items()):
-        init_app = getattr(adapter, "init_app", None)
-        if init_app is not None:  # e.g. Shopify's session tokens as a way into /admin
-            init_app(app)
-        blueprint = getattr(adapter, "blueprint", None)
-        if blueprint is None:
+    for name, found in sorted(registry.adapters().items()):
+        adapter = found.plugin
+        if found.can("extends_app"):  # e.g. Shopify's session tokens as a way into /admin
+            adapter.init_app(app)
+        if not found.can("routes"):
             continue
+        blueprint = adapter.blueprint
         if callable(blueprint) and not hasattr(blueprint, "register"):
             blueprint = blueprint()
         log.debug("adapter %s brings routes", name)

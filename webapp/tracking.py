@@ -32,6 +32,7 @@ from core.services.shopper import can_rate, feedback_of, is_closed, preferences,
 from core.services.shops import shop_by_key
 from core.services.summary import milestones
 from core.storage.models import Order, Shop
+from wismo.sdk.web import browser_locale, page_locale
 
 from .context import wismo
 from .limits import check_lookup
@@ -43,25 +44,6 @@ bp.after_request(security_headers)
 
 SOURCES = ("lookup", "widget", "proxy", "answer")
 DONE = ("preferences", "feedback", "problem")
-
-
-def browser_locale() -> str | None:
-    """The first of en/ru/uk the browser's Accept-Language asks for."""
-    for value, _quality in request.accept_languages:
-        locale = normalize_locale(value)
-        if locale:
-            return locale
-    return None
-
-
-def page_locale(shop: Shop, order: Order) -> str:
-    """The order's language (or its customer's), then the browser's, the shop's, English."""
-    customer = order.customer
-    for candidate in (order.locale, customer.locale if customer else None):
-        locale = normalize_locale(candidate)
-        if locale:
-            return locale
-    return browser_locale() or normalize_locale((shop.settings or {}).get("locale")) or "en"
 
 
 def csp(styles: str, logo_url: str | None = None) -> str:

@@ -10,6 +10,7 @@ import time
 
 import click
 
+from core import registry
 from core.bootstrap import Container, use
 from core.settings import Settings
 
@@ -46,6 +47,16 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"database at revision {current(url)} ({_redact(url)})")
 
 
+def _installed_platform(value: str) -> str:
+    """`value` if a `wismo.adapters` plug-in of that name is installed, else a usage error."""
+    platforms = registry.platforms()
+    if value not in platforms:
+        raise click.BadParameter(
+            f"{value!r} is not an installed platform; choose from {', '.join(platforms)}"
+        )
+    return value
+
+
 @main.group()
 def shops() -> None:
     """Register and list shops."""
@@ -53,7 +64,10 @@ def shops() -> None:
 
 @shops.command("add")
 @click.option(
-    "--platform", required=True, type=click.Choice(["api", "shopify", "woocommerce", "opencart"])
+    "--platform",
+    required=True,
+    callback=lambda _ctx, _param, value: _installed_platform(value),
+    help="An installed platform adapter: api, shopify, woocommerce, opencart or a plug-in's.",
 )
 @click.option("--name", required=True, help="The store name shoppers know.")
 @click.option("--domain", help="The store's domain, e.g. shop.example.com.")
@@ -112,7 +126,7 @@ def shops_add(
             "api_key": new.api_key,
             "webhook_secret": new.webhook_secret,
             "webhook_url": f"{c.settings.public_url}/webhooks/{platform}/{new.shop.key}"
-            if platform in ("woocommerce", "opencart")
+            if registry.merchant_sets_webhook(platform)
             else None,
         }
         if platform == "woocommerce" and (consumer_key or consumer_secret):
@@ -252,12 +266,11 @@ def worker(burst: bool) -> None:
         )
     _refuse_bad_config("worker")
     from core import jobs  # noqa: F401  (imported once here, not per job)
-    from core.plugins import load_plugins
 
     from .worker import run_worker
 
     _container()
-    load_plugins("wismo.channels")
+    registry.channels()  # load the channel plug-ins once, before forking jobs
     run_worker(settings.redis_url, settings.queue_name, burst=burst)
 
 
@@ -403,6 +416,27 @@ def plugins() -> None:
     """The store-side plug-ins: the WordPress plugin and the OpenCart modules."""
 
 
+@plugins.command("list")
+def plugins_list() -> None:
+    """List the installed plug-ins (adapters, channels, carriers, hooks) and load failures."""
+    groups = {
+        "adapters": registry.adapters(),
+        "channels": registry.channels(),
+        "carriers": registry.carriers(),
+        "hooks": registry.hooks(),
+    }
+    for group, found in groups.items():
+        click.echo(f"{group}:")
+        for slug, r in sorted(found.items()):
+            caps = f" [{', '.join(sorted(r.capabilities))}]" if r.capabilities else ""
+            click.echo(f"  {slug}: {r.label}{caps}")
+    failures = registry.failures()
+    if failures:
+        click.echo("failed to load:")
+        for f in failures:
+            click.echo(f"  {f.group}:{f.name}: {f.error}")
+
+
 @plugins.command("build")
 @click.option(
     "--out",
@@ -417,16 +451,13 @@ def plugins_build(out_dir: str, platform: str | None) -> None:
     """Build every installable store plug-in (WordPress zip, OpenCart .ocmod.zip)."""
     from pathlib import Path
 
-    from core.plugins import ADAPTERS, load_plugins
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     built = 0
-    for name, adapter in sorted(load_plugins(ADAPTERS).loaded.items()):
-        package = getattr(adapter, "package_plugin", None)
-        if package is None or (platform and name != platform):
+    for name, found in sorted(registry.adapters("store_plugin").items()):
+        if platform and name != platform:
             continue
-        for path in package(out):
+        for path in found.plugin.package_plugin(out):
             click.echo(f"{name}: {path}")
             built += 1
     if not built:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from core.adapters import InboundRequest
 from core.domain.events import OrderEventIn
+from core.plugins import AdapterMetadata
 
 from .package import package_modules
 from .webhooks import parse_push, pulled_events, verify_push
@@ -27,6 +28,9 @@ class OpenCartAdapter:
     """Signed pushes from the OpenCart 3.0 and 4.x modules."""
 
     name: ClassVar[str] = "opencart"
+    metadata: ClassVar[AdapterMetadata] = AdapterMetadata(
+        slug="opencart", label="OpenCart", status_map=True, shop_label="OpenCart store"
+    )
 
     def verify(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
         """Raise InvalidSignature unless the shop's secret signed the push within 5 minutes."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from core.adapters import InboundRequest
 from core.domain.events import OrderEventIn
 from core.errors import ConfigError
+from core.plugins import AdapterMetadata
 
 from . import webhooks
 
@@ -43,7 +44,13 @@ class ShopifyAdapter:
     """Shopify: one app-wide webhook URL signed with the app's client secret."""
 
     name: ClassVar[str] = "shopify"
-    reconcile_interval: ClassVar[int] = 900
+    metadata: ClassVar[AdapterMetadata] = AdapterMetadata(
+        slug="shopify",
+        label="Shopify",
+        reconcile_interval=900,
+        shop_label="Shopify store",
+        merchant_sets_webhook=False,  # the app subscribes to its topics itself
+    )
     blueprint = staticmethod(make_blueprint)
     init_app = staticmethod(install_embedded_admin)  # session tokens sign merchants in to /admin
 

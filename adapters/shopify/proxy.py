@@ -24,9 +24,8 @@ from core.services.contacts import normalize_email
 from core.services.summary import milestones
 from core.storage.models import Customer, Order, Shop
 from core.storefront import sign_storefront_token
-from webapp.context import wismo
 from webapp.pages import _zone, tracking_view
-from webapp.tracking import browser_locale, page_locale
+from wismo.sdk.web import browser_locale, current_container, page_locale
 
 from . import auth, compliance
 from .routes import _app, bp
@@ -112,7 +111,7 @@ def widget_config() -> Any:
     v = auth.verify_proxy(_app(), request.url, dict(request.headers))
     if not v.ok or v.shop is None:
         return Response("Unauthorized", 401, {"Content-Type": "text/plain"})
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = compliance.shop_by_domain(s, v.shop, active_only=True)
         if shop is None:
@@ -145,7 +144,7 @@ def storefront(rest: str = "") -> Any:
     v = auth.verify_proxy(_app(), request.url, dict(request.headers))
     if not v.ok or v.shop is None:
         return Response("Unauthorized", 401, {"Content-Type": "text/plain"})
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = compliance.shop_by_domain(s, v.shop, active_only=True)
         if shop is None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from core import registry
 from core.channels.base import OutboundMessage
 from core.channels.phones import region_of
 from core.crypto import new_token
@@ -30,17 +31,17 @@ from core.errors import (
     TransientChannelError,
 )
 from core.links import UNSUBSCRIBE
-from core.rendering.renderer import KINDS
+from core.rendering.renderer import uses_short_links
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import MessageEvent, Notification, Shop
 
 from . import failover, optin, smscap
-from .contacts import OPT_IN_CHANNELS, address_for, opted_out_channels, record_opt_out
+from .contacts import address_for, opt_in_channels, opted_out_channels, record_opt_out
 from .engagement import decorate_html
 from .messages import facts_for, locale_of, parcel_facts, shipment_of
 from .resend import is_resend
-from .shortlinks import SHORT_LINK_KINDS, link_facts
+from .shortlinks import link_facts
 
 if TYPE_CHECKING:
     from core.bootstrap import Container
@@ -155,7 +156,7 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
         except Exception as exc:  # a bug or an unmapped vendor error: retry, then dead letter
             log.exception("channel %s failed unexpectedly", name)
             return _retry(c, attempts, finish, f"{name}: {exc!r}", now, None)
-        accepted = getattr(channel, "accepted_as", None)
+        accepted: Any = accepted_as(name)
         done = finish(
             MessageState.SENT,
             None,
@@ -175,6 +176,12 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
     if transient is not None:
         return _retry(c, attempts, finish, "; ".join(errors), now, transient.retry_after)
     return _give_up(c, finish, MessageState.DEAD, "; ".join(errors), now)
+
+
+def accepted_as(provider: str) -> str | None:
+    """What a provider's acceptance means for `Notification.delivery` (None: nothing)."""
+    meta = registry.channel_metadata(provider)
+    return meta.accepted_as if meta else None
 
 
 def _give_up(
@@ -214,7 +221,7 @@ def _opted_out(c: Container, message: OutboundMessage, provider: str, reason: st
     """The provider says this address said stop (or blocked the bot): remember it now."""
     with c.session() as session, session.begin():
         record_opt_out(session, message.shop_id, message.kind, message.to, reason[:200])
-        if message.kind in OPT_IN_CHANNELS:
+        if message.kind in opt_in_channels():
             optin.mark_unreachable(session, message.shop_id, message.kind, message.to, utcnow())
         session.add(
             MessageEvent(
@@ -265,9 +272,10 @@ def _prepare(c: Container, session: Session, note: Notification) -> Prepared | U
         providers = providers_for(c, shop, note.channel)
     except ConfigError as exc:
         return Unsent(MessageState.DEAD, str(exc))
+    kind = registry.kind(note.channel)
     address = (
-        providers[0][1].get("url")
-        if note.channel == "webhook"
+        providers[0][1].get("url")  # a kind with no shopper address: the merchant's system
+        if kind is not None and kind.address is None
         else address_for(note.channel, customer, region_of(shop.settings))
     )
     if not address:
@@ -318,7 +326,7 @@ def _render(
     order = note.order
     locale = locale_of(shop, order)
     facts = facts_for(shop, order, shipment_of(order, note), c.links, note)
-    if KINDS.get(note.channel) in SHORT_LINK_KINDS:  # every character of an SMS is paid for
+    if uses_short_links(note.channel):  # every character of an SMS is paid for
         facts.update(link_facts(session, c.links, shop.id, order.id))
     facts["status"] = note.status
     facts["parcels"] = parcel_facts(order, note)
@@ -337,7 +345,8 @@ def _render(
     }
     if unsubscribe:
         metadata["unsubscribe_url"] = unsubscribe  # RFC 8058 one-click header
-    if note.channel == "webhook":
+    kind = registry.kind(note.channel)
+    if kind is not None and not kind.templates:  # not rendered (webhook): the receiver gets facts
         subject, text, html = None, f"{order.number}: {note.status}", None
     elif is_resend(note) and note.body_text is not None:  # the admin's resend: same content
         subject, text, html = note.subject, note.body_text, note.body_html
@@ -370,7 +379,9 @@ def _render(
 def messenger_links(c: Container, shop: Shop, order: Any) -> dict[str, str]:
     """Opt-in links for the shop's Telegram / Viber bots, to offer in emails and on pages."""
     channels = (shop.settings or {}).get("channels") or {}
-    firsts = {ch: dict((channels.get(ch) or [{}])[0]) for ch in OPT_IN_CHANNELS if channels.get(ch)}
+    firsts = {
+        ch: dict((channels.get(ch) or [{}])[0]) for ch in opt_in_channels() if channels.get(ch)
+    }
     if not firsts:
         return {}
     return optin.opt_in_links(c.settings.secret_key, shop, order, firsts, utcnow())

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.domain.rules import QUIET_CHANNELS, after_quiet_hours, next_in_chain, stopped
+from core.domain.rules import after_quiet_hours, next_in_chain, stopped
 from core.domain.states import MessageState
 from core.domain.statuses import Status
 from core.storage.models import Notification, Shop
@@ -57,7 +57,7 @@ def fall_over(session: Session, notification_id: int, now: datetime) -> tuple[in
     if channel is None:
         return None
     at = now
-    if channel in QUIET_CHANNELS:
+    if channel in policy.quiet:
         at = after_quiet_hours(
             now, policy, (customer.timezone if customer else None) or policy.timezone
         )

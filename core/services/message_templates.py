@@ -18,11 +18,11 @@ from core.domain.statuses import Status
 from core.errors import TemplateError
 from core.links import Links
 from core.rendering import SUPPORTED_LOCALES, Rendered, Renderer, sample_facts
-from core.rendering.renderer import KINDS
+from core.rendering.renderer import uses_short_links
 from core.storage.models import Shop, TemplateVersion
 
 from .shops import update_settings
-from .shortlinks import SHORT_LINK_KINDS, sample_link_facts
+from .shortlinks import sample_link_facts
 
 CHANNELS = ("email", "sms", "messenger")
 PARTS = {"email": ("subject", "html", "txt"), "sms": ("txt",), "messenger": ("txt",)}
@@ -82,7 +82,7 @@ def preview_facts(
     messages carry, so its segment count is the one the shop will be billed.
     """
     facts = sample_facts(status, locale)
-    if links is not None and KINDS.get(kind) in SHORT_LINK_KINDS:
+    if links is not None and uses_short_links(kind):
         facts.update(sample_link_facts(links))
     branding = (shop.settings or {}).get("branding") or {}
     facts["shop"] = {

@@ -90,6 +90,7 @@ def facts_for(
             "support_url": branding.get("support_url"),
         },
         "order": {
+            "external_id": order.external_id,  # what hooks are told (HookMessage.order_id)
             "number": order.number,
             "total": order.total,
             "currency": order.currency,

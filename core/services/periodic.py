@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
+from core import registry
 from core.errors import ConfigError
-from core.plugins import ADAPTERS, load_plugins
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 
@@ -44,11 +44,7 @@ class ReconcileReport:
 def reconcile_tick(c: Container, now: datetime | None = None) -> ReconcileReport:
     """Run each due shop's adapter reconciliation; one shop's failure never stops the rest."""
     now = now or utcnow()
-    adapters: dict[str, Any] = {
-        name: cls
-        for name, cls in load_plugins(ADAPTERS).loaded.items()
-        if callable(getattr(cls, "reconcile", None))
-    }
+    adapters = registry.adapters("reconciles")
     if not adapters:
         return ReconcileReport()
     with c.session() as s:
@@ -61,8 +57,10 @@ def reconcile_tick(c: Container, now: datetime | None = None) -> ReconcileReport
             shop = s.get(Shop, shop_id)
             if shop is None:
                 continue
-            adapter = adapters[shop.platform]
-            interval = getattr(adapter, "reconcile_interval", DEFAULT_INTERVAL)
+            found = adapters[shop.platform]
+            adapter = found.plugin
+            meta = registry.adapter_metadata(shop.platform)
+            interval = meta.reconcile_interval if meta else DEFAULT_INTERVAL
             last = (shop.state or {}).get("reconciled_at")
             if last and datetime.fromisoformat(last) > now - timedelta(seconds=interval):
                 continue

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.storage.models import MessageEvent, Notification, OptOut
 
-from .contacts import OPT_IN_CHANNELS, record_opt_out
+from .contacts import opt_in_channels, record_opt_out
 from .optin import mark_unreachable
 
 RANK = {"queued": 0, "sent": 1, "delivered": 2, "undelivered": 2, "failed": 2}
@@ -115,7 +115,7 @@ def opt_out(
 ) -> None:
     """Record that `address` wants nothing more on `channel`, and log it on its last message."""
     record_opt_out(session, shop_id, channel, address, reason[:200])
-    if channel in OPT_IN_CHANNELS:
+    if channel in opt_in_channels():
         mark_unreachable(session, shop_id, channel, address, now)
     latest = _latest_to(session, shop_id, channel, address)
     if latest is not None:

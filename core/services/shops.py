@@ -11,12 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import registry
 from core.crypto import SecretBox, hash_api_key, new_token
 from core.domain.rules import Policy, default_matrix
 from core.signing import new_secret
 from core.storage.models import Shop
-
-PLATFORMS = ("api", "shopify", "woocommerce", "opencart")
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,12 @@ def create_shop(
     settings: dict[str, Any] | None = None,
 ) -> NewShop:
     """Register a shop; its API key and webhook secret are returned once and stored safely."""
-    if platform not in PLATFORMS:
-        raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
+    platforms = registry.platforms()
+    if platform not in platforms:
+        raise ValueError(
+            f"unknown platform {platform!r}; expected one of {', '.join(platforms)}"
+            " (a platform is an installed `wismo.adapters` plug-in)"
+        )
     api_key = "wsk_" + new_token(24)
     webhook_secret = new_secret()
     shop = Shop(
@@ -100,7 +103,8 @@ class ShopKeyCache:
 def policy_of(shop: Shop) -> Policy:
     """The shop's notification policy: defaults overlaid with what the merchant changed."""
     conf = (shop.settings or {}).get("policy", {})
-    matrix = default_matrix()
+    kinds = registry.kinds()
+    matrix = default_matrix(kinds)
     for status, row in (conf.get("matrix") or {}).items():
         matrix.setdefault(status, {}).update({ch: bool(on) for ch, on in row.items()})
     quiet = conf.get("quiet_hours") or ["21:00", "08:00"]
@@ -115,6 +119,7 @@ def policy_of(shop: Shop) -> Policy:
             for status, chain in ((shop.settings or {}).get("failover") or {}).items()
             if isinstance(chain, list | tuple)
         },
+        quiet=frozenset(name for name, k in kinds.items() if k.quiet),
     )
 
 

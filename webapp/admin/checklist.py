@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core import registry
 from core.bootstrap import Container
 from core.domain.states import MessageState
-from core.plugins import ADAPTERS, load_plugins
 from core.services.delivery import providers_for
 from core.storage.models import Notification, OrderEvent, Shop
 
@@ -26,12 +26,14 @@ class Step:
 
 def adapter_class(shop: Shop) -> Any:
     """The shop's platform adapter class, if installed."""
-    return load_plugins(ADAPTERS).loaded.get(shop.platform)
+    found = registry.adapter(shop.platform)
+    return found.plugin if found else None
 
 
 def can_package_plugin(shop: Shop) -> bool:
     """Whether this platform ships a plug-in the admin can hand out pre-configured."""
-    return callable(getattr(adapter_class(shop), "package_plugin", None))
+    found = registry.adapter(shop.platform)
+    return bool(found and found.can("store_plugin"))
 
 
 def admin_state(shop: Shop) -> dict[str, Any]:
@@ -58,12 +60,12 @@ def email_sender(c: Container, shop: Shop) -> str | None:
     return None if name == "outbox" else name
 
 
-PLATFORM_NAMES = {
-    "api": "order system",
-    "shopify": "Shopify store",
-    "woocommerce": "WooCommerce store",
-    "opencart": "OpenCart store",
-}
+def platform_name(platform: str) -> str:
+    """What the onboarding calls the merchant's side ("WooCommerce store", "order system")."""
+    meta = registry.adapter_metadata(platform)
+    if meta is None:
+        return platform
+    return meta.shop_label or f"{meta.label} store"
 
 
 def checklist(c: Container, s: Session, shop: Shop) -> list[Step]:
@@ -81,7 +83,7 @@ def checklist(c: Container, s: Session, shop: Shop) -> list[Step]:
     steps = [
         Step(
             "platform",
-            f"Connect your {PLATFORM_NAMES.get(platform, platform)}",
+            f"Connect your {platform_name(platform)}",
             bool(events_at or connected_at),
             f"Last order event received {events_at:%Y-%m-%d %H:%M} UTC."
             if events_at

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask.typing import ResponseReturnValue
 from markupsafe import escape
 
+from core import registry
 from core.services.link import link_report
 from core.storage.clock import utcnow
 from core.storage.models import Shop
@@ -50,7 +51,7 @@ def onboarding() -> ResponseReturnValue:
             "admin/onboarding.html",
             steps=steps,
             shop=shop,
-            webhook_url=webhook_url if shop.platform in ("woocommerce", "opencart") else None,
+            webhook_url=webhook_url if registry.merchant_sets_webhook(shop.platform) else None,
             api_url=f"{c.settings.public_url}/api/v1/orders/events",
             plugin_files=plugin_files(shop) if can_package_plugin(shop) else [],
             adapter_installed=adapter_class(shop) is not None,

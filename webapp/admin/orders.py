@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from core.domain.rules import CHANNELS
+from core import registry
 from core.domain.states import MessageState
 from core.services.delivery import retry_dead_letter
 from core.services.pipeline import MAX_EVENT_ATTEMPTS
@@ -114,7 +114,7 @@ def log() -> ResponseReturnValue:
             state=state,
             channel=channel,
             states=STATES,
-            channels=CHANNELS,
+            channels=list(registry.kinds()),
         )
 
 

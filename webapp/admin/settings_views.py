@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from core.domain.rules import CHANNELS
+from core import registry
 from core.domain.statuses import Status
 from core.errors import ConfigError, TemplateError
 from core.services.message_templates import preview_facts
@@ -23,7 +23,11 @@ from .access import AGENT, OWNER, current_shop, me, owned, sign_in, staff_requir
 from .blueprint import bp
 from .sending import SendFailed, send_direct
 
-STATUS_MAP_PLATFORMS = ("woocommerce", "opencart")
+
+def maps_statuses(platform: str) -> bool:
+    """Whether merchants of this platform map its own order statuses (the adapter says so)."""
+    meta = registry.adapter_metadata(platform)
+    return bool(meta and meta.status_map)
 
 
 def _sealed(shop: Shop) -> dict[str, Any]:
@@ -38,13 +42,14 @@ def channel_views(shop: Shop) -> list[dict[str, Any]]:
     configured = (shop.settings or {}).get("channels") or {}
     sealed = _sealed(shop).get("channels") or {}
     out = []
-    for kind in CHANNELS:
+    for kind in forms.kinds():
         entry = dict((configured.get(kind) or [{}])[0])
         secret = dict((sealed.get(kind) or [{}])[0])
         provider = str(entry.pop("provider", "") or "")
         options = [
             {
                 "name": name,
+                "label": registry.channels()[name].label,
                 "fields": forms.fields_for(name),
                 "public": entry if name == provider else {},
                 "hints": {k: forms.hint(v) for k, v in secret.items()} if name == provider else {},
@@ -70,12 +75,12 @@ def settings() -> ResponseReturnValue:
             policy=policy,
             matrix=policy.matrix,
             statuses=list(Status),
-            channels=CHANNELS,
+            channels=forms.kinds(),
             channel_views=channel_views(shop),
             branding=branding,
             branding_text=forms.branding_text(branding),
             status_map="\n".join(f"{k} = {v}" for k, v in (conf.get("status_map") or {}).items()),
-            show_status_map=shop.platform in STATUS_MAP_PLATFORMS,
+            show_status_map=maps_statuses(shop.platform),
             tracking=conf.get("tracking") or {},
             fields_for=forms.fields_for,
         )
@@ -118,7 +123,7 @@ def save_policy() -> ResponseReturnValue:
 @staff_required(OWNER)
 def save_channel(kind: str) -> ResponseReturnValue:
     """A channel's provider and settings; credentials sealed, blank ones kept as they were."""
-    if kind not in CHANNELS:
+    if kind not in forms.kinds():
         abort(404)
     c = wismo()
 
@@ -174,7 +179,7 @@ def save_channel(kind: str) -> ResponseReturnValue:
 @staff_required(OWNER)
 def test_channel(kind: str) -> ResponseReturnValue:
     """Send the shipped message, rendered for a sample order, to the signed-in person."""
-    if kind not in CHANNELS:
+    if kind not in forms.kinds():
         abort(404)
     c = wismo()
     to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
