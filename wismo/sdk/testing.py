@@ -32,6 +32,8 @@ from core.plugins import (
     PluginMetadata,
     load_plugins,
 )
+from wismo.testing.http_stub import HttpStub, StubRequest, StubResponse  # the stand-in server
+from wismo.testing.vectors import AdapterVectors, CarrierVectors, ChannelVectors  # kit inputs
 
 GROUPS = {"adapter": ADAPTERS, "channel": CHANNELS, "carrier": CARRIERS, "hook": HOOKS}
 

@@ -21,12 +21,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.adapters import Adapter, InboundRequest
-from core.carriers.base import Carrier, CarrierContext
-from core.channels.base import Channel, ChannelContext
-from core.domain.statuses import Status
-from core.errors import ConfigError, InvalidSignature
-from core.plugins import ADAPTERS, CARRIERS, CHANNELS, ConfigField, PluginMetadata
+from core.plugins import ADAPTERS, CARRIERS, CHANNELS
+from wismo.sdk import (
+    Carrier,
+    CarrierContext,
+    ChannelContext,
+    ConfigError,
+    ConfigField,
+    InboundRequest,
+    InvalidSignature,
+    PluginMetadata,
+    Status,
+)
+from wismo.sdk.testing import adapter_problems, channel_problems
 from wismo.testing.pytest_plugin import contract_entry_points
 from wismo.testing.vectors import AdapterVectors, CarrierVectors, ChannelVectors
 
@@ -142,9 +149,8 @@ def config_error_naming(name: str) -> Iterator[None]:
 
 def test_adapter_fits_the_protocol(adapter_cls: Any, adapter_slug: str) -> None:
     assert is_class(adapter_cls), f"{adapter_slug} must point at a class"
-    assert adapter_cls.name == adapter_slug, "the slug is the entry point name"
+    assert adapter_problems(adapter_cls, adapter_slug) == []
     adapter = adapter_cls()
-    assert isinstance(adapter, Adapter)
     assert list(inspect.signature(adapter.verify).parameters) == ["request", "secrets"]
     assert list(inspect.signature(adapter.parse).parameters) == ["request", "shop_settings"]
 
@@ -306,16 +312,7 @@ def test_missing_required_setting_is_a_config_error_naming_it(
 
 def test_channel_fits_the_protocol(channel_cls: Any, channel_slug: str) -> None:
     assert is_class(channel_cls), f"{channel_slug} must point at a class"
-    assert channel_cls.name == channel_slug, "the slug is the entry point name"
-    assert isinstance(channel_cls.kinds, frozenset) and channel_cls.kinds
-    assert all(isinstance(kind, str) and kind for kind in channel_cls.kinds)
-    from_config = inspect.getattr_static(channel_cls, "from_config")
-    assert isinstance(from_config, classmethod), "from_config must be a classmethod"
-    assert list(inspect.signature(channel_cls.from_config).parameters) == ["config", "context"]
-    assert list(inspect.signature(channel_cls.send).parameters) == ["self", "message"]
-    for member in ("name", "kinds", "from_config", "send"):
-        assert hasattr(Channel, member) or member in Channel.__annotations__
-        assert hasattr(channel_cls, member), f"{channel_cls.__name__} has no {member}"
+    assert channel_problems(channel_cls, channel_slug) == []
 
 
 def test_channel_metadata_is_complete(channel_cls: Any, channel_slug: str) -> None:

@@ -16,6 +16,9 @@ from typing import Any
 
 import pytest
 
+# Plug-in packages import these (through wismo.sdk.testing) before pytest loads them as plugins.
+pytest.register_assert_rewrite("wismo.testing.http_stub", "wismo.testing.contract")
+
 GROUPS = ("wismo.adapters", "wismo.channels", "wismo.carriers")
 _FOUND = pytest.StashKey[dict[str, dict[str, EntryPoint]]]()
 

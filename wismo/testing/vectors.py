@@ -11,8 +11,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from core.adapters import InboundRequest
-from core.channels.base import ChannelContext
+from wismo.sdk import ChannelContext, InboundRequest
 
 
 @dataclass(frozen=True)
