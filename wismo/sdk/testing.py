@@ -32,8 +32,14 @@ from core.plugins import (
     PluginMetadata,
     load_plugins,
 )
-from wismo.testing.http_stub import HttpStub, StubRequest, StubResponse  # the stand-in server
-from wismo.testing.vectors import AdapterVectors, CarrierVectors, ChannelVectors  # kit inputs
+
+# the stand-in server for third-party APIs, and the contract kit's inputs (wismo/testing)
+from wismo.testing.http_stub import HttpStub as HttpStub
+from wismo.testing.http_stub import StubRequest as StubRequest
+from wismo.testing.http_stub import StubResponse as StubResponse
+from wismo.testing.vectors import AdapterVectors as AdapterVectors
+from wismo.testing.vectors import CarrierVectors as CarrierVectors
+from wismo.testing.vectors import ChannelVectors as ChannelVectors
 
 GROUPS = {"adapter": ADAPTERS, "channel": CHANNELS, "carrier": CARRIERS, "hook": HOOKS}
 
