@@ -1,0 +1,52 @@
+"""The Saleor App's own routes: its manifest, and the registration that brings its token.
+
+The merchant first gives the shop its Saleor GraphQL URL (`api_url`) in Wismo, then installs
+the app in the Saleor dashboard from `/saleor/<shop key>/manifest`. Saleor POSTs the app's
+token to `/saleor/<shop key>/register`; that call is not signed, so it is accepted only from
+the shop's own Saleor (`Saleor-Api-Url`) and only with a token Saleor itself confirms
+belongs to an app (`query { app { id } }` against the shop's API).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from wismo.sdk import ConfigError, InvalidSignature, UnknownShop
+from wismo.sdk.web import current_container, shop_secrets, store_secrets
+
+from . import api, manifest, webhooks
+
+bp = Blueprint("saleor", __name__)
+
+
+@bp.get("/saleor/<shop_key>/manifest")
+def app_manifest(shop_key: str):  # type: ignore[no-untyped-def]
+    """The manifest Saleor installs the app from."""
+    with current_container().session() as session:
+        try:
+            shop_secrets(session, shop_key, "saleor")
+        except UnknownShop as exc:
+            return jsonify({"error": str(exc)}), 404
+    return jsonify(manifest.manifest(request.url_root, shop_key))
+
+
+@bp.post("/saleor/<shop_key>/register")
+def register(shop_key: str):  # type: ignore[no-untyped-def]
+    """Keep the app token Saleor sends at installation, once Saleor vouches for it."""
+    with current_container().session() as session:
+        try:
+            shop, secrets = shop_secrets(session, shop_key, "saleor")
+            api_url = str(secrets.get("api_url") or "")
+            if not api_url:
+                raise ConfigError("api_url is not set: enter the shop's Saleor GraphQL URL first")
+            if not webhooks.same_api(webhooks.header(request.headers, webhooks.API_URL), api_url):
+                raise InvalidSignature("registration from another Saleor than the shop's")
+            token = str((request.get_json(silent=True) or {}).get("auth_token") or "")
+            if not token or api.app_id(api_url, token) is None:
+                raise InvalidSignature("Saleor does not know this app token")
+        except UnknownShop as exc:
+            return jsonify({"error": str(exc)}), 404
+        except (ConfigError, InvalidSignature) as exc:
+            return jsonify({"error": str(exc)}), 403
+        store_secrets(shop, app_token=token)
+        session.commit()
+    return jsonify({"success": True})
