@@ -109,7 +109,7 @@ def test_a_store_installs_the_app_and_its_order_webhook_is_ingested(
     )
     assert registered.status_code == 200, registered.get_data(as_text=True)
     with container.session() as s:
-        stored = container.box.open(s.get(Shop, new.shop.id).secrets)  # type: ignore[union-attr]
+        stored = container.box.open(s.get(Shop, new.shop.id).secrets)
     assert stored["app_token"] == "saleor-app-token"
     assert len(http_stub.requests_to("GET", "/.well-known/jwks.json")) == 1  # asked at register
 

@@ -11,6 +11,8 @@ token until then), so a wrong token shows up at the first reconciliation, in the
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify, request
 from wismo.sdk import ConfigError, InvalidSignature, UnknownShop
 from wismo.sdk.web import current_container, shop_secrets, store_secrets
@@ -21,7 +23,7 @@ bp = Blueprint("saleor", __name__)
 
 
 @bp.get("/saleor/<shop_key>/manifest")
-def app_manifest(shop_key: str):  # type: ignore[no-untyped-def]
+def app_manifest(shop_key: str) -> Any:
     """The manifest Saleor installs the app from."""
     with current_container().session() as session:
         try:
@@ -32,15 +34,17 @@ def app_manifest(shop_key: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/saleor/<shop_key>/register")
-def register(shop_key: str):  # type: ignore[no-untyped-def]
-    """Keep the app token Saleor sends at installation, once Saleor vouches for it."""
+def register(shop_key: str) -> Any:
+    """Keep the app token Saleor sends at installation, when it comes from the shop's Saleor."""
     with current_container().session() as session:
         try:
             shop, secrets = shop_secrets(session, shop_key, "saleor")
             api_url = str(secrets.get("api_url") or "")
             if not api_url:
                 raise ConfigError("api_url is not set: enter the shop's Saleor GraphQL URL first")
-            if not webhooks.same_api(webhooks.header(request.headers, webhooks.API_URL), api_url):
+            if not webhooks.same_api(
+                webhooks.header(dict(request.headers), webhooks.API_URL), api_url
+            ):
                 raise InvalidSignature("registration from another Saleor than the shop's")
             token = str((request.get_json(silent=True) or {}).get("auth_token") or "")
             if not token:
