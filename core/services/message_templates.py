@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import jinja2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import registry
 from core.domain.statuses import Status
 from core.errors import TemplateError
 from core.links import Links
@@ -24,8 +26,20 @@ from core.storage.models import Shop, TemplateVersion
 from .shops import update_settings
 from .shortlinks import sample_link_facts
 
-CHANNELS = ("email", "sms", "messenger")
-PARTS = {"email": ("subject", "html", "txt"), "sms": ("txt",), "messenger": ("txt",)}
+EMAIL_PARTS = ("subject", "html", "txt")
+
+
+def folders() -> list[str]:
+    """The editable template folders: those of the installed message kinds (email, sms,
+    messenger, a plug-in's push, ...), in the kinds' order."""
+    return list(dict.fromkeys(k.templates for k in registry.kinds().values() if k.templates))
+
+
+def parts(folder: str) -> tuple[str, ...]:
+    """The parts of a message in `folder`: email has a subject and an HTML body besides."""
+    return EMAIL_PARTS if folder == "email" else ("txt",)
+
+
 PART_LABELS = {"subject": "Subject", "html": "HTML body", "txt": "Text body"}
 
 
@@ -40,7 +54,7 @@ class Slot:
     @classmethod
     def parse(cls, channel: str, status: str, locale: str) -> Slot | None:
         """The slot these URL parts name, or None."""
-        if channel not in CHANNELS or locale not in SUPPORTED_LOCALES:
+        if channel not in folders() or locale not in SUPPORTED_LOCALES:
             return None
         try:
             return cls(channel, Status(status), locale)
@@ -53,7 +67,7 @@ class Slot:
     @property
     def names(self) -> dict[str, str]:
         """Part -> template name."""
-        return {part: self.name(part) for part in PARTS[self.channel]}
+        return {part: self.name(part) for part in parts(self.channel)}
 
 
 def overrides(shop: Shop) -> dict[str, str]:
@@ -61,10 +75,13 @@ def overrides(shop: Shop) -> dict[str, str]:
 
 
 def default_source(name: str) -> str:
-    """The shipped template's source."""
+    """The shipped template's source ("" where a plug-in's kind ships none for this status)."""
     env = Renderer().env
     assert env.loader is not None
-    return env.loader.get_source(env, name)[0]
+    try:
+        return env.loader.get_source(env, name)[0]
+    except jinja2.TemplateNotFound:
+        return ""
 
 
 def current_sources(shop: Shop, slot: Slot) -> dict[str, str]:

@@ -225,3 +225,31 @@ def test_the_admin_offers_the_new_kind_and_its_provider_by_label(test_plugins, c
     assert '<option value="pushy">Pushy app notifications</option>' in page
     assert 'name="f-pushy-token" type="password"' in page  # its secret field, from metadata
     assert 'name="m-shipped-push"' in page  # a column of the policy matrix
+
+
+def test_the_editor_edits_a_plugin_kinds_templates(test_plugins, container):
+    new = add_shop(container)
+    make_staff(container, new.shop.id, "owner@shop.example")
+    admin = Admin(create_app(container=container), "owner@shop.example")
+    grid = admin.get("/admin/messages").get_data(as_text=True)
+    assert "/admin/messages/push/shipped/en" in grid
+    page = admin.get("/admin/messages/push/shipped/uk").get_data(as_text=True)
+    assert "замовлення {{ order_number }} відправлено" in page  # the plug-in's own default
+    assert admin.get("/admin/messages/push/delayed/en").status_code == 200  # none shipped: blank
+
+
+def test_a_vetoed_channel_never_stands_in_for_a_failed_one(test_plugins, container):
+    client_shop = add_shop(
+        container,
+        client="kettle-co",
+        policy={"matrix": {"shipped": {"email": True, "sms": True}}},
+        failover={"shipped": ["email", "sms"]},
+        channels={"email": [{"provider": "smtp"}]},  # no SMTP URL: email fails at once
+    )
+    client = create_app(container=container).test_client()
+    body = api_event("e-1", "1001", email="olena@example.com", phone="+380501234567")
+    assert post_event(client, client_shop, body).status_code == 202
+    with container.session() as s:
+        notes = [(n.status, n.channel, n.state) for n in s.scalars(select(Notification))]
+    assert ("shipped", "email", "dead") in notes
+    assert not any(channel == "sms" for _status, channel, _state in notes)

@@ -31,7 +31,7 @@ def _slot(channel: str, status: str, locale: str) -> mt.Slot:
 def _drafts(slot: mt.Slot) -> dict[str, str]:
     return {
         part: request.form[f"part-{part}"]
-        for part in mt.PARTS[slot.channel]
+        for part in mt.parts(slot.channel)
         if f"part-{part}" in request.form
     }
 
@@ -48,14 +48,14 @@ def messages() -> ResponseReturnValue:
         edits = mt.overrides(shop)
     edited = {
         (ch, st.value)
-        for ch in mt.CHANNELS
+        for ch in mt.folders()
         for st in Status
         if any(n in edits for n in mt.Slot(ch, st, locale).names.values())
     }
     return render_template(
         "admin/messages.html",
         statuses=list(Status),
-        channels=mt.CHANNELS,
+        channels=mt.folders(),
         locale=locale,
         locales=LOCALE_NAMES,
         edited=edited,
@@ -123,7 +123,7 @@ def edit_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
     return render_template(
         "admin/editor.html",
         slot=slot,
-        parts=mt.PARTS[slot.channel],
+        parts=mt.parts(slot.channel),
         labels=mt.PART_LABELS,
         sources=sources,
         errors={e.part: e for e in errors},
