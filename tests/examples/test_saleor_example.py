@@ -48,6 +48,7 @@ def test_the_example_is_found_through_its_entry_point_alone() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # a pip install and a pytest run, on a busy machine
 def test_the_example_passes_its_tests_and_the_contract_kit() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "--wismo-contract", "-p", "no:cacheprovider", "-q", "-rA"],

@@ -62,6 +62,7 @@ def test_wismo_new_refuses_an_unknown_kind_and_an_existing_folder(tmp_path: Path
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)  # a pip install and a pytest run, on a busy machine
 @pytest.mark.parametrize("kind", ["adapter", "channel", "carrier"])
 def test_a_generated_package_installs_and_passes_its_tests_and_the_contract(
     kind: str, tmp_path: Path, plugin_python: Path
