@@ -388,6 +388,30 @@ def simulate(shop_key: str | None, orders: int, pace: float) -> None:
     run_simulation(c, shop_key=shop_key, orders=orders, pace=pace, progress=True)
 
 
+@main.command("new")
+@click.argument("kind", type=click.Choice(["adapter", "channel", "carrier"]))
+@click.argument("name")
+@click.option(
+    "--dir",
+    "parent",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to create the package's folder.",
+)
+def new(kind: str, name: str, parent: str) -> None:
+    """Scaffold a plug-in package: wismo new adapter|channel|carrier NAME."""
+    from pathlib import Path
+
+    from wismo.scaffold import ScaffoldError, scaffold
+
+    try:
+        root = scaffold(kind, name, Path(parent))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{root}: pip install -e '{root}[test]' && cd {root} && pytest --wismo-contract")
+
+
 @main.group()
 def plugins() -> None:
     """The store-side plug-ins: the WordPress plugin and the OpenCart modules."""

@@ -33,6 +33,14 @@ from core.plugins import (
     load_plugins,
 )
 
+# the stand-in server for third-party APIs, and the contract kit's inputs (wismo/testing)
+from wismo.testing.http_stub import HttpStub as HttpStub
+from wismo.testing.http_stub import StubRequest as StubRequest
+from wismo.testing.http_stub import StubResponse as StubResponse
+from wismo.testing.vectors import AdapterVectors as AdapterVectors
+from wismo.testing.vectors import CarrierVectors as CarrierVectors
+from wismo.testing.vectors import ChannelVectors as ChannelVectors
+
 GROUPS = {"adapter": ADAPTERS, "channel": CHANNELS, "carrier": CARRIERS, "hook": HOOKS}
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask, Request, Response, current_app, jsonify, make_response, request
 
 from core.adapters import InboundRequest
 from core.domain.intake import InvalidEvent
+from core.errors import UnknownShop
 from core.rendering import normalize_locale
 from core.services.pipeline import reject_event
+from core.services.shops import shop_by_key
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -51,6 +53,20 @@ def refused_at_intake(session: Session, shop_id: int, source: str, exc: InvalidE
     reject_event(session, shop_id, source, exc)
     body = {"accepted": 0, "duplicates": 0, "rejected": 1, "errors": exc.errors}
     return make_response(jsonify(body), 200)
+
+
+def shop_secrets(session: Session, shop_key: str, platform: str) -> tuple[Shop, dict[str, Any]]:
+    """The active shop of `platform` with this key and its opened secrets (UnknownShop if none)."""
+    shop = shop_by_key(session, shop_key)
+    if shop is None or shop.platform != platform:
+        raise UnknownShop(f"no {platform} shop {shop_key!r}")
+    return shop, dict(current_container().box.open(shop.secrets) if shop.secrets else {})
+
+
+def store_secrets(shop: Shop, **changes: Any) -> None:
+    """Seal `changes` into the shop's secrets (the caller commits its session)."""
+    box = current_container().box
+    shop.secrets = box.seal({**(box.open(shop.secrets) if shop.secrets else {}), **changes})
 
 
 def browser_locale() -> str | None:
@@ -119,4 +135,6 @@ __all__ = [
     "inbound",
     "page_locale",
     "refused_at_intake",
+    "shop_secrets",
+    "store_secrets",
 ]
