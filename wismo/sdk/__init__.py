@@ -79,12 +79,12 @@ from core.plugins import (
     MessageKind,
     PluginMetadata,
 )
+from core.services.ingest import Ingested, ingest
+from core.services.outbound import Sent, send_now
 from core.services.receipts import opt_out, record_inbound, record_receipt
 
 SDK_VERSION = "1.0.0"
 """The version of this surface (semver; see the module docstring for what a change means)."""
-
-# TODO(root): re-export `ingest` and `send_now` from core once they land on main.
 
 __all__ = [
     "SDK_VERSION",
@@ -130,6 +130,11 @@ __all__ = [
     "ParcelUpdate",
     "PickupPoint",
     "Scan",
+    # one way in, one way out: store and queue events; send through a shop's providers now
+    "ingest",
+    "Ingested",
+    "send_now",
+    "Sent",
     # errors
     "WismoError",
     "ConfigError",
