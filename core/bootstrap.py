@@ -20,6 +20,7 @@ from core.queue import InlineQueue, JobQueue, ThreadQueue
 from core.rendering import Renderer
 from core.services.shops import ShopKeyCache
 from core.settings import Settings
+from core.shop_settings import settings_of
 from core.storage.db import make_engine, make_sessionmaker
 from core.storage.models import OutboxMessage, Shop
 
@@ -60,7 +61,7 @@ class Container:
 
         Cheap to build: the Jinja environment for a set of overrides is cached by rendering.
         """
-        return Renderer(overrides=(shop.settings or {}).get("templates") or {})
+        return Renderer(overrides=settings_of(shop).templates)
 
     def channel(self, name: str, config: Mapping[str, Any]) -> Channel:
         """Build the named channel plug-in with a shop's config for it."""

@@ -30,6 +30,7 @@ from core.errors import InvalidSignature, MalformedPayload, UnknownShop
 from core.services import optin, receipts
 from core.services.delivery import providers_for
 from core.services.shops import shop_by_key
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 
@@ -61,7 +62,7 @@ VIBER_STATES = {"delivered": "delivered", "seen": "delivered", "failed": "failed
 def provider_configs(c: Container, shop: Shop, provider: str) -> list[dict[str, Any]]:
     """The shop's settings for `provider`, secrets included, across all its channels."""
     found = []
-    for kind in (shop.settings or {}).get("channels") or {}:
+    for kind in settings_of(shop).channels:
         found += [conf for name, conf in providers_for(c, shop, kind) if name == provider]
     return found
 

@@ -19,6 +19,7 @@ from core.errors import InvalidSignature, UnknownShop
 from core.plugins import ADAPTERS, load_plugins
 from core.services.link import note_received, note_refused
 from core.services.pipeline import accept_event, reject_event
+from core.shop_settings import settings_of
 from core.storage.models import Shop
 
 from .api import enqueue_safely
@@ -58,7 +59,7 @@ def platform_webhook(platform: str, shop_key: str):  # type: ignore[no-untyped-d
             session.commit()
             raise
         try:
-            events = adapter.parse(raw, shop.settings or {})
+            events = adapter.parse(raw, settings_of(shop).stored())
         except InvalidEvent as exc:
             return rejected(session, shop.id, platform, exc)
         accepted = [accept_event(session, shop.id, event) for event in events]

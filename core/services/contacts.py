@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, object_session
 
 from core.channels.phones import e164_in, region_of, to_e164
 from core.domain.events import CustomerInfo
+from core.shop_settings import settings_of
 from core.storage.models import ContactChannel, Customer, OptOut, Order, Shop
 
 PHONE_CHANNELS = ("sms", "whatsapp")
@@ -45,7 +46,7 @@ def customer_for(order: Order, info: CustomerInfo) -> Customer:
             setattr(customer, attr, value)
     if phone:  # the typed text stays for people; the number found in it is what channels use
         shop = session.get(Shop, order.shop_id)
-        customer.phone_e164 = e164_in(phone, region_of(shop.settings if shop else None))
+        customer.phone_e164 = e164_in(phone, region_of(settings_of(shop).country if shop else None))
     return customer
 
 
@@ -90,13 +91,13 @@ def messenger_address(customer: Customer, channel: str) -> str | None:
 
 def reachable_channels(shop: Shop, customer: Customer | None) -> set[str]:
     """The channels this shopper can be reached on in this shop."""
-    region = region_of(shop.settings)
+    region = region_of(settings_of(shop).country)
     reachable = {
         ch
         for ch in ("email", *PHONE_CHANNELS, *OPT_IN_CHANNELS)
         if address_for(ch, customer, region)
     }
-    if (shop.settings or {}).get("channels", {}).get("webhook"):
+    if settings_of(shop).providers("webhook"):
         reachable.add("webhook")  # the merchant's own system: no shopper address needed
     return reachable
 
@@ -105,7 +106,7 @@ def opted_out_channels(session: Session, shop_id: int, customer: Customer | None
     """The channels this shopper has said stop on."""
     if customer is None:
         return set()
-    region = region_of(shop.settings) if (shop := session.get(Shop, shop_id)) else None
+    region = region_of(settings_of(shop).country) if (shop := session.get(Shop, shop_id)) else None
     addresses = [
         a
         for a in (

@@ -31,6 +31,7 @@ from core.errors import (
 )
 from core.links import UNSUBSCRIBE
 from core.rendering.renderer import KINDS
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import MessageEvent, Notification, Shop
@@ -61,7 +62,7 @@ class Delivery:
 
 def providers_for(c: Container, shop: Shop, kind: str) -> list[tuple[str, dict[str, Any]]]:
     """The shop's providers for a channel, in order; the service's SMTP or the outbox otherwise."""
-    configured = (shop.settings or {}).get("channels", {}).get(kind) or []
+    configured = [entry.config() for entry in settings_of(shop).providers(kind)]
     sealed = c.box.open(shop.secrets).get("channels", {}).get(kind) or []
     providers = []
     for i, entry in enumerate(configured):
@@ -71,7 +72,7 @@ def providers_for(c: Container, shop: Shop, kind: str) -> list[tuple[str, dict[s
         return providers
     if kind == "email" and c.settings.smtp_url:
         conf = {"url": c.settings.smtp_url, "from_name": shop.name}
-        sender = (shop.settings or {}).get("branding", {}).get("sender_email")
+        sender = settings_of(shop).branding.sender_email
         if sender:
             conf["from_address"] = sender
         return [("smtp", conf)]
@@ -268,7 +269,7 @@ def _prepare(c: Container, session: Session, note: Notification) -> Prepared | U
     address = (
         providers[0][1].get("url")
         if note.channel == "webhook"
-        else address_for(note.channel, customer, region_of(shop.settings))
+        else address_for(note.channel, customer, region_of(settings_of(shop).country))
     )
     if not address:
         return Unsent(MessageState.DEAD, f"no {note.channel} address for this shopper")
@@ -361,7 +362,7 @@ def _render(
         text=text,
         subject=subject,
         # opens and clicks, when the shop tracks them; the stored copy stays undecorated
-        html=decorate_html(c.links, shop.settings, note.id, html) if html else html,
+        html=decorate_html(c.links, settings_of(shop).tracking, note.id, html) if html else html,
         idempotency_key=f"n{note.id}",
         metadata=metadata,
     )
@@ -369,8 +370,10 @@ def _render(
 
 def messenger_links(c: Container, shop: Shop, order: Any) -> dict[str, str]:
     """Opt-in links for the shop's Telegram / Viber bots, to offer in emails and on pages."""
-    channels = (shop.settings or {}).get("channels") or {}
-    firsts = {ch: dict((channels.get(ch) or [{}])[0]) for ch in OPT_IN_CHANNELS if channels.get(ch)}
+    settings = settings_of(shop)
+    firsts = {
+        ch: settings.providers(ch)[0].config() for ch in OPT_IN_CHANNELS if settings.providers(ch)
+    }
     if not firsts:
         return {}
     return optin.opt_in_links(c.settings.secret_key, shop, order, firsts, utcnow())
