@@ -341,3 +341,17 @@ def _reason(err: Any) -> str:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of the settings document (docs/configuration.md shows it)."""
     return ShopSettings.model_json_schema(mode="validation")
+
+
+SCHEMA_START = "<!-- settings-schema:start (scripts/settings-schema writes this) -->"
+SCHEMA_END = "<!-- settings-schema:end -->"
+
+
+def with_schema(doc: str) -> str:
+    """`doc` with the JSON Schema between its settings-schema markers replaced by today's."""
+    head, start, rest = doc.partition(SCHEMA_START)
+    _, end, tail = rest.partition(SCHEMA_END)
+    if not start or not end:
+        raise ValueError("the document has no settings-schema markers")
+    block = json.dumps(json_schema(), indent=2, ensure_ascii=False)
+    return f"{head}{SCHEMA_START}\n```json\n{block}\n```\n{SCHEMA_END}{tail}"
