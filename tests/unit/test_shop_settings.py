@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from core.errors import InvalidSettings
 from core.services.shops import policy_of, store_url, update_settings
 from core.shop_settings import (
+    SCHEMA_START,
     Branding,
     CarrierConfig,
     ProviderConfig,
-    SCHEMA_START,
     ShopSettings,
     parse_settings,
     settings_of,
@@ -54,7 +54,8 @@ def test_the_documented_example_parses_into_typed_sections() -> None:
     )
     assert conf.locale == "uk" and conf.policy.matrix == {"in_transit": {"email": True}}
     assert conf.branding == Branding(brand_color="#0f766e", support_email="help@shop.example")
-    assert conf.providers("email") == [ProviderConfig(provider="smtp", from_address="o@shop.example")]
+    smtp = ProviderConfig(provider="smtp", from_address="o@shop.example")
+    assert conf.providers("email") == [smtp]
     assert conf.providers("email")[0].config() == {
         "provider": "smtp",
         "from_address": "o@shop.example",
