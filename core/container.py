@@ -21,6 +21,7 @@ from core.rendering import Renderer
 from core.services.outbound import ChannelFactory, Providers, RetryPolicy
 from core.services.shops import ShopKeyCache
 from core.settings import Settings
+from core.shop_settings import settings_of
 from core.storage.models import Shop
 
 
@@ -54,7 +55,7 @@ class Container:
 
     def renderer_for(self, shop: Shop) -> Renderer:
         """The renderer with this shop's edited templates laid over the defaults."""
-        return Renderer((shop.settings or {}).get("templates") or {}, hooks.shop_view(shop))
+        return Renderer(settings_of(shop).templates, hooks.shop_view(shop))
 
     def channel(self, name: str, config: Mapping[str, Any]) -> Channel:
         """Build the named channel plug-in with a shop's config for it."""

@@ -7,11 +7,12 @@ import logging
 import re
 
 from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from core.bootstrap import Container, bootstrap
 from core.domain.intake import InvalidEvent
-from core.errors import MalformedPayload, WebhookError, WismoError
+from core.errors import InvalidSettings, MalformedPayload, WebhookError, WismoError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,11 @@ def _register_errors(app: Flask) -> None:
     def invalid_event(exc: InvalidEvent):  # type: ignore[no-untyped-def]
         # an event the intake schema refused where no receiver recorded it: still a 400
         return jsonify({"error": "invalid event", "errors": exc.errors}), 400
+
+    @app.errorhandler(InvalidSettings)
+    def invalid_settings(exc: InvalidSettings) -> ResponseReturnValue:
+        # a settings write (a plug-in's settings call, a connect flow) with a value refused
+        return jsonify({"error": "invalid settings", "errors": {exc.field: exc.reason}}), 400
 
     @app.errorhandler(WismoError)
     def wismo_error(exc: WismoError):  # type: ignore[no-untyped-def]

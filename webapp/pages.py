@@ -33,6 +33,7 @@ from core.rendering.moments import first_zone, format_moment
 from core.services.contacts import name_on
 from core.services.shops import store_url
 from core.services.summary import PARCEL_LABEL, parcel_index
+from core.shop_settings import Branding, settings_of
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shipment, Shop
 
 from .context import wismo
@@ -222,7 +223,7 @@ def order_card(
     locale = (
         normalize_locale(order.locale)
         or normalize_locale(customer.locale if customer else None)
-        or normalize_locale((shop.settings or {}).get("locale") if shop else None)
+        or normalize_locale(settings_of(shop).locale if shop else None)
         or "en"
     )
     return {
@@ -485,7 +486,7 @@ def tracking_view(
     pickup = for_pickup(order, seen)
     # a delay or carrier problem is delivery news: a cancelled or refunded order shows none
     overlay = None if status in CLOSED else _status(order.overlay)
-    branding = (shop.settings or {}).get("branding") or {}
+    branding = settings_of(shop).branding
     parcels = order.shipments
     open_dates = [
         p.estimated_delivery
@@ -611,14 +612,13 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def brand(branding: dict[str, Any], shop: Shop) -> dict[str, Any]:
+def brand(branding: Branding, shop: Shop) -> dict[str, Any]:
     """The shop's name, logo and accent colours (validated, with readable contrast)."""
-    color = branding.get("brand_color")
-    color = color.strip() if isinstance(color, str) else ""
+    color = (branding.brand_color or "").strip()
     if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", color):
         color = "#0f766e"
     rgb = _rgb(color)
-    logo = branding.get("logo_url")
+    logo = branding.logo_url
     return {
         "name": shop.name,
         "color": color,
@@ -626,9 +626,9 @@ def brand(branding: dict[str, Any], shop: Shop) -> dict[str, Any]:
         "ink": _ink(rgb),
         "logo_url": logo if isinstance(logo, str) and _origin(logo) else None,
         "store_url": safe_url(store_url(shop)),
-        "support_email": branding.get("support_email"),
-        "support_phone": branding.get("support_phone"),
-        "support_url": safe_url(branding.get("support_url")),
+        "support_email": branding.support_email,
+        "support_phone": branding.support_phone,
+        "support_url": safe_url(branding.support_url),
     }
 
 

@@ -9,6 +9,7 @@ from core.domain.rules import OPTIONAL_EMAIL
 from core.links import UNSUBSCRIBE
 from core.rendering import normalize_locale
 from core.services.contacts import record_opt_out
+from core.shop_settings import settings_of
 from core.storage.models import Customer, Shop
 
 from .context import wismo
@@ -77,18 +78,14 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     if found is None:
         return not_found()
     shop, customer = found
-    locale = (
-        normalize_locale(customer.locale)
-        or normalize_locale((shop.settings or {}).get("locale"))
-        or "en"
-    )
+    locale = normalize_locale(customer.locale) or normalize_locale(settings_of(shop).locale) or "en"
     text = {k: v.format(shop=shop.name, email=customer.email) for k, v in TEXT[locale].items()}
     done = request.method == "POST"
     if done:
         with wismo().session() as s, s.begin():
             # only progress news stops: confirmations and problems still arrive, as promised
             record_opt_out(s, shop.id, OPTIONAL_EMAIL, customer.email or "", "unsubscribe link")
-    b = brand((shop.settings or {}).get("branding") or {}, shop)
+    b = brand(settings_of(shop).branding, shop)
     styles = brand_style(b)
     g.csp = csp(styles, b["logo_url"])
     return render_template(

@@ -31,6 +31,7 @@ from core.bootstrap import Container
 from core.capabilities import ProviderCall, ProviderRequest
 from core.errors import UnknownShop
 from core.services.shops import shop_by_key
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 
@@ -42,7 +43,7 @@ bp = Blueprint("providers", __name__)
 def provider_configs(c: Container, shop: Shop, provider: str) -> list[dict[str, Any]]:
     """The shop's settings for `provider`, secrets included, across all its channels."""
     found = []
-    for kind in (shop.settings or {}).get("channels") or {}:
+    for kind in settings_of(shop).channels:
         found += [conf for name, conf in c.providers.for_shop(shop, kind) if name == provider]
     return found
 

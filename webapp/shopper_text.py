@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.shop_settings import Branding, Promotion, ShopSettings, parse_settings
+
 from .pages import Chrome
 
 TEXT: dict[str, dict[str, str]] = {
@@ -285,9 +287,9 @@ FAQ_CLOSED: dict[str, list[dict[str, str]]] = {
 REFUND_DAYS = "5\u201310"
 
 
-def refund_days(branding: dict[str, Any]) -> str:
+def refund_days(branding: Branding) -> str:
     """How many business days a refund takes to show, as the merchant says ("3–5")."""
-    days = branding.get("refund_days")
+    days = branding.refund_days
     return str(days).strip() if isinstance(days, str | int) and str(days).strip() else REFUND_DAYS
 
 
@@ -308,13 +310,13 @@ def localized(value: Any, locale: str) -> Any:
     return value
 
 
-def faq_for(branding: dict[str, Any], locale: str, closed: bool = False) -> list[dict[str, str]]:
+def faq_for(branding: Branding, locale: str, closed: bool = False) -> list[dict[str, str]]:
     """The merchant's FAQ for this language if set (an empty list hides it), else ours.
 
     A cancelled or refunded order gets the questions about money back instead
     (`branding.faq_closed`, else Wismo's), never "when will my order arrive?".
     """
-    custom = localized(branding.get("faq_closed" if closed else "faq"), locale)
+    custom = localized(branding.faq_closed if closed else branding.faq, locale)
     if isinstance(custom, list):
         return [
             {"q": str(item.get("q") or ""), "a": str(item.get("a") or "")}
@@ -330,38 +332,40 @@ def faq_for(branding: dict[str, Any], locale: str, closed: bool = False) -> list
     return FAQ.get(locale, FAQ["en"])
 
 
-def promotion_settings(settings: dict[str, Any]) -> dict[str, Any]:
+def promotion_settings(settings: ShopSettings) -> Promotion:
     """The shop's promotion in its one schema (`branding.promotions`), from any stored shape.
 
     Older settings kept it at the top level (`promotions`), and the first admin form saved a
     list of `{"text", "url"}` lines; both are read as the schema below, so nothing is lost.
     """
-    promo = ((settings.get("branding") or {}).get("promotions")) or settings.get("promotions")
+    promo = settings.branding.promotions or settings.extra("promotions")
     if isinstance(promo, list):  # the old admin form: one line of text and link each
         lines = [p for p in promo if isinstance(p, dict) and p.get("text")]
         promo = {
             "text": " ".join(str(p["text"]) for p in lines if not p.get("url")) or None,
             "products": [{"name": p["text"], "url": p.get("url")} for p in lines if p.get("url")],
         }
-    return promo if isinstance(promo, dict) else {}
+    if isinstance(promo, dict):  # the old top-level key, or the old form's lines
+        promo = parse_settings({"branding": {"promotions": promo}}).branding.promotions
+    return promo if isinstance(promo, Promotion) else Promotion()
 
 
-def promotion_for(settings: dict[str, Any], locale: str) -> dict[str, Any] | None:
+def promotion_for(settings: ShopSettings, locale: str) -> dict[str, Any] | None:
     """The merchant's promotion block (title, text, code, product links), or None."""
     from .pages import safe_url
 
     promo = promotion_settings(settings)
-    if not promo or not promo.get("enabled", True):
+    if not promo.enabled:
         return None
     products = [
-        {"name": str(localized(p.get("name"), locale) or ""), "url": safe_url(p.get("url"))}
-        for p in promo.get("products") or []
-        if isinstance(p, dict) and p.get("name")
+        {"name": str(localized(p.name, locale) or ""), "url": safe_url(p.url)}
+        for p in promo.products
+        if p.name
     ]
     view = {
-        "title": localized(promo.get("title"), locale),
-        "text": localized(promo.get("text"), locale),
-        "code": promo.get("code"),
+        "title": localized(promo.title, locale),
+        "text": localized(promo.text, locale),
+        "code": promo.code,
         "products": products[:6],
     }
     return view if view["text"] or view["code"] or products else None

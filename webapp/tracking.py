@@ -31,6 +31,7 @@ from core.services.problems import CLOSED_KINDS, OPEN_KINDS
 from core.services.shopper import can_rate, feedback_of, is_closed, preferences, record_visit
 from core.services.shops import shop_by_key
 from core.services.summary import milestones
+from core.shop_settings import settings_of
 from core.storage.models import Order, Shop
 from wismo.sdk.web import browser_locale, page_locale
 
@@ -129,11 +130,11 @@ def render_tracking(
 ) -> Response:
     """The full tracking page for a loaded order."""
     locale = page_locale(shop, order)
-    settings = shop.settings or {}
-    zone = shopper_zone(order.customer.timezone if order.customer else None, settings)
+    settings = settings_of(shop)
+    zone = shopper_zone(order.customer.timezone if order.customer else None, settings.timezone)
     view = tracking_view(shop, order, milestones(s, order), locale, zone)
     rated = feedback_of(s, order)
-    branding = settings.get("branding") or {}
+    branding = settings.branding
     closed = is_closed(order)
     prefs = preferences(s, shop, order.customer)
     view.update(
@@ -170,7 +171,7 @@ def render_tracking(
 
 def lookup_locale(shop: Shop | None) -> str:
     """The lookup form's language: the browser's, else the shop's, else English."""
-    shop_locale = normalize_locale((shop.settings or {}).get("locale")) if shop else None
+    shop_locale = normalize_locale(settings_of(shop).locale) if shop else None
     return browser_locale() or shop_locale or "en"
 
 
@@ -180,7 +181,7 @@ def _lookup_page(
     """The lookup form: its bytes depend only on the shop, the language, the message and the
     number typed (kept after a failure; the email or phone is not echoed back)."""
     locale = lookup_locale(shop)
-    b = brand((shop.settings or {}).get("branding") or {}, shop) if shop else None
+    b = brand(settings_of(shop).branding, shop) if shop else None
     styles = brand_style(b) if b else ""
     g.csp = csp(styles, b["logo_url"] if b else None)
     body = render_template(

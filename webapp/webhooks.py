@@ -17,6 +17,7 @@ from core.domain.intake import InvalidEvent
 from core.errors import InvalidSignature, UnknownShop
 from core.services.ingest import ingest
 from core.services.link import note_received, note_refused
+from core.shop_settings import settings_of
 from core.storage.models import Shop
 from wismo.sdk.web import inbound
 from wismo.sdk.web import refused_at_intake as rejected
@@ -50,7 +51,7 @@ def platform_webhook(platform: str, shop_key: str):  # type: ignore[no-untyped-d
             session.commit()
             raise
         try:
-            events = adapter.parse(raw, shop.settings or {})
+            events = adapter.parse(raw, settings_of(shop).stored())
         except InvalidEvent as exc:
             return rejected(session, shop.id, platform, exc)
         note_received(shop)  # committed with the events

@@ -12,6 +12,7 @@ import click
 
 from core import registry
 from core.bootstrap import Container, bootstrap
+from core.errors import InvalidSettings
 from core.settings import Settings
 
 
@@ -111,14 +112,18 @@ def shops_add(
 
     c = _container()
     with c.session() as s:
-        new = create_shop(
-            s,
-            c.box,
-            name=name,
-            platform=platform,
-            domain=domain,
-            settings={"locale": locale, "timezone": timezone, **extra},
-        )
+        try:
+            new = create_shop(
+                s,
+                c.box,
+                name=name,
+                platform=platform,
+                domain=domain,
+                settings={"locale": locale, "timezone": timezone, **extra},
+            )
+        except InvalidSettings as exc:
+            option = {"store_url": "--url"}.get(exc.field, f"--{exc.field}")
+            raise click.BadParameter(exc.reason, param_hint=option) from None
         s.commit()
         out = {
             "id": new.shop.id,
@@ -498,6 +503,58 @@ def demo(host: str, port: int, database: str, keep: bool, pace: float) -> None:
         keep=keep,
         pace=pace,
     )
+
+
+@main.group("settings")
+def settings_group() -> None:
+    """A shop's settings document (docs/configuration.md)."""
+
+
+@settings_group.command("schema")
+def settings_schema() -> None:
+    """Print the JSON Schema of the settings document."""
+    from core.shop_settings import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@settings_group.command("show")
+@click.option("--shop", "shop_key", required=True, help="The shop key.")
+def settings_show(shop_key: str) -> None:
+    """Print a shop's settings as stored (values that do not fit their field left out)."""
+    from core.services.shops import shop_by_key
+    from core.shop_settings import settings_of
+
+    c = _container()
+    with c.session() as s:
+        shop = shop_by_key(s, shop_key)
+        if shop is None:
+            raise click.ClickException(f"no active shop with key {shop_key!r}")
+        click.echo(json.dumps(settings_of(shop).stored(), indent=2, ensure_ascii=False))
+
+
+@settings_group.command("set")
+@click.option("--shop", "shop_key", required=True, help="The shop key.")
+@click.argument("key")
+@click.argument("value")
+def settings_set(shop_key: str, key: str, value: str) -> None:
+    """Replace one top-level key with a JSON VALUE, e.g. `set --shop K policy '{...}'`."""
+    from core.services.shops import shop_by_key, update_settings
+
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not JSON ({exc})", param_hint="VALUE") from None
+    c = _container()
+    with c.session() as s, s.begin():
+        shop = shop_by_key(s, shop_key)
+        if shop is None:
+            raise click.ClickException(f"no active shop with key {shop_key!r}")
+        try:
+            update_settings(shop, **{key: parsed})
+        except InvalidSettings as exc:
+            raise click.BadParameter(str(exc), param_hint="VALUE") from None
+    click.echo(f"{key} saved.")
 
 
 def _redact(url: str) -> str:

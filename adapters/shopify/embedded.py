@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 
 from flask import Flask, Request, abort, g, url_for
 
+from core.shop_settings import settings_of
 from wismo.sdk.web import current_container
 
 from . import auth, compliance
@@ -62,7 +63,7 @@ def resolve(req: Request) -> Any:
         shop = compliance.shop_by_domain(s, verified.shop, active_only=True)
         if shop is None:
             _refuse(_refused(auth.Verified(False, status=401, reason="not installed")))
-        support = ((shop.settings or {}).get("branding") or {}).get("support_email") or ""
+        support = settings_of(shop).branding.support_email or ""
         claims = verified.id_token.claims if verified.id_token else {}
         _seed_csrf(f"{verified.shop}:{claims.get('sid')}")
         g.shopify_embedded = {"embedded": "1", "shop": verified.shop, "host": req.args.get("host")}

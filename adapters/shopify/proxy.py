@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from core.rendering.locales import normalize_locale
 from core.services.contacts import normalize_email
 from core.services.summary import milestones
+from core.shop_settings import settings_of
 from core.storage.models import Customer, Order, Shop
 from core.storefront import sign_storefront_token
 from webapp.pages import _zone, tracking_view
@@ -154,7 +155,7 @@ def storefront(rest: str = "") -> Any:
             normalize_locale(request.args.get("locale"))
             or (page_locale(shop, orders[0]) if orders else None)
             or browser_locale()
-            or normalize_locale((shop.settings or {}).get("locale"))
+            or normalize_locale(settings_of(shop).locale)
             or "en"
         )
         views = [_view(s, shop, o) for o in orders]
@@ -207,9 +208,7 @@ def _orders(s: Session, shop: Shop, customer_id: str | None) -> tuple[list[Order
 
 def _view(s: Session, shop: Shop, order: Order) -> dict[str, Any]:
     """The tracking page's view of one order, in its shopper's language and zone."""
-    zone = _zone(
-        order.customer.timezone if order.customer else None, (shop.settings or {}).get("timezone")
-    )
+    zone = _zone(order.customer.timezone if order.customer else None, settings_of(shop).timezone)
     return tracking_view(shop, order, milestones(s, order), page_locale(shop, order), zone)
 
 

@@ -31,6 +31,7 @@ from core import signing
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
 from core.services.link import link_report
 from core.services.shops import shop_by_api_key, shop_by_key, update_settings
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 from wismo.sdk.web import current_container
@@ -175,12 +176,12 @@ def status_settings(shop_key: str):  # type: ignore[no-untyped-def]
             errors["completed"] = "shipped or delivered"
         if errors:
             raise MalformedPayload("invalid settings", errors)
-        section = dict((shop.settings or {}).get("woocommerce") or {})
+        section = settings_of(shop).woocommerce.model_dump(mode="json", exclude_unset=True)
         section.update(
             completed=completed,
             statuses={normalise(k): str(v).strip().lower() for k, v in mapping.items()},
         )
-        update_settings(shop, woocommerce=section)
+        update_settings(shop, woocommerce=section)  # InvalidSettings: a 400 naming the field
         s.commit()
         return jsonify({"completed": section["completed"], "statuses": section["statuses"]})
 

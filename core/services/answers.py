@@ -24,6 +24,7 @@ from core.domain.language import (
 from core.languages import identify as lingua
 from core.links import Links
 from core.rendering import normalize_locale, sentence
+from core.shop_settings import settings_of
 from core.storage.models import Customer, Order, Shop
 
 from .lookup import find_order, normalize_number, normalize_phone, number_variants
@@ -144,7 +145,7 @@ def answer(
         order.locale if order else None,
         customer.locale if customer else None,
         q.locale,
-        (shop.settings or {}).get("locale"),
+        settings_of(shop).locale,
     )
     fallback = next((loc for loc in map(normalize_locale, languages) if loc), None)
     lang = detect_language(q.message, fallback, identify) or fallback or "en"

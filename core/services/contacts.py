@@ -9,6 +9,7 @@ from core import registry
 from core.channels.kinds import messenger_address
 from core.channels.phones import e164_in, region_of, to_e164
 from core.domain.events import CustomerInfo
+from core.shop_settings import settings_of
 from core.storage.models import Customer, OptOut, Order, Shop
 
 
@@ -43,7 +44,7 @@ def customer_for(order: Order, info: CustomerInfo) -> Customer:
             setattr(customer, attr, value)
     if phone:  # the typed text stays for people; the number found in it is what channels use
         shop = session.get(Shop, order.shop_id)
-        customer.phone_e164 = e164_in(phone, region_of(shop.settings if shop else None))
+        customer.phone_e164 = e164_in(phone, region_of(settings_of(shop).country if shop else None))
     return customer
 
 
@@ -73,12 +74,11 @@ def opt_in_channels() -> tuple[str, ...]:
 
 def reachable_channels(shop: Shop, customer: Customer | None) -> set[str]:
     """The channels this shopper can be reached on in this shop."""
-    region = region_of(shop.settings)
-    configured = (shop.settings or {}).get("channels") or {}
+    region = region_of(settings_of(shop).country)
     reachable = set()
     for name, kind in registry.kinds().items():
         if kind.address is None:
-            if configured.get(name):
+            if settings_of(shop).providers(name):
                 reachable.add(name)  # the merchant's own system: no shopper address needed
         elif address_for(name, customer, region):
             reachable.add(name)
@@ -89,7 +89,7 @@ def opted_out_channels(session: Session, shop_id: int, customer: Customer | None
     """The channels this shopper has said stop on."""
     if customer is None:
         return set()
-    region = region_of(shop.settings) if (shop := session.get(Shop, shop_id)) else None
+    region = region_of(settings_of(shop).country) if (shop := session.get(Shop, shop_id)) else None
     addresses = [
         a
         for a in (

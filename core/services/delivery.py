@@ -26,6 +26,7 @@ from core.errors import ConfigError, TemplateError
 from core.links import UNSUBSCRIBE, Links
 from core.queue import JobQueue
 from core.rendering.renderer import Renderer, uses_short_links
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import MessageEvent, Notification, Shop
@@ -248,7 +249,7 @@ def _prepare(
     address = (
         chain[0][1].get("url")  # a kind with no shopper address: the merchant's system
         if kind is not None and kind.address is None
-        else address_for(note.channel, customer, region_of(shop.settings))
+        else address_for(note.channel, customer, region_of(settings_of(shop).country))
     )
     if not address:
         return Unsent(MessageState.DEAD, f"no {note.channel} address for this shopper")
@@ -326,7 +327,7 @@ def _render(
         subject, text, html = note.subject, note.body_text, note.body_html
     else:
         # rendering maps the channel to its template folder (telegram -> messenger, ...)
-        renderer = Renderer((shop.settings or {}).get("templates") or {}, hooks.shop_view(shop))
+        renderer = Renderer(settings_of(shop).templates, hooks.shop_view(shop))
         rendered = renderer.render(note.channel, Status(note.status), locale, facts)
         subject, text, html = rendered.subject, rendered.text, rendered.html
         if rendered.sms is not None:
@@ -345,7 +346,7 @@ def _render(
         text=text,
         subject=subject,
         # opens and clicks, when the shop tracks them; the stored copy stays undecorated
-        html=decorate_html(links, shop.settings, note.id, html) if html else html,
+        html=decorate_html(links, settings_of(shop).tracking, note.id, html) if html else html,
         idempotency_key=f"n{note.id}",
         metadata=metadata,
     )

@@ -21,6 +21,7 @@ from core.errors import TemplateError
 from core.links import Links
 from core.rendering import SUPPORTED_LOCALES, Rendered, Renderer, sample_facts
 from core.rendering.renderer import uses_short_links
+from core.shop_settings import settings_of
 from core.storage.models import Shop, TemplateVersion
 
 from .shops import update_settings
@@ -71,7 +72,7 @@ class Slot:
 
 
 def overrides(shop: Shop) -> dict[str, str]:
-    return dict((shop.settings or {}).get("templates") or {})
+    return dict(settings_of(shop).templates)
 
 
 def default_source(name: str) -> str:
@@ -101,14 +102,14 @@ def preview_facts(
     facts = sample_facts(status, locale)
     if links is not None and uses_short_links(kind):
         facts.update(sample_link_facts(links))
-    branding = (shop.settings or {}).get("branding") or {}
+    branding = settings_of(shop).branding
     facts["shop"] = {
         **facts["shop"],
         "name": shop.name,
         **{
             k: v
             for k in ("logo_url", "brand_color", "support_email", "support_phone", "support_url")
-            if (v := branding.get(k))
+            if (v := getattr(branding, k))
         },
     }
     return facts

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.models import ContactChannel, Customer, OptInToken, OptOut, Order, Shop
 from core.storage.upsert import insert_ignore
@@ -210,9 +211,9 @@ LINK_LABELS = {
 
 def messenger_links(secret_key: str, shop: Shop, order: Order) -> dict[str, str]:
     """Opt-in links for the shop's Telegram / Viber bots, to offer in emails and on pages."""
-    channels = (shop.settings or {}).get("channels") or {}
+    settings = settings_of(shop)
     firsts = {
-        ch: dict((channels.get(ch) or [{}])[0]) for ch in opt_in_channels() if channels.get(ch)
+        ch: settings.providers(ch)[0].config() for ch in opt_in_channels() if settings.providers(ch)
     }
     if not firsts:
         return {}

@@ -26,6 +26,7 @@ from core.errors import (
     TransientChannelError,
 )
 from core.plugins import CHANNELS
+from core.shop_settings import settings_of
 from core.storage.models import OutboxMessage, Shop
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class Providers:
     def for_shop(self, shop: Shop, kind: str) -> list[Provider]:
         """The shop's providers for a channel, in order; the service's SMTP or the outbox
         otherwise."""
-        configured = (shop.settings or {}).get("channels", {}).get(kind) or []
+        configured = [entry.config() for entry in settings_of(shop).providers(kind)]
         sealed = self.box.open(shop.secrets).get("channels", {}).get(kind) or []
         providers = []
         for i, entry in enumerate(configured):
@@ -94,7 +95,7 @@ class Providers:
             return providers
         if kind == "email" and self.smtp_url:
             conf = {"url": self.smtp_url, "from_name": shop.name}
-            sender = (shop.settings or {}).get("branding", {}).get("sender_email")
+            sender = settings_of(shop).branding.sender_email
             if sender:
                 conf["from_address"] = sender
             return [("smtp", conf)]

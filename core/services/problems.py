@@ -24,6 +24,7 @@ from core.channels.base import OutboundMessage
 from core.errors import ConfigError
 from core.queue import JobQueue
 from core.settings import Settings
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import Order, ProblemReport, Shop
@@ -76,12 +77,10 @@ def report_problem(
 
 def targets_of(shop: Shop) -> list[tuple[str, str | None]]:
     """Where a shop's reports go: its reports address (else support email), its webhook."""
-    settings = shop.settings or {}
-    to = (settings.get("problem_reports") or {}).get("email") or (
-        settings.get("branding") or {}
-    ).get("support_email")
+    settings = settings_of(shop)
+    to = settings.problem_reports.email or settings.branding.support_email
     targets: list[tuple[str, str | None]] = [("email", str(to))] if to else []
-    if (settings.get("channels") or {}).get("webhook"):
+    if settings.providers("webhook"):
         targets.append(("webhook", None))
     return targets
 

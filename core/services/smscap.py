@@ -20,6 +20,7 @@ from core.channels.base import OutboundMessage
 from core.domain.rules import zone
 from core.domain.sms import count_segments
 from core.domain.states import MessageState
+from core.shop_settings import settings_of
 from core.storage.models import Notification, Shop
 
 from .outbound import Providers, send_now
@@ -51,7 +52,7 @@ WARNINGS = {
 
 def month_start(shop: Shop, now: datetime) -> datetime:
     """Midnight on the first of this month, in the shop's time zone."""
-    local = now.astimezone(zone((shop.settings or {}).get("timezone")))
+    local = now.astimezone(zone(settings_of(shop).timezone))
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -73,9 +74,9 @@ def used_segments(session: Session, shop: Shop, since: datetime, exclude: int) -
 
 def admit(session: Session, shop: Shop, note: Notification, now: datetime) -> str | None:
     """None when this SMS fits the month's cap; the refusal reason when it does not."""
-    conf = (shop.settings or {}).get("sms_cap") or {}
-    cap = conf.get("segments")
-    if not isinstance(cap, int) or cap <= 0:
+    conf = settings_of(shop).sms_cap
+    cap = conf.segments
+    if not cap:
         return None
     session.refresh(shop, with_for_update=True)  # shop.state is shared with the adapters
     start = month_start(shop, now)
@@ -90,7 +91,7 @@ def admit(session: Session, shop: Shop, note: Notification, now: datetime) -> st
     if used + this > cap:
         state.setdefault("reached_at", now.isoformat())
         refusal = f"monthly SMS cap reached ({used} of {cap} segments used)"
-    elif used + this >= float(conf.get("warn_at") or 0.8) * cap and "warned_at" not in state:
+    elif used + this >= conf.warn_at * cap and "warned_at" not in state:
         state["warned_at"] = now.isoformat()
         state["notify"] = True  # the merchant's email goes out after this send (notify_merchant)
         log.warning(
@@ -117,9 +118,9 @@ def notify_merchant(sessions: sessionmaker[Session], providers: Providers, shop_
         if shop is None or not state.pop("notify", False):
             return False
         shop.state = {**(shop.state or {}), "sms_cap": state}
-        to = ((shop.settings or {}).get("branding") or {}).get("support_email")
+        to = settings_of(shop).branding.support_email
         chain = providers.for_shop(shop, "email")
-        locale = (shop.settings or {}).get("locale") or "en"
+        locale = settings_of(shop).locale
         subject, text = WARNINGS.get(locale, WARNINGS["en"])
         facts = {
             "shop": shop.name,

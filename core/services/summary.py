@@ -15,6 +15,7 @@ from core.domain.statuses import RETURN_PATH, Status
 from core.links import Links
 from core.rendering import format_day, status_description, status_label
 from core.rendering.moments import format_moment, shopper_zone
+from core.shop_settings import settings_of
 from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
 
 from .contacts import name_on
@@ -85,8 +86,8 @@ def order_summary(
     name = name_on(order) or ""
     url = links.tracking_url(order.shop_id, order.id)
     shop = session.get(Shop, order.shop_id)
-    settings = shop.settings if shop is not None else None
-    zone = shopper_zone(order.customer.timezone if order.customer else None, settings)
+    shop_zone = settings_of(shop).timezone if shop is not None else None
+    zone = shopper_zone(order.customer.timezone if order.customer else None, shop_zone)
     parcels = [p.external_id for p in order.shipments]
     return {
         "number": order.number,

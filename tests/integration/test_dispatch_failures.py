@@ -21,7 +21,7 @@ from core.services.delivery import claim
 from core.services.pipeline import accept_event, process_event
 from core.settings import Settings
 from core.storage.clock import utcnow
-from core.storage.models import Base, Notification
+from core.storage.models import Base, Notification, Shop
 from tests.conftest import TEST_SECRET, add_shop
 from tests.integration.test_pipeline import event, push
 from tests.support.ticks import deliver, relay_tick
@@ -39,15 +39,21 @@ def only_note(c) -> Notification:
         return s.scalars(select(Notification)).one()
 
 
-def test_a_template_that_raises_at_render_is_retried_with_its_real_error_then_dead(container):
-    # An edited template stored in a shape the renderer cannot take (a list, e.g. written
-    # through the settings API or by hand): rendering raises TypeError, not a TemplateError.
-    new = add_shop(container, templates={"en/email/placed.txt.j2": ["Hello", "there"]})
+def test_a_message_that_fails_while_prepared_is_retried_with_its_real_error_then_dead(container):
+    # Bad data the typed settings cannot catch (they refuse, and never read, a template of
+    # the wrong shape): the sealed secrets hold a string where the email provider's secret
+    # part belongs, so preparing the message raises TypeError, not a ConfigError.
+    new = add_shop(container, channels={"email": [{"provider": "outbox"}]})
+    with container.session() as s, s.begin():
+        shop = s.get(Shop, new.shop.id)
+        shop.secrets = container.box.seal(
+            {**container.box.open(shop.secrets), "channels": {"email": "oops"}}
+        )
     push(container, new.shop.id, event("e1", S.PLACED))
     note = only_note(container)
     max_attempts = container.settings.max_attempts
     assert (note.state, note.attempts) == (MessageState.RETRY, 1)
-    assert "TypeError" in note.last_error and "unhashable" in note.last_error
+    assert "TypeError" in note.last_error and "not a mapping" in note.last_error
     assert "vanished" not in note.last_error
     assert note.claim is None  # the claim is released: nothing is left "sending"
     later = utcnow() + timedelta(days=1)  # past any backoff, whatever today is

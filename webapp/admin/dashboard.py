@@ -11,11 +11,12 @@ from flask.typing import ResponseReturnValue
 
 from core.domain.intake import YEARS
 from core.domain.rules import zone
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 
 from ..context import wismo
 from .access import OWNER, current_shop, staff_required
-from .analytics import CSV_HEADER, DEFAULT_CONTACT_RATE, Period, Report, build_report, csv_rows
+from .analytics import CSV_HEADER, Period, Report, build_report, csv_rows
 from .blueprint import bp
 from .charts import bar_chart, meter
 
@@ -45,10 +46,8 @@ def period_from_args(tz: tzinfo = UTC) -> Period:
 def _report() -> Report:
     with wismo().session() as s:
         shop = current_shop(s)
-        period = period_from_args(zone((shop.settings or {}).get("timezone")))
-        rate = float(
-            ((shop.settings or {}).get("analytics") or {}).get("contact_rate", DEFAULT_CONTACT_RATE)
-        )
+        period = period_from_args(zone(settings_of(shop).timezone))
+        rate = settings_of(shop).analytics.contact_rate
         return build_report(s, shop.id, period, rate)
 
 

@@ -11,6 +11,7 @@ from core.domain.statuses import Status
 from core.errors import TemplateError
 from core.rendering import SUPPORTED_LOCALES, VARIABLES, Rendered
 from core.services import message_templates as mt
+from core.shop_settings import settings_of
 from core.storage.models import TemplateVersion
 
 from ..context import wismo
@@ -42,7 +43,7 @@ def messages() -> ResponseReturnValue:
     """The grid of every message, marking the ones this shop has edited."""
     with wismo().session() as s:
         shop = current_shop(s)
-        locale = request.args.get("locale") or (shop.settings or {}).get("locale") or "en"
+        locale = request.args.get("locale") or settings_of(shop).locale
         if locale not in SUPPORTED_LOCALES:
             locale = "en"
         edits = mt.overrides(shop)

@@ -13,6 +13,7 @@ from core import registry
 from core.domain.intake import time_zones
 from core.domain.statuses import Status
 from core.rendering import SUPPORTED_LOCALES
+from core.shop_settings import Branding, Promotion, ShopSettings
 
 
 class FormError(ValueError):
@@ -137,9 +138,7 @@ _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _URL_KEYS = ("logo_url", "support_url", "store_url")
 
 
-def parse_branding(
-    form: Mapping[str, str], current: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+def parse_branding(form: Mapping[str, str], current: Branding | None = None) -> dict[str, Any]:
     """Branding for messages and the tracking page; FAQ and promotions as `a | b` lines."""
     out: dict[str, Any] = {}
     for key in (
@@ -166,7 +165,7 @@ def parse_branding(
         for q, _, a in (line.partition("|") for line in (form.get("faq") or "").splitlines())
         if q.strip() and a.strip()
     ]
-    out["promotions"] = parse_promotion(form, (current or {}).get("promotions"))
+    out["promotions"] = parse_promotion(form, current.promotions if current else None)
     return out
 
 
@@ -176,7 +175,7 @@ def parse_promotion(form: Mapping[str, str], current: Any = None) -> dict[str, A
     A text stored per language (set in the settings document) is kept while the form, which
     shows its English one, leaves it unchanged.
     """
-    stored = current if isinstance(current, dict) else {}
+    stored = current if isinstance(current, Promotion) else Promotion()
     products = []
     for line in (form.get("promo_products") or "").splitlines():
         name, _, url = line.partition("|")
@@ -191,7 +190,7 @@ def parse_promotion(form: Mapping[str, str], current: Any = None) -> dict[str, A
     promo: dict[str, Any] = {}
     for key in ("title", "text", "code"):
         value = (form.get(f"promo_{key}") or "").strip()
-        old = stored.get(key)
+        old = getattr(stored, key)
         if isinstance(old, dict) and value == _plain(old):
             promo[key] = old
         elif value:
@@ -203,24 +202,23 @@ def parse_promotion(form: Mapping[str, str], current: Any = None) -> dict[str, A
     return promo
 
 
-def branding_text(branding: Mapping[str, Any]) -> dict[str, Any]:
+def branding_text(settings: ShopSettings) -> dict[str, Any]:
     """The FAQ as the `question | answer` lines the form edits, and the promotion's fields."""
     from ..shopper_text import promotion_settings
 
-    faq = "\n".join(f"{i.get('q', '')} | {i.get('a', '')}" for i in branding.get("faq") or [])
-    promo = promotion_settings({"branding": dict(branding)})
+    faq_items = settings.branding.faq if isinstance(settings.branding.faq, list) else []
+    faq = "\n".join(f"{i.get('q', '')} | {i.get('a', '')}" for i in faq_items)
+    promo = promotion_settings(settings)
     products = "\n".join(
-        f"{_plain(p.get('name'))}{' | ' + p['url'] if p.get('url') else ''}"
-        for p in promo.get("products") or []
-        if isinstance(p, dict)
+        f"{_plain(p.name)}{' | ' + p.url if p.url else ''}" for p in promo.products
     )
     return {
         "faq": faq,
-        "promo_title": _plain(promo.get("title")),
-        "promo_text": _plain(promo.get("text")),
-        "promo_code": _plain(promo.get("code")),
+        "promo_title": _plain(promo.title),
+        "promo_text": _plain(promo.text),
+        "promo_code": _plain(promo.code),
         "promo_products": products,
-        "promo_enabled": promo.get("enabled", True),
+        "promo_enabled": promo.enabled,
     }
 
 

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from core import registry
 from core.domain.statuses import Status
-from core.errors import ConfigError, TemplateError
+from core.errors import ConfigError, InvalidSettings, TemplateError
 from core.services.message_templates import preview_facts
 from core.services.shops import policy_of, update_settings
 from core.services.staff import INVITE, add_staff, authenticate, hash_password, sign_in_token
+from core.shop_settings import settings_of
 from core.storage.models import Shop, StaffUser
 
 from ..context import wismo
@@ -39,11 +40,11 @@ def _sealed(shop: Shop) -> dict[str, Any]:
 
 def channel_views(shop: Shop) -> list[dict[str, Any]]:
     """Each channel kind with its provider, public settings and hints of its secrets."""
-    configured = (shop.settings or {}).get("channels") or {}
+    configured = settings_of(shop)
     sealed = _sealed(shop).get("channels") or {}
     out = []
     for kind in forms.kinds():
-        entry = dict((configured.get(kind) or [{}])[0])
+        entry = configured.providers(kind)[0].config() if configured.providers(kind) else {}
         secret = dict((sealed.get(kind) or [{}])[0])
         provider = str(entry.pop("provider", "") or "")
         options = [
@@ -65,9 +66,9 @@ def channel_views(shop: Shop) -> list[dict[str, Any]]:
 def settings() -> ResponseReturnValue:
     with wismo().session() as s:
         shop = current_shop(s)
-        conf = shop.settings or {}
+        conf = settings_of(shop)
         policy = policy_of(shop)
-        branding = conf.get("branding") or {}
+        branding = conf.branding
         return render_template(
             "admin/settings.html",
             shop=shop,
@@ -78,10 +79,10 @@ def settings() -> ResponseReturnValue:
             channels=forms.kinds(),
             channel_views=channel_views(shop),
             branding=branding,
-            branding_text=forms.branding_text(branding),
-            status_map="\n".join(f"{k} = {v}" for k, v in (conf.get("status_map") or {}).items()),
+            branding_text=forms.branding_text(conf),
+            status_map="\n".join(f"{k} = {v}" for k, v in conf.status_map.items()),
             show_status_map=maps_statuses(shop.platform),
-            tracking=conf.get("tracking") or {},
+            tracking=conf.tracking,
             fields_for=forms.fields_for,
         )
 
@@ -91,7 +92,7 @@ def _save(section: str, apply: Any) -> ResponseReturnValue:
     try:
         with wismo().session() as s, s.begin():
             apply(current_shop(s))
-    except forms.FormError as exc:
+    except (forms.FormError, InvalidSettings) as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.settings") + f"#{section}")
     flash("Saved.")
@@ -103,7 +104,7 @@ def _save(section: str, apply: Any) -> ResponseReturnValue:
 def save_general() -> ResponseReturnValue:
     def apply(shop: Shop) -> None:
         top, policy = forms.parse_general(request.form)
-        current = (shop.settings or {}).get("policy") or {}
+        current = settings_of(shop).policy.model_dump(mode="json", exclude_unset=True)
         update_settings(shop, **top, policy={**current, **policy})
 
     return _save("general", apply)
@@ -113,7 +114,7 @@ def save_general() -> ResponseReturnValue:
 @staff_required(OWNER)
 def save_policy() -> ResponseReturnValue:
     def apply(shop: Shop) -> None:
-        current = (shop.settings or {}).get("policy") or {}
+        current = settings_of(shop).policy.model_dump(mode="json", exclude_unset=True)
         update_settings(shop, policy={**current, "matrix": forms.parse_matrix(request.form)})
 
     return _save("policy", apply)
@@ -129,7 +130,7 @@ def save_channel(kind: str) -> ResponseReturnValue:
 
     def apply(shop: Shop) -> None:
         provider = request.form.get("provider", "").strip()
-        channels = dict((shop.settings or {}).get("channels") or {})
+        channels = {k: [p.config() for p in v] for k, v in settings_of(shop).channels.items()}
         sealed = _sealed(shop)
         sealed_channels = dict(sealed.get("channels") or {})
         if not provider:
@@ -186,12 +187,12 @@ def test_channel(kind: str) -> ResponseReturnValue:
     with c.session() as s:
         shop = current_shop(s)
     if kind == "webhook":
-        conf = ((shop.settings or {}).get("channels") or {}).get("webhook") or [{}]
-        to = to or str(conf[0].get("url") or "")
+        hooks = settings_of(shop).providers("webhook")
+        to = to or str(hooks[0].config().get("url") or "" if hooks else "")
     if not to:
         flash(f"Say where the {kind} test should go.", "error")
         return redirect(url_for("admin.settings") + "#channels")
-    locale = (shop.settings or {}).get("locale") or "en"
+    locale = settings_of(shop).locale
     try:
         if kind == "webhook":
             text, subject, html = f"#1001: {Status.SHIPPED.value} (test)", None, None
@@ -221,7 +222,7 @@ def save_status_map() -> ResponseReturnValue:
 @staff_required(OWNER)
 def save_branding() -> ResponseReturnValue:
     def apply(shop: Shop) -> None:
-        current = (shop.settings or {}).get("branding") or {}
+        current = settings_of(shop).branding
         update_settings(shop, branding=forms.parse_branding(request.form, current))
 
     return _save("branding", apply)

@@ -20,6 +20,7 @@ from core.errors import UnknownShop
 from core.rendering import normalize_locale
 from core.services.pipeline import reject_event
 from core.services.shops import shop_by_key
+from core.shop_settings import settings_of
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -85,7 +86,7 @@ def page_locale(shop: Shop, order: Order) -> str:
         locale = normalize_locale(candidate)
         if locale:
             return locale
-    return browser_locale() or normalize_locale((shop.settings or {}).get("locale")) or "en"
+    return browser_locale() or normalize_locale(settings_of(shop).locale) or "en"
 
 
 @dataclass(frozen=True)
