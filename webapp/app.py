@@ -14,6 +14,8 @@ from core.domain.intake import InvalidEvent
 from core.errors import MalformedPayload, WebhookError, WismoError
 from core.settings import Settings
 
+from .headers import security_headers
+
 log = logging.getLogger(__name__)
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     init_admin(app)
     _register_adapter_blueprints(app)
     _register_errors(app)
+    app.after_request(security_headers)
     return app
 
 

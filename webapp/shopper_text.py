@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .pages import Chrome
+from core.rendering.display import safe_url
+from core.services.page_words import Chrome
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -348,7 +349,6 @@ def promotion_settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 def promotion_for(settings: dict[str, Any], locale: str) -> dict[str, Any] | None:
     """The merchant's promotion block (title, text, code, product links), or None."""
-    from .pages import safe_url
 
     promo = promotion_settings(settings)
     if not promo or not promo.get("enabled", True):
