@@ -9,4 +9,4 @@ from core.bootstrap import Container
 
 def wismo() -> Container:
     """The container the current app was built around."""
-    return current_app.extensions["wismo"]  # type: ignore[no-any-return]
+    return current_app.extensions["wismo"]

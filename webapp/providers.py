@@ -133,7 +133,7 @@ def _telegram(c: Container, session: Any, shop: Shop, configs: list[dict]) -> Re
         return jsonify({})
     message = _obj(update.get("message"))
     chat = _id(_obj(message.get("chat")).get("id"))
-    text = message.get("text") if isinstance(message.get("text"), str) else ""
+    text = raw if isinstance(raw := message.get("text"), str) else ""
     if not chat:
         return jsonify({})
     language = str(_obj(message.get("from")).get("language_code") or "en")

@@ -37,7 +37,7 @@ def inbound() -> InboundRequest:
 
 
 @bp.post("/webhooks/<platform>/<shop_key>")
-def platform_webhook(platform: str, shop_key: str):  # type: ignore[no-untyped-def]
+def platform_webhook(platform: str, shop_key: str):
     """Verify, translate and store one platform delivery; answer fast, work later."""
     adapter_cls = load_plugins(ADAPTERS).loaded.get(platform)
     if adapter_cls is None or platform == "api":
