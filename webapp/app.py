@@ -15,6 +15,8 @@ from core.domain.intake import InvalidEvent
 from core.errors import InvalidSettings, MalformedPayload, WebhookError, WismoError
 from core.settings import Settings
 
+from .headers import security_headers
+
 log = logging.getLogger(__name__)
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     init_admin(app)
     _register_adapter_blueprints(app)
     _register_errors(app)
+    app.after_request(security_headers)
     return app
 
 
@@ -82,14 +85,14 @@ def _register_adapter_blueprints(app: Flask) -> None:
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(WebhookError)
-    def webhook_error(exc: WebhookError):  # type: ignore[no-untyped-def]
+    def webhook_error(exc: WebhookError):
         body: dict[str, object] = {"error": str(exc)}
         if isinstance(exc, MalformedPayload) and exc.errors:
             body["errors"] = exc.errors
         return jsonify(body), exc.status_code
 
     @app.errorhandler(InvalidEvent)
-    def invalid_event(exc: InvalidEvent):  # type: ignore[no-untyped-def]
+    def invalid_event(exc: InvalidEvent):
         # an event the intake schema refused where no receiver recorded it: still a 400
         return jsonify({"error": "invalid event", "errors": exc.errors}), 400
 
@@ -99,12 +102,12 @@ def _register_errors(app: Flask) -> None:
         return jsonify({"error": "invalid settings", "errors": {exc.field: exc.reason}}), 400
 
     @app.errorhandler(WismoError)
-    def wismo_error(exc: WismoError):  # type: ignore[no-untyped-def]
+    def wismo_error(exc: WismoError):
         log.exception("request failed")
         return jsonify({"error": str(exc)}), 500
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(exc: HTTPException):
         from flask import request
 
         if request.path.startswith(("/api/", "/webhooks/")):
@@ -139,7 +142,7 @@ def _register_errors(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_large_chunked_body)
 
     @app.before_request
-    def refuse_unstorable_text():  # type: ignore[no-untyped-def]
+    def refuse_unstorable_text():
         """A NUL or a lone surrogate in the path, query or form is a 400, before any lookup.
 
         PostgreSQL cannot hold either, so otherwise a shop key, a tracking lookup or a

@@ -8,12 +8,13 @@ from flask.typing import ResponseReturnValue
 from core.domain.rules import OPTIONAL_EMAIL
 from core.links import UNSUBSCRIBE
 from core.rendering import normalize_locale
+from core.services.brand import brand
 from core.services.contacts import record_opt_out
 from core.shop_settings import settings_of
 from core.storage.models import Customer, Shop
 
 from .context import wismo
-from .pages import brand, not_found, security_headers
+from .pages import not_found
 from .tracking import brand_style, csp
 
 bp = Blueprint("preferences", __name__)
@@ -98,6 +99,3 @@ def unsubscribe(token: str) -> ResponseReturnValue:
         styles=styles,
         shop_key=shop.key,
     )
-
-
-bp.after_request(security_headers)

@@ -16,12 +16,10 @@ from core.services.problems import report_problem
 from core.services.shopper import can_rate, save_feedback, set_preferences
 
 from .context import wismo
-from .pages import security_headers
 from .shopper_text import Words
 from .tracking import order_from_token, page_locale, render_tracking, tracking_not_found
 
 bp = Blueprint("track_forms", __name__)
-bp.after_request(security_headers)
 log = logging.getLogger(__name__)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.rendering.display import safe_url
+from core.services.page_words import Chrome
 from core.shop_settings import Branding, Promotion, ShopSettings, parse_settings
-
-from .pages import Chrome
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -352,7 +352,6 @@ def promotion_settings(settings: ShopSettings) -> Promotion:
 
 def promotion_for(settings: ShopSettings, locale: str) -> dict[str, Any] | None:
     """The merchant's promotion block (title, text, code, product links), or None."""
-    from .pages import safe_url
 
     promo = promotion_settings(settings)
     if not promo.enabled:

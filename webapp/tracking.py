@@ -24,24 +24,26 @@ from core.domain.rules import OPTIONAL_EMAIL
 from core.domain.statuses import Status
 from core.links import TRACK
 from core.rendering import normalize_locale
+from core.rendering.display import https_origin
 from core.rendering.moments import shopper_zone
+from core.services.brand import brand
 from core.services.lookup import find_order, visitor_hash
 from core.services.optin import messenger_options
 from core.services.problems import CLOSED_KINDS, OPEN_KINDS
 from core.services.shopper import can_rate, feedback_of, is_closed, preferences, record_visit
 from core.services.shops import shop_by_key
 from core.services.summary import milestones
+from core.services.tracking_view import tracking_view
 from core.shop_settings import settings_of
 from core.storage.models import Order, Shop
 from wismo.sdk.web import browser_locale, page_locale
 
 from .context import wismo
 from .limits import check_lookup
-from .pages import _origin, brand, not_found, security_headers, tracking_view
+from .pages import not_found
 from .shopper_text import Words, faq_for, promotion_for, refund_days
 
 bp = Blueprint("tracking", __name__)
-bp.after_request(security_headers)
 
 SOURCES = ("lookup", "widget", "proxy", "answer")
 DONE = ("preferences", "feedback", "problem")
@@ -50,7 +52,7 @@ DONE = ("preferences", "feedback", "problem")
 def csp(styles: str, logo_url: str | None = None) -> str:
     """The page's CSP: its one inline style allowed by hash, images only from here (and logo)."""
     digest = base64.b64encode(hashlib.sha256(styles.encode()).digest()).decode()
-    logo = _origin(logo_url)
+    logo = https_origin(logo_url)
     return (
         f"default-src 'self'; style-src 'self' 'sha256-{digest}'; "
         f"img-src 'self' data:{' ' + logo if logo else ''}; script-src 'none'; "

@@ -16,9 +16,9 @@ from core.errors import InvalidSettings
 from core.settings import Settings
 
 
-def _container(**overrides: object) -> Container:
+def _container() -> Container:
     """The command's dependencies, built once from the environment (closed with it)."""
-    c = bootstrap(Settings.from_env(**overrides))
+    c = bootstrap(Settings.from_env())
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.call_on_close(c.engine.dispose)
@@ -234,9 +234,9 @@ def shops_list(as_json: bool) -> None:
         click.echo("No shops yet: add one with `wismo shops add --platform api --name NAME`.")
     for r in rows:
         state = "" if r["active"] else "  (stopped)"
+        domain = f"  {r['domain']}" if r["domain"] else ""
         click.echo(
-            f"{r['id']:>4}  {r['platform']:<12} {r['shop_key']:<18} {r['name']}"
-            f"{'  ' + r['domain'] if r['domain'] else ''}{state}"
+            f"{r['id']:>4}  {r['platform']:<12} {r['shop_key']:<18} {r['name']}{domain}{state}"
         )
 
 
@@ -250,13 +250,13 @@ def serve(bind: str, workers: int) -> None:
 
     from webapp import create_app
 
-    class _App(BaseApplication):  # type: ignore[misc]
+    class _App(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
 
-        def load(self):  # type: ignore[no-untyped-def]
+        def load(self):
             return create_app(container=_container())
 
     _App().run()
@@ -362,7 +362,7 @@ def check(as_json: bool, timeout: float) -> None:
         sys.exit(1)
 
 
-def _scheduler_lock(redis_url: str | None, interval: float):  # type: ignore[no-untyped-def]
+def _scheduler_lock(redis_url: str | None, interval: float):
     """With Redis, only one scheduler ticks per interval; the others stand by."""
     if not redis_url:
         return None

@@ -68,10 +68,10 @@ def _demo_owner(c: Container, shop_id: int) -> None:
     from core.storage.models import Shop
 
     with c.session() as s, s.begin():
-        add_staff(s, s.get(Shop, shop_id), DEMO_OWNER, "owner", DEMO_PASSWORD)
+        add_staff(s, s.get_one(Shop, shop_id), DEMO_OWNER, "owner", DEMO_PASSWORD)
 
 
-def _every(seconds: float, fn, name: str) -> None:  # type: ignore[no-untyped-def]
+def _every(seconds: float, fn, name: str) -> None:
     def loop() -> None:
         while True:
             time.sleep(seconds)

@@ -20,12 +20,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.rendering.locales import normalize_locale
+from core.rendering.moments import first_zone
 from core.services.contacts import normalize_email
 from core.services.summary import milestones
+from core.services.tracking_view import tracking_view
 from core.shop_settings import settings_of
 from core.storage.models import Customer, Order, Shop
 from core.storefront import sign_storefront_token
-from webapp.pages import _zone, tracking_view
 from wismo.sdk.web import browser_locale, current_container, page_locale
 
 from . import auth, compliance
@@ -208,7 +209,9 @@ def _orders(s: Session, shop: Shop, customer_id: str | None) -> tuple[list[Order
 
 def _view(s: Session, shop: Shop, order: Order) -> dict[str, Any]:
     """The tracking page's view of one order, in its shopper's language and zone."""
-    zone = _zone(order.customer.timezone if order.customer else None, settings_of(shop).timezone)
+    zone = first_zone(
+        order.customer.timezone if order.customer else None, settings_of(shop).timezone
+    )
     return tracking_view(shop, order, milestones(s, order), page_locale(shop, order), zone)
 
 

@@ -91,7 +91,7 @@ def _authorised_shop(session: Any, shop_key: str) -> Shop:
     return shop
 
 
-def connect_start(shop_key: str):  # type: ignore[no-untyped-def]
+def connect_start(shop_key: str):
     """Hand the plugin the store's authorisation URL, bound to a one-time nonce."""
     body = _body()
     c = current_container()
@@ -114,7 +114,7 @@ def connect_start(shop_key: str):  # type: ignore[no-untyped-def]
     return jsonify({"authorize_url": f"{store_url}/wc-auth/v1/authorize?{query}"})
 
 
-def connect_callback(shop_key: str):  # type: ignore[no-untyped-def]
+def connect_callback(shop_key: str):
     """WooCommerce posts the granted keys here; answer exactly 200, register webhooks after."""
     body = _body()
     c = current_container()
@@ -139,7 +139,7 @@ def connect_callback(shop_key: str):  # type: ignore[no-untyped-def]
     return "", 200
 
 
-def connect_keys(shop_key: str):  # type: ignore[no-untyped-def]
+def connect_keys(shop_key: str):
     """Keys pasted by the merchant: tried on the store in the background, kept if they work."""
     body = _body()
     c = current_container()
@@ -152,7 +152,7 @@ def connect_keys(shop_key: str):  # type: ignore[no-untyped-def]
     return jsonify({"connected": False, "checking": True}), 202
 
 
-def connect_status(shop_key: str):  # type: ignore[no-untyped-def]
+def connect_status(shop_key: str):
     """The connection as Wismo sees it, checked with the store now (the plugin's Test)."""
     c = current_container()
     with c.session() as s:
@@ -161,7 +161,7 @@ def connect_status(shop_key: str):  # type: ignore[no-untyped-def]
         return jsonify({**status_of(c, shop, live or {"ok": False}), **link_report(s, shop)})
 
 
-def status_settings(shop_key: str):  # type: ignore[no-untyped-def]
+def status_settings(shop_key: str):
     """Save what `completed` means and how the store's own statuses map (from the plugin)."""
     body = _body()
     c = current_container()
@@ -186,7 +186,7 @@ def status_settings(shop_key: str):  # type: ignore[no-untyped-def]
         return jsonify({"completed": section["completed"], "statuses": section["statuses"]})
 
 
-def plugin_deleted(shop_key: str):  # type: ignore[no-untyped-def]
+def plugin_deleted(shop_key: str):
     """The merchant deleted the plugin: stop messaging this shop's shoppers and remove
     Wismo's webhooks from the store (in the background, with the keys it still has)."""
     c = current_container()

@@ -23,7 +23,7 @@ class SignInThrottle:
         self._strategy = strategy
 
     @property
-    def strategy(self):  # type: ignore[no-untyped-def]
+    def strategy(self):
         """The limiter's moving-window strategy over its shared storage."""
         if self._strategy is None:
             return current_app.extensions["wismo_limiter"].limiter
