@@ -27,6 +27,7 @@ from flask.typing import ResponseReturnValue
 from core.bootstrap import Container
 from core.channels import twilio, viber, whatsapp
 from core.errors import InvalidSignature, MalformedPayload, UnknownShop
+from core.i18n import LOCALES
 from core.services import optin, receipts
 from core.services.delivery import providers_for
 from core.services.shops import shop_by_key
@@ -251,10 +252,10 @@ def _keys(c: Container) -> tuple[str, ...]:
 
 
 def _confirmation(shop: Shop, joined: optin.Joined | None, language: str) -> str:
-    locale = language[:2] if language[:2] in optin.CONFIRMATIONS else "en"
+    locale = language[:2] if language[:2] in LOCALES else "en"
     if joined is None:
-        return optin.REFUSALS[locale].format(shop=shop.name)
-    return optin.CONFIRMATIONS[locale].format(number=joined.order_number, shop=shop.name)
+        return optin.REFUSALS(locale, shop=shop.name)
+    return optin.CONFIRMATIONS(locale, number=joined.order_number, shop=shop.name)
 
 
 HANDLERS: dict[str, Callable[[Container, Any, Shop, list[dict]], ResponseReturnValue]] = {
