@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 from . import DOMAIN, LOCALES, TEMPLATE, catalogue_path
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2), "ngettext_": (1, 2)}
 _PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}|%\((\w+)\)[sd]")
 
 

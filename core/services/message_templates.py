@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.domain.statuses import Status
 from core.errors import TemplateError
+from core.i18n import N_
 from core.links import Links
 from core.rendering import SUPPORTED_LOCALES, Rendered, Renderer, sample_facts
 from core.rendering.renderer import KINDS
@@ -26,7 +27,7 @@ from .shortlinks import SHORT_LINK_KINDS, sample_link_facts
 
 CHANNELS = ("email", "sms", "messenger")
 PARTS = {"email": ("subject", "html", "txt"), "sms": ("txt",), "messenger": ("txt",)}
-PART_LABELS = {"subject": "Subject", "html": "HTML body", "txt": "Text body"}
+PART_LABELS = {"subject": N_("Subject"), "html": N_("HTML body"), "txt": N_("Text body")}
 
 
 @dataclass(frozen=True)

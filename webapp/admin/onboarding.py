@@ -18,6 +18,7 @@ from ..context import wismo
 from .access import OWNER, current_shop, me, principal, staff_required
 from .blueprint import bp
 from .checklist import adapter_class, can_package_plugin, checklist, set_admin_state
+from .i18n import _
 from .sending import SendFailed, send_direct
 
 TEST_RECEIVED = "wismo.admin.test-received"
@@ -128,13 +129,19 @@ def send_test_email() -> ResponseReturnValue:
     try:  # no transaction is open while a provider is called
         sent = send_direct(c, shop, "email", to, text, f"Wismo test for {shop.name}", html)
     except SendFailed as exc:
-        flash(f"The test could not be sent: {exc}", "error")
+        flash(_("The test could not be sent: {reason}", reason=exc), "error")
         return redirect(url_for("admin.onboarding"))
     with c.session() as s, s.begin():
         set_admin_state(
             current_shop(s), test_sent_at=utcnow().isoformat(), test_sent_via=sent.provider
         )
-    flash(f"Test sent to {to} through {sent.provider}. Open the link in it.")
+    flash(
+        _(
+            "Test sent to {to} through {provider}. Open the link in it.",
+            to=to,
+            provider=sent.provider,
+        )
+    )
     return redirect(url_for("admin.onboarding"))
 
 

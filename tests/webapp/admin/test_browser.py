@@ -98,7 +98,7 @@ def test_sms_preview_shows_characters_encoding_and_segments(sqlite_container, li
     sign_in(page, base)
     page.goto(base + "/admin/messages/sms/shipped/en")
     page.fill("#part-txt", "Order {{ order_number }} is on its way")
-    expect(page.locator("#sms-info")).to_have_text("25 characters · GSM-7 · 1 segment(s)")
+    expect(page.locator("#sms-info")).to_have_text("25 characters · GSM-7 · 1 segment")
 
 
 def test_resending_from_the_log(sqlite_container, live_app, page):
