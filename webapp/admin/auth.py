@@ -52,7 +52,7 @@ def sign_in() -> ResponseReturnValue:
         email = request.form.get("email", "").strip().lower()
         throttle = SignInThrottle()
         if throttle.blocked(email):
-            error, status = "Too many failed attempts: wait 15 minutes or ask for a link.", 429
+            error, status = _("Too many failed attempts: wait 15 minutes or ask for a link."), 429
         else:
             with wismo().session() as s, s.begin():
                 staff = authenticate(s, email, request.form.get("password", ""))
@@ -64,7 +64,7 @@ def sign_in() -> ResponseReturnValue:
                 throttle.succeeded(email)
                 return redirect(_next_url())
             throttle.failed(email)
-            error, status = "That email and password do not match an account.", 401
+            error, status = _("That email and password do not match an account."), 401
     return render_template(
         "admin/sign_in.html", error=error, next=request.values.get("next", "")
     ), status

@@ -125,12 +125,12 @@ def status_name(code: Any) -> str:
 
 
 def when(value: datetime | date | None, time: bool = True) -> str:
-    """A moment as the admin's language writes it, short: '3 груд. 2026 р., 14:05'."""
+    """A moment as the admin's language writes it, short: '03.12.26, 14:05', '12/3/26, 2:05 PM'."""
     if value is None:
         return ""
     if isinstance(value, datetime) and time:
-        return format_datetime(value, "d MMM y, HH:mm", locale=admin_locale())
-    return format_date(value, "d MMM y", locale=admin_locale())
+        return format_datetime(value, "short", locale=admin_locale())
+    return format_date(value, "medium", locale=admin_locale())
 
 
 def helpers() -> dict[str, Any]:
