@@ -81,7 +81,7 @@ def gettext(message: str, locale: str | None, **values: Any) -> str:
 
 def pgettext(context: str, message: str, locale: str | None, **values: Any) -> str:
     """`message` as meant in `context` (e.g. 'status'), in `locale`, {values} filled in."""
-    return _fill(translations(locale).pgettext(context, message), values)
+    return _fill(str(translations(locale).pgettext(context, message)), values)
 
 
 def ngettext(singular: str, plural: str, n: int, locale: str | None, **values: Any) -> str:

@@ -108,7 +108,7 @@ def problems(
                 strings = got.string if isinstance(got.string, tuple | list) else [got.string]
                 expected = set().union(*(_names(i) for i in ids))
                 for text in strings:
-                    if _names(text) - expected:
+                    if _names(text or "") - expected:
                         found.append(f"{where}: {text!r} has a placeholder the English lacks")
         for message in catalog:
             key = (message.id if isinstance(message.id, str) else message.id[0], message.context)
