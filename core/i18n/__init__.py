@@ -38,7 +38,7 @@ class Marked:
     context: str
     message: str
 
-    def __call__(self, locale: str | None, **values: Any) -> str:
+    def __call__(self, locale: str | None, /, **values: Any) -> str:
         return pgettext(self.context, self.message, locale, **values)
 
 
@@ -74,23 +74,23 @@ def _fill(text: str, values: dict[str, Any]) -> str:
     return text.format(**values) if values else text
 
 
-def gettext(message: str, locale: str | None, **values: Any) -> str:
+def gettext(message: str, locale: str | None, /, **values: Any) -> str:
     """`message` in `locale`, with its {values} filled in."""
     return _fill(translations(locale).gettext(message), values)
 
 
-def pgettext(context: str, message: str, locale: str | None, **values: Any) -> str:
+def pgettext(context: str, message: str, locale: str | None, /, **values: Any) -> str:
     """`message` as meant in `context` (e.g. 'status'), in `locale`, {values} filled in."""
     return _fill(str(translations(locale).pgettext(context, message)), values)
 
 
-def ngettext(singular: str, plural: str, n: int, locale: str | None, **values: Any) -> str:
+def ngettext(singular: str, plural: str, n: int, locale: str | None, /, **values: Any) -> str:
     """The form of the message `n` takes in `locale` (uk/ru have three), {n} and {values} filled."""
     return _fill(translations(locale).ngettext(singular, plural, n), {"n": n, **values})
 
 
 def npgettext(
-    context: str, singular: str, plural: str, n: int, locale: str | None, **values: Any
+    context: str, singular: str, plural: str, n: int, locale: str | None, /, **values: Any
 ) -> str:
     """`ngettext` within `context`."""
     text = translations(locale).npgettext(context, singular, plural, n)

@@ -88,12 +88,12 @@ def choose_locale(stored: str | None) -> str:
     return request.accept_languages.best_match(LOCALES) or "en"
 
 
-def _(message: str, **values: Any) -> str:
+def _(message: str, /, **values: Any) -> str:
     """`message` in the admin's language, {values} filled in."""
     return gettext(message, admin_locale(), **values)
 
 
-def ngettext_(singular: str, plural: str, n: int, **values: Any) -> str:
+def ngettext_(singular: str, plural: str, n: int, /, **values: Any) -> str:
     """The plural form `n` takes in the admin's language, {n} and {values} filled in."""
     return ngettext(singular, plural, n, admin_locale(), **values)
 

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from core.i18n import NP_, Marked
-from core.services.problems import mark_handled, open_reports
+from core.services.problems import KIND_WORDS, mark_handled, open_reports
 from core.storage.models import ProblemReport
 
 from ..context import wismo
@@ -15,14 +15,7 @@ from .access import AGENT, me, owned, principal, staff_required
 from .blueprint import bp
 from .i18n import _, admin_locale
 
-KINDS: dict[str, Marked] = {
-    "not_received": NP_("problem", "Order has not arrived"),
-    "damaged": NP_("problem", "Arrived damaged"),
-    "wrong_item": NP_("problem", "Wrong item received"),
-    "change_address": NP_("problem", "Change delivery address or time"),
-    "refund": NP_("problem", "Question about the refund"),
-    "other": NP_("problem", "Something else"),
-}
+KINDS = KIND_WORDS
 FORWARD_STATES: dict[str, Marked] = {
     "pending": NP_("problem", "waiting to be forwarded"),
     "sending": NP_("problem", "being forwarded"),
