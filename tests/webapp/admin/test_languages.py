@@ -24,20 +24,22 @@ def test_accept_language_picks_the_admin_language_until_the_staff_member_chooses
     assert '<html lang="en">' in page and "Sign in to Wismo" in page
 
 
-def test_the_choice_is_stored_on_the_staff_member_and_wins_over_the_browser(
-    app, container, owner
-):
+def test_the_choice_is_stored_on_the_staff_member_and_wins_over_the_browser(app, container, owner):
     admin = Admin(app, "owner@a.example")
     r = admin.post("/admin/language", {"locale": "ru", "next": "/admin/orders"})
     assert r.status_code == 302 and r.headers["Location"] == "/admin/orders"
     with container.session() as s:
-        assert s.scalar(select(StaffUser.locale).where(StaffUser.email == "owner@a.example")) == "ru"
+        assert (
+            s.scalar(select(StaffUser.locale).where(StaffUser.email == "owner@a.example")) == "ru"
+        )
     other_browser = Admin(app, "owner@a.example")
     page = other_browser.get("/admin/orders", headers={"Accept-Language": "uk"}).text
     assert '<html lang="ru">' in page and "<h1>Заказы</h1>" in page
     assert admin.post("/admin/language", {"locale": "xx"}).status_code == 302
     with container.session() as s:
-        assert s.scalar(select(StaffUser.locale).where(StaffUser.email == "owner@a.example")) == "ru"
+        assert (
+            s.scalar(select(StaffUser.locale).where(StaffUser.email == "owner@a.example")) == "ru"
+        )
 
 
 def test_switching_back_never_redirects_off_the_admin(app, owner):
@@ -52,7 +54,9 @@ def test_statuses_states_and_counts_read_as_words_in_ukrainian(app, container, o
     admin = Admin(app, "owner@a.example")
     admin.post("/admin/language", {"locale": "uk"})
     orders = admin.get("/admin/orders").text
-    assert "У дорозі" in orders and "in_transit" not in orders.replace('data-status="in_transit"', "")
+    assert "У дорозі" in orders and "in_transit" not in orders.replace(
+        'data-status="in_transit"', ""
+    )
     log = admin.get("/admin/log").text
     assert "Журнал повідомлень" in log and ">надіслано<" in log
     dashboard = admin.get("/admin/dashboard").text

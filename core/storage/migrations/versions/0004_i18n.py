@@ -1,14 +1,14 @@
 """admin language per staff member
 
 Revision ID: 0004_i18n
-Revises: 0003_hostile
+Revises: 0004_money
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_i18n"
-down_revision = "0003_hostile"
+down_revision = "0004_money"
 branch_labels = None
 depends_on = None
 
