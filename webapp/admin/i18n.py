@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
 from flask import Flask, g, request, session
 
 from core.i18n import LOCALES, NP_, Marked, gettext, ngettext, translations
@@ -133,6 +134,21 @@ def when(value: datetime | date | None, time: bool = True) -> str:
     return format_date(value, "medium", locale=admin_locale())
 
 
+def decimal(value: float | None, places: int = 1) -> str:
+    """A number as the admin's language writes it: '24.5' / '24,5'; '—' for none."""
+    if value is None:
+        return "—"
+    return format_decimal(value, "#,##0." + "0" * places, locale=admin_locale())
+
+
+def percent(share: float | None, places: int = 1) -> str:
+    """A share as a percentage in the admin's language: '85.7%' / '85,7 %'; '—' for none."""
+    if share is None:
+        return "—"
+    pattern = "#,##0." + "0" * places + "%" if places else "#,##0%"
+    return format_percent(share, pattern, locale=admin_locale())
+
+
 def helpers() -> dict[str, Any]:
     """What every admin page knows about its language (the `*_name` helpers are globals)."""
     return {
@@ -151,6 +167,8 @@ GLOBALS: dict[str, Any] = {
     "role_name": role_label,
     "source_name": lambda code: _PLATFORMS.get(str(code)) or _name(SOURCES, code),
     "when": when,
+    "decimal": decimal,
+    "percent": percent,
 }
 """Words for codes, usable in imported macros too (they see globals, not the context)."""
 
