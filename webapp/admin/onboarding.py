@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from core.services.link import link_report
 from core.storage.clock import utcnow
@@ -118,16 +118,17 @@ def send_test_email() -> ResponseReturnValue:
     link = c.links.public_url + url_for(
         "admin.confirm_test", token=c.links.token(TEST_RECEIVED, shop.id)
     )
-    text = (
-        f"Hello from Wismo! This test shows that email from {shop.name} reaches you.\n\n"
-        f"Confirm it arrived: {link}\n"
+    hello = _("Hello from Wismo! This test shows that email from {shop} reaches you.")
+    confirm = _("Confirm it arrived")
+    text = f"{hello.format(shop=shop.name)}\n\n{confirm}: {link}\n"
+    html = str(
+        Markup('<p>{}</p><p><a href="{}">{}</a></p>').format(
+            escape(hello).format(shop=Markup("<b>{}</b>").format(shop.name)), link, confirm
+        )
     )
-    html = (
-        f"<p>Hello from Wismo! This test shows that email from <b>{escape(shop.name)}</b> "
-        f'reaches you.</p><p><a href="{escape(link)}">Confirm it arrived</a></p>'
-    )
+    subject = _("Wismo test for {shop}", shop=shop.name)
     try:  # no transaction is open while a provider is called
-        sent = send_direct(c, shop, "email", to, text, f"Wismo test for {shop.name}", html)
+        sent = send_direct(c, shop, "email", to, text, subject, html)
     except SendFailed as exc:
         flash(_("The test could not be sent: {reason}", reason=exc), "error")
         return redirect(url_for("admin.onboarding"))
