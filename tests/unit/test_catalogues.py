@@ -72,3 +72,27 @@ def test_an_unknown_locale_reads_english_and_values_are_filled() -> None:
         "Nothing like this is in the catalogue"
     )
     assert translations("xx") is translations("en")
+
+
+def test_every_marked_string_reaches_the_catalogue_template() -> None:
+    """N_ and NP_ mark strings for extraction. A variable there, or a literal Babel's
+    extractor cannot read (it skips a string wrapped in its own parentheses), would never
+    reach the catalogue, and the check above could not see it missing."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    template = extracted()
+    lost = []
+    for folder in ("core", "adapters", "webapp", "wismo"):
+        for path in (root / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                    continue
+                if node.func.id not in ("N_", "NP_"):
+                    continue
+                args = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
+                context, message = (None, *args) if node.func.id == "N_" else args
+                if not isinstance(message, str) or template.get(message, context) is None:
+                    lost.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert lost == []
