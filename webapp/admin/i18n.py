@@ -16,7 +16,7 @@ from babel.numbers import format_decimal, format_percent
 from flask import Flask, g, request, session
 
 from core.i18n import LOCALES, NP_, Marked, gettext, ngettext, translations
-from core.rendering import status_label
+from core.rendering import normalize_locale, status_label
 
 NAMES = {"en": "English", "uk": "Українська", "ru": "Русский"}
 SHORT = {"en": "EN", "uk": "УКР", "ru": "РУС"}
@@ -80,12 +80,16 @@ def admin_locale() -> str:
 
 
 def choose_locale(stored: str | None) -> str:
-    """The staff member's stored choice, else this browser's, else Accept-Language, else en."""
+    """The staff member's stored choice, else this browser's, else the platform's (Shopify
+    opens an embedded app with `?locale=uk-UA`), else Accept-Language, else en."""
     if stored in LOCALES:
         return str(stored)
     chosen = session.get(SESSION_KEY)
     if chosen in LOCALES:
         return str(chosen)
+    platform = normalize_locale(request.args.get("locale"))
+    if platform:
+        return platform
     return request.accept_languages.best_match(LOCALES) or "en"
 
 

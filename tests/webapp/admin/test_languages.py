@@ -22,6 +22,8 @@ def test_accept_language_picks_the_admin_language_until_the_staff_member_chooses
     assert '<html lang="ru">' in page and "Вход в Wismo" in page
     page = client.get("/admin/sign-in", headers={"Accept-Language": "de-DE"}).text
     assert '<html lang="en">' in page and "Sign in to Wismo" in page
+    page = client.get("/admin/sign-in?locale=uk-UA", headers={"Accept-Language": "en"}).text
+    assert '<html lang="uk">' in page  # Shopify opens embedded apps with ?locale=
 
 
 def test_the_choice_is_stored_on_the_staff_member_and_wins_over_the_browser(app, container, owner):
