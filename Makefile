@@ -2,7 +2,7 @@
 #   make demo            run the demo (make demo ARGS="--port 5001")
 #   make test            run the test suite (make test ARGS="-k webhook -x")
 # and for contributors:
-#   make lint            ruff, mypy, the import contracts and the plug-in's PHP standards
+#   make lint            ruff, mypy, the import contracts, the PHP standards and the translations
 #   make venv            only create/refresh .venv
 #   make clean           remove .venv and caches
 
@@ -29,6 +29,7 @@ lint: venv
 	.venv/bin/mypy core adapters webapp wismo
 	.venv/bin/lint-imports
 	scripts/phpcs -q
+	scripts/i18n check
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis

@@ -6,6 +6,7 @@ from flask import Blueprint, g, render_template, request
 from flask.typing import ResponseReturnValue
 
 from core.domain.rules import OPTIONAL_EMAIL
+from core.i18n import NP_, Marked
 from core.links import UNSUBSCRIBE
 from core.rendering import normalize_locale
 from core.services.brand import brand
@@ -19,43 +20,23 @@ from .tracking import brand_style, csp
 
 bp = Blueprint("preferences", __name__)
 
-TEXT = {
-    "en": {
-        "title": "Unsubscribe",
-        "ask": "Stop order progress emails from {shop}?",
-        "note": "You will still receive order confirmations and anything that needs your "
-        "attention (a problem, a cancellation, a refund).",
-        "button": "Unsubscribe",
-        "done": "Done: {shop} will send no more progress emails to {email}.",
-        "visit": "Visit the shop",
-        "back": "Back to {shop}",
-        "track": "Track an order",
-        "more": "More",
-    },
-    "uk": {
-        "title": "Відписатися",
-        "ask": "Більше не отримувати листів про рух замовлення від {shop}?",
-        "note": "Підтвердження замовлень і важливі повідомлення (проблема з доставкою, "
-        "скасування, повернення коштів) надходитимуть і далі.",
-        "button": "Відписатися",
-        "done": "Готово: {shop} більше не надсилатиме листів про рух замовлення на {email}.",
-        "visit": "Перейти до магазину",
-        "back": "Повернутися до {shop}",
-        "track": "Відстежити замовлення",
-        "more": "Далі",
-    },
-    "ru": {
-        "title": "Отписаться",
-        "ask": "Больше не получать письма о ходе заказа от {shop}?",
-        "note": "Подтверждения заказов и важные уведомления (проблема с доставкой, отмена, "
-        "возврат денег) будут приходить как прежде.",
-        "button": "Отписаться",
-        "done": "Готово: {shop} больше не будет присылать письма о ходе заказа на {email}.",
-        "visit": "Перейти в магазин",
-        "back": "Вернуться в {shop}",
-        "track": "Отследить заказ",
-        "more": "Дальше",
-    },
+TEXT: dict[str, Marked] = {
+    "title": NP_("unsubscribe page", "Unsubscribe"),
+    "ask": NP_("unsubscribe page", "Stop order progress emails from {shop}?"),
+    "note": NP_(
+        "unsubscribe page",
+        "You will still receive order confirmations and anything that needs your attention "
+        "(a problem, a cancellation, a refund).",
+    ),
+    "button": NP_("unsubscribe page", "Unsubscribe"),
+    "done": NP_(
+        "unsubscribe page",
+        "Done: {shop} will send no more progress emails to {email}.",
+    ),
+    "visit": NP_("unsubscribe page", "Visit the shop"),
+    "back": NP_("unsubscribe page", "Back to {shop}"),
+    "track": NP_("unsubscribe page", "Track an order"),
+    "more": NP_("unsubscribe page", "More"),
 }
 
 
@@ -80,7 +61,7 @@ def unsubscribe(token: str) -> ResponseReturnValue:
         return not_found()
     shop, customer = found
     locale = normalize_locale(customer.locale) or normalize_locale(settings_of(shop).locale) or "en"
-    text = {k: v.format(shop=shop.name, email=customer.email) for k, v in TEXT[locale].items()}
+    text = {k: v(locale, shop=shop.name, email=customer.email) for k, v in TEXT.items()}
     done = request.method == "POST"
     if done:
         with wismo().session() as s, s.begin():

@@ -19,6 +19,7 @@ from flask import Response, jsonify, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.i18n import NP_, Marked
 from core.rendering.locales import normalize_locale
 from core.rendering.moments import first_zone
 from core.services.contacts import normalize_email
@@ -35,47 +36,24 @@ from .routes import _app, bp
 MAX_ORDERS = 5
 PREFIXES = ("/apps/", "/a/", "/community/", "/tools/")
 
-WORDS = {
-    "en": {
-        "title": "Order status",
-        "lookup": "Find your order",
-        "number": "Order number",
-        "email": "Email",
-        "find": "Show status",
-        "none": "We could not find an order with that number and email.",
-        "no_orders": "You have no orders yet.",
-        "slow": "Too many attempts. Please wait a minute and try again.",
-        "details": "Full tracking page",
-        "track": "Track parcel",
-        "expected": "Expected",
-    },
-    "ru": {
-        "title": "Статус заказа",
-        "lookup": "Найти заказ",
-        "number": "Номер заказа",
-        "email": "Email",
-        "find": "Показать статус",
-        "none": "Заказ с таким номером и email не найден.",
-        "no_orders": "У вас пока нет заказов.",
-        "slow": "Слишком много попыток. Подождите минуту и попробуйте снова.",
-        "details": "Полная страница отслеживания",
-        "track": "Отследить посылку",
-        "expected": "Ожидается",
-    },
-    "uk": {
-        "title": "Статус замовлення",
-        "lookup": "Знайти замовлення",
-        "number": "Номер замовлення",
-        "email": "Email",
-        "find": "Показати статус",
-        "none": "Замовлення з таким номером і email не знайдено.",
-        "no_orders": "У вас поки немає замовлень.",
-        "slow": "Забагато спроб. Зачекайте хвилину й спробуйте знову.",
-        "details": "Повна сторінка відстеження",
-        "track": "Відстежити посилку",
-        "expected": "Очікується",
-    },
+WORDS: dict[str, Marked] = {
+    "title": NP_("shopify proxy", "Order status"),
+    "lookup": NP_("shopify proxy", "Find your order"),
+    "number": NP_("shopify proxy", "Order number"),
+    "email": NP_("shopify proxy", "Email"),
+    "find": NP_("shopify proxy", "Show status"),
+    "none": NP_("shopify proxy", "We could not find an order with that number and email."),
+    "no_orders": NP_("shopify proxy", "You have no orders yet."),
+    "slow": NP_("shopify proxy", "Too many attempts. Please wait a minute and try again."),
+    "details": NP_("shopify proxy", "Full tracking page"),
+    "track": NP_("shopify proxy", "Track parcel"),
+    "expected": NP_("shopify proxy", "Expected"),
 }
+
+
+def words(locale: str) -> dict[str, str]:
+    """The proxy page's words in `locale`."""
+    return {key: text(locale) for key, text in WORDS.items()}
 
 
 class Limiter:
@@ -150,7 +128,7 @@ def storefront(rest: str = "") -> Any:
     with c.session() as s:
         shop = compliance.shop_by_domain(s, v.shop, active_only=True)
         if shop is None:
-            return _answer(render_template("shopify/proxy.html", t=WORDS["en"], missing=True), 404)
+            return _answer(render_template("shopify/proxy.html", t=words("en"), missing=True), 404)
         orders, message = _orders(s, shop, v.customer_id)
         locale = (  # the theme's language if Shopify passed it, else the shopper's own
             normalize_locale(request.args.get("locale"))
@@ -163,11 +141,11 @@ def storefront(rest: str = "") -> Any:
         links = [c.links.tracking_url(shop.id, o.id) for o in orders]
         html = render_template(
             "shopify/proxy.html",
-            t=WORDS[locale],
+            t=words(locale),
             locale=locale,
             views=list(zip(views, links, strict=True)),
             logged_in=bool(v.customer_id),
-            message=message and WORDS[locale][message],
+            message=message and WORDS[message](locale),
             action=_action(),
             number=request.args.get("number", "")[:64],
             email=request.args.get("email", "")[:320],

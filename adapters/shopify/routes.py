@@ -28,6 +28,7 @@ from core.domain.events import utc_instant
 from core.domain.intake import InvalidEvent
 from core.domain.states import MessageState
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
+from core.i18n import NP_, Marked
 from core.rendering.locales import normalize_locale
 from core.services.ingest import ingest
 from core.services.shops import create_shop
@@ -259,32 +260,20 @@ def admin_home() -> Any:
     return response
 
 
-PROTECTED_DATA = {  # what to tell the merchant when Shopify withholds protected fields
-    "en": (
-        "Shopify withholds these fields of your customers' protected customer data from "
-        "Wismo: {fields}. Orders are still followed, but messages cannot reach shoppers "
-        "without an email or phone. In the Partner Dashboard (Apps → Wismo → API access → "
-        "Protected customer data) request level 2 access to name, email and phone."
-    ),
-    "uk": (
-        "Shopify не передає Wismo ці поля захищених даних ваших покупців: {fields}. "
-        "Замовлення відстежуються й далі, але без email чи телефону повідомлення покупцям "
-        "не дійдуть. У Partner Dashboard (Apps → Wismo → API access → Protected customer "
-        "data) запросіть доступ рівня 2 до імені, email і телефону."
-    ),
-    "ru": (
-        "Shopify не передаёт Wismo эти поля защищённых данных ваших покупателей: {fields}. "
-        "Заказы по-прежнему отслеживаются, но без email или телефона сообщения покупателям "
-        "не дойдут. В Partner Dashboard (Apps → Wismo → API access → Protected customer "
-        "data) запросите доступ уровня 2 к защищённым данным: имени, email и телефону."
-    ),
-}
+# what to tell the merchant when Shopify withholds protected fields
+PROTECTED_DATA = NP_(
+    "shopify",
+    "Shopify withholds these fields of your customers' protected customer data from Wismo: "
+    "{fields}. Orders are still followed, but messages cannot reach shoppers without an "
+    "email or phone. In the Partner Dashboard (Apps → Wismo → API access → Protected "
+    "customer data) request level 2 access to name, email and phone.",
+)
 
-FIELD_NAMES = {  # the Admin API's protected fields in the merchant's words
-    "email": {"en": "email", "uk": "email", "ru": "email"},
-    "phone": {"en": "phone", "uk": "телефон", "ru": "телефон"},
-    "firstName": {"en": "name", "uk": "ім'я", "ru": "имя"},
-    "lastName": {"en": "name", "uk": "ім'я", "ru": "имя"},
+FIELD_NAMES: dict[str, Marked] = {  # the Admin API's protected fields in the merchant's words
+    "email": NP_("shopify field", "email"),
+    "phone": NP_("shopify field", "phone"),
+    "firstName": NP_("shopify field", "name"),
+    "lastName": NP_("shopify field", "name"),
 }
 
 
@@ -293,15 +282,14 @@ def _denied_notice(summary: dict[str, Any], locale: str) -> str:
     fields = summary.get("protected_fields_denied") or []
     if not fields:
         return ""
-    names = dict.fromkeys(FIELD_NAMES.get(f, {}).get(locale, f) for f in fields)
-    return PROTECTED_DATA[locale].format(fields=", ".join(names))
+    names = dict.fromkeys(FIELD_NAMES[f](locale) if f in FIELD_NAMES else f for f in fields)
+    return PROTECTED_DATA(locale, fields=", ".join(names))
 
 
-EXCHANGE_FAILED = {
-    "en": "Shopify did not answer Wismo's install request. Reload the page in a minute.",
-    "uk": "Shopify не відповів на запит Wismo про встановлення. Оновіть сторінку за хвилину.",
-    "ru": "Shopify не ответил на запрос Wismo об установке. Обновите страницу через минуту.",
-}
+EXCHANGE_FAILED = NP_(
+    "shopify",
+    "Shopify did not answer Wismo's install request. Reload the page in a minute.",
+)
 
 
 def _exchange_failed(shop: str, exc: ShopifyApiError) -> Response:
@@ -313,7 +301,7 @@ def _exchange_failed(shop: str, exc: ShopifyApiError) -> Response:
         return Response(res.body, res.status, dict(res.headers))
     locale = normalize_locale(request.args.get("locale")) or "en"
     response = Response(
-        EXCHANGE_FAILED.get(locale, EXCHANGE_FAILED["en"]),
+        EXCHANGE_FAILED(locale),
         503,
         {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "60"},
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from core.capabilities import ProviderCall, ProviderReply
 from core.errors import MalformedPayload
+from core.i18n import LOCALES
 from core.services import optin
 
 
@@ -41,7 +42,7 @@ def chat_id(value: Any) -> str:
 
 def confirmation(shop: Any, joined: optin.Joined | None, language: str) -> str:
     """What the bot answers a shopper who followed an opt-in link (or a stale one)."""
-    locale = language[:2] if language[:2] in optin.CONFIRMATIONS else "en"
+    locale = language[:2] if language[:2] in LOCALES else "en"
     if joined is None:
-        return optin.REFUSALS[locale].format(shop=shop.name)
-    return optin.CONFIRMATIONS[locale].format(number=joined.order_number, shop=shop.name)
+        return optin.REFUSALS(locale, shop=shop.name)
+    return optin.CONFIRMATIONS(locale, number=joined.order_number, shop=shop.name)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core import registry
 from core.domain.statuses import Status
 from core.errors import TemplateError
+from core.i18n import N_
 from core.links import Links
 from core.rendering import SUPPORTED_LOCALES, Rendered, Renderer, sample_facts
 from core.rendering.renderer import uses_short_links
@@ -41,7 +42,7 @@ def parts(folder: str) -> tuple[str, ...]:
     return EMAIL_PARTS if folder == "email" else ("txt",)
 
 
-PART_LABELS = {"subject": "Subject", "html": "HTML body", "txt": "Text body"}
+PART_LABELS = {"subject": N_("Subject"), "html": N_("HTML body"), "txt": N_("Text body")}
 
 
 @dataclass(frozen=True)

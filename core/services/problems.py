@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.channels.base import OutboundMessage
 from core.errors import ConfigError
+from core.i18n import NP_, Marked, gettext
 from core.queue import JobQueue
+from core.rendering import status_label
 from core.settings import Settings
 from core.shop_settings import settings_of
 from core.storage.clock import utcnow
@@ -34,6 +36,14 @@ from .outbound import Provider, Providers, RetryPolicy, send_now
 
 log = logging.getLogger(__name__)
 
+KIND_WORDS: dict[str, Marked] = {  # what the shopper reported, in the merchant's words
+    "not_received": NP_("problem", "Order has not arrived"),
+    "damaged": NP_("problem", "Arrived damaged"),
+    "wrong_item": NP_("problem", "Wrong item received"),
+    "change_address": NP_("problem", "Change delivery address or time"),
+    "refund": NP_("problem", "Question about the refund"),
+    "other": NP_("problem", "Something else"),
+}
 PROBLEM_KINDS = ("not_received", "damaged", "wrong_item", "change_address", "refund", "other")
 OPEN_KINDS = ("not_received", "damaged", "wrong_item", "change_address", "other")
 CLOSED_KINDS = ("refund", "other")
@@ -170,10 +180,18 @@ def _message(
         chain = exc
     if to is None and not isinstance(chain, ConfigError):
         to = str(chain[0][1].get("url") or "")
-    text = (
-        f"A shopper reported a problem with order {order.number} ({report.kind}).\n\n"
-        f"{report.message}\n\nStatus now: {order.status}. See every open report and mark it "
-        f"handled at {inbox}. This message was sent by Wismo's tracking page."
+    locale = settings_of(shop).locale  # the merchant's language
+    what = KIND_WORDS[report.kind](locale) if report.kind in KIND_WORDS else report.kind
+    text = gettext(
+        "A shopper reported a problem with order {number}: {kind}.\n\n{message}\n\n"
+        "Status now: {status}. See every open report and mark it handled at {inbox}. "
+        "This message was sent by Wismo's tracking page.",
+        locale,
+        number=order.number,
+        kind=what,
+        message=report.message,
+        status=status_label(order.status, locale) if order.status else "—",
+        inbox=inbox,
     )
     data: dict[str, Any] = {
         "event_type": "order.problem_reported",
@@ -191,7 +209,7 @@ def _message(
         kind=kind,
         to=to or "",
         text=text,
-        subject=f"Problem reported: order {order.number}",
+        subject=gettext("Problem reported: order {number}", locale, number=order.number),
         idempotency_key=f"problem-{report.id}",  # the webhook's id: receivers drop repeats
         metadata=data,
     )

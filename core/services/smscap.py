@@ -20,6 +20,7 @@ from core.channels.base import OutboundMessage
 from core.domain.rules import zone
 from core.domain.sms import count_segments
 from core.domain.states import MessageState
+from core.i18n import NP_
 from core.shop_settings import settings_of
 from core.storage.models import Notification, Shop
 
@@ -27,27 +28,15 @@ from .outbound import Providers, send_now
 
 log = logging.getLogger(__name__)
 
-WARNINGS = {
-    "en": (
-        "{shop}: {used} of {cap} SMS used this month",
-        "Your shop {shop} has used {used} of its {cap} SMS segments for {month}. At the cap, "
-        "Wismo stops sending SMS until next month (messages fall back to the next channel of "
-        "your failover order). Raise sms_cap.segments to send more.",
+WARNINGS = (
+    NP_("sms cap", "{shop}: {used} of {cap} SMS used this month"),
+    NP_(
+        "sms cap",
+        "Your shop {shop} has used {used} of its {cap} SMS segments for {month}. At the "
+        "cap, Wismo stops sending SMS until next month (messages fall back to the next "
+        "channel of your failover order). Raise sms_cap.segments to send more.",
     ),
-    "ru": (
-        "{shop}: использовано {used} из {cap} SMS в этом месяце",
-        "Магазин {shop} использовал {used} из {cap} SMS-сегментов за {month}. При достижении "
-        "лимита Wismo перестанет отправлять SMS до следующего месяца (сообщения пойдут по "
-        "следующему каналу резервного порядка). Чтобы отправлять больше, увеличьте "
-        "sms_cap.segments.",
-    ),
-    "uk": (
-        "{shop}: використано {used} з {cap} SMS цього місяця",
-        "Магазин {shop} використав {used} з {cap} SMS-сегментів за {month}. Після ліміту Wismo "
-        "не надсилатиме SMS до наступного місяця (повідомлення підуть наступним каналом "
-        "резервного порядку). Щоб надсилати більше, збільште sms_cap.segments.",
-    ),
-}
+)
 
 
 def month_start(shop: Shop, now: datetime) -> datetime:
@@ -121,7 +110,7 @@ def notify_merchant(sessions: sessionmaker[Session], providers: Providers, shop_
         to = settings_of(shop).branding.support_email
         chain = providers.for_shop(shop, "email")
         locale = settings_of(shop).locale
-        subject, text = WARNINGS.get(locale, WARNINGS["en"])
+        subject, text = (marked(locale) for marked in WARNINGS)
         facts = {
             "shop": shop.name,
             "used": state.get("used"),

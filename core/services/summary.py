@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain.statuses import RETURN_PATH, Status
+from core.i18n import NP_
 from core.links import Links
 from core.rendering import format_day, status_description, status_label
 from core.rendering.moments import format_moment, shopper_zone
@@ -122,11 +123,7 @@ def order_summary(
     }
 
 
-PARCEL_LABEL = {
-    "en": "Parcel {index} of {count}",
-    "ru": "Посылка {index} из {count}",
-    "uk": "Посилка {index} з {count}",
-}
+PARCEL_LABEL = NP_("parcel", "Parcel {index} of {count}")
 """A parcel of a split order, as the tracking page and the widget name it."""
 
 
@@ -143,9 +140,7 @@ def _parcel_of(parcels: list[str], external_id: str | None, locale: str) -> dict
         return {}
     return {
         "parcel": index,
-        "parcel_label": PARCEL_LABEL.get(locale, PARCEL_LABEL["en"]).format(
-            index=index, count=len(parcels)
-        ),
+        "parcel_label": PARCEL_LABEL(locale, index=index, count=len(parcels)),
     }
 
 

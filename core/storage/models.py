@@ -412,6 +412,7 @@ class StaffUser(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="owner")  # owner | agent
+    locale: Mapped[str | None] = mapped_column(String(8))  # admin language (None: the browser's)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

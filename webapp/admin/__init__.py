@@ -22,12 +22,14 @@ def init_admin(app: Flask) -> None:
         auth,
         dashboard,
         editor,
+        language,
         onboarding,
         orders,
         problems,
         settings_views,
     )
     from .engagement import bp as engagement_bp
+    from .i18n import init_i18n
 
     container = app.extensions["wismo"]
     secure = container.settings.public_url.startswith("https://")
@@ -43,5 +45,6 @@ def init_admin(app: Flask) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # valid for the session's lifetime
     )
     CSRFProtect(app)
+    init_i18n(app)
     app.register_blueprint(bp)
     app.register_blueprint(engagement_bp)

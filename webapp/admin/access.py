@@ -43,7 +43,9 @@ def session_resolver(req: Request) -> Principal | None:
             return None
         if stamp != session_stamp(staff):  # password changed or role changed: sign in again
             return None
-        return Principal(shop.id, staff.role, staff.email, staff.id, "session", shop.name)
+        return Principal(
+            shop.id, staff.role, staff.email, staff.id, "session", shop.name, locale=staff.locale
+        )
 
 
 def session_stamp(staff: StaffUser) -> str:
@@ -68,7 +70,10 @@ def principal() -> Principal | None:
 
 def sign_in(staff: StaffUser) -> None:
     """Start a fresh session for `staff` (a new cookie: no session fixation)."""
+    language = session.get("admin_locale")
     session.clear()
+    if language:
+        session["admin_locale"] = language  # the language chosen before signing in stays
     session.permanent = True
     session["staff"], session["shop"], session["stamp"] = (
         staff.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
+from core.i18n import gettext
 from core.services.staff import (
     INVITE,
     MAGIC,
@@ -22,6 +23,7 @@ from ..context import wismo
 from .access import principal
 from .access import sign_in as start_session
 from .blueprint import bp
+from .i18n import _, admin_locale
 from .sending import SendFailed, send_direct
 from .throttle import SignInThrottle
 
@@ -50,7 +52,7 @@ def sign_in() -> ResponseReturnValue:
         email = request.form.get("email", "").strip().lower()
         throttle = SignInThrottle()
         if throttle.blocked(email):
-            error, status = "Too many failed attempts: wait 15 minutes or ask for a link.", 429
+            error, status = _("Too many failed attempts: wait 15 minutes or ask for a link."), 429
         else:
             with wismo().session() as s, s.begin():
                 staff = authenticate(s, email, request.form.get("password", ""))
@@ -62,7 +64,7 @@ def sign_in() -> ResponseReturnValue:
                 throttle.succeeded(email)
                 return redirect(_next_url())
             throttle.failed(email)
-            error, status = "That email and password do not match an account.", 401
+            error, status = _("That email and password do not match an account."), 401
     return render_template(
         "admin/sign_in.html", error=error, next=request.values.get("next", "")
     ), status
@@ -70,7 +72,9 @@ def sign_in() -> ResponseReturnValue:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> ResponseReturnValue:
+    language = admin_locale()
     session.clear()
+    session["admin_locale"] = language  # the sign-in page stays in the staff member's language
     return redirect(url_for("admin.sign_in"))
 
 
@@ -86,18 +90,23 @@ def request_link() -> ResponseReturnValue:
             if shop is None or not shop.active:
                 continue
             link = url_for("admin.redeem_link", token=sign_in_token(c.links, staff))
-            outgoing.append((shop, staff.email, c.links.public_url + link))
-    for shop, to, url in outgoing:  # sent with no transaction open
-        text = (
-            f"Sign in to the Wismo admin of {shop.name}:\n\n{url}\n\n"
-            f"The link works once, for {MAGIC_MAX_AGE // 60} minutes. If you did not ask "
-            "for it, ignore this email."
+            locale = staff.locale or admin_locale()  # their language, else this browser's
+            outgoing.append((shop, staff.email, c.links.public_url + link, locale))
+    for shop, to, url, locale in outgoing:  # sent with no transaction open
+        text = gettext(
+            "Sign in to the Wismo admin of {shop}:\n\n{url}\n\nThe link works once, for "
+            "{minutes} minutes. If you did not ask for it, ignore this email.",
+            locale,
+            shop=shop.name,
+            url=url,
+            minutes=MAGIC_MAX_AGE // 60,
         )
+        subject = gettext("Your Wismo sign-in link", locale)
         try:
-            send_direct(c, shop, "email", to, text, "Your Wismo sign-in link", purpose="sign-in")
+            send_direct(c, shop, "email", to, text, subject, purpose="sign-in")
         except SendFailed:
             pass  # the same answer either way: do not reveal which addresses exist
-    flash("If that address has an account, a sign-in link is on its way.")
+    flash(_("If that address has an account, a sign-in link is on its way."))
     return redirect(url_for("admin.sign_in"))
 
 
@@ -118,5 +127,5 @@ def redeem_link(token: str) -> ResponseReturnValue:
         s.flush()
         start_session(staff)
     if purpose != MAGIC:
-        flash("Welcome! Set a password in Settings → Team so you can sign in again.")
+        flash(_("Welcome! Set a password in Account → Team so you can sign in again."))
     return redirect(url_for("admin.home"))

@@ -19,6 +19,7 @@ from .access import OWNER, current_shop, staff_required
 from .analytics import CSV_HEADER, Period, Report, build_report, csv_rows
 from .blueprint import bp
 from .charts import bar_chart, meter
+from .i18n import _, channel_label
 
 MAX_DAYS = 366
 
@@ -57,16 +58,18 @@ def dashboard() -> ResponseReturnValue:
     report = _report()
     days = report.period.days()
     channels = sorted(report.channels)
-    series: dict[str, list[int]] = {
-        ch: [report.daily[(d, ch)].sent if (d, ch) in report.daily else 0 for d in days]
+    series: dict[str, list[int]] = {  # keyed by the channel in words: the chart's legend
+        channel_label(ch): [
+            report.daily[(d, ch)].sent if (d, ch) in report.daily else 0 for d in days
+        ]
         for ch in channels
     }
     return render_template(
         "admin/dashboard.html",
         r=report,
         total=report.total,
-        chart=bar_chart([d.isoformat() for d in days], series, "Messages sent per day"),
-        edd_meter=meter(report.edd_share, "Delivered by the estimated date"),
+        chart=bar_chart([d.isoformat() for d in days], series, _("Messages sent per day")),
+        edd_meter=meter(report.edd_share, _("Delivered by the estimated date")),
     )
 
 

@@ -17,6 +17,7 @@ from core.storage.models import TemplateVersion
 from ..context import wismo
 from .access import OWNER, current_shop, me, owned, staff_required
 from .blueprint import bp
+from .i18n import _, ngettext_
 from .sending import SendFailed, send_direct
 
 LOCALE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українська"}
@@ -63,6 +64,17 @@ def messages() -> ResponseReturnValue:
     )
 
 
+def sms_summary(characters: int, encoding: str, segments: int) -> str:
+    """'160 characters · GSM-7 · 1 segment' in the admin's language."""
+    return " · ".join(
+        (
+            ngettext_("{n} character", "{n} characters", characters),
+            encoding,
+            ngettext_("{n} segment", "{n} segments", segments),
+        )
+    )
+
+
 def _preview_view(rendered: Rendered) -> dict[str, Any]:
     out: dict[str, Any] = {
         "subject": rendered.subject,
@@ -74,6 +86,9 @@ def _preview_view(rendered: Rendered) -> dict[str, Any]:
             "encoding": rendered.sms.encoding,
             "characters": rendered.sms.characters,
             "segments": rendered.sms.segments,
+            "summary": sms_summary(
+                rendered.sms.characters, rendered.sms.encoding, rendered.sms.segments
+            ),
         }
     return out
 
@@ -90,7 +105,7 @@ def edit_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
             drafts = _drafts(slot)
             errors = mt.save(s, shop, slot, drafts, me().email)
             if not errors:
-                flash("Saved. New messages use this text from now on.")
+                flash(_("Saved. New messages use this text from now on."))
                 return redirect(request.path)
             sources = {**mt.current_sources(shop, slot), **drafts}
         else:
@@ -125,10 +140,10 @@ def edit_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
         "admin/editor.html",
         slot=slot,
         parts=mt.parts(slot.channel),
-        labels=mt.PART_LABELS,
+        labels={part: _(label) for part, label in mt.PART_LABELS.items()},
         sources=sources,
         errors={e.part: e for e in errors},
-        variables=VARIABLES,
+        variables={name: _(about) for name, about in VARIABLES.items()},
         preview=shown,
         preview_is_saved=bool(errors),
         versions=versions,
@@ -161,7 +176,7 @@ def reset_message(channel: str, status: str, locale: str) -> ResponseReturnValue
     slot = _slot(channel, status, locale)
     with wismo().session() as s, s.begin():
         mt.reset(s, current_shop(s), slot, me().email)
-    flash("Back to the default text.")
+    flash(_("Back to the default text."))
     return redirect(url_for("admin.edit_message", channel=channel, status=status, locale=locale))
 
 
@@ -178,21 +193,21 @@ def send_preview(channel: str, status: str, locale: str) -> ResponseReturnValue:
     try:
         rendered = mt.preview(shop, slot, drafts)
     except TemplateError as exc:
-        flash(f"Not sent: {exc}", "error")
+        flash(_("Not sent: {reason}", reason=exc), "error")
         return redirect(back)
     kind = {"messenger": request.form.get("kind") or "telegram"}.get(slot.channel, slot.channel)
     to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
     if not to:
-        flash("Say where to send it.", "error")
+        flash(_("Say where to send it."), "error")
         return redirect(back)
     try:
         sent = send_direct(
             c, shop, kind, to, rendered.text, rendered.subject, rendered.html, purpose="preview"
         )
     except SendFailed as exc:
-        flash(f"Not sent: {exc}", "error")
+        flash(_("Not sent: {reason}", reason=exc), "error")
         return redirect(back)
-    flash(f"Preview sent to {to} through {sent.provider}.")
+    flash(_("Preview sent to {to} through {provider}.", to=to, provider=sent.provider))
     return redirect(back)
 
 
@@ -204,7 +219,7 @@ def restore_version(version_id: int) -> ResponseReturnValue:
         mt.restore(s, current_shop(s), version, me().email)
         locale, channel, rest = version.name.split("/", 2)
         status = rest.split(".", 1)[0]
-    flash("That version is in use again.")
+    flash(_("That version is in use again."))
     return redirect(url_for("admin.edit_message", channel=channel, status=status, locale=locale))
 
 

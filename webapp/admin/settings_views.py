@@ -22,6 +22,7 @@ from ..context import wismo
 from . import forms
 from .access import AGENT, OWNER, current_shop, me, owned, sign_in, staff_required
 from .blueprint import bp
+from .i18n import _, channel_label, role_label
 from .sending import SendFailed, send_direct
 
 
@@ -95,7 +96,7 @@ def _save(section: str, apply: Any) -> ResponseReturnValue:
     except (forms.FormError, InvalidSettings) as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.settings") + f"#{section}")
-    flash("Saved.")
+    flash(_("Saved."))
     return redirect(url_for("admin.settings") + f"#{section}")
 
 
@@ -190,7 +191,7 @@ def test_channel(kind: str) -> ResponseReturnValue:
         hooks = settings_of(shop).providers("webhook")
         to = to or str(hooks[0].config().get("url") or "" if hooks else "")
     if not to:
-        flash(f"Say where the {kind} test should go.", "error")
+        flash(_("Say where the {channel} test should go.", channel=channel_label(kind)), "error")
         return redirect(url_for("admin.settings") + "#channels")
     locale = settings_of(shop).locale
     try:
@@ -203,9 +204,20 @@ def test_channel(kind: str) -> ResponseReturnValue:
             text, subject, html = r.text, r.subject and f"[Test] {r.subject}", r.html
         sent = send_direct(c, shop, kind, to, text, subject, html)
     except (SendFailed, TemplateError) as exc:
-        flash(f"The {kind} test failed: {exc}", "error")
+        flash(
+            _("The {channel} test failed: {reason}", channel=channel_label(kind), reason=exc),
+            "error",
+        )
         return redirect(url_for("admin.settings") + "#channels")
-    flash(f"Test {kind} sent to {to} through {sent.provider} (id {sent.message_id}).")
+    flash(
+        _(
+            "Test {channel} sent to {to} through {provider} (id {id}).",
+            channel=channel_label(kind),
+            to=to,
+            provider=sent.provider,
+            id=sent.message_id,
+        )
+    )
     return redirect(url_for("admin.settings") + "#channels")
 
 
@@ -258,7 +270,7 @@ def account() -> ResponseReturnValue:
                 staff.password_hash
                 and authenticate(s, staff.email, request.form.get("current_password", "")) is None
             ):
-                flash("Your current password is not right.", "error")
+                flash(_("Your current password is not right."), "error")
             else:
                 try:
                     staff.password_hash = hash_password(new)
@@ -267,7 +279,7 @@ def account() -> ResponseReturnValue:
                 else:
                     s.flush()
                     sign_in(staff)  # the new stamp ends other sessions, keeps this one
-                    flash("Password changed.")
+                    flash(_("Password changed."))
             return redirect(url_for("admin.account"))
         team = []
         if me().is_owner:
@@ -303,14 +315,31 @@ def add_team_member() -> ResponseReturnValue:
             shop,
             "email",
             staff.email,
-            f"You have been added to the Wismo admin of {shop.name}.\n\n"
-            f"Sign in (the link works once, for 72 hours): {link}\n",
-            f"Your access to {shop.name} on Wismo",
+            _(
+                "You have been added to the Wismo admin of {shop}.\n\n"
+                "Sign in (the link works once, for 72 hours): {link}\n",
+                shop=shop.name,
+                link=link,
+            ),
+            _("Your access to {shop} on Wismo", shop=shop.name),
             purpose="invite",
         )
-        flash(f"{staff.email} added as {staff.role}; an invitation is on its way.")
+        flash(
+            _(
+                "{email} added as {role}; an invitation is on its way.",
+                email=staff.email,
+                role=role_label(staff.role),
+            )
+        )
     except SendFailed:
-        flash(f"{staff.email} added as {staff.role}. Send them this one-time link: {link}")
+        flash(
+            _(
+                "{email} added as {role}. Send them this one-time link: {link}",
+                email=staff.email,
+                role=role_label(staff.role),
+                link=link,
+            )
+        )
     return redirect(url_for("admin.account"))
 
 
@@ -320,8 +349,8 @@ def remove_team_member(staff_id: int) -> ResponseReturnValue:
     with wismo().session() as s, s.begin():
         staff = owned(s, StaffUser, staff_id)
         if staff.id == me().staff_id:
-            flash("You cannot remove yourself.", "error")
+            flash(_("You cannot remove yourself."), "error")
         else:
             s.delete(staff)
-            flash(f"{staff.email} removed.")
+            flash(_("{email} removed.", email=staff.email))
     return redirect(url_for("admin.account"))

@@ -102,6 +102,7 @@ class Principal:
     frame_ancestors: str | None = None  # who may frame the admin (Shopify's embedded admin)
     head_html: str = ""  # markup the platform needs first in every page's head (App Bridge)
     script_origins: str | None = None  # script origins beyond 'self' that markup loads
+    locale: str | None = None  # the admin language the staff member chose (None: the browser's)
 
     @property
     def is_owner(self) -> bool:
