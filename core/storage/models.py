@@ -461,6 +461,7 @@ class FollowedParcel(Base):
     carrier: Mapped[str | None] = mapped_column(String(40))  # slug; None: not recognised yet
     detected_by: Mapped[str | None] = mapped_column(String(10))  # name | number
     candidates: Mapped[list[Any]] = mapped_column(default=list)  # slugs still to try, in order
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the last estimate and branch
     # active | unrecognised | not_found | ended
     state: Mapped[str] = mapped_column(String(16), default="active")
     status: Mapped[str | None] = mapped_column(String(32))  # the carrier's latest, canonical

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("carrier", sa.String(40), nullable=True),
         sa.Column("detected_by", sa.String(10), nullable=True),
         sa.Column("candidates", sa.JSON(), nullable=False),
+        sa.Column("facts", sa.JSON(), nullable=False),
         sa.Column("state", sa.String(16), nullable=False),
         sa.Column("status", sa.String(32), nullable=True),
         sa.Column("next_check_at", sa.DateTime(timezone=True), nullable=True),
