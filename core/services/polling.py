@@ -70,6 +70,7 @@ def poll_tick(
     tick_seconds: float = 5.0,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    timeout: float = 10.0,
 ) -> PollReport:
     """Discover new parcels, then ask the carriers about every parcel that is due."""
     now = now or utcnow()
@@ -77,12 +78,14 @@ def poll_tick(
     report = PollReport()
     with c.session() as s:
         report.discovered = f.discover(c, s, now, policy)
-        groups = _due_groups(c, s, now, policy)
+        groups = _due_groups(c, s, now, policy, timeout)
     _ask(c, groups, now, policy, tick_seconds, clock, sleep, report)
     return report
 
 
-def _due_groups(c: Container, s: Any, now: datetime, policy: PollPolicy) -> list[_Group]:
+def _due_groups(
+    c: Container, s: Any, now: datetime, policy: PollPolicy, timeout: float
+) -> list[_Group]:
     carriers = f.carrier_classes()
     rows = s.execute(
         select(FollowedParcel, Customer.phone, Shop, Shipment.carrier)
@@ -100,7 +103,7 @@ def _due_groups(c: Container, s: Any, now: datetime, policy: PollPolicy) -> list
     ).all()
     groups: dict[str, _Group] = {}
     configs: dict[tuple[int, str], dict[str, Any] | None] = {}
-    context = CarrierContext(now=utcnow)
+    context = CarrierContext(now=utcnow, timeout=timeout)
     for parcel, phone, shop, named in rows:
         if parcel.carrier is None or parcel.carrier not in carriers:
             _redetect(parcel, named, (shop.settings or {}).get("country"), carriers, now, policy)
