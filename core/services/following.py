@@ -140,52 +140,86 @@ class Applied:
 def apply_update(
     c: Container, parcel_id: int, update: ParcelUpdate, now: datetime, policy: PollPolicy
 ) -> Applied:
-    """One parcel's update: events into the pipeline, scans stored, the next check planned."""
+    """One parcel's update (see `apply_updates`)."""
+    return apply_updates(c, [(parcel_id, update)], now, policy)
+
+
+def apply_updates(
+    c: Container,
+    items: Sequence[tuple[int, ParcelUpdate]],
+    now: datetime,
+    policy: PollPolicy,
+) -> Applied:
+    """A batch of parcels' updates: events into the pipeline, scans stored, next checks planned.
+
+    The events are accepted (committed) before the scans are stored, so a crash between the
+    two only makes the next poll offer the same events again, which the pipeline dedupes.
+    """
+    ids = [pid for pid, _ in items]
+    events: dict[int, list[OrderEventIn]] = {}
+    fresh: dict[int, list[Scan]] = {}
     with c.session() as s:
-        parcel = s.get(FollowedParcel, parcel_id)
-        if parcel is None or parcel.state == ENDED:
-            return Applied()
-        if not update.found:
-            _not_found(parcel, now, policy)
-            s.commit()
-            return Applied()
-        known = set(
-            s.scalars(select(CarrierScan.scan_id).where(CarrierScan.parcel_id == parcel.id))
-        )
-        slug = parcel.carrier or ""
-        fresh = [scan for scan in update.scans if scan.scan_id not in known]
-        events = [_event(parcel, slug, scan, None) for scan in fresh[:-1]]
-        facts = _facts(update)
-        facts_changed = _digest(facts) != _digest(parcel.facts or {})
-        if fresh:
-            events.append(_event(parcel, slug, fresh[-1], update))
-        elif facts_changed and facts:
-            events.append(_facts_event(parcel, slug, update, now))
-        shop_id, order_id = parcel.shop_id, parcel.order_external_id
-        s.commit()
-    accepted = ingest(c, shop_id, [e for e in events if e is not None])
+        parcels = {
+            p.id: p for p in s.scalars(select(FollowedParcel).where(FollowedParcel.id.in_(ids)))
+        }
+        known: dict[int, set[str]] = {}
+        for pid, scan_id in s.execute(
+            select(CarrierScan.parcel_id, CarrierScan.scan_id).where(CarrierScan.parcel_id.in_(ids))
+        ):
+            known.setdefault(pid, set()).add(scan_id)
+        for pid, update in items:
+            parcel = parcels.get(pid)
+            if parcel is None or parcel.state == ENDED or not update.found:
+                continue
+            slug = parcel.carrier or ""
+            new = [scan for scan in update.scans if scan.scan_id not in known.get(pid, set())]
+            made = [_event(parcel, slug, scan, None) for scan in new[:-1]]
+            facts = _facts(update)
+            if new:
+                made.append(_event(parcel, slug, new[-1], update))
+            elif facts and _digest(facts) != _digest(parcel.facts or {}):
+                made.append(_facts_event(parcel, slug, update, now))
+            events.setdefault(parcel.shop_id, []).extend(e for e in made if e is not None)
+            fresh[pid] = new
+        s.rollback()
+    done = Applied()
+    for shop_id, shop_events in events.items():
+        got = ingest(c, shop_id, shop_events)
+        done = Applied(done.accepted + got.accepted, done.duplicates + got.duplicates)
     with c.session() as s:
-        parcel = s.get(FollowedParcel, parcel_id)
-        assert parcel is not None
-        for scan in fresh:
-            s.execute(
-                insert_ignore(s, CarrierScan).values(
-                    shop_id=parcel.shop_id,
-                    parcel_id=parcel.id,
-                    scan_id=scan.scan_id[:100],
-                    occurred_at=scan.occurred_at,
-                    code=scan.code[:40],
-                    description=scan.description,
-                    status=scan.status.value if scan.status else None,
-                    location=(scan.location or "")[:200] or None,
-                    reason=(scan.reason or "")[:40] or None,
-                    created_at=now,
-                )
-            )
-        _found(parcel, update, now, policy)
+        parcels = {
+            p.id: p for p in s.scalars(select(FollowedParcel).where(FollowedParcel.id.in_(ids)))
+        }
+        rows = []
+        for pid, update in items:
+            parcel = parcels.get(pid)
+            if parcel is None or parcel.state == ENDED:
+                continue
+            if not update.found:
+                _not_found(parcel, now, policy)
+                continue
+            rows += [_scan_row(parcel, scan, now) for scan in fresh.get(pid, [])]
+            _found(parcel, update, now, policy)
+        if rows:
+            s.execute(insert_ignore(s, CarrierScan), rows)
         s.commit()
-    log.info("parcel %s of order %s: %d new scan(s)", parcel_id, order_id, len(fresh))
-    return accepted
+    log.info("%d parcel update(s): %d new event(s)", len(items), done.accepted)
+    return done
+
+
+def _scan_row(parcel: FollowedParcel, scan: Scan, now: datetime) -> dict[str, Any]:
+    return {
+        "shop_id": parcel.shop_id,
+        "parcel_id": parcel.id,
+        "scan_id": scan.scan_id[:100],
+        "occurred_at": scan.occurred_at,
+        "code": scan.code[:40],
+        "description": scan.description,
+        "status": scan.status.value if scan.status else None,
+        "location": (scan.location or "")[:200] or None,
+        "reason": (scan.reason or "")[:40] or None,
+        "created_at": now,
+    }
 
 
 def ingest(c: Container, shop_id: int, events: Sequence[OrderEventIn]) -> Applied:

@@ -128,7 +128,9 @@ def carrier_phone(shipment: Shipment) -> str | None:
     from core.carriers.detect import detect
     from core.plugins import CARRIERS, load_plugins
 
-    carriers = {n: c for n, c in load_plugins(CARRIERS).loaded.items() if isinstance(c, type)}
+    carriers: dict[str, Any] = {
+        n: c for n, c in load_plugins(CARRIERS).loaded.items() if isinstance(c, type)
+    }
     found = detect(shipment.carrier, shipment.tracking_number or "", carriers)
     cls = carriers.get(found.carrier or "")
     if cls is None:

@@ -219,19 +219,25 @@ def _ask_batch(
         report.failed_batches += 1
         return False
     by_number = {u.number: u for u in updates}
-    for pid, p in batch:
-        update = by_number.get(p.number)
-        if update is None:  # not answered for: ask again next time, as after a failure
-            _failed(c, [pid], now, policy, "the carrier did not answer for this number", None)
-            continue
-        try:
-            done = f.apply_update(c, pid, update, now, policy)
-        except Exception as exc:  # one bad record must not stop its batch
-            log.exception("applying the carrier's update to parcel %s failed", pid)
-            _failed(c, [pid], now, policy, f"{type(exc).__name__}: {exc}", None)
-            continue
-        report.parcels += 1
-        report.accepted += done.accepted
+    answered = [(pid, by_number[p.number]) for pid, p in batch if p.number in by_number]
+    missing = [pid for pid, p in batch if p.number not in by_number]
+    if missing:  # not answered for: asked again next time, as after a failure
+        _failed(c, missing, now, policy, "the carrier did not answer for this number", None)
+    try:
+        done = f.apply_updates(c, answered, now, policy)
+    except Exception:  # one bad record must not spoil its batch: apply them one by one
+        log.exception("applying a batch of %s updates failed; one by one now", g.slug)
+        done = f.Applied()
+        for pid, update in answered:
+            try:
+                one = f.apply_update(c, pid, update, now, policy)
+            except Exception as exc:
+                log.exception("applying the carrier's update to parcel %s failed", pid)
+                _failed(c, [pid], now, policy, f"{type(exc).__name__}: {exc}", None)
+                continue
+            done = f.Applied(done.accepted + one.accepted, done.duplicates + one.duplicates)
+    report.parcels += len(answered)
+    report.accepted += done.accepted
     return True
 
 

@@ -109,6 +109,7 @@ def test_a_week_is_written_in_runs_of_equal_days():
         ("2045 0000 0000 01", True),
         ("1045000000000", False),  # 13 digits
         ("RR123456789UA", False),
+        ("01507762098351", False),  # 14 digits, but not a Nova Poshta series
         ("1Z999AA10123456784", False),
     ],
 )

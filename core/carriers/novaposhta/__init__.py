@@ -67,13 +67,13 @@ class NovaPoshtaCarrier:
 
     @classmethod
     def recognise(cls, number: str) -> float:
-        """14-digit waybills: 20… and 59… are Nova Poshta's own; 1… less certainly."""
+        """14-digit waybills: 20… and 59… are Nova Poshta's own; 1… less certainly; others not."""
         n = re.sub(r"[\s-]", "", number or "")
         if not _WAYBILL.fullmatch(n):
             return 0.0
         if n.startswith(("20", "59")):
             return 0.95
-        return 0.5 if n.startswith("1") else 0.1
+        return 0.5 if n.startswith("1") else 0.0
 
     @classmethod
     def tracking_link(cls, number: str, locale: str | None = None) -> str | None:
