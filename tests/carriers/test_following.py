@@ -219,3 +219,29 @@ def test_a_number_no_carrier_knows_is_flagged_after_48_hours(container, np, froz
     assert odd.state == "unrecognised" and odd.flagged_at is not None
     assert unknown.state == "not_found" and unknown.flagged_at is not None
     assert unknown.not_found_since == T0
+
+
+def test_the_merchant_sees_each_carriers_health_and_the_parcels_needing_attention(
+    container, np, frozen
+):
+    from core.services.carrier_health import attention, health
+
+    shop = np_shop(container, np.url)
+    ship(container, shop.shop.id, "1001", N1)
+    ship(container, shop.shop.id, "1002", "ABC-42", carrier=None)
+    ship(container, shop.shop.id, "1003", "20450000000003")
+    np.records[N1] = record(N1, "5")
+    np.records["20450000000003"] = record("20450000000003", "103")  # refused
+    at = T0
+    while at <= T0 + timedelta(hours=49):
+        tick(container, at)
+        at += timedelta(hours=1)
+    with container.session() as s:
+        (np_health,) = health(s, shop.shop.id)
+        needs = {n.number: n.why for n in attention(s, shop.shop.id, at)}
+    assert np_health.carrier == "novaposhta" and np_health.followed == 1  # the refused one ended
+    assert np_health.last_success_at is not None and np_health.failing == 0
+    assert needs == {"ABC-42": "unrecognised", "20450000000003": "problem"}
+    with container.session() as s:  # a week on, the parcel in transit has had no news
+        needs = {n.number: n.why for n in attention(s, shop.shop.id, T0 + timedelta(days=8))}
+    assert needs[N1] == "quiet"
