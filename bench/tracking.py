@@ -140,6 +140,20 @@ def _tick(c: Any, at: datetime) -> tuple[Any, float, float]:
     return report, time.perf_counter() - t, clock.waited
 
 
+def _discover_all(c: Any) -> int:
+    """Follow every shipment (a tick follows at most DISCOVER_BATCH new ones)."""
+    from core.carriers.schedule import PollPolicy
+    from core.services.following import discover
+
+    total = 0
+    while True:
+        with c.session() as s:
+            found = discover(c, s, T0, PollPolicy())
+        total += found
+        if not found:
+            return total
+
+
 def _baseline(np: Any, numbers: list[str]) -> float:
     import requests
 
@@ -170,6 +184,9 @@ def measure(n: int, force_sqlite: bool, redis_db: int, day: bool) -> dict[str, A
         try:
             for num in numbers:
                 np.records[num] = record(num, "5")
+            t = time.perf_counter()
+            found = _discover_all(c)
+            log(f"  discovered {found} parcels in {time.perf_counter() - t:.1f}s")
             news, news_s, waited = _tick(c, T0)
             assert news.parcels == n and news.accepted == n, news
             log(f"  news tick: {news.requests} requests, {news_s:.1f}s")

@@ -41,7 +41,7 @@ UNRECOGNISED = "unrecognised"
 NOT_FOUND = "not_found"
 ENDED = "ended"
 FOLLOWED = (ACTIVE, UNRECOGNISED, NOT_FOUND)
-DISCOVER_BATCH = 1000
+DISCOVER_BATCH = 5000  # most shipments newly followed per tick
 
 
 def carrier_classes() -> dict[str, Any]:
@@ -86,6 +86,7 @@ def discover(c: Container, session: Session, now: datetime, policy: PollPolicy) 
         .where(Shipment.tracking_number.is_not(None), FollowedParcel.id.is_(None))
         .limit(DISCOVER_BATCH)
     ).all()
+    values = []
     for shipment, order_ext, settings in rows:
         number = (shipment.tracking_number or "").strip()
         if not number:
@@ -93,25 +94,27 @@ def discover(c: Container, session: Session, now: datetime, policy: PollPolicy) 
         country = (settings or {}).get("country")
         found = detect(shipment.carrier, number, carriers, country)
         done = shipment.status == Status.DELIVERED.value
-        session.execute(
-            insert_ignore(session, FollowedParcel).values(
-                shop_id=shipment.shop_id,
-                shipment_id=shipment.id,
-                order_external_id=order_ext,
-                shipment_external_id=shipment.external_id,
-                number=number,
-                carrier=found.carrier,
-                detected_by=found.how,
-                candidates=list(found.others),
-                facts={},
-                state=ENDED if done else (ACTIVE if found.carrier else UNRECOGNISED),
-                status=shipment.status,
-                next_check_at=None if done else now,
-                failures=0,
-                ended_at=now if done else None,
-                created_at=now,
-            )
+        values.append(
+            {
+                "shop_id": shipment.shop_id,
+                "shipment_id": shipment.id,
+                "order_external_id": order_ext,
+                "shipment_external_id": shipment.external_id,
+                "number": number,
+                "carrier": found.carrier,
+                "detected_by": found.how,
+                "candidates": list(found.others),
+                "facts": {},
+                "state": ENDED if done else (ACTIVE if found.carrier else UNRECOGNISED),
+                "status": shipment.status,
+                "next_check_at": None if done else now,
+                "failures": 0,
+                "ended_at": now if done else None,
+                "created_at": now,
+            }
         )
+    if values:
+        session.execute(insert_ignore(session, FollowedParcel), values)
     renumbered = session.scalars(
         select(FollowedParcel)
         .join(Shipment, Shipment.id == FollowedParcel.shipment_id)
