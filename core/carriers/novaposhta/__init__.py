@@ -40,6 +40,12 @@ class NovaPoshtaCarrier:
                 required=True,
                 help="Your business account's key: my.novaposhta.ua → Settings → Security",
             ),
+            ConfigField(
+                "base_url",
+                "API address",
+                kind="url",
+                help="Leave empty: " + API_URL,
+            ),
         ),
         capabilities=frozenset({"track", "pickup_points", "estimates"}),
         homepage="https://developers.novaposhta.ua/",
