@@ -75,17 +75,25 @@ def credentials_key(slug: str, config: Mapping[str, Any]) -> str:
     return f"{slug}:{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
 
 
-def discover(c: Container, session: Session, now: datetime, policy: PollPolicy) -> int:
+def discover(
+    c: Container,
+    session: Session,
+    now: datetime,
+    policy: PollPolicy,
+    shop_id: int | None = None,
+) -> int:
     """Start following every shipment with a tracking number (and a changed number anew)."""
     carriers = carrier_classes()
-    rows = session.execute(
+    q = (
         select(Shipment, Order.external_id, Shop.settings)
         .join(Order, Order.id == Shipment.order_id)
         .join(Shop, Shop.id == Shipment.shop_id)
         .outerjoin(FollowedParcel, FollowedParcel.shipment_id == Shipment.id)
         .where(Shipment.tracking_number.is_not(None), FollowedParcel.id.is_(None))
-        .limit(DISCOVER_BATCH)
-    ).all()
+    )
+    if shop_id is not None:
+        q = q.where(Shipment.shop_id == shop_id)
+    rows = session.execute(q.limit(DISCOVER_BATCH)).all()
     values = []
     for shipment, order_ext, settings in rows:
         number = (shipment.tracking_number or "").strip()

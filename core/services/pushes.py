@@ -49,7 +49,7 @@ def receive_push(
         carrier.verify_push(raw, c.box.open(shop.secrets))
         updates = carrier.parse_push(raw)
         shop_id = shop.id
-        f.discover(c, s, now, policy)  # a parcel shipped a moment ago is followed already
+        f.discover(c, s, now, policy, shop_id)  # a parcel shipped a moment ago is followed
         ids = f.find_parcels(s, shop_id, [u.number for u in updates])
     accepted = duplicates = unknown = 0
     for update in updates:
