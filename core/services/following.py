@@ -96,9 +96,7 @@ def discover(
     rows = session.execute(q.limit(DISCOVER_BATCH)).all()
     values = []
     for shipment, order_ext, settings in rows:
-        number = (shipment.tracking_number or "").strip()
-        if not number:
-            continue
+        number = shipment.tracking_number or ""  # as stored: a changed number is noticed
         country = (settings or {}).get("country")
         found = detect(shipment.carrier, number, carriers, country)
         done = shipment.status == Status.DELIVERED.value

@@ -157,6 +157,9 @@ def _redetect(
     parcel.state = f.UNRECOGNISED
     if now - parcel.created_at >= policy.flag_after and parcel.flagged_at is None:
         parcel.flagged_at = now  # the merchant's attention list shows it
+    if now - parcel.created_at >= policy.give_up_after:
+        parcel.ended_at, parcel.next_check_at = now, None  # still listed for the merchant
+        return
     parcel.next_check_at = now + policy.unrecognised
 
 

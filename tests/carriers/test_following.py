@@ -245,3 +245,20 @@ def test_the_merchant_sees_each_carriers_health_and_the_parcels_needing_attentio
     with container.session() as s:  # a week on, the parcel in transit has had no news
         needs = {n.number: n.why for n in attention(s, shop.shop.id, T0 + timedelta(days=8))}
     assert needs[N1] == "quiet"
+
+
+def test_unknown_numbers_stop_being_asked_about_after_the_give_up_time(container, np, frozen):
+    shop = np_shop(container, np.url)
+    ship(container, shop.shop.id, "1001", "ABC-42", carrier=None)
+    ship(container, shop.shop.id, "1002", "20459999999999")
+    policy = PollPolicy(
+        flag_after=timedelta(hours=1),
+        give_up_after=timedelta(hours=3),
+        not_found=timedelta(hours=1),
+    )
+    for hours in range(0, 8):
+        tick(container, T0 + timedelta(hours=hours), policy=policy)
+    calls = len(np.tracking_calls())
+    assert calls == 4  # 0 h, 1 h, 2 h, 3 h: then given up
+    for p in (parcel(container, "ABC-42"), parcel(container, "20459999999999")):
+        assert p.next_check_at is None and p.flagged_at is not None and p.ended_at is not None
