@@ -340,7 +340,7 @@ def _event(
     if scan.status is None and not has_facts:
         return None  # nothing for the shopper: kept in the history only
     return OrderEventIn(
-        event_key=f"{SOURCE}:{slug}:{parcel.number}:{scan.scan_id}"[:200],
+        event_key=_key(parcel, slug, scan.scan_id),
         source=SOURCE,
         order_id=parcel.order_external_id,
         occurred_at=scan.occurred_at,
@@ -358,13 +358,20 @@ def _event(
     )
 
 
+def _key(parcel: FollowedParcel, slug: str, scan: str) -> str:
+    """The carrier's scan identity for this shipment: a waybill on two orders makes two keys."""
+    whose = f"{parcel.order_external_id}\n{parcel.shipment_external_id}"
+    digest = hashlib.sha256(whose.encode()).hexdigest()[:12]
+    return f"{SOURCE}:{slug}:{digest}:{parcel.number[:60]}:{scan}"[:200]
+
+
 def _facts_event(
     parcel: FollowedParcel, slug: str, update: ParcelUpdate, now: datetime
 ) -> OrderEventIn:
     """A facts-only event: the carrier moved its estimate or the branch, with no new scan."""
     digest = _digest(_facts(update))
     return OrderEventIn(
-        event_key=f"{SOURCE}:{slug}:{parcel.number}:facts:{digest}"[:200],
+        event_key=_key(parcel, slug, f"facts:{digest}"),
         source=SOURCE,
         order_id=parcel.order_external_id,
         occurred_at=now,
@@ -375,7 +382,7 @@ def _facts_event(
 
 def find_parcels(
     session: Session, shop_id: int, numbers: Iterable[str], slug: str | None = None
-) -> dict[str, int]:
+) -> dict[str, list[int]]:
     """Followed parcels of a shop by number (a push names numbers, not our ids)."""
     wanted = list(dict.fromkeys(numbers))
     if not wanted:
@@ -387,4 +394,7 @@ def find_parcels(
     )
     if slug is not None:
         q = q.where(FollowedParcel.carrier == slug)
-    return {n: i for n, i in session.execute(q).all()}
+    found: dict[str, list[int]] = {}
+    for number, parcel_id in session.execute(q).all():
+        found.setdefault(number, []).append(parcel_id)
+    return found

@@ -51,13 +51,6 @@ def receive_push(
         shop_id = shop.id
         f.discover(c, s, now, policy, shop_id)  # a parcel shipped a moment ago is followed
         ids = f.find_parcels(s, shop_id, [u.number for u in updates])
-    accepted = duplicates = unknown = 0
-    for update in updates:
-        pid = ids.get(update.number)
-        if pid is None:
-            unknown += 1
-            continue
-        done = f.apply_update(c, pid, update, now, policy)
-        accepted += done.accepted
-        duplicates += done.duplicates
-    return f.Applied(accepted, duplicates), unknown
+    unknown = sum(1 for u in updates if u.number not in ids)
+    items = [(pid, u) for u in updates for pid in ids.get(u.number, [])]
+    return f.apply_updates(c, items, now, policy), unknown

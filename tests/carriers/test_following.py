@@ -262,3 +262,14 @@ def test_unknown_numbers_stop_being_asked_about_after_the_give_up_time(container
     assert calls == 4  # 0 h, 1 h, 2 h, 3 h: then given up
     for p in (parcel(container, "ABC-42"), parcel(container, "20459999999999")):
         assert p.next_check_at is None and p.flagged_at is not None and p.ended_at is not None
+
+
+def test_one_waybill_on_two_orders_moves_both(container, np, frozen):
+    shop = np_shop(container, np.url)
+    ship(container, shop.shop.id, "1001", N1)
+    ship(container, shop.shop.id, "1002", N1)  # shipped together under one waybill
+    np.records[N1] = record(N1, "7")
+    report = tick(container, T0)
+    assert report.requests == 1 and report.accepted == 2
+    assert shipment(container, "1001").status == shipment(container, "1002").status
+    assert shipment(container, "1002").status == "ready_for_pickup"
