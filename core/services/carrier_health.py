@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain.statuses import Status
@@ -34,7 +34,7 @@ def health(session: Session, shop_id: int) -> list[CarrierHealth]:
             FollowedParcel.carrier,
             func.count(),
             func.max(FollowedParcel.last_success_at),
-            func.sum(func.coalesce(FollowedParcel.failures, 0) > 0),
+            func.sum(case((FollowedParcel.failures > 0, 1), else_=0)),
         )
         .where(
             FollowedParcel.shop_id == shop_id,
