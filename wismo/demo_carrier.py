@@ -26,6 +26,7 @@ DEMO_POLICY = PollPolicy(
     not_found=_FAST,
     after_final=timedelta(minutes=2),
     backoff_base=_FAST,
+    push_stretch=1.0,  # the demo carrier is polled, not pushed to
 )
 SHOPPERS = (
     ("Оксана Мельник", "oksana@example.com", "+380 67 555 01 02", "uk", "Europe/Kyiv"),

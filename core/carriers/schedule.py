@@ -42,6 +42,7 @@ class PollPolicy:
     backoff_base: timedelta = timedelta(minutes=1)
     backoff_max: timedelta = 2 * _H
     auth_retry: timedelta = _H  # credentials refused: the merchant must fix them
+    push_stretch: float = 4.0  # a carrier that pushes is polled this many times less often
 
 
 def next_check(

@@ -208,7 +208,7 @@ def apply_updates(
                 _not_found(parcel, now, policy)
                 continue
             rows += [_scan_row(parcel, scan, now) for scan in fresh.get(pid, [])]
-            _found(parcel, update, now, policy)
+            _found(parcel, update, now, policy, pushes=_pushes(parcel.carrier))
         if rows:
             s.execute(insert_ignore(s, CarrierScan), rows)
         s.commit()
@@ -250,7 +250,18 @@ def ingest(c: Container, shop_id: int, events: Sequence[OrderEventIn]) -> Applie
     return Applied(len(fresh), duplicates)
 
 
-def _found(parcel: FollowedParcel, update: ParcelUpdate, now: datetime, policy: PollPolicy) -> None:
+def _pushes(slug: str | None) -> bool:
+    cls = carrier_classes().get(slug or "")
+    return bool(cls is not None and cls.metadata.pushes)
+
+
+def _found(
+    parcel: FollowedParcel,
+    update: ParcelUpdate,
+    now: datetime,
+    policy: PollPolicy,
+    pushes: bool = False,
+) -> None:
     parcel.state = ACTIVE
     parcel.failures, parcel.last_error = 0, None
     parcel.not_found_since = parcel.flagged_at = None
@@ -265,6 +276,8 @@ def _found(parcel: FollowedParcel, update: ParcelUpdate, now: datetime, policy: 
         return
     due = update.estimated_delivery is not None and update.estimated_delivery <= now.date()
     at = next_check(policy, parcel.status, now, estimate_due=due)
+    if pushes:  # its pushes bring the news: polling only catches what a push lost
+        at = now + (at - now) * policy.push_stretch
     if parcel.final_at is not None:
         at = min(at, parcel.final_at + policy.after_final)
     parcel.next_check_at = at

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -65,7 +66,9 @@ def test_a_signed_push_moves_the_parcel_once_however_often_it_comes(
             select(OrderEvent.status).where(OrderEvent.source == "carrier").order_by(OrderEvent.id)
         ).all()
     assert statuses == ["in_transit", "ready_for_pickup"]
-    assert parcel(container, NUMBER).status == "ready_for_pickup"
+    followed = parcel(container, NUMBER)
+    assert followed.status == "ready_for_pickup"
+    assert followed.next_check_at == T0 + timedelta(hours=4)  # pushes: polled 4 × less often
     assert SHIPPED < T0
 
 
