@@ -1,7 +1,7 @@
 """carriers: parcels followed at their carriers, and their scans
 
 Revision ID: 0004_carriers
-Revises: 0003_hostile
+Revises: 0004_money (chained after main's 0004_money, which landed first)
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = "0004_carriers"
-down_revision = "0003_hostile"
+down_revision = "0004_money"
 branch_labels = None
 depends_on = None
 
