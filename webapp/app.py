@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     from . import (
         answers,
         api,
+        carriers,
         ops,
         pages,
         preferences,
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.register_blueprint(pages.bp)
     app.register_blueprint(preferences.bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(carriers.bp)
     app.register_blueprint(providers.bp)
     from .admin import init_admin
 
@@ -110,7 +112,7 @@ def _register_errors(app: Flask) -> None:
     def http_error(exc: HTTPException):
         from flask import request
 
-        if request.path.startswith(("/api/", "/webhooks/")):
+        if request.path.startswith(("/api/", "/webhooks/", "/carriers/")):
             response = jsonify({"error": exc.description})
             allowed = getattr(exc, "valid_methods", None)
             if exc.code == 405 and allowed:  # RFC 9110: a 405 names the methods that work

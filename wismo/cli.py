@@ -318,6 +318,21 @@ def scheduler(interval: float, once: bool) -> None:
                     )
             except Exception:
                 log.exception("reconciliation failed; trying again in %.0fs", interval)
+            try:
+                from core.services.polling import poll_tick
+
+                polled = poll_tick(c, tick_seconds=interval)
+                if polled.requests or polled.discovered:
+                    log.info(
+                        "carriers: %d parcel(s) newly followed, %d request(s), %d update(s), "
+                        "%d failed batch(es)",
+                        polled.discovered,
+                        polled.requests,
+                        polled.accepted,
+                        polled.failed_batches,
+                    )
+            except Exception:
+                log.exception("carrier polling failed; trying again in %.0fs", interval)
         if once:
             return
         time.sleep(interval)

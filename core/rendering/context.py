@@ -37,7 +37,10 @@ VARIABLES: dict[str, str] = {
     "carrier": N_("The carrier delivering the parcel, or empty"),
     "tracking_number": N_("The parcel's tracking number, or empty"),
     "tracking_url": N_("The carrier's tracking page for the parcel, or empty"),
-    "pickup_point": N_("The pickup point (name, address, hours), or empty"),
+    "pickup_point": N_(
+        "The pickup point (name, address, hours, deadline: the last day to collect)"
+    ),
+    "carrier_phone": N_("The carrier's phone for shoppers (a followed carrier's), or empty"),
     "items_in_parcel": N_("How many items this parcel holds, or empty"),
     "shipment_progress": N_("'2 of 3 items shipped' for partly shipped orders, else empty"),
     "parcel_role": N_("A split order's parcel: 'first', 'next' or 'rest' (the one completing it)"),
@@ -97,13 +100,14 @@ def _items(raw: Any, currency: str | None, locale: str) -> list[dict[str, Any]]:
     return items
 
 
-def _pickup(raw: Any) -> dict[str, Any] | None:
+def _pickup(raw: Any, locale: str) -> dict[str, Any] | None:
     if not isinstance(raw, Mapping) or not (raw.get("name") or raw.get("address")):
         return None
     return {
         "name": raw.get("name") or "",
         "address": raw.get("address") or "",
         "hours": raw.get("hours") or None,
+        "deadline": format_day(raw.get("keep_until"), locale),  # the last day it is kept
     }
 
 
@@ -154,7 +158,8 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
         "carrier": _get(shipment, "carrier") or None,
         "tracking_number": _get(shipment, "tracking_number") or None,
         "tracking_url": _get(shipment, "tracking_url") or None,
-        "pickup_point": _pickup(_get(shipment, "pickup_point")),
+        "pickup_point": _pickup(_get(shipment, "pickup_point"), locale),
+        "carrier_phone": _get(shipment, "carrier_phone") or None,
         "items_in_parcel": _get(shipment, "items_count") or None,
         "shipment_progress": shipment_progress(
             _get(parcels, "items_shipped") or _get(progress, "items_shipped"),

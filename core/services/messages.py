@@ -112,6 +112,7 @@ def facts_for(
             "estimated_delivery": estimate,
             "items_count": shipment.items_count,
             "pickup_point": shipment.pickup_point,
+            "carrier_phone": carrier_phone(shipment),
         },
         "progress": {
             "shipments_total": len(order.shipments),
@@ -122,6 +123,21 @@ def facts_for(
         "feedback_link": tracking + "#feedback",  # the tracking page's feedback form
         "unsubscribe_link": None,
     }
+
+
+def carrier_phone(shipment: Shipment) -> str | None:
+    """The shopper-facing phone of the parcel's carrier, when an installed carrier is it."""
+    from core.carriers.detect import detect
+    from core.plugins import CARRIERS, load_plugins
+
+    carriers: dict[str, Any] = {
+        n: c for n, c in load_plugins(CARRIERS).loaded.items() if isinstance(c, type)
+    }
+    found = detect(shipment.carrier, shipment.tracking_number or "", carriers)
+    cls = carriers.get(found.carrier or "")
+    if cls is None:
+        return None
+    return getattr(cls.metadata, "phone", "") or None
 
 
 def shipment_of(order: Order, note: Notification) -> Shipment | None:

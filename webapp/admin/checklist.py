@@ -68,6 +68,8 @@ def platform_name(platform: str) -> str:
     if meta is None:
         return platform
     return meta.shop_label or f"{meta.label} store"
+
+
 CONNECT = {
     "api": N_("Connect your order system"),
     "shopify": N_("Connect your Shopify store"),
