@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = "0004_carriers"
-down_revision = "0004_money"
+down_revision = "0004_i18n"
 branch_labels = None
 depends_on = None
 
