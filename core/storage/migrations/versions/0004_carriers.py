@@ -1,7 +1,7 @@
 """carriers: parcels followed at their carriers, and their scans
 
 Revision ID: 0004_carriers
-Revises: 0004_money (chained after main's 0004_money, which landed first)
+Revises: 0004_i18n
 """
 
 import sqlalchemy as sa
