@@ -169,3 +169,14 @@ def test_every_karrio_status_name_has_a_meaning():
     from karrio.core.units import TrackingStatus
 
     assert {s.name for s in TrackingStatus} == set(TRACKING_STATUS)
+
+
+def test_a_carrier_that_does_not_answer_in_time_is_transient(http_stub):
+    DhlStandIn(http_stub)
+    http_stub.route("GET", "/track/shipments", delay=5, status=200)
+    slow = DhlUniversalCarrier.from_config(
+        {"consumer_key": "dhl-key", "consumer_secret": "s", "server_url": http_stub.url},
+        CarrierContext(timeout=0.2),
+    )
+    with pytest.raises(TransientCarrierError, match="did not answer"):
+        slow.track([Parcel(DHL_NUMBER)])

@@ -7,13 +7,17 @@ from the merchant's credentials and asks it
     karrio.Tracking.fetch(TrackingRequest(tracking_numbers=[…])).from_(gateway).parse()
 
 karrio is imported on first use (it is large), with its deprecation noise and its own
-log output silenced so they do not mix with Wismo's.
+log output silenced so they do not mix with Wismo's. karrio's HTTP calls carry no
+timeout of their own, so each tracking call runs in a daemon thread that Wismo stops
+waiting for after `TIMEOUT_FACTOR` times the service's request timeout.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from types import ModuleType
 from typing import Any, ClassVar
@@ -31,6 +35,28 @@ from core.carriers.base import (
 from core.carriers.httpcall import required
 from core.carriers.karrio_bridge.parse import failure_of, update_of
 from core.plugins import ConfigField
+
+TIMEOUT_FACTOR = 3  # a karrio call may be a token request, then the tracking requests
+
+
+def bounded(work: Callable[[], Any], seconds: float, label: str) -> Any:
+    """`work()`'s result, or TransientCarrierError when it takes longer than `seconds`."""
+    answers: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+
+    def run() -> None:
+        try:
+            answers.put((True, work()))
+        except BaseException as exc:  # handed over to the waiting caller below
+            answers.put((False, exc))
+
+    threading.Thread(target=run, name=f"karrio-{label}", daemon=True).start()
+    try:
+        ok, value = answers.get(timeout=seconds)
+    except queue.Empty:
+        raise TransientCarrierError(f"{label} did not answer within {seconds:.0f}s") from None
+    if not ok:
+        raise value
+    return value
 
 
 @cache
@@ -53,9 +79,12 @@ class KarrioCarrier:
     credentials: ClassVar[tuple[str, ...]]  # the required karrio settings, from the shop
     optional: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, settings: Mapping[str, Any], server_url: str | None = None) -> None:
+    def __init__(
+        self, settings: Mapping[str, Any], server_url: str | None = None, timeout: float = 10.0
+    ) -> None:
         self.settings = dict(settings)
         self.server_url = server_url.rstrip("/") if server_url else None
+        self.timeout = timeout
         self._gateway: Any = None
 
     @classmethod
@@ -65,7 +94,7 @@ class KarrioCarrier:
         settings: dict[str, Any] = dict(zip(cls.credentials, values, strict=True))
         settings.update({k: str(config[k]) for k in cls.optional if config.get(k)})
         settings["test_mode"] = str(config.get("test_mode", "")).lower() in ("1", "true", "yes")
-        return cls(settings, str(config.get("server_url") or "") or None)
+        return cls(settings, str(config.get("server_url") or "") or None, context.timeout)
 
     @classmethod
     def recognise(cls, number: str) -> float:
@@ -103,13 +132,16 @@ class KarrioCarrier:
         wanted = {numbers.clean(p.number): p for p in parcels}
         from karrio.core.models import TrackingRequest
 
+        gateway = self.gateway()
+        request = TrackingRequest(tracking_numbers=list(wanted))
+        label = self.metadata.label
         try:
-            details, messages = (
-                sdk.Tracking.fetch(TrackingRequest(tracking_numbers=list(wanted)))
-                .from_(self.gateway())
-                .parse()
+            details, messages = bounded(
+                lambda: sdk.Tracking.fetch(request).from_(gateway).parse(),
+                self.timeout * TIMEOUT_FACTOR,
+                label,
             )
-        except CarrierAuthError:
+        except (CarrierAuthError, TransientCarrierError):
             raise
         except Exception as exc:  # karrio lets network failures through as they come
             raise TransientCarrierError(f"{self.metadata.label} unreachable: {exc}") from exc
