@@ -189,3 +189,13 @@ def test_main_statuses_stand_in_for_sub_statuses_this_table_does_not_know():
     for main, mapped in MAIN.items():
         assert status_of(main, f"{main}_SomethingNew") == mapped
     assert status_of(None, None) == (None, None)
+
+
+def test_the_push_key_comes_from_the_shops_sealed_carrier_secrets(http_stub):
+    standin = SeventeenTrackStandIn(http_stub)
+    body, sign = standin.signed_push("TRACKING_UPDATED", NUMBER, track_info())
+    built_with_another = SeventeenTrackCarrier("stale-key", standin.base_url, 2)
+    sealed = {"carriers": {"seventeentrack": {"api_key": standin.api_key}}}
+    built_with_another.verify_push(InboundRequest(body, {"sign": sign}), sealed)
+    carrier = carrier_at(standin)  # built from the shop's config, which carries the key
+    carrier.verify_push(InboundRequest(body, {"sign": sign}), {})

@@ -34,6 +34,7 @@ class DhlExpressCarrier(KarrioCarrier):
         "https://www.dhl.com/global-en/home/tracking.html?tracking-id={number}",
         "https://www.dhl.com",
         "",
+        aliases=("DHL Express Worldwide",),
         fields=_fields(
             _plain("site_id", "Site ID"),
             _secret("password", "Password"),
@@ -60,6 +61,7 @@ class DhlUniversalCarrier(KarrioCarrier):
         "https://www.dhl.com/global-en/home/tracking.html?tracking-id={number}",
         "https://www.dhl.com",
         "",
+        aliases=("DHL Parcel", "DHL Paket", "DHL eCommerce", "Deutsche Post"),
         fields=_fields(
             _secret("consumer_key", "API key"), _secret("consumer_secret", "API secret")
         ),
@@ -91,6 +93,7 @@ class UpsCarrier(KarrioCarrier):
         "https://www.ups.com/track?tracknum={number}",
         "https://www.ups.com",
         "",
+        aliases=("United Parcel Service",),
         fields=_fields(
             _secret("client_id", "Client ID"),
             _secret("client_secret", "Client secret"),
@@ -119,6 +122,7 @@ class FedexCarrier(KarrioCarrier):
         "https://www.fedex.com/fedextrack/?trknbr={number}",
         "https://www.fedex.com",
         "",
+        aliases=("Federal Express", "FedEx Express", "FedEx Ground"),
         fields=_fields(
             _secret("track_api_key", "Track API key"),
             _secret("track_secret_key", "Track API secret"),
@@ -146,6 +150,7 @@ class UspsCarrier(KarrioCarrier):
         "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}",
         "https://www.usps.com",
         "+18002758777",
+        aliases=("United States Postal Service", "US Postal Service", "U.S. Mail"),
         fields=_fields(
             _secret("client_id", "Consumer key"), _secret("client_secret", "Consumer secret")
         ),
@@ -174,6 +179,7 @@ class DpdCarrier(KarrioCarrier):
         "https://tracking.dpd.de/status/en_US/parcel/{number}",
         "https://www.dpd.com",
         "",
+        aliases=("DPD Germany", "DPD Group"),
         fields=_fields(_plain("delis_id", "DELIS ID"), _secret("password", "Password")),
         countries=("DE",),
         batch_size=1,
@@ -197,6 +203,7 @@ class GlsCarrier(KarrioCarrier):
         "https://gls-group.com/track/{number}",
         "https://gls-group.com",
         "",
+        aliases=("GLS Group", "General Logistics Systems"),
         fields=_fields(
             _secret("client_id", "Client ID"), _secret("client_secret", "Client secret")
         ),
@@ -222,6 +229,7 @@ class CanadaPostCarrier(KarrioCarrier):
         "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={number}",
         "https://www.canadapost-postescanada.ca",
         "+18662076678",
+        aliases=("Postes Canada", "Canada Post / Postes Canada"),
         fields=_fields(
             _plain("username", "API username"),
             _secret("password", "API password"),
@@ -251,6 +259,7 @@ class AustraliaPostCarrier(KarrioCarrier):
         "https://auspost.com.au/mypost/track/#/details/{number}",
         "https://auspost.com.au",
         "+61131318",
+        aliases=("AusPost", "Australia Post (AusPost)"),
         fields=_fields(
             _secret("api_key", "API key"),
             _secret("password", "API password"),

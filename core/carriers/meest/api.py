@@ -40,6 +40,7 @@ class MeestCarrier:
     metadata: ClassVar[CarrierMetadata] = CarrierMetadata(
         slug="meest",
         label="Meest Express",
+        aliases=("Meest", "Міст Експрес", "Мист Экспресс", "Meest Post", "Meest Poshta", "Міст"),
         fields=(
             ConfigField("username", "openAPI login", required=True),
             ConfigField("password", "openAPI password", secret=True, required=True),

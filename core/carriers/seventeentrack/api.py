@@ -134,7 +134,15 @@ class SeventeenTrackCarrier:
 
     def verify_push(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
         """Raise InvalidSignature unless `sign` is sha256(body + "/" + the shop's key)."""
-        webhooks.verify(request.body, request.headers, str(secrets.get("api_key") or ""))
+        webhooks.verify(request.body, request.headers, self.push_key(secrets))
+
+    def push_key(self, secrets: Mapping[str, Any]) -> str:
+        """The shop's 17TRACK key: from its sealed carrier secrets, else the one built with."""
+        carriers = secrets.get("carriers")
+        mine = carriers.get(self.metadata.slug) if isinstance(carriers, Mapping) else None
+        if isinstance(mine, Mapping) and mine.get("api_key"):
+            return str(mine["api_key"])
+        return str(secrets.get("api_key") or self.api_key)
 
     def parse_push(self, request: InboundRequest) -> list[ParcelUpdate]:
         """The update in a verified TRACKING_UPDATED push (none for TRACKING_STOPPED)."""

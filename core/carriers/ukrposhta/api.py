@@ -32,6 +32,14 @@ class UkrposhtaCarrier:
     metadata: ClassVar[CarrierMetadata] = CarrierMetadata(
         slug="ukrposhta",
         label=LABEL,
+        aliases=(
+            "Укрпошта",
+            "Укрпочта",
+            "Ukrposhta Express",
+            "Ukrposhta Standard",
+            "Ukrainian Post",
+            "Ukraine Post",
+        ),
         fields=(
             ConfigField(
                 "bearer",

@@ -54,18 +54,19 @@ def scan_of(record: Mapping[str, Any]) -> Scan | None:
 
 def update_of(number: str, records: Sequence[Mapping[str, Any]]) -> ParcelUpdate:
     """What Ukrposhta's history of one barcode says now."""
-    scans = sorted(
-        (s for s in (scan_of(r) for r in records if isinstance(r, Mapping)) if s is not None),
-        key=lambda s: s.occurred_at,
+    pairs = sorted(
+        ((s, r) for r in records if isinstance(r, Mapping) for s in [scan_of(r)] if s is not None),
+        key=lambda pair: pair[0].occurred_at,
     )
-    current = next((s for s in reversed(scans) if s.status is not None), None)
-    status = current.status if current else None
+    scans = [s for s, _ in pairs]
+    current = next(((s, r) for s, r in reversed(pairs) if s.status is not None), None)
+    status = current[0].status if current else None
     pickup = None
     if status is Status.READY_FOR_PICKUP and current is not None:
-        last = next(r for r in records if scan_of(r) == current)
+        office = current[1]
         pickup = PickupPoint(
-            name=str(last.get("name") or ""),
-            address=" ".join(str(p) for p in (last.get("index"), last.get("name")) if p),
+            name=str(office.get("name") or ""),
+            address=" ".join(str(p) for p in (office.get("index"), office.get("name")) if p),
             kind="branch",
         )
     return ParcelUpdate(

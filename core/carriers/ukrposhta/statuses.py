@@ -24,7 +24,7 @@ EVENTS: dict[int, tuple[Status | None, str | None]] = {
     21700: (Status.READY_FOR_PICKUP, None),  # arrived at the post office, awaits the recipient
     31100: (Status.ATTEMPTED_DELIVERY, "failed_attempt"),
     31200: (Status.EXCEPTION, "returning_to_sender"),
-    31300: (Status.IN_TRANSIT, "redirected"),
+    31300: (Status.IN_TRANSIT, "address_changed"),  # forwarded to another address
     31400: (Status.IN_TRANSIT, "redirected_after_failed_attempt"),
     41000: (Status.DELIVERED, None),
     48000: (Status.DELIVERED, None),  # delivered in the destination country (outbound mail)
