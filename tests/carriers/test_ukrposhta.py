@@ -111,6 +111,25 @@ def test_unknown_event_codes_are_no_news():
     assert status_of(None) == (None, None)
 
 
+@pytest.mark.parametrize("event", [2100, 2200, 2201, 3006, 4001, 4014, 4050, 4082])
+def test_receptacle_scans_are_no_news_for_the_shopper(event):
+    assert status_of(event) == (None, "container_scan")
+
+
+def test_events_given_as_strings_and_histories_out_of_order_are_sorted_by_date(http_stub):
+    history = [
+        record(
+            DOMESTIC, "2026-11-22T09:30:00", "21700", "Львів 12"
+        ),  # the API sends some as strings
+        record(DOMESTIC, "2026-11-20T10:15:00", 10100, "Київ 1"),
+        record(DOMESTIC, "2026-11-21T08:00:00", "4020", "Київ ОПЦ"),
+    ]
+    standin = UkrposhtaStandIn(http_stub, histories={DOMESTIC: history})
+    (update,) = carrier_at(standin).track([Parcel(DOMESTIC)])
+    assert [s.code for s in update.scans] == ["10100", "4020", "21700"]
+    assert update.status is Status.READY_FOR_PICKUP
+
+
 def test_a_refused_bearer_is_an_auth_error_and_a_5xx_is_transient(http_stub):
     standin = UkrposhtaStandIn(http_stub)
     wrong = UkrposhtaCarrier("not-the-bearer", standin.base_url, timeout=2)

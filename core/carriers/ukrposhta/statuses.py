@@ -30,6 +30,10 @@ EVENTS: dict[int, tuple[Status | None, str | None]] = {
     48000: (Status.DELIVERED, None),  # delivered in the destination country (outbound mail)
 }
 
+# Receptacle (bag) scans of UPU EDI messages (PREDES, RESDES, CARDIT), not the item's own
+# progress: they carry no news for the shopper and must not look like a stall's end.
+CONTAINER = frozenset({2100, 2200, 2201, 3006, 4001, *range(4014, 4083)})
+
 RETURNED_REASON_ID = 10  # with event 41000: delivered back to the sender
 
 FINAL = frozenset({Status.DELIVERED, Status.RETURNED})
@@ -41,4 +45,6 @@ def status_of(event: int | None, reason_id: int | None = None) -> tuple[Status |
         return Status.RETURNED, "returned_to_sender"
     if event is None:
         return None, None
+    if event in CONTAINER:
+        return None, "container_scan"
     return EVENTS.get(event, (None, None))
