@@ -113,6 +113,10 @@ def test_every_known_event_code_maps_through_the_api(http_stub, code):
         ("Невдала спроба доставки", Status.ATTEMPTED_DELIVERY),
         ("Посилка залишила сортувальний центр", Status.IN_TRANSIT),
         ("Arrived at the branch", Status.READY_FOR_PICKUP),
+        ("Посилка прибула на сортувальний центр", Status.IN_TRANSIT),
+        ("Переміщення посилки між сортувальними центрами", Status.IN_TRANSIT),
+        ("Посилка поступила на поштомат", Status.READY_FOR_PICKUP),
+        ("Видано кур`єру", Status.OUT_FOR_DELIVERY),
         ("щось нове", None),
     ],
 )

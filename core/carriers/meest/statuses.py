@@ -37,7 +37,10 @@ WORDS: tuple[tuple[re.Pattern[str], Status, str | None], ...] = (
     (re.compile(r"невдал|не вдалося|failed"), Status.ATTEMPTED_DELIVERY, "failed_attempt"),
     (re.compile(r"прийнят|accepted"), Status.SHIPPED, None),
     (
-        re.compile(r"прям|сортув|транзит|залишила|прибув|in transit|sorting|depart|arriv"),
+        re.compile(
+            r"прям|сортув|транзит|залишил|прибу|поступ|надійш|перемі|"
+            r"in transit|sorting|depart|arriv|left"
+        ),
         Status.IN_TRANSIT,
         None,
     ),
