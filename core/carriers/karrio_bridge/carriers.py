@@ -188,8 +188,11 @@ class DpdCarrier(KarrioCarrier):
 
     @classmethod
     def recognise(cls, number: str) -> float:
-        """14-digit parcel numbers: a hint only."""
-        return 0.4 if numbers.is_digits(number, 14) else 0.0
+        """14-digit parcel numbers starting with 0 (a 15th check character may follow)."""
+        value = numbers.clean(number)
+        if numbers.is_digits(value[:14], 14) and len(value) <= 15 and value.startswith("0"):
+            return 0.4 if len(value) == 14 or value[14].isalnum() else 0.0
+        return 0.0
 
 
 class GlsCarrier(KarrioCarrier):

@@ -57,7 +57,9 @@ class SeventeenTrackCarrier:
             ),
             ConfigField("base_url", "API address (leave empty)", kind="url"),
         ),
-        capabilities=frozenset({"track", "pushes"}),
+        # any_carrier: follows numbers of every carrier; detection gives it the numbers no
+        # connected carrier recognises (or finds) when the shop has connected it
+        capabilities=frozenset({"track", "pushes", "any_carrier"}),
         homepage="https://www.17track.net",
         site="https://www.17track.net",
         tracking_url="https://t.17track.net/en#nums={number}",
@@ -82,9 +84,14 @@ class SeventeenTrackCarrier:
 
     @classmethod
     def recognise(cls, number: str) -> float:
-        """Any plausible tracking number, faintly: 17TRACK is the fallback for all carriers."""
+        """None: 17TRACK has no numbers of its own (it is the `any_carrier` fallback)."""
+        return 0.0
+
+    @classmethod
+    def plausible(cls, number: str) -> bool:
+        """Whether 17TRACK could follow `number` at all (letters and digits, 6 to 40)."""
         value = numbers.clean(number)
-        return 0.05 if 6 <= len(value) <= 40 and value.isascii() and value.isalnum() else 0.0
+        return 6 <= len(value) <= 40 and value.isascii() and value.isalnum()
 
     @classmethod
     def tracking_link(cls, number: str, locale: str | None = None) -> str | None:

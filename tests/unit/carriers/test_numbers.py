@@ -135,13 +135,23 @@ def test_each_post_recognises_its_own_country_s10_mail():
     assert CanadaPostCarrier.recognise(s10("RR", "12345678", "AU")) == 0.0
 
 
+def test_dpd_numbers_start_with_0_so_nova_poshtas_14_digits_are_not_dpds():
+    assert DpdCarrier.recognise("01905012345678") == 0.4
+    assert DpdCarrier.recognise("01905012345678A") == 0.4
+    assert DpdCarrier.recognise("20450059800767") == 0.0
+    assert DpdCarrier.recognise("59000123456789") == 0.0
+
+
 def test_ukrposhta_domestic_barcodes_are_13_digits():
     assert UkrposhtaCarrier.recognise("0500000000001") == 0.6
     assert UkrposhtaCarrier.recognise("20450059800767") == 0.0  # Nova Poshta's 14 digits
 
 
-def test_the_aggregator_and_meest_only_hint():
-    assert 0 < SeventeenTrackCarrier.recognise("YT2209121266075563") < 0.1
+def test_the_aggregator_claims_no_number_and_meest_only_hints():
+    assert SeventeenTrackCarrier.recognise("YT2209121266075563") == 0.0
+    assert SeventeenTrackCarrier.plausible("YT2209121266075563")
+    assert not SeventeenTrackCarrier.plausible("ABC-42")
+    assert "any_carrier" in SeventeenTrackCarrier.metadata.capabilities
     assert MeestCarrier.recognise("MYCV123456789") == 0.3
     assert MeestCarrier.recognise(s10("RR", "12345678", "UA")) == 0.0
 
