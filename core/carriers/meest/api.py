@@ -74,11 +74,17 @@ class MeestCarrier:
 
     @classmethod
     def recognise(cls, number: str) -> float:
-        """Meest publishes no number format: a plausible parcel number is only a hint."""
+        """Meest publishes no number format: only its letter prefixes are a hint.
+
+        Digits alone are left to the carriers that own digit formats (Nova Poshta, …):
+        claiming them would send every unknown waybill to Meest next.
+        """
         value = numbers.clean(number)
-        if numbers.is_s10(value) or not (8 <= len(value) <= 20 and value.isalnum()):
+        if not (8 <= len(value) <= 20 and value.isascii() and value.isalnum()):
             return 0.0
-        return 0.3 if value.startswith(("MYCV", "ME", "CV")) else 0.1
+        if numbers.is_s10(value) or value.isdigit():
+            return 0.0
+        return 0.3 if value.startswith(("MYCV", "ME", "CV")) else 0.0
 
     @classmethod
     def tracking_link(cls, number: str, locale: str | None = None) -> str | None:

@@ -154,6 +154,8 @@ def test_the_aggregator_claims_no_number_and_meest_only_hints():
     assert "any_carrier" in SeventeenTrackCarrier.metadata.capabilities
     assert MeestCarrier.recognise("MYCV123456789") == 0.3
     assert MeestCarrier.recognise(s10("RR", "12345678", "UA")) == 0.0
+    assert MeestCarrier.recognise("59000123456789") == 0.0  # digits: Nova Poshta's and others'
+    assert MeestCarrier.recognise("AB12345678") == 0.0
 
 
 @pytest.mark.parametrize("carrier", CARRIERS)
