@@ -11,10 +11,10 @@ from datetime import date
 import pytest
 
 from core.carriers.base import CarrierAuthError, CarrierContext, Parcel, TransientCarrierError
-from core.carriers.karrio_bridge import DhlUniversalCarrier, UpsCarrier
+from core.carriers.karrio_bridge import CanadaPostCarrier, DhlUniversalCarrier, UpsCarrier
 from core.carriers.karrio_bridge.statuses import TRACKING_STATUS
 from core.domain.statuses import Status
-from tests.support.carrier_standins import DhlStandIn, UpsStandIn
+from tests.support.carrier_standins import CanadaPostStandIn, DhlStandIn, UpsStandIn
 
 DHL_NUMBER = "JJD000390007777777777"
 UPS_NUMBER = "1Z999AA10123456784"
@@ -180,3 +180,44 @@ def test_a_carrier_that_does_not_answer_in_time_is_transient(http_stub):
     )
     with pytest.raises(TransientCarrierError, match="did not answer"):
         slow.track([Parcel(DHL_NUMBER)])
+
+
+CP_PIN = "1371134583769923"
+
+
+def canadapost_at(standin: CanadaPostStandIn, password: str | None = None) -> CanadaPostCarrier:
+    config = {
+        "username": standin.username,
+        "password": password or standin.password,
+        "server_url": standin.stub.url,
+    }
+    return CanadaPostCarrier.from_config(config, CarrierContext(timeout=2))
+
+
+def test_canada_post_parcels_are_tracked_through_karrio_over_xml(http_stub):
+    standin = CanadaPostStandIn(
+        http_stub,
+        histories={
+            CP_PIN: [
+                ("1496", "2026-11-22", "14:05:00", "Item successfully delivered", "OTTAWA"),
+                ("100", "2026-11-20", "09:30:00", "Item picked up by Canada Post", "TORONTO"),
+            ]
+        },
+    )
+    found, missing = canadapost_at(standin).track([Parcel(CP_PIN), Parcel("1371134583769999")])
+
+    assert standin.problems == []
+    assert found.status is Status.DELIVERED and found.final
+    assert [(s.code, s.status) for s in found.scans] == [
+        ("100", Status.IN_TRANSIT),
+        ("1496", Status.DELIVERED),
+    ]
+    assert found.scans[-1].location == "OTTAWA, ON"
+    assert found.estimated_delivery == date(2026, 11, 24)
+    assert missing.found is False
+
+
+def test_canada_post_refusing_the_login_is_an_auth_error(http_stub):
+    standin = CanadaPostStandIn(http_stub)
+    with pytest.raises(CarrierAuthError):
+        canadapost_at(standin, password="wrong").track([Parcel(CP_PIN)])

@@ -1,4 +1,4 @@
-"""Stand-ins for the carriers' tracking APIs (Ukrposhta, Meest, 17TRACK, DHL, UPS).
+"""Stand-ins for the carriers' tracking APIs (Ukrposhta, Meest, 17TRACK, DHL, UPS, Canada Post).
 
 Each checks the request shape the carrier documents (method, path, auth header, body)
 and answers from `histories` in the carrier's documented response shape; a request of
@@ -251,3 +251,58 @@ class UpsStandIn(StandIn):
         else:
             shipment = {"inquiryNumber": number, "package": [package]}
         return 200, {}, {"trackResponse": {"shipment": [shipment]}}
+
+
+@dataclass
+class CanadaPostStandIn(StandIn):
+    """Canada Post's Tracking web service: GET /vis/track/pin/{pin}/detail, Basic, XML v2."""
+
+    username: str = "cp-user"
+    password: str = "cp-password"
+
+    def __post_init__(self) -> None:
+        self.stub.route("GET", "/vis/track/pin/{pin}/detail", self.detail)
+
+    def detail(self, req: StubRequest) -> tuple[int, dict[str, str], Any]:
+        import base64
+        from xml.sax.saxutils import escape
+
+        basic = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
+        xml = {"Content-Type": "application/vnd.cpc.track-v2+xml"}
+        if req.headers.get("Authorization") != f"Basic {basic}":
+            return 401, xml, _cp_messages("E002", "AAA Authentication Failure")
+        if req.headers.get("Accept") != "application/vnd.cpc.track-v2+xml":
+            return self.refuse(f"Accept {req.headers.get('Accept')!r}")
+        if not req.headers.get("Accept-language", "").endswith("-CA"):
+            return self.refuse("Accept-language must be en-CA or fr-CA")
+        pin = req.path_params["pin"]
+        events = self.histories.get(pin)
+        if events is None:
+            return 200, xml, _cp_messages("004", "No Pin History")
+        occurrences = "".join(
+            "<occurrence>"
+            f"<event-identifier>{code}</event-identifier><event-date>{day}</event-date>"
+            f"<event-time>{time}</event-time><event-time-zone>EST</event-time-zone>"
+            f"<event-description>{escape(words)}</event-description>"
+            f"<event-site>{escape(site)}</event-site><event-province>ON</event-province>"
+            "</occurrence>"
+            for code, day, time, words, site in events  # newest first, as Canada Post lists
+        )
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<tracking-detail xmlns="http://www.canadapost.ca/ws/track-v2">'
+            f"<pin>{pin}</pin><active-exists>1</active-exists><archive-exists/>"
+            "<expected-delivery-date>2026-11-24</expected-delivery-date>"
+            f"<significant-events>{occurrences}</significant-events>"
+            "</tracking-detail>"
+        )
+        return 200, xml, body
+
+
+def _cp_messages(code: str, description: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<messages xmlns="http://www.canadapost.ca/ws/messages">'
+        f"<message><code>{code}</code><description>{description}</description></message>"
+        "</messages>"
+    )
