@@ -221,3 +221,13 @@ def test_canada_post_refusing_the_login_is_an_auth_error(http_stub):
     standin = CanadaPostStandIn(http_stub)
     with pytest.raises(CarrierAuthError):
         canadapost_at(standin, password="wrong").track([Parcel(CP_PIN)])
+
+
+def test_karrios_record_is_kept_for_support(http_stub):
+    standin = UpsStandIn(
+        http_stub,
+        histories={UPS_NUMBER: ups_package(UPS_NUMBER, ("20261121", "I", "DP", "Departed"))},
+    )
+    (update,) = ups_at(standin).track([Parcel(UPS_NUMBER)])
+    assert update.raw["tracking_number"] == UPS_NUMBER
+    assert update.raw["carrier_name"] == "ups"

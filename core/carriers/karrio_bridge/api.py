@@ -131,6 +131,7 @@ class KarrioCarrier:
         sdk = karrio()
         wanted = {numbers.clean(p.number): p for p in parcels}
         from karrio.core.models import TrackingRequest
+        from karrio.lib import to_dict
 
         gateway = self.gateway()
         request = TrackingRequest(tracking_numbers=list(wanted))
@@ -154,7 +155,7 @@ class KarrioCarrier:
             if failure == "transient":
                 raise TransientCarrierError(f"{self.metadata.label} failed: {text}")
         return [
-            update_of(p.number, by_number[n])
+            update_of(p.number, by_number[n], to_dict(by_number[n]))
             if n in by_number
             else ParcelUpdate(number=p.number, found=False)
             for n, p in wanted.items()

@@ -6,7 +6,7 @@ Takes karrio's unified models as plain attribute holders, so it needs no karrio 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -43,7 +43,7 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def update_of(number: str, details: Any) -> ParcelUpdate:
+def update_of(number: str, details: Any, raw: Mapping[str, Any] | None = None) -> ParcelUpdate:
     """One karrio TrackingDetails as what the carrier knows of the parcel now."""
     scans = []
     for event in getattr(details, "events", None) or []:
@@ -75,7 +75,7 @@ def update_of(number: str, details: Any) -> ParcelUpdate:
         scans=tuple(scans),
         estimated_delivery=_day(getattr(details, "estimated_delivery", None)),
         final=status in FINAL,
-        raw={"carrier": getattr(details, "carrier_name", None), "status": status},
+        raw=dict(raw or {}),
     )
 
 
