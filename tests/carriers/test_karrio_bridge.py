@@ -231,3 +231,14 @@ def test_karrios_record_is_kept_for_support(http_stub):
     (update,) = ups_at(standin).track([Parcel(UPS_NUMBER)])
     assert update.raw["tracking_number"] == UPS_NUMBER
     assert update.raw["carrier_name"] == "ups"
+
+
+def test_ups_refusing_the_oauth_client_is_an_auth_error(http_stub):
+    standin = UpsStandIn(http_stub)
+    wrong = UpsCarrier.from_config(
+        {"client_id": standin.client_id, "client_secret": "wrong", "server_url": http_stub.url},
+        CarrierContext(timeout=2),
+    )
+    with pytest.raises(CarrierAuthError):
+        wrong.track([Parcel(UPS_NUMBER)])
+    assert [r.path for r in http_stub.requests] == ["/security/v1/oauth/token"]

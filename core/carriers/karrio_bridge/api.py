@@ -145,7 +145,10 @@ class KarrioCarrier:
         except (CarrierAuthError, TransientCarrierError):
             raise
         except Exception as exc:  # karrio lets network failures through as they come
-            raise TransientCarrierError(f"{self.metadata.label} unreachable: {exc}") from exc
+            refusal = getattr(exc, "messages", None)  # ParsedMessagesError: e.g. an OAuth refusal
+            if refusal and failure_of(refusal) == "auth":
+                raise CarrierAuthError(f"{label} refused the credentials: {exc}") from exc
+            raise TransientCarrierError(f"{label} unreachable: {exc}") from exc
         by_number = {numbers.clean(str(d.tracking_number)): d for d in details or []}
         if not by_number and messages:
             failure = failure_of(messages)
