@@ -242,3 +242,23 @@ def test_ups_refusing_the_oauth_client_is_an_auth_error(http_stub):
     with pytest.raises(CarrierAuthError):
         wrong.track([Parcel(UPS_NUMBER)])
     assert [r.path for r in http_stub.requests] == ["/security/v1/oauth/token"]
+
+
+def test_loading_karrio_is_quiet_and_leaves_logging_and_warnings_alone():
+    import subprocess
+    import sys
+
+    script = (
+        "import logging, warnings\n"
+        "warnings.simplefilter('error')\n"
+        "from core.carriers.karrio_bridge.api import karrio\n"
+        "handlers, filters = list(logging.getLogger().handlers), list(warnings.filters)\n"
+        "karrio()\n"
+        "assert logging.getLogger().handlers == handlers\n"
+        "assert warnings.filters == filters\n"
+        "print('loaded')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "loaded\n", "")
