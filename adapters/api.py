@@ -79,6 +79,9 @@ def parse_event(body: Any) -> OrderEventIn:
         "customer": customer,
         "items": _items(order.get("items"), errors),
         "total": total,
+        "shipping_total": _decimal(order, "shipping_total", errors, "order."),
+        "refund_amount": _decimal(order, "refund_amount", errors, "order."),
+        "placed_at": _datetime(order, "placed_at", errors, required=False),
         "currency": currency,
         "locale": customer.locale if customer else None,
         "estimated_delivery": estimated or (shipment.estimated_delivery if shipment else None),
@@ -127,10 +130,13 @@ def _text(
     return text
 
 
-def _datetime(order: Mapping[str, Any], key: str, errors: dict[str, str]) -> datetime | None:
+def _datetime(
+    order: Mapping[str, Any], key: str, errors: dict[str, str], required: bool = True
+) -> datetime | None:
     value = order.get(key)
     if not value:
-        errors[f"order.{key}"] = "required, an ISO 8601 date-time with a time zone"
+        if required:
+            errors[f"order.{key}"] = "required, an ISO 8601 date-time with a time zone"
         return None
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))

@@ -6,11 +6,15 @@ plug-in signs, server-side, a short token naming the shop, one order and an expi
 and the widget passes it to `/api/v1/widget/...`. The format is small enough to write
 in a few lines of PHP (see the shared vector in tests/vectors/shared_signing.json):
 
-    payload = base64url(JSON {"s": shop_key, "o": order_external_id, "e": expires_unix})
+    payload = base64url(JSON {"s": shop_key, "o": order_external_id, "e": expires_unix
+                              [, "p": placed_unix]})
     token   = payload + "." + base64url(HMAC-SHA256(key, "wismo-widget.v1." + payload))
 
 `key` is the secret's key bytes (`core.signing.secret_key`: base64-decoded after
-"whsec_"), base64url is unpadded. No personal data travels in the token.
+"whsec_"), base64url is unpadded. `p`, optional, is when the order was placed: a widget for
+an order Wismo has never heard of can then say so at once for an old order (placed before
+Wismo was connected) instead of waiting for a webhook that will never come. No personal
+data travels in the token.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class StorefrontClaim:
     shop_key: str
     order_id: str
     expires: int
+    placed: int | None = None  # when the order was placed (unix), if the plug-in said
 
 
 def _b64(data: bytes) -> str:
@@ -49,11 +54,18 @@ def _unb64(text: str) -> bytes:
 
 
 def sign_storefront_token(
-    secret: str | bytes, shop_key: str, order_id: str, expires: int | None = None
+    secret: str | bytes,
+    shop_key: str,
+    order_id: str,
+    expires: int | None = None,
+    placed: int | None = None,
 ) -> str:
     """A token for one order of one shop (valid for a week unless `expires` is given)."""
     expires = int(time.time()) + DEFAULT_TTL if expires is None else int(expires)
-    body = json.dumps({"s": shop_key, "o": str(order_id), "e": expires}, separators=(",", ":"))
+    claim: dict[str, object] = {"s": shop_key, "o": str(order_id), "e": expires}
+    if placed:
+        claim["p"] = int(placed)
+    body = json.dumps(claim, separators=(",", ":"))
     payload = _b64(body.encode("utf-8"))
     mac = hmac.new(secret_key(secret), CONTEXT + payload.encode("ascii"), hashlib.sha256)
     return f"{payload}.{_b64(mac.digest())}"
@@ -66,7 +78,8 @@ def read_storefront_token(token: str) -> StorefrontClaim:
             raise ValueError("too long")
         payload, _, _mac = token.partition(".")
         data = json.loads(_unb64(payload))
-        return StorefrontClaim(str(data["s"]), str(data["o"]), int(data["e"]))
+        placed = int(data["p"]) if data.get("p") else None
+        return StorefrontClaim(str(data["s"]), str(data["o"]), int(data["e"]), placed)
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
         raise InvalidSignature("malformed storefront token") from None
 

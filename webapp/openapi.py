@@ -90,6 +90,19 @@ def openapi_document(public_url: str) -> dict[str, Any]:
                 },
             },
             "total": _MONEY,
+            "shipping_total": {
+                **_MONEY,
+                "description": "what delivery cost (part of total); 0 shows as free delivery",
+            },
+            "refund_amount": {
+                **_MONEY,
+                "description": "with status refunded: how much was paid back",
+            },
+            "placed_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": "when the shopper placed the order (default: the first event)",
+            },
             "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
             "estimated_delivery": {
                 "type": "string",

@@ -11,6 +11,7 @@ briefly by everyone (`public, max-age=300`) and revalidated with an ETag.
 from __future__ import annotations
 
 import hashlib
+import time
 from functools import cache
 from importlib import resources
 
@@ -42,6 +43,11 @@ NOT_FOUND = {"error": "not_found"}
 # Answered 202, not 404: a 4xx fills the shopper's browser console with errors while the
 # widget waits.
 PENDING = {"error": "pending"}
+# ... unless the token says the order was placed long before: then no webhook is coming (an
+# order from before Wismo was connected), and the widget says plainly that it has no live
+# status instead of promising one "in a minute" forever.
+UNKNOWN = {"error": "unknown"}
+UNKNOWN_AFTER = 2 * 3600  # seconds after the order was placed: webhooks arrive within minutes
 
 
 @cache
@@ -115,7 +121,8 @@ def widget_order() -> ResponseReturnValue:
             select(Order).where(Order.shop_id == shop.id, Order.external_id == claim.order_id)
         )
         if found is None:
-            return jsonify(PENDING), 202
+            old = claim.placed is not None and claim.placed < time.time() - UNKNOWN_AFTER
+            return jsonify(UNKNOWN if old else PENDING), 202
         record_visit(s, shop.id, found.id, "widget", visitor())
         s.commit()
         locale = _locale(found, request.args.get("locale"))

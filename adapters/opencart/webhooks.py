@@ -16,7 +16,7 @@ from typing import Any
 
 from core.adapters import InboundRequest
 from core.carrier_links import carrier_name, tracking_url
-from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
+from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo, utc_instant
 from core.errors import InvalidSignature, MalformedPayload
 from core.signing import HEADER_ID, HEADER_TIMESTAMP, verify
 
@@ -124,6 +124,8 @@ def _event(
         ),
         items=_items(order.get("products")),
         total=total,
+        shipping_total=_shipping(order.get("totals")),
+        placed_at=utc_instant(order.get("date_added")),
         currency=(_text(order.get("currency")) or "").upper() or None,
         locale=locale,
         reason=_reason(order, public) if status and status.value == "cancelled" else None,
@@ -148,6 +150,16 @@ def _reason(order: Mapping[str, Any], public_comment: str | None) -> str | None:
     if "reason" in order:
         return _text(order.get("reason"))
     return public_comment
+
+
+def _shipping(totals: Any) -> str | None:
+    """What delivery cost: the order's "shipping" total lines (OpenCart may list several)."""
+    lines = [t for t in totals if isinstance(t, dict)] if isinstance(totals, list) else []
+    amounts = [str(t.get("value")) for t in lines if t.get("code") == "shipping"]
+    try:
+        return str(sum(Decimal(a) for a in amounts)) if amounts else None
+    except (InvalidOperation, ValueError):
+        return None
 
 
 def _obj(value: Any) -> dict[str, Any]:

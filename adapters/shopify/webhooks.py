@@ -157,6 +157,8 @@ def order_facts(order: Mapping[str, Any]) -> dict[str, Any]:
         ]
         or None,
         "total": total,
+        "shipping_total": _money(order, "total_shipping_price")[0],
+        "placed_at": utc_instant(order.get("created_at")),
         "currency": currency,
         "locale": order.get("customer_locale") or None,
         "extra": {"order_status_url": order.get("order_status_url")}
@@ -278,7 +280,7 @@ def refund_event(r: Mapping[str, Any], prefix: str, triggered: datetime | None) 
         order_id=_id(r["order_id"]),
         occurred_at=_when(r, "processed_at", triggered, fallback="created_at"),
         status=Status.REFUNDED,
-        extra={"refund_amount": f"{amount:.2f}"} if amount else {},
+        refund_amount=f"{amount:.2f}" if amount else None,
     )
 
 

@@ -124,9 +124,31 @@ def _facts(order: Mapping[str, Any], order_id: str) -> dict[str, Any]:
         "customer": customer,
         "items": _items(order.get("line_items")),
         "total": _amount(order.get("total")),
+        "shipping_total": _sum(order.get("shipping_total"), order.get("shipping_tax")),
+        "refund_amount": _sum(*(r.get("total") for r in _refunds(order))),
+        "placed_at": gmt(order.get("date_created_gmt")),
         "currency": (str(order["currency"]).upper() if order.get("currency") else None),
         "locale": str(locale) if locale else None,
     }
+
+
+def _refunds(order: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    refunds = order.get("refunds")
+    return [r for r in refunds if isinstance(r, Mapping)] if isinstance(refunds, list) else []
+
+
+def _sum(*values: Any) -> str | None:
+    """The sum of WooCommerce's amounts, refunds given as negatives ("-10.00") counted as paid
+    back; None when none of them is an amount (a refund-free order has no refund amount)."""
+    total, seen = Decimal(0), False
+    for value in values:
+        try:
+            amount = abs(Decimal(str(value)))
+        except (InvalidOperation, ValueError):
+            continue
+        if amount.is_finite():
+            total, seen = total + amount, True
+    return str(total) if seen else None
 
 
 def _number(order: Mapping[str, Any], order_id: str) -> str:

@@ -65,6 +65,9 @@ class OrderEventIn:
     reason: str | None = None
     shipment: ShipmentInfo | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    shipping_total: str | None = None  # what the shopper paid for delivery
+    refund_amount: str | None = None  # what a refund event gave back (all refunds so far)
+    placed_at: datetime | None = None  # when the shopper placed the order (the platform's)
 
     def __post_init__(self) -> None:
         # the one intake check every adapter goes through: refuse or normalise here, so that
@@ -81,6 +84,7 @@ class OrderEventIn:
         """The event `to_json` described."""
         d = dict(data)
         d["occurred_at"] = datetime.fromisoformat(d["occurred_at"])
+        d["placed_at"] = datetime.fromisoformat(d["placed_at"]) if d.get("placed_at") else None
         d["status"] = Status(d["status"]) if d.get("status") else None
         d["estimated_delivery"] = _date(d.get("estimated_delivery"))
         if d.get("customer"):

@@ -32,6 +32,7 @@ LIMITS = {
     "currency": 3,  # orders.currency
     "locale": 16,  # orders.locale, customers.locale
     "total": 32,  # orders.total
+    "shipping_total": 32,  # orders.shipping_total
     "customer.name": 200,  # customers.name
     "customer.email": 320,  # customers.email
     "customer.phone": 100,  # customers.phone: as the shopper typed it
@@ -192,8 +193,11 @@ def check_event(event: Any) -> dict[str, Any]:
         "source": c.ident(event.source, "source", required=True),
         "order_id": c.ident(event.order_id, "order_id", required=True),
         "occurred_at": _instant(c, event.occurred_at),
+        "placed_at": None if event.placed_at is None else _instant(c, event.placed_at, "placed_at"),
         "number": c.ident(event.number, "number"),
         "total": c.amount(event.total, "total"),
+        "shipping_total": c.amount(event.shipping_total, "shipping_total"),
+        "refund_amount": c.amount(event.refund_amount, "refund_amount"),
         "currency": _currency(c, event.currency),
         "locale": _locale(c, event.locale, "locale"),
         "estimated_delivery": c.day(event.estimated_delivery, "estimated_delivery"),
@@ -211,16 +215,16 @@ def check_event(event: Any) -> dict[str, Any]:
     return out
 
 
-def _instant(c: _Check, value: Any) -> datetime | None:
+def _instant(c: _Check, value: Any, path: str = "occurred_at") -> datetime | None:
     if not isinstance(value, datetime) or value.tzinfo is None:
-        c.fail("occurred_at", "an aware date-time (with a time zone)")
+        c.fail(path, "an aware date-time (with a time zone)")
         return None
     try:
         utc = value.astimezone(UTC)
     except (OverflowError, ValueError):
         utc = None
     if utc is None or utc.year < YEARS[0]:
-        c.fail("occurred_at", f"a date-time from the year {YEARS[0]} on")
+        c.fail(path, f"a date-time from the year {YEARS[0]} on")
         return None
     return value
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.domain.statuses import UNDATED, Status
@@ -23,6 +24,9 @@ VARIABLES: dict[str, str] = {
     "order_number": "The order number as the shop shows it, e.g. #1001",
     "items": "The ordered items: each has name, quantity and price (formatted)",
     "total": "The order total with currency, formatted for the locale",
+    "shipping": "What the shopper paid for delivery (part of the total), or empty",
+    "shipping_free": "True when delivery cost nothing (shipping is then 0)",
+    "refund_amount": "How much this refund gave back, formatted, or empty",
     "currency": "The order's currency code, e.g. UAH",
     "placed_at": "The date the order was placed",
     "estimated_delivery": "The estimated delivery date (today when out for delivery), or empty",
@@ -64,6 +68,13 @@ def _color(value: Any) -> str:
     if isinstance(value, str) and re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", value.strip()):
         return value.strip()
     return DEFAULT_BRAND_COLOR
+
+
+def _is_zero(amount: Any) -> bool:
+    try:
+        return amount not in (None, "") and Decimal(str(amount)) == 0
+    except (InvalidOperation, ValueError):
+        return False
 
 
 def _get(mapping: Any, key: str) -> Any:
@@ -130,6 +141,9 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
         "order_number": str(_get(order, "number") or ""),
         "items": _items(_get(order, "items"), currency, locale),
         "total": format_money(_get(order, "total"), currency, locale),
+        "shipping": format_money(_get(order, "shipping_total"), currency, locale),
+        "shipping_free": _is_zero(_get(order, "shipping_total")),
+        "refund_amount": format_money(_get(order, "refund_amount"), currency, locale),
         "currency": currency,
         "placed_at": format_day(_get(order, "placed_at"), locale),
         "estimated_delivery": estimated,

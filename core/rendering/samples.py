@@ -14,7 +14,8 @@ _PEOPLE: dict[str, dict[str, Any]] = {
         "first": "Emma",
         "name": "Emma Clarke",
         "currency": "EUR",
-        "items": [("Glass kettle 1.7 l", 1, "59.90"), ("Descaling tablets", 2, "4.50")],
+        "items": [("Glass kettle 1.7 l", 1, "55.00"), ("Descaling tablets", 2, "4.50")],
+        "shipping": "4.90",
         "total": "68.90",
         "carrier": "DHL",
         "tracking": "JD014600006281230714",
@@ -125,6 +126,8 @@ def sample_facts(status: Status | str, locale: str | None) -> dict[str, Any]:
         "order": {
             "number": "#1001",
             "total": p["total"],
+            "shipping_total": p.get("shipping"),
+            "refund_amount": p["total"] if status == Status.REFUNDED else None,
             "currency": p["currency"],
             "items": [{"name": n, "quantity": q, "price": pr} for n, q, pr in p["items"]],
             "placed_at": datetime(2025, 3, 10, 14, 30, tzinfo=UTC),

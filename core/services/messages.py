@@ -39,6 +39,7 @@ def event_facts(order: Order, data: OrderEventIn, before: date | None) -> dict[s
     moved = before is not None and after is not None and after != before
     return {
         "reason": data.reason,
+        "refund_amount": data.refund_amount,
         "occurred_at": data.occurred_at.isoformat(),
         "previous_estimated_delivery": before.isoformat() if moved and before else None,
         "new_estimated_delivery": after.isoformat() if moved and after else None,
@@ -92,6 +93,8 @@ def facts_for(
         "order": {
             "number": order.number,
             "total": order.total,
+            "shipping_total": order.shipping_total,
+            "refund_amount": news.get("refund_amount"),
             "currency": order.currency,
             "items": order.items or [],
             "placed_at": order.placed_at,

@@ -284,10 +284,13 @@ def _merge_facts(order: Order, shipment: Shipment | None, data: OrderEventIn, fr
     if data.items:
         put(order, "items_total", sum(int(i.get("quantity") or 1) for i in data.items))
     put(order, "total", data.total)
+    put(order, "shipping_total", data.shipping_total)
     put(order, "currency", data.currency)
     put(order, "locale", data.locale or (data.customer.locale if data.customer else None))
     put(order, "estimated_delivery", data.estimated_delivery)
-    if data.status == Status.PLACED or order.placed_at is None:
+    if data.placed_at is not None:  # the platform's own time of the order beats any event's
+        order.placed_at = data.placed_at
+    elif data.status == Status.PLACED or order.placed_at is None:
         put(order, "placed_at", data.occurred_at)
     if data.customer is not None and (fresh or order.customer_id is None):
         order.customer = customer_for(order, data.customer)

@@ -117,6 +117,7 @@ class Order(Base):
     locale: Mapped[str | None] = mapped_column(String(16))
     currency: Mapped[str | None] = mapped_column(String(3))
     total: Mapped[str | None] = mapped_column(String(32))  # decimal as text: exact everywhere
+    shipping_total: Mapped[str | None] = mapped_column(String(32))  # delivery, within total
     items: Mapped[list[Any]] = mapped_column(default=list)
     items_total: Mapped[int | None] = mapped_column(Integer)
     estimated_delivery: Mapped[date | None] = mapped_column(Date)

@@ -194,3 +194,18 @@ def test_waiting_for_a_new_order_logs_no_errors_in_the_console(
     page.locator(".wismo-widget section p").filter(has_text="in a minute").wait_for()
     page.wait_for_timeout(500)
     assert errors == []
+
+
+def test_an_order_wismo_never_heard_of_is_said_plainly(sqlite_container, live_app, page, http_stub):
+    import time
+
+    shop = add_shop(sqlite_container)
+    placed = int(time.time()) - 30 * 86400  # an order from before Wismo was connected
+    token = sign_storefront_token(shop.webhook_secret, shop.shop.key, "17", placed=placed)
+    base = live_app(sqlite_container)
+    page.set_viewport_size({"width": 390, "height": 700})
+    page.goto(host_page(http_stub, base, f'data-token="{token}" data-locale="uk"'))
+    said = page.locator(".wismo-widget section p").filter(has_text="недоступне")
+    said.wait_for()
+    assert "за хвилину" not in shadow_text(page)
+    screenshot(page, "widget-unknown-order-uk-390")

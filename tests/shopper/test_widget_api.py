@@ -166,3 +166,17 @@ def test_item_and_customer_names_stay_data(client, container):
     token = sign_storefront_token(shop.webhook_secret, shop.shop.key, "77")
     order = client.get(f"/api/v1/widget/order?token={token}").json
     assert order["first_name"] == XSS.split()[0]  # returned as a string; the widget sets text
+
+
+def test_an_order_placed_long_before_wismo_heard_of_it_is_unknown_not_pending(client, shops):
+    a, _ = shops
+    # issue 18 item 6: an order from before Wismo was connected never gets a webhook; its
+    # token says when it was placed, so the widget says so plainly instead of waiting forever
+    now = int(time.time())
+    old = sign_storefront_token(a.webhook_secret, a.shop.key, "17", placed=now - 3 * 24 * 3600)
+    response = client.get(f"/api/v1/widget/order?token={old}")
+    assert response.status_code == 202 and response.json == {"error": "unknown"}
+    fresh = sign_storefront_token(a.webhook_secret, a.shop.key, "1002", placed=now - 60)
+    assert client.get(f"/api/v1/widget/order?token={fresh}").json == {"error": "pending"}
+    known = sign_storefront_token(a.webhook_secret, a.shop.key, "1001", placed=now - 9 * 86400)
+    assert client.get(f"/api/v1/widget/order?token={known}").json["number"] == "#1001"

@@ -146,6 +146,37 @@ def test_order_level_estimated_delivery_reaches_the_confirmation(client, contain
     assert "25 листопада" in out.text  # the uk confirmation states the date
 
 
+def test_delivery_cost_refund_and_order_time_reach_the_order_and_the_emails(
+    client, container, shop
+):
+    order = {**BODY["order"], "shipping_total": "70", "placed_at": "2026-11-21T18:30:00+02:00"}
+    r = client.post("/api/v1/orders/events", json={**BODY, "order": order}, headers=auth(shop))
+    assert r.status_code == 202, r.json
+    refund = {**order, "status": "refunded", "refund_amount": "300.50"}
+    refund["occurred_at"] = "2026-11-23T10:00:00Z"
+    body = {"event_id": "erp-77-9", "order": refund}
+    assert client.post("/api/v1/orders/events", json=body, headers=auth(shop)).status_code == 202
+    with container.session() as s:
+        stored = s.scalars(select(Order)).one()
+        sent = {m.meta.get("status"): m.text for m in s.scalars(select(OutboxMessage))}
+    assert stored.shipping_total == "70"
+    assert stored.placed_at and stored.placed_at.replace(tzinfo=None).isoformat() == (
+        "2026-11-21T16:30:00"
+    )
+    assert "Доставка: 70,00" in sent["shipped"]
+    assert "Ми повернули 300,50" in sent["refunded"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("shipping_total", "-5"), ("refund_amount", "lots"), ("placed_at", "yesterday")],
+)
+def test_bad_money_or_order_time_is_a_400_naming_the_field(client, shop, field, value):
+    body = {**BODY, "order": {**BODY["order"], field: value}}
+    r = client.post("/api/v1/orders/events", json=body, headers=auth(shop))
+    assert r.status_code == 400 and f"order.{field}" in r.json["errors"], r.json
+
+
 def test_a_bad_order_level_date_is_a_400_naming_the_field(client, shop):
     body = {**BODY, "order": {**BODY["order"], "estimated_delivery": "soon"}}
     r = client.post("/api/v1/orders/events", json=body, headers=auth(shop))

@@ -13,19 +13,22 @@
       tooMany: "Too many attempts. Please wait a few minutes and try again.", error: "Order status is unavailable right now. Please try again later.",
       edd: "Estimated delivery", track: "Track on the carrier's site", full: "Open the full tracking page", history: "History",
       tn: "Tracking number", pickup: "Pickup point", again: "Look up another order", order: "Order",
-      pending: "We have your order. Its live status will appear here in a minute." },
+      pending: "We have your order. Its live status will appear here in a minute.",
+      unknown: "Live status isn\u2019t available for this order. Its details on this page are up to date; if you have a question, please contact us." },
     ru: { title: "Ваш заказ", number: "Номер заказа", contact: "Email или телефон", find: "Показать заказ",
       loading: "Загрузка\u2026", notFound: "Не удалось найти заказ с такими данными. Проверьте номер заказа и email или телефон, указанные при оформлении.",
       tooMany: "Слишком много попыток. Подождите несколько минут и попробуйте снова.", error: "Статус заказа сейчас недоступен. Попробуйте позже.",
       edd: "Ожидаемая доставка", track: "Отследить на сайте перевозчика", full: "Открыть страницу отслеживания", history: "История",
       tn: "Номер отслеживания", pickup: "Пункт выдачи", again: "Найти другой заказ", order: "Заказ",
-      pending: "Мы получили ваш заказ. Его статус появится здесь через минуту." },
+      pending: "Мы получили ваш заказ. Его статус появится здесь через минуту.",
+      unknown: "Для этого заказа отслеживание в реальном времени недоступно. Данные на этой странице актуальны; если у вас есть вопрос, свяжитесь с нами." },
     uk: { title: "Ваше замовлення", number: "Номер замовлення", contact: "Email або телефон", find: "Показати замовлення",
       loading: "Завантаження\u2026", notFound: "Не вдалося знайти замовлення з такими даними. Перевірте номер замовлення та email або телефон, вказані під час оформлення.",
       tooMany: "Забагато спроб. Зачекайте кілька хвилин і спробуйте знову.", error: "Статус замовлення зараз недоступний. Спробуйте пізніше.",
       edd: "Орієнтовна доставка", track: "Відстежити на сайті перевізника", full: "Відкрити сторінку відстеження", history: "Історія",
       tn: "Номер відстеження", pickup: "Пункт видачі", again: "Знайти інше замовлення", order: "Замовлення",
-      pending: "Ми отримали ваше замовлення. Його статус з\u2019явиться тут за хвилину." }
+      pending: "Ми отримали ваше замовлення. Його статус з\u2019явиться тут за хвилину.",
+      unknown: "Для цього замовлення відстеження в реальному часі недоступне. Дані на цій сторінці актуальні; якщо маєте запитання, зв\u2019яжіться з нами." }
   };
   var CSS = ":host{all:initial!important;display:block!important;visibility:visible!important;opacity:1!important;position:static!important}" +
     "*{box-sizing:border-box}" +
@@ -70,6 +73,7 @@
 
     function clear() { while (box.firstChild) box.removeChild(box.firstChild); box.appendChild(h("h2", el.getAttribute("data-title") || t.title)); }
     function fail(msg) { clear(); box.appendChild(h("p", msg, { "class": "e", role: "alert" })); }
+    function say(msg) { clear(); box.appendChild(h("p", msg)); }
 
     function show(o, moved) {
       if (!fixed && T[o.locale]) { l = o.locale; t = T[l]; box.setAttribute("lang", l); } // the order's language
@@ -156,9 +160,12 @@
         .then(function (r) {
           if (r.status !== 404 && r.status !== 202) return load(r); // 202: not received yet
           return r.json().then(function (j) {
+            if (j.error === "unknown") return say(t.unknown); // placed before Wismo knew the shop
             if (j.error !== "pending") return fail(t.notFound);
-            if (!tries) { clear(); box.appendChild(h("p", t.pending)); }
+            if (!tries) say(t.pending);
+            // about 5 minutes in all; after that no webhook is coming: say so, plainly
             if (tries++ < 12) setTimeout(order, 5000 * Math.min(tries, 6));
+            else say(t.unknown);
           });
         }).catch(function () { fail(t.error); });
     }

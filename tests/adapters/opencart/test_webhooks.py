@@ -171,3 +171,24 @@ def test_the_carrier_chosen_in_the_module_gives_the_shopper_a_tracking_link(
     # the order's first news also brings its late confirmation: the shipping message has the link
     assert len(texts) == 2
     assert any("novaposhta.ua/tracking/?cargo_number=20450000000123" in t for t in texts)
+
+
+def test_the_shipped_email_lists_the_items_delivery_and_total_and_the_order_keeps_its_own_time(
+    client, container, oc_shop
+):
+    totals = [
+        {"code": "sub_total", "title": "Sub-Total", "value": "1180.00"},
+        {"code": "shipping", "title": "Нова Пошта", "value": "70.00"},
+        {"code": "total", "title": "Total", "value": "1250.00"},
+    ]
+    body = push_body(totals=totals, date_added="2026-11-21T18:30:00+02:00")
+    assert post(client, oc_shop, body).status_code == 200
+    with container.session() as s:
+        order = s.scalars(select(Order)).one()
+        sent = {m.meta.get("status"): m for m in s.scalars(select(OutboxMessage))}
+    out = sent["shipped"]  # beside the late confirmation
+    assert order.shipping_total == "70.00"
+    assert order.placed_at is not None
+    assert order.placed_at.replace(tzinfo=None).isoformat() == "2026-11-21T16:30:00"  # UTC
+    assert "Чайник × 1" in out.text
+    assert "Доставка: 70,00" in out.text and "Разом: 1250,00" in out.text.replace("\xa0", "")

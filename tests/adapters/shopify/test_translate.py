@@ -38,6 +38,8 @@ def test_orders_create_is_placed_with_number_shopper_items_total_and_language():
     assert event.items[0]["name"] and event.items[0]["quantity"] >= 1
     assert event.extra["order_status_url"].startswith("https://jsmith.myshopify.com/")
     assert event.event_key == "wh:b54557e4-bdd9-4b37-8a5f-bf7d70bcd043:orders/create"
+    assert event.shipping_total == "10.00"  # total_shipping_price_set, presentment money
+    assert event.placed_at == datetime(2022, 1, 1, 0, 0, tzinfo=UTC)  # created_at, -05:00
 
 
 def test_orders_cancelled_carries_the_reason_in_the_shoppers_words():
@@ -131,6 +133,7 @@ def test_refund_is_refunded_with_the_amount():
     (event,) = webhooks.parse("refunds/create", r, HEADERS)
     assert event.status == Status.REFUNDED
     assert event.order_id == str(r["order_id"])
+    assert event.refund_amount == "209.00"  # its one successful refund transaction
 
 
 @pytest.mark.parametrize(

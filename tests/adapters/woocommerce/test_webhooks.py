@@ -204,3 +204,18 @@ def test_the_number_reads_as_woocommerce_shows_it_and_the_time_is_the_milestones
     (event,) = order_events(done, "wh12", {}, with_placed=False)
     assert event.number == "#727"
     assert event.occurred_at.isoformat() == "2026-11-22T07:22:05+00:00"
+
+
+def test_delivery_cost_refunds_and_the_order_time_come_from_the_order():
+    # WooCommerce's documented order: 10.00 shipping, created 2017-03-22T19:28:02 GMT
+    placed = events(order("processing"))[0]
+    assert placed.shipping_total == "10.00"
+    assert (
+        placed.placed_at is not None and placed.placed_at.isoformat() == "2017-03-22T19:28:02+00:00"
+    )
+    assert placed.refund_amount is None  # nothing refunded yet
+    refunds = [{"id": 726, "reason": "", "total": "-10.00"}, {"id": 727, "total": "-5.35"}]
+    refunded = events(order("refunded", refunds=refunds, shipping_tax="2.00"))[0]
+    assert refunded.status == Status.REFUNDED
+    assert refunded.refund_amount == "15.35"
+    assert refunded.shipping_total == "12.00"  # what the shopper paid: with its tax

@@ -46,6 +46,7 @@ def test_the_limits_are_the_database_columns():
         "currency": models.Order.currency,
         "locale": models.Order.locale,
         "total": models.Order.total,
+        "shipping_total": models.Order.shipping_total,
         "customer.name": models.Customer.name,
         "customer.email": models.Customer.email,
         "customer.phone": models.Customer.phone,

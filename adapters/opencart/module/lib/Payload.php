@@ -7,7 +7,7 @@ namespace Wismo;
  * that 4.x keeps shipping_method as an array.
  */
 final class Payload {
-	const VERSION = '1.1.0';
+	const VERSION = '1.2.0';
 
 	/**
 	 * @param array $order    getOrder() of the order
@@ -84,6 +84,7 @@ final class Payload {
 			'tracking_carrier' => (string)($event['tracking_carrier'] ?? ''),
 			'store_url'       => (string)($order['store_url'] ?? ''),
 			'date_modified'   => self::isoDate((string)($order['date_modified'] ?? '')),
+			'date_added'      => self::isoDate((string)($order['date_added'] ?? '')),
 			'occurred_at'     => date('c', (int)($event['occurred_at'] ?? time())),
 		];
 

@@ -69,9 +69,19 @@ final class Signer {
 		return 'msg_' . bin2hex(random_bytes(12));
 	}
 
-	/** The widget token for one order of one shop, valid until `$expires` (unix time). */
-	public static function storefrontToken(string $secret, string $shopKey, string $orderId, int $expires): string {
-		$json = json_encode(['s' => $shopKey, 'o' => $orderId, 'e' => $expires], JSON_UNESCAPED_SLASHES);
+	/**
+	 * The widget token for one order of one shop, valid until `$expires` (unix time).
+	 * `$placed` (unix time the order was placed, 0 = unsaid) lets Wismo tell an old order it
+	 * never heard of from a new one whose push is still on its way.
+	 */
+	public static function storefrontToken(string $secret, string $shopKey, string $orderId, int $expires, int $placed = 0): string {
+		$claim = ['s' => $shopKey, 'o' => $orderId, 'e' => $expires];
+
+		if ($placed > 0) {
+			$claim['p'] = $placed;
+		}
+
+		$json = json_encode($claim, JSON_UNESCAPED_SLASHES);
 		$payload = self::base64url($json);
 		$mac = hash_hmac('sha256', self::WIDGET_CONTEXT . $payload, self::secretKey($secret), true);
 

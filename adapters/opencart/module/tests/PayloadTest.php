@@ -16,7 +16,7 @@ final class PayloadTest extends TestCase {
 			'email' => 'olena@example.com', 'telephone' => '+380501234567', 'language_code' => 'uk-ua',
 			'currency_code' => 'UAH', 'currency_value' => '40.00000000', 'total' => '31.2500',
 			'shipping_method' => ['name' => 'Flat Shipping Rate', 'code' => 'flat.flat'], 'shipping_city' => 'Київ',
-			'store_url' => 'http://shop.example/', 'date_modified' => '2026-11-22 10:00:00', 'order_status_id' => 3,
+			'store_url' => 'http://shop.example/', 'date_modified' => '2026-11-22 10:00:00', 'date_added' => '2026-11-21 18:30:00', 'order_status_id' => 3,
 		];
 	}
 
@@ -42,6 +42,7 @@ final class PayloadTest extends TestCase {
 		$this->assertSame('20450000000000', $order['tracking_number']);
 		$this->assertSame('http://shop.example/', $order['store_url']);
 		$this->assertStringStartsWith('2026-11-22T10:00:00', $order['date_modified']);
+		$this->assertStringStartsWith('2026-11-21T18:30:00', $order['date_added']);
 	}
 
 	public function testAStaffOnlyCommentStaysInTheStore(): void {

@@ -36,6 +36,12 @@ final class SignerTest extends TestCase {
 		$this->assertSame($t['token'], Signer::storefrontToken($v['secret'], $t['shop_key'], $t['order_id'], $t['expires']));
 	}
 
+	public function testStorefrontTokenWithThePlacedTimeMatchesTheSharedVector(): void {
+		$v = self::vectors();
+		$t = $v['storefront_token_placed'];
+		$this->assertSame($t['token'], Signer::storefrontToken($v['secret'], $t['shop_key'], $t['order_id'], $t['expires'], $t['placed']));
+	}
+
 	public function testASecretWithoutThePrefixIsUsedAsTheRawKey(): void {
 		$this->assertSame('plain', Signer::secretKey('plain'));
 	}

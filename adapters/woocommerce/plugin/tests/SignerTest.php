@@ -23,6 +23,15 @@ final class SignerTest extends TestCase {
 		);
 	}
 
+	public function test_storefront_token_with_the_placed_time_matches_the_shared_vector() {
+		$v = self::vector();
+		$t = $v['storefront_token_placed'];
+		$this->assertSame(
+			$t['token'],
+			Wismo_Signer::storefront_token( $v['secret'], $t['shop_key'], $t['order_id'], $t['expires'], null, $t['placed'] )
+		);
+	}
+
 	public function test_standard_webhooks_signature_matches_the_shared_vector() {
 		$v       = self::vector();
 		$w       = $v['standard_webhooks'];

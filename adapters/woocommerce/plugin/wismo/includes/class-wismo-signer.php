@@ -58,13 +58,19 @@ class Wismo_Signer {
 	 * @param string   $order_id The WooCommerce order id.
 	 * @param int|null $expires  Unix time; a week from $now when null.
 	 * @param int|null $now      Current Unix time (tests).
+	 * @param int|null $placed   Unix time the order was placed: Wismo can then tell an old
+	 *                           order it never heard of from a new one still on its way.
 	 * @return string
 	 */
-	public static function storefront_token( $secret, $shop_key, $order_id, $expires = null, $now = null ) {
+	public static function storefront_token( $secret, $shop_key, $order_id, $expires = null, $now = null, $placed = null ) {
 		if ( null === $expires ) {
 			$expires = ( null === $now ? time() : (int) $now ) + self::DEFAULT_TTL;
 		}
-		$json    = '{"s":' . self::json_string( (string) $shop_key ) . ',"o":' . self::json_string( (string) $order_id ) . ',"e":' . (int) $expires . '}';
+		$json = '{"s":' . self::json_string( (string) $shop_key ) . ',"o":' . self::json_string( (string) $order_id ) . ',"e":' . (int) $expires;
+		if ( $placed ) {
+			$json .= ',"p":' . (int) $placed;
+		}
+		$json   .= '}';
 		$payload = self::b64url( $json );
 		$mac     = hash_hmac( 'sha256', self::WIDGET_CONTEXT . $payload, self::key( $secret ), true );
 		return $payload . '.' . self::b64url( $mac );

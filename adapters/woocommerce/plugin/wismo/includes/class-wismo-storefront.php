@@ -47,10 +47,14 @@ class Wismo_Storefront {
 		if ( ! $order || ! Wismo_Client::configured() ) {
 			return;
 		}
-		$token = Wismo_Signer::storefront_token(
+		$created = $order->get_date_created();
+		$token   = Wismo_Signer::storefront_token(
 			(string) get_option( 'wismo_secret' ),
 			(string) get_option( 'wismo_shop_key' ),
-			(string) $order->get_id()
+			(string) $order->get_id(),
+			null,
+			null,
+			$created ? $created->getTimestamp() : null
 		);
 		echo '<section class="wismo-order-status"><h2>' . esc_html__( 'Delivery status', 'wismo' ) . '</h2>';
 		echo Wismo_Widget::html( Wismo_Client::url(), array( 'token' => $token, 'locale' => self::locale() ) ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped in Wismo_Widget.

@@ -18,6 +18,7 @@ class Wismo extends \Opencart\System\Engine\Controller {
 	];
 
 	public function index(): void {
+		$this->schedule(); // a module updated over 1.1 gets its scheduler entry here
 		$this->load->language(self::ROUTE);
 		$this->document->setTitle($this->language->get('heading_title'));
 		$token = 'user_token=' . $this->session->data['user_token'];
@@ -261,6 +262,15 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		$this->response->setOutput(json_encode($json));
 	}
 
+	/** OpenCart 4's scheduler (Extensions > Cron Jobs) retries waiting updates every hour. */
+	private function schedule(): void {
+		$this->load->model('setting/cron');
+
+		if (!$this->model_setting_cron->getCronByCode('wismo')) {
+			$this->model_setting_cron->addCron('wismo', 'Wismo: send order updates still waiting for Wismo', 'hour', self::ROUTE . '.scheduled', true);
+		}
+	}
+
 	/** Called by Extensions > Modules > Install: tables, events, and a pre-configured connection. */
 	public function install(): void {
 		(new \Wismo\Outbox($this->db, DB_PREFIX))->install();
@@ -278,6 +288,8 @@ class Wismo extends \Opencart\System\Engine\Controller {
 				'sort_order'  => 0,
 			]);
 		}
+
+		$this->schedule();
 
 		$preset = \Wismo\Settings::preset(DIR_EXTENSION . 'wismo/system/library/wismo/preset.php');
 
@@ -299,6 +311,9 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		foreach (array_keys(self::EVENTS) as $code) {
 			$this->model_setting_event->deleteEventByCode($code);
 		}
+
+		$this->load->model('setting/cron');
+		$this->model_setting_cron->deleteCronByCode('wismo');
 
 		(new \Wismo\PlatformEmails($this->db, DB_PREFIX))->apply(true);
 		$outbox = new \Wismo\Outbox($this->db, DB_PREFIX);

@@ -69,7 +69,10 @@ class Wismo extends \Opencart\System\Engine\Controller {
 				return;
 			}
 
-			$token = \Wismo\Signer::storefrontToken($settings->secret, $settings->shopKey, (string)(int)$data['order_id'], time() + 7 * 24 * 3600);
+			$this->load->model('account/order');
+			$info = $this->model_account_order->getOrder((int)$data['order_id']);
+			$placed = $info ? (int)strtotime((string)$info['date_added']) : 0;
+			$token = \Wismo\Signer::storefrontToken($settings->secret, $settings->shopKey, (string)(int)$data['order_id'], time() + 7 * 24 * 3600, max(0, $placed));
 			$output = \Wismo\Widget::inject($output, \Wismo\Widget::forOrder($settings->url, $token, (string)$this->config->get('config_language')));
 		} catch (\Throwable $e) {
 			$this->log->write('Wismo: ' . $e->getMessage());
@@ -115,6 +118,18 @@ class Wismo extends \Opencart\System\Engine\Controller {
 
 		$result = $this->pusher($settings)->flush(time(), 50);
 		$this->response->setOutput(json_encode($result + (new \Wismo\Outbox($this->db, DB_PREFIX))->summary()));
+	}
+
+	/**
+	 * OpenCart's own scheduler (Extensions > Cron Jobs, run by its hourly `cron/cron` job):
+	 * retry waiting pushes without a cron line of the merchant's own. install() registers it.
+	 */
+	public function scheduled(int $cron_id = 0, string $code = '', string $cycle = '', string $date_added = '', string $date_modified = ''): void {
+		$settings = \Wismo\Settings::fromConfig($this->config);
+
+		if ($settings->configured()) {
+			$this->pusher($settings)->flush(time(), 50);
+		}
 	}
 
 	/**

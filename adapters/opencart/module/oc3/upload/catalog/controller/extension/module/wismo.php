@@ -67,7 +67,10 @@ class ControllerExtensionModuleWismo extends Controller {
 				return;
 			}
 
-			$token = \Wismo\Signer::storefrontToken($settings->secret, $settings->shopKey, (string)(int)$data['order_id'], time() + 7 * 24 * 3600);
+			$this->load->model('account/order');
+			$info = $this->model_account_order->getOrder((int)$data['order_id']);
+			$placed = $info ? (int)strtotime((string)$info['date_added']) : 0;
+			$token = \Wismo\Signer::storefrontToken($settings->secret, $settings->shopKey, (string)(int)$data['order_id'], time() + 7 * 24 * 3600, max(0, $placed));
 			$output = \Wismo\Widget::inject($output, \Wismo\Widget::forOrder($settings->url, $token, $this->languageCode()));
 		} catch (\Throwable $e) {
 			$this->log->write('Wismo: ' . $e->getMessage());
