@@ -1,4 +1,4 @@
-"""Every carrier this package registers loads through `wismo.carriers` and fits the protocol."""
+"""Ukrposhta, Meest, 17TRACK and the karrio carriers load through `wismo.carriers` and fit it."""
 
 from __future__ import annotations
 
