@@ -56,3 +56,11 @@ def test_a_carrier_without_its_required_settings_says_which_is_missing(carriers,
     incomplete = {k: v for k, v in OURS[slug].items() if k != required[-1]}
     with pytest.raises(ConfigError, match=required[-1]):
         cls.from_config(incomplete, CarrierContext())
+
+
+@pytest.mark.parametrize(("given", "test_mode"), [("on", True), ("true", True), ("", False)])
+def test_a_karrio_carriers_test_mode_comes_from_a_form_checkbox_too(given, test_mode):
+    from core.carriers.karrio_bridge import UpsCarrier
+
+    config = {"client_id": "i", "client_secret": "s", "test_mode": given}
+    assert UpsCarrier.from_config(config, CarrierContext()).settings["test_mode"] is test_mode

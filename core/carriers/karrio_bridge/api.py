@@ -93,7 +93,12 @@ class KarrioCarrier:
         values = required(config, cls.metadata.label, *cls.credentials)
         settings: dict[str, Any] = dict(zip(cls.credentials, values, strict=True))
         settings.update({k: str(config[k]) for k in cls.optional if config.get(k)})
-        settings["test_mode"] = str(config.get("test_mode", "")).lower() in ("1", "true", "yes")
+        settings["test_mode"] = str(config.get("test_mode", "")).lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+        )
         return cls(settings, str(config.get("server_url") or "") or None, context.timeout)
 
     @classmethod
