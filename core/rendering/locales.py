@@ -44,7 +44,10 @@ def format_money(amount: Any, currency: str | None, locale: str) -> str | None:
         return str(amount)
     if not currency:
         return format_decimal(value, format="#,##0.00", locale=locale)
-    return format_currency(value, currency.upper(), locale=locale)
+    shown = format_currency(value, currency.upper(), locale=locale)
+    # CLDR's currency spacing, which Babel leaves out: a letter code that touches the digits
+    # ("UAH1,150.00" in English) gets a no-break space, "UAH 1,150.00"
+    return re.sub(r"^([A-Za-z]{2,})(?=[\d-])", "\\1\u00a0", shown)
 
 
 def format_day(value: Any, locale: str) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -82,6 +83,13 @@ def _public_url(settings: Settings) -> Check:
     parts = urlsplit(url)
     if url == Settings.public_url:
         why = f"WISMO_PUBLIC_URL is not set: the links in messages would point at {url}"
+    elif parts.scheme == "http" and _loopback(parts.hostname):
+        # nobody but this machine follows such a link: trying Wismo beside a local shop
+        return Check(
+            "public_url",
+            True,
+            f"WISMO_PUBLIC_URL is {url}: this machine only (links in messages work nowhere else)",
+        )
     elif parts.scheme != "https" or not parts.hostname:
         why = (
             f"WISMO_PUBLIC_URL={url} is not an https:// address: shoppers' tracking links "
@@ -90,6 +98,15 @@ def _public_url(settings: Settings) -> Check:
     else:
         return Check("public_url", True, f"WISMO_PUBLIC_URL is {url}")
     return Check("public_url", False, why, "WISMO_PUBLIC_URL", PUBLIC_URL_EXAMPLE)
+
+
+def _loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host or "").is_loopback
+    except ValueError:
+        return False
 
 
 def _smtp_url(settings: Settings) -> Check:

@@ -174,3 +174,20 @@ def test_production_processes_refuse_the_default_secret_and_a_plain_http_url(tmp
     assert "WISMO_SECRET_KEY is not set" in result.output
     assert "WISMO_PUBLIC_URL=http://wismo.example.com is not an https:// address" in result.output
     assert "WISMO_SMTP_URL" not in result.output  # unset SMTP is not a problem
+
+
+def test_a_plain_http_url_on_this_machine_is_allowed_for_trying_wismo_beside_a_local_shop():
+    from core.services.checks import config_problems
+    from core.settings import Settings
+
+    key = "a-real-secret-key-for-this-test-only-0123456789"
+    for url, ok in [
+        ("http://127.0.0.1:5342", True),  # (5000 is the default: "not set")
+        ("http://localhost:5000", True),
+        ("http://[::1]:5000", True),
+        ("http://10.0.0.5:5000", False),
+        ("http://wismo.example.com", False),
+        ("https://wismo.example.com", True),
+    ]:
+        problems = {c.name for c in config_problems(Settings(public_url=url, secret_key=key))}
+        assert ("public_url" not in problems) is ok, url

@@ -142,3 +142,13 @@ def test_a_sentence_ends_in_one_stop_even_after_an_abbreviated_year():
     assert not sentence("Орієнтовна дата: 5 грудня 2026\u202fр.").endswith("..")
     assert sentence("Estimated delivery: 5 December 2026") == "Estimated delivery: 5 December 2026."
     assert sentence("Where is it?") == "Where is it?" and sentence("") == ""
+
+
+def test_a_currency_code_never_touches_the_digits():
+    # CLDR's currency spacing: English writes UAH 1,150.00, not UAH1,150.00
+    from core.rendering.locales import format_money
+
+    assert format_money("1150", "UAH", "en") == "UAH\xa01,150.00"
+    assert format_money("5", "CHF", "en") == "CHF\xa05.00"
+    assert format_money("68.9", "EUR", "en") == "€68.90"  # a symbol stays close
+    assert format_money("1150", "UAH", "uk") == "1\xa0150,00\xa0₴"
