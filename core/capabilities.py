@@ -101,6 +101,70 @@ class ProviderReply:
     content_type: str = "text/plain"
 
 
+class CallbackServices(Protocol):
+    """What a provider callback may record, handed to it in `ProviderCall.services`.
+
+    The web app passes `core.services.receipts.CALLBACK_SERVICES`; channels call these instead
+    of importing the services, so the channels stay below the services (no import cycle).
+    """
+
+    def record_receipt(
+        self,
+        session: Any,
+        shop_id: int,
+        provider: str,
+        provider_message_id: str,
+        state: str,
+        detail: dict[str, Any],
+        now: datetime,
+    ) -> Any:
+        """A delivery state for a sent message, by the provider's message id."""
+        ...
+
+    def record_inbound(
+        self,
+        session: Any,
+        shop_id: int,
+        channel: str,
+        address: str,
+        text: str | None,
+        provider: str,
+        now: datetime,
+    ) -> Any:
+        """A shopper's own message (a reply, STOP in their words)."""
+        ...
+
+    def opt_out(
+        self,
+        session: Any,
+        shop_id: int,
+        channel: str,
+        address: str,
+        reason: str,
+        provider: str,
+        now: datetime,
+    ) -> Any:
+        """The shopper said stop (or blocked the bot) on this channel."""
+        ...
+
+    def redeem_opt_in(
+        self,
+        session: Any,
+        keys: tuple[str, ...],
+        shop: Any,
+        channel: str,
+        token: str,
+        address: str,
+        now: datetime,
+    ) -> Any:
+        """A messenger opt-in link followed: who joined for which order (None: stale link)."""
+        ...
+
+    def mark_reachable(self, session: Any, shop_id: int, channel: str, address: str) -> None:
+        """The user (re)subscribed: messages may reach this chat again."""
+        ...
+
+
 @dataclass(frozen=True)
 class ProviderCall:
     """Everything a receipt handler may use, for one verified shop."""
@@ -111,6 +175,7 @@ class ProviderCall:
     configs: list[dict[str, Any]]  # the shop's settings for this provider, secrets opened
     secret_keys: tuple[str, ...]  # the service's secret key, then earlier ones
     now: datetime
+    services: CallbackServices  # what the handler records receipts, replies and opt-outs with
 
 
 @runtime_checkable

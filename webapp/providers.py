@@ -30,6 +30,7 @@ from core import registry
 from core.bootstrap import Container
 from core.capabilities import ProviderCall, ProviderRequest
 from core.errors import UnknownShop
+from core.services.receipts import CALLBACK_SERVICES
 from core.services.shops import shop_by_key
 from core.shop_settings import settings_of
 from core.storage.clock import utcnow
@@ -75,6 +76,8 @@ def provider_webhook(provider: str) -> ResponseReturnValue:
         if shop is None or not configs:
             raise UnknownShop("no such shop, or it does not use this provider")
         keys = (c.settings.secret_key, *c.settings.secret_key_previous)
-        call = ProviderCall(provider_request(c), session, shop, configs, keys, utcnow())
+        call = ProviderCall(
+            provider_request(c), session, shop, configs, keys, utcnow(), CALLBACK_SERVICES
+        )
         reply = found.plugin.handle_callback(call)
     return Response(reply.body, status=reply.status, content_type=reply.content_type)

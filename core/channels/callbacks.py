@@ -7,8 +7,15 @@ from typing import Any
 
 from core.capabilities import ProviderCall, ProviderReply
 from core.errors import MalformedPayload
-from core.i18n import LOCALES
-from core.services import optin
+from core.i18n import LOCALES, NP_
+
+CONFIRMATIONS = NP_(
+    "messenger", "Done! You will get updates about order {number} from {shop} here."
+)
+REFUSALS = NP_(
+    "messenger",
+    "This link has expired or was already used. Open the latest link from {shop}.",
+)
 
 
 def json_body(call: ProviderCall) -> dict[str, Any]:
@@ -40,9 +47,9 @@ def chat_id(value: Any) -> str:
     return text if 0 < len(text) <= 100 and "\x00" not in text else ""
 
 
-def confirmation(shop: Any, joined: optin.Joined | None, language: str) -> str:
+def confirmation(shop: Any, joined: Any, language: str) -> str:
     """What the bot answers a shopper who followed an opt-in link (or a stale one)."""
     locale = language[:2] if language[:2] in LOCALES else "en"
     if joined is None:
-        return optin.REFUSALS(locale, shop=shop.name)
-    return optin.CONFIRMATIONS(locale, number=joined.order_number, shop=shop.name)
+        return REFUSALS(locale, shop=shop.name)
+    return CONFIRMATIONS(locale, number=joined.order_number, shop=shop.name)

@@ -24,7 +24,6 @@ from core.errors import (
     TransientChannelError,
 )
 from core.plugins import ChannelMetadata, ConfigField
-from core.services import optin, receipts
 
 from . import http
 from . import kinds as message_kinds
@@ -111,7 +110,7 @@ def callback(call: ProviderCall) -> ProviderReply:
         chat = chat_id(obj(member.get("chat")).get("id"))
         new = obj(member.get("new_chat_member")).get("status")
         if chat and new == "kicked":
-            receipts.opt_out(
+            call.services.opt_out(
                 session, shop.id, "telegram", chat, "telegram: bot blocked", "telegram", now
             )
         return json_reply({})
@@ -123,7 +122,9 @@ def callback(call: ProviderCall) -> ProviderReply:
     language = str(obj(message.get("from")).get("language_code") or "en")
     if text.startswith("/start"):
         token = text.removeprefix("/start").strip()
-        joined = optin.redeem(session, call.secret_keys, shop, "telegram", token, chat, now)
+        joined = call.services.redeem_opt_in(
+            session, call.secret_keys, shop, "telegram", token, chat, now
+        )
         reply = confirmation(shop, joined, language)
         return json_reply(
             {
@@ -132,5 +133,5 @@ def callback(call: ProviderCall) -> ProviderReply:
                 "text": reply,
             }
         )
-    receipts.record_inbound(session, shop.id, "telegram", chat, text, "telegram", now)
+    call.services.record_inbound(session, shop.id, "telegram", chat, text, "telegram", now)
     return json_reply({})

@@ -32,7 +32,6 @@ from core.errors import (
     RecipientOptedOut,
 )
 from core.plugins import ChannelMetadata, ConfigField
-from core.services import receipts
 
 from . import http
 from . import kinds as message_kinds
@@ -171,7 +170,7 @@ def callback(call: ProviderCall) -> ProviderReply:
     if status == "received" or ("Body" in params and "MessageStatus" not in params):
         channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
         address = sender.removeprefix("whatsapp:")
-        receipts.record_inbound(
+        call.services.record_inbound(
             session, shop.id, channel, address, params.get("Body"), "twilio", now
         )
         return ProviderReply(200, "<Response/>", "text/xml")
@@ -180,11 +179,11 @@ def callback(call: ProviderCall) -> ProviderReply:
         raise MalformedPayload("no MessageStatus in the callback", {"MessageStatus": "missing"})
     code = params.get("ErrorCode") or None
     detail = {"status": status, "error_code": code}
-    note = receipts.record_receipt(
+    note = call.services.record_receipt(
         session, shop.id, "twilio", params.get("MessageSid", ""), delivery, detail, now
     )
     if note is not None and code in {str(x) for x in OPTED_OUT}:
-        receipts.opt_out(
+        call.services.opt_out(
             session,
             shop.id,
             note.channel,

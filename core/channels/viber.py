@@ -26,7 +26,6 @@ from core.errors import (
     TransientChannelError,
 )
 from core.plugins import ChannelMetadata, ConfigField
-from core.services import optin, receipts
 
 from . import http
 from . import kinds as message_kinds
@@ -138,19 +137,23 @@ def callback(call: ProviderCall) -> ProviderReply:
     user_id = chat_id(user.get("id")) or chat_id(event.get("user_id"))
     if kind in ("conversation_started", "subscribed") and event.get("context") and user_id:
         token = str(event["context"])
-        joined = optin.redeem(session, call.secret_keys, shop, "viber", token, user_id, now)
+        joined = call.services.redeem_opt_in(
+            session, call.secret_keys, shop, "viber", token, user_id, now
+        )
         text = confirmation(shop, joined, str(user.get("language") or "en"))
         sender = str(configs[0].get("sender_name") or shop.name)[:28]
         return json_reply({"sender": {"name": sender}, "type": "text", "text": text})
     if kind == "subscribed" and user_id:
-        optin.mark_reachable(session, shop.id, "viber", user_id)
+        call.services.mark_reachable(session, shop.id, "viber", user_id)
     elif kind == "unsubscribed" and user_id:
-        receipts.opt_out(session, shop.id, "viber", user_id, "viber: unsubscribed", "viber", now)
+        call.services.opt_out(
+            session, shop.id, "viber", user_id, "viber: unsubscribed", "viber", now
+        )
     elif kind in STATES:
         detail = {"status": kind, "user_id": user_id, "desc": event.get("desc")}
         token = str(event.get("message_token") or "")
-        receipts.record_receipt(session, shop.id, "viber", token, STATES[kind], detail, now)
+        call.services.record_receipt(session, shop.id, "viber", token, STATES[kind], detail, now)
     elif kind == "message" and user_id:
         text = str(obj(event.get("message")).get("text") or "")
-        receipts.record_inbound(session, shop.id, "viber", user_id, text, "viber", now)
+        call.services.record_inbound(session, shop.id, "viber", user_id, text, "viber", now)
     return json_reply({})

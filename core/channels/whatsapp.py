@@ -29,7 +29,6 @@ from core.errors import (
     TransientChannelError,
 )
 from core.plugins import ChannelMetadata, ConfigField
-from core.services import receipts
 
 from . import http
 from . import kinds as message_kinds
@@ -191,13 +190,13 @@ def callback(call: ProviderCall) -> ProviderReply:
                 delivery = STATES.get(str(st.get("status")))
                 if delivery:
                     message_id = str(st.get("id") or "")
-                    receipts.record_receipt(
+                    call.services.record_receipt(
                         session, shop.id, "whatsapp_cloud", message_id, delivery, detail, now
                     )
             for msg in value.get("messages") or []:
                 address = "+" + str(msg.get("from") or "").lstrip("+")
                 text = (msg.get("text") or {}).get("body") or (msg.get("button") or {}).get("text")
-                receipts.record_inbound(
+                call.services.record_inbound(
                     session, shop.id, "whatsapp", address, text, "whatsapp_cloud", now
                 )
     return json_reply({})

@@ -33,14 +33,6 @@ LIFETIME = timedelta(days=30)
 _PAYLOAD = struct.Struct(">IIII")  # shop id, order id, customer id, expiry (hours since epoch)
 _MAC_BYTES = 12
 
-CONFIRMATIONS = NP_(
-    "messenger", "Done! You will get updates about order {number} from {shop} here."
-)
-REFUSALS = NP_(
-    "messenger",
-    "This link has expired or was already used. Open the latest link from {shop}.",
-)
-
 
 @dataclass(frozen=True)
 class Joined:

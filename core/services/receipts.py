@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.storage.models import MessageEvent, Notification, OptOut
 
+from . import optin
 from .contacts import opt_in_channels, record_opt_out
 from .optin import mark_unreachable
 
@@ -142,3 +143,17 @@ def _latest_to(session: Session, shop_id: int, channel: str, address: str) -> No
         .order_by(Notification.id.desc())
         .limit(1)
     )
+
+
+class _CallbackServices:
+    """`core.capabilities.CallbackServices` over these services and the opt-in service."""
+
+    record_receipt = staticmethod(record_receipt)
+    record_inbound = staticmethod(record_inbound)
+    opt_out = staticmethod(opt_out)
+    redeem_opt_in = staticmethod(optin.redeem)
+    mark_reachable = staticmethod(optin.mark_reachable)
+
+
+CALLBACK_SERVICES = _CallbackServices()
+"""What the web app hands every channel's provider callback (`ProviderCall.services`)."""

@@ -27,12 +27,8 @@ WAYBILL = "20450000000777"
 
 @pytest.fixture
 def mailing(database_url, smtp_server):
-    from core.bootstrap import use
-
     c = make_container(database_url, smtp_url=smtp_server.url + "?from=shop@example.com")
-    use(c)
     yield c
-    use(None)
     c.engine.dispose()
 
 

@@ -27,16 +27,14 @@ def queued(database_url, redis_url):
     """A container whose jobs wait in a real Redis queue (no worker): events stay accepted."""
     import uuid
 
-    from core.bootstrap import use
     from core.queue_rq import RqQueue
     from tests.conftest import make_container
 
     c = make_container(database_url)
-    c._queue = RqQueue(redis_url, f"carriers-test-{uuid.uuid4().hex[:8]}")
-    use(c)
+    queue = RqQueue(redis_url, f"carriers-test-{uuid.uuid4().hex[:8]}")
+    c.queue = queue
     yield c
-    c.queue.queue.empty()
-    use(None)
+    queue.queue.empty()
     c.engine.dispose()
 
 

@@ -20,7 +20,7 @@ from core.channels.base import ChannelContext
 from core.domain.statuses import Status
 from core.signing import sign_headers
 from tests.adapters.opencart.helpers import push_body
-from wismo.testing import AdapterVectors, ChannelVectors
+from wismo.testing import AdapterVectors, CarrierVectors, ChannelVectors
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -164,6 +164,60 @@ CHANNELS: dict[str, ChannelVectors] = {
 }
 
 
+def _statuses(table: dict[Any, Any]) -> dict[str, Any]:
+    """A carrier's table as code -> canonical status (its entries carry more: a reason, ...)."""
+    out = {}
+    for code, entry in table.items():
+        status = getattr(entry, "status", entry)
+        out[str(code)] = status[0] if isinstance(status, tuple) else status
+    return out
+
+
+def carriers() -> dict[str, CarrierVectors]:
+    """Every built-in carrier: a complete configuration, its documented codes, its table."""
+    from core.carriers.demo import statuses as demo
+    from core.carriers.karrio_bridge import statuses as karrio
+    from core.carriers.meest import statuses as meest
+    from core.carriers.novaposhta import statuses as novaposhta
+    from core.carriers.seventeentrack import statuses as seventeen
+    from core.carriers.ukrposhta import statuses as ukrposhta
+
+    # Nova Poshta's documented StatusCode values (TrackingDocument.getStatusDocuments)
+    np_codes = [str(c) for c in (*range(1, 13), 41, *range(101, 107), 111, 112)]
+    vectors = {
+        "novaposhta": CarrierVectors(
+            {"api_key": "np-key"}, np_codes, _statuses(novaposhta.STATUS_CODES)
+        ),
+        "ukrposhta": CarrierVectors(
+            {"bearer": "up-token"}, [str(c) for c in ukrposhta.EVENTS], _statuses(ukrposhta.EVENTS)
+        ),
+        "meest": CarrierVectors(
+            {"username": "shop", "password": "secret"}, list(meest.CODES), _statuses(meest.CODES)
+        ),
+        "seventeentrack": CarrierVectors(
+            {"api_key": "17-key"},
+            [*seventeen.MAIN, *seventeen.SUB],
+            {**_statuses(seventeen.MAIN), **_statuses(seventeen.SUB)},
+        ),
+        "demo": CarrierVectors({}, list(demo.STATUS_CODES), _statuses(demo.STATUS_CODES)),
+    }
+    table = _statuses(karrio.TRACKING_STATUS)
+    credentials = {
+        "dhl_express": {"site_id": "site", "password": "secret"},
+        "dhl": {"consumer_key": "key", "consumer_secret": "secret"},
+        "ups": {"client_id": "id", "client_secret": "secret"},
+        "fedex": {"track_api_key": "key", "track_secret_key": "secret"},
+        "usps": {"client_id": "id", "client_secret": "secret"},
+        "dpd": {"delis_id": "id", "password": "secret"},
+        "gls": {"client_id": "id", "client_secret": "secret"},
+        "canadapost": {"username": "user", "password": "secret"},
+        "australiapost": {"api_key": "key", "password": "secret", "account_number": "1234"},
+    }
+    for slug, config in credentials.items():
+        vectors[slug] = CarrierVectors(config, list(karrio.TRACKING_STATUS), table)
+    return vectors
+
+
 @pytest.fixture
 def wismo_contract_vectors() -> dict[str, Any]:
     """The vectors of every built-in plug-in, by entry point name."""
@@ -173,4 +227,5 @@ def wismo_contract_vectors() -> dict[str, Any]:
         "opencart": opencart(),
         "api": api(),
         **CHANNELS,
+        **carriers(),
     }

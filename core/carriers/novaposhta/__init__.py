@@ -67,7 +67,7 @@ class NovaPoshtaCarrier:
         """Built from the shop's `api_key` (and, for tests or a proxy, `base_url`)."""
         key = str(config.get("api_key") or "").strip()
         if not key:
-            raise ConfigError("Nova Poshta needs the shop's API key")
+            raise ConfigError("Nova Poshta needs the shop's API key (api_key)")
         url = str(config.get("base_url") or API_URL)
         return cls(NovaPoshtaApi(key, url, timeout=context.timeout))
 

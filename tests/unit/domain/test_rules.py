@@ -20,14 +20,15 @@ from core.domain.rules import (
 from core.domain.statuses import Status as S
 
 DEBOUNCE = timedelta(minutes=2)
-EVERYWHERE = {"email", "sms", "whatsapp", "telegram", "viber", "webhook"}
+KINDS = ("email", "sms", "whatsapp", "telegram", "viber", "webhook")  # the registry's order
+EVERYWHERE = set(KINDS)
 
 
 def policy(**kw) -> Policy:
     """Every built-in channel on for `shipped`, `placed` and `delivered`; night 21:00-08:00."""
     matrix = default_matrix()
     for status in (S.PLACED, S.SHIPPED, S.DELIVERED):
-        matrix[status.value] = {ch: True for ch in EVERYWHERE}
+        matrix[status.value] = {ch: True for ch in KINDS}  # a matrix keeps its kinds' order
     kw.setdefault("matrix", matrix)
     kw.setdefault("debounce", DEBOUNCE)
     return Policy(**kw)
