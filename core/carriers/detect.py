@@ -5,7 +5,7 @@ Pure: it takes the carrier classes (the loaded `wismo.carriers` plug-ins) as an 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,21 +42,59 @@ def by_number(number: str, carriers: Mapping[str, Any], country: str | None = No
     return [slug for _, _, slug in sorted(scored)]
 
 
+def is_fallback(cls: Any) -> bool:
+    """True for a carrier that follows any carrier's numbers (17TRACK): `any_carrier`."""
+    meta = getattr(cls, "metadata", None)
+    return "any_carrier" in getattr(meta, "capabilities", ())
+
+
+def _plausible(cls: Any, number: str) -> bool:
+    """Whether a fallback could follow the number at all (its own `plausible`, if it has one)."""
+    check = getattr(cls, "plausible", None)
+    try:
+        return True if check is None else bool(check(number))
+    except Exception:  # a plug-in's check failing must not stop detection
+        return False
+
+
 @dataclass(frozen=True)
 class Detected:
     """The carrier to ask first, how it was found, and the others to try after it."""
 
     carrier: str | None
-    how: str | None  # "name" | "number" | None
+    how: str | None  # "name" | "number" | "fallback" | None
     others: tuple[str, ...] = ()
 
 
 def detect(
-    name: str | None, number: str, carriers: Mapping[str, Any], country: str | None = None
+    name: str | None,
+    number: str,
+    carriers: Mapping[str, Any],
+    country: str | None = None,
+    connected: Collection[str] | None = None,
 ) -> Detected:
-    """The shop's carrier name wins; otherwise the number's likeliest carriers, in order."""
+    """The shop's carrier name wins; otherwise the number's likeliest carriers, in order.
+
+    With `connected` (the slugs the shop has connected), those carriers come first, then
+    the connected fallbacks (17TRACK); an unconnected guess is kept ("not connected") only
+    when nothing connected can take the number.
+    """
     named = by_name(name, carriers)
     ranked = by_number(number, carriers, country)
+    if connected is not None:
+        spare = tuple(
+            s
+            for s, cls in carriers.items()
+            if s in connected and is_fallback(cls) and _plausible(cls, number)
+        )
+        if named is not None and named in connected:
+            return Detected(named, "name", tuple(s for s in spare if s != named))
+        if named is None:
+            ours = [s for s in ranked if s in connected and s not in spare]
+            if ours:
+                return Detected(ours[0], "number", (*ours[1:], *spare))
+        if spare:  # a name the shop has not connected, or a number no connected carrier knows
+            return Detected(spare[0], "fallback", spare[1:])
     if named is not None:
         return Detected(named, "name", tuple(s for s in ranked if s != named))
     if ranked:

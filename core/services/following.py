@@ -21,12 +21,12 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from core.carriers.base import ParcelUpdate, PickupPoint, Scan
-from core.carriers.detect import detect
+from core.carriers.detect import detect, is_fallback
 from core.carriers.schedule import PollPolicy, next_check
 from core.domain.events import OrderEventIn, ShipmentInfo
 from core.domain.statuses import Status
 from core.plugins import CARRIERS, load_plugins
-from core.shop_settings import parse_settings, settings_of
+from core.shop_settings import settings_of
 from core.storage.models import CarrierScan, FollowedParcel, Order, Shipment, Shop
 from core.storage.upsert import insert_ignore
 
@@ -55,14 +55,27 @@ def carrier_config(c: CarrierDeps, shop: Shop, slug: str) -> dict[str, Any] | No
     `carriers: {slug: {secret fields}}`. A carrier that asks for nothing needs no entry.
     """
     entries = [e.config() for e in settings_of(shop).carriers]
+    secrets = c.box.open(shop.secrets).get("carriers") or {}
+    return _config(slug, entries, secrets, carrier_classes().get(slug))
+
+
+def connected_carriers(c: CarrierDeps, shop: Shop, carriers: Mapping[str, Any]) -> set[str]:
+    """The slugs of the installed carriers this shop has connected (detection asks them first)."""
+    entries = [e.config() for e in settings_of(shop).carriers]
+    secrets = c.box.open(shop.secrets).get("carriers") or {}
+    return {s for s, cls in carriers.items() if _config(s, entries, secrets, cls) is not None}
+
+
+def _config(
+    slug: str, entries: list[dict[str, Any]], secrets: Mapping[str, Any], cls: Any
+) -> dict[str, Any] | None:
     entry = next((e for e in entries if e.get("carrier") == slug), None)
-    secrets = (c.box.open(shop.secrets).get("carriers") or {}).get(slug) or {}
-    cls = carrier_classes().get(slug)
+    mine = secrets.get(slug) or {}
     needs = [f.name for f in getattr(cls.metadata, "fields", ()) if f.required] if cls else []
-    if entry is None and not secrets and needs:
+    if entry is None and not mine and needs:
         return None
     config = {k: v for k, v in (entry or {}).items() if k != "carrier"}
-    config.update(secrets)
+    config.update(mine)
     if entry is not None and entry.get("enabled") is False:
         return None
     return config
@@ -84,7 +97,7 @@ def discover(
     """Start following every shipment with a tracking number (and a changed number anew)."""
     carriers = carrier_classes()
     q = (
-        select(Shipment, Order.external_id, Shop.settings)
+        select(Shipment, Order.external_id, Shop)
         .join(Order, Order.id == Shipment.order_id)
         .join(Shop, Shop.id == Shipment.shop_id)
         .outerjoin(FollowedParcel, FollowedParcel.shipment_id == Shipment.id)
@@ -94,10 +107,13 @@ def discover(
         q = q.where(Shipment.shop_id == shop_id)
     rows = session.execute(q.limit(DISCOVER_BATCH)).all()
     values = []
-    for shipment, order_ext, settings in rows:
+    connected: dict[int, set[str]] = {}
+    for shipment, order_ext, shop in rows:
         number = shipment.tracking_number or ""  # as stored: a changed number is noticed
-        country = parse_settings(settings).country
-        found = detect(shipment.carrier, number, carriers, country)
+        if shop.id not in connected:
+            connected[shop.id] = connected_carriers(c, shop, carriers)
+        country = settings_of(shop).country
+        found = detect(shipment.carrier, number, carriers, country, connected[shop.id])
         done = shipment.status == Status.DELIVERED.value
         values.append(
             {
@@ -274,9 +290,13 @@ def _not_found(parcel: FollowedParcel, now: datetime, policy: PollPolicy) -> Non
     parcel.last_checked_at = now
     parcel.failures, parcel.last_error = 0, None
     others = _others(parcel)
-    if others and parcel.detected_by != "name":  # an ambiguous number: try the next carrier
+    fallback = bool(others) and is_fallback(carrier_classes().get(others[0]))
+    # an ambiguous number: try the next carrier; a named one goes only to the fallback
+    if others and (parcel.detected_by != "name" or fallback):
         parcel.carrier, rest = others[0], others[1:]
         parcel.candidates = rest
+        parcel.detected_by = "fallback" if fallback else parcel.detected_by
+        parcel.not_found_since = parcel.not_found_since or now  # the 48 h count from here
         parcel.next_check_at = now
         return
     parcel.not_found_since = parcel.not_found_since or now

@@ -26,7 +26,7 @@ from core.carriers.base import (
     Parcel,
     TransientCarrierError,
 )
-from core.carriers.detect import detect
+from core.carriers.detect import Detected, detect
 from core.carriers.schedule import PollPolicy, backoff
 from core.errors import ConfigError
 from core.shop_settings import settings_of
@@ -102,16 +102,24 @@ def _due_groups(
     ).all()
     groups: dict[str, _Group] = {}
     configs: dict[tuple[int, str], dict[str, Any] | None] = {}
+    connected: dict[int, set[str]] = {}
     context = CarrierContext(now=utcnow, timeout=timeout)
     for parcel, phone, shop, named in rows:
+        if shop.id not in connected:
+            connected[shop.id] = f.connected_carriers(c, shop, carriers)
+        ours = connected[shop.id]
         if parcel.carrier is None or parcel.carrier not in carriers:
-            _redetect(parcel, named, settings_of(shop).country, carriers, now, policy)
+            _redetect(parcel, named, settings_of(shop).country, carriers, now, policy, ours)
             continue
         key = (shop.id, parcel.carrier)
         if key not in configs:
             configs[key] = f.carrier_config(c, shop, parcel.carrier)
         config = configs[key]
         if config is None:  # the shop has not connected this carrier (yet)
+            found = detect(named, parcel.number, carriers, settings_of(shop).country, ours)
+            if found.carrier in ours:  # it has since connected one that can take it
+                _take(parcel, found, now)
+                continue
             parcel.next_check_at, parcel.last_error = now + policy.unconnected, "not connected"
             continue
         cred = f.credentials_key(parcel.carrier, config)
@@ -142,16 +150,12 @@ def _redetect(
     carriers: dict[str, Any],
     now: datetime,
     policy: PollPolicy,
+    connected: set[str] | None = None,
 ) -> None:
     """A number no installed carrier took: try again (a carrier may have been installed)."""
-    found = detect(named, parcel.number, carriers, country)
+    found = detect(named, parcel.number, carriers, country, connected)
     if found.carrier is not None:
-        parcel.carrier, parcel.detected_by, parcel.candidates = (
-            found.carrier,
-            found.how,
-            list(found.others),
-        )
-        parcel.state, parcel.next_check_at = f.ACTIVE, now
+        _take(parcel, found, now)
         return
     parcel.state = f.UNRECOGNISED
     if now - parcel.created_at >= policy.flag_after and parcel.flagged_at is None:
@@ -160,6 +164,13 @@ def _redetect(
         parcel.ended_at, parcel.next_check_at = now, None  # still listed for the merchant
         return
     parcel.next_check_at = now + policy.unrecognised
+
+
+def _take(parcel: FollowedParcel, found: Detected, now: datetime) -> None:
+    """Follow the parcel at the carrier detection found, from now."""
+    parcel.carrier, parcel.detected_by = found.carrier, found.how
+    parcel.candidates = list(found.others)
+    parcel.state, parcel.next_check_at, parcel.last_error = f.ACTIVE, now, None
 
 
 def _ask(
