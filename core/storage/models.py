@@ -414,6 +414,8 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(20), default="owner")  # owner | agent
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # part of every session's stamp: bumped on sign-out, which ends every copy of the cookie
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class TemplateVersion(Base):

@@ -19,7 +19,7 @@ from core.services.staff import (
 from core.storage.models import Shop
 
 from ..context import wismo
-from .access import principal
+from .access import end_sessions, principal
 from .access import sign_in as start_session
 from .blueprint import bp
 from .sending import SendFailed, send_direct
@@ -70,6 +70,10 @@ def sign_in() -> ResponseReturnValue:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> ResponseReturnValue:
+    """End the session server-side too: a copied cookie stops working (docs/security.md)."""
+    who = principal()
+    if who is not None and who.via == "session" and who.staff_id is not None:
+        end_sessions(who.staff_id)
     session.clear()
     return redirect(url_for("admin.sign_in"))
 

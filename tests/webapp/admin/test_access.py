@@ -27,6 +27,19 @@ def test_sign_in_and_out(app, owner):
     assert admin.get("/admin/onboarding").status_code == 302
 
 
+def test_signing_out_ends_the_session_server_side_so_a_copied_cookie_stops_working(app, owner):
+    admin = Admin(app, "owner@a.example")
+    other_device = Admin(app, "owner@a.example")
+    cookie = admin.client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    thief = app.test_client()
+    thief.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    assert thief.get("/admin/orders").status_code == 200  # the copy works while signed in
+    assert admin.post("/admin/sign-out").status_code == 302
+    assert thief.get("/admin/orders").status_code == 302  # ... and not after signing out
+    assert other_device.get("/admin/orders").status_code == 302  # sign-out ends every session
+    assert Admin(app, "owner@a.example").get("/admin/orders").status_code == 200
+
+
 def test_wrong_password_is_refused_with_one_message(app, owner):
     client = app.test_client()
     token = re.search(r'csrf-token" content="([^"]+)', client.get("/admin/sign-in").text)[1]
