@@ -41,6 +41,13 @@ def forward_problem(report_id: int) -> None:
         c.queue.enqueue("forward_problem", report_id, at=result.retry_at)
 
 
+def sign_in_link(staff_id: int) -> None:
+    """Email a staff member the sign-in link they asked for (0: an unknown address)."""
+    from core.services.sign_in_links import send_sign_in_link
+
+    send_sign_in_link(container(), staff_id)
+
+
 def backfill_shop(shop_id: int, days: int = 60) -> None:
     """A newly installed shop: import its open orders through its adapter (silently)."""
     from core.plugins import ADAPTERS, load_plugins
