@@ -61,6 +61,15 @@ TEXT: dict[str, dict[str, str]] = {
         "feedback_saved": "Thank you for your feedback!",
         "feedback_invalid": "Please choose from 1 to 5 stars.",
         "problem_invalid": "Please write a few words about the problem.",
+        "problem_limited": (
+            "We already have your reports about this order: the shop will answer them. Please"
+            " try again later."
+        ),
+        "prefs_confirm": (
+            "You are switching off: {channels}. Anyone this link was forwarded to could do "
+            "the same, so please confirm."
+        ),
+        "prefs_confirm_button": "Yes, stop these messages",
     },
     "ru": {
         "lookup_title": "Где мой заказ?",
@@ -112,6 +121,14 @@ TEXT: dict[str, dict[str, str]] = {
         "feedback_saved": "Спасибо за отзыв!",
         "feedback_invalid": "Выберите от 1 до 5 звёзд.",
         "problem_invalid": "Опишите, пожалуйста, проблему в нескольких словах.",
+        "problem_limited": (
+            "Ваши сообщения об этом заказе уже получены, магазин на них ответит. Попробуйте позже."
+        ),
+        "prefs_confirm": (
+            "Вы отключаете: {channels}. Это мог бы сделать любой, кому переслали эту ссылку, "
+            "поэтому подтвердите, пожалуйста."
+        ),
+        "prefs_confirm_button": "Да, отключить эти сообщения",
     },
     "uk": {
         "lookup_title": "Де моє замовлення?",
@@ -163,6 +180,15 @@ TEXT: dict[str, dict[str, str]] = {
         "feedback_saved": "Дякуємо за відгук!",
         "feedback_invalid": "Оберіть від 1 до 5 зірок.",
         "problem_invalid": "Опишіть, будь ласка, проблему кількома словами.",
+        "problem_limited": (
+            "Ваші повідомлення про це замовлення вже отримано, магазин на них відповість. "
+            "Спробуйте пізніше."
+        ),
+        "prefs_confirm": (
+            "Ви вимикаєте: {channels}. Це міг би зробити будь-хто, кому переслали це "
+            "посилання, тож підтвердіть, будь ласка."
+        ),
+        "prefs_confirm_button": "Так, вимкнути ці повідомлення",
     },
 }
 
