@@ -51,7 +51,7 @@ class ScrubbedAccessLogger(Logger):
         self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta
     ) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
-        path = scrub_path(str(environ.get("RAW_URI") or environ.get("PATH_INFO") or ""))
+        path = scrub_url(str(environ.get("RAW_URI") or environ.get("PATH_INFO") or ""))
         atoms["r"] = f"{environ['REQUEST_METHOD']} {path} {environ['SERVER_PROTOCOL']}"
         atoms["U"] = scrub_path(str(atoms.get("U") or ""))
         atoms["f"] = scrub_url(str(atoms.get("f") or "-"))

@@ -35,6 +35,7 @@ SECRETS = (
     "UNSUBTOKEN555",
     "SESSIONCOOKIEVALUE",
     "wsk_secretkey",
+    "ABSOLUTEFORMTOKEN42",
 )
 
 
@@ -104,6 +105,15 @@ def test_the_access_log_of_wismo_serve_holds_no_token_query_or_cookie(served):
                 "Authorization": "Bearer wsk_secretkey",
             },
         )
+    # a request line in absolute form (as a proxy may send it) is scrubbed the same way
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as raw:
+        raw.sendall(
+            f"GET {base}/track/ABSOLUTEFORMTOKEN42?e=anna@example.com HTTP/1.1\r\n"
+            f"Host: {host}\r\nConnection: close\r\n\r\n".encode()
+        )
+        while raw.recv(65536):
+            pass
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and log.read_text().count('"GET /healthz') < 1:
         time.sleep(0.1)
@@ -136,4 +146,5 @@ def test_scrub_path(raw, scrubbed):
 
 def test_scrub_url_keeps_the_host_and_drops_the_query():
     assert scrub_url("https://a.example/t/xyz?q=1#f") == "https://a.example/t/*"
+    assert scrub_url("/unsubscribe/abc?x=1") == "/unsubscribe/*"
     assert scrub_url("-") == "-"
