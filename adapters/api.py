@@ -18,6 +18,7 @@ from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.domain.intake import LIMITS, InvalidEvent
 from core.domain.statuses import parse_status
 from core.errors import MalformedPayload
+from core.plugins import AdapterMetadata
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -26,6 +27,9 @@ class ApiAdapter:
     """Events pushed by the merchant's own systems; authenticated by API key, not signature."""
 
     name: ClassVar[str] = "api"
+    metadata: ClassVar[AdapterMetadata] = AdapterMetadata(
+        slug="api", label="Event API", webhooks=False, shop_label="order system"
+    )
 
     def verify(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
         """Nothing to verify here: the bearer API key identified the shop already."""

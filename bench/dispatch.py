@@ -103,11 +103,11 @@ def prepare_notifications(
 ) -> tuple[list[int], float]:
     """Accept and process M `placed` events in-process; the due notification ids, and seconds."""
     from adapters.api import parse_event
-    from core.bootstrap import Container
+    from core.bootstrap import bootstrap
     from core.services.pipeline import accept_event, process_event
     from core.settings import Settings
 
-    c = Container(Settings.from_env(env, redis_url=None))
+    c = bootstrap(Settings.from_env(env, redis_url=None))
     ids: list[int] = []
     t0 = time.perf_counter()
     try:

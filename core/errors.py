@@ -6,6 +6,7 @@ WismoError
  │                 └─ RecipientOptedOut (record an opt-out, then fail over)
  ├─ TemplateError
  └─ ConfigError
+     └─ InvalidSettings (a shop setting refused on write, naming its field)
 
 Adapters and channels convert vendor exceptions into these at their boundary; the
 webapp maps them to status codes in one error handler.
@@ -20,6 +21,14 @@ class WismoError(Exception):
 
 class ConfigError(WismoError):
     """Settings or a shop's configuration are missing or wrong."""
+
+
+class InvalidSettings(ConfigError, ValueError):
+    """A shop setting that does not fit its field; `field` is its dotted path."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
 
 
 class WebhookError(WismoError):

@@ -15,6 +15,11 @@ class Links:
         self._keys = [secret_key, *previous]
         self.public_url = public_url.rstrip("/")
 
+    @property
+    def secret_key(self) -> str:
+        """The current secret key (messenger opt-in tokens are sealed with it)."""
+        return self._keys[0]
+
     def _serializer(self, salt: str) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(self._keys[::-1], salt=salt)  # last key signs
 

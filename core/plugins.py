@@ -7,15 +7,18 @@ instead of taking the whole service down; `Plugins.failed` lists them for the ad
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 log = logging.getLogger(__name__)
 
 CHANNELS = "wismo.channels"
 ADAPTERS = "wismo.adapters"
 CARRIERS = "wismo.carriers"
+HOOKS = "wismo.hooks"
 
 
 PluginKind = Literal["adapter", "channel", "carrier", "hook"]
@@ -33,7 +36,8 @@ class ConfigField:
     secret: bool = False
     required: bool = False
     help: str = ""
-    kind: Literal["text", "url", "email", "phone", "number", "select", "bool"] = "text"
+    kind: Literal["text", "url", "email", "phone", "number", "select", "bool", "json"] = "text"
+    """How the admin edits it; "json" is an object or list edited as JSON text."""
     choices: tuple[str, ...] = ()
 
 
@@ -53,6 +57,50 @@ class PluginMetadata:
     capabilities: frozenset[str] = frozenset()
     version: str = ""
     homepage: str = ""
+
+
+@dataclass(frozen=True)
+class AdapterMetadata(PluginMetadata):
+    """An adapter's card: its platform's label and how the host treats its shops."""
+
+    kind: str = "adapter"  # type: ignore[assignment]
+    webhooks: bool = True  # POST /webhooks/<slug>/<shop_key> reaches it
+    merchant_sets_webhook: bool = True  # the merchant points the store at that URL (CLI prints it)
+    status_map: bool = False  # merchants map the platform's own order statuses in the admin
+    reconcile_interval: int = 600  # seconds between reconciliations (when it Reconciles)
+    shop_label: str = ""  # what the onboarding calls the merchant's side ("WooCommerce store")
+
+
+AddressResolver = Callable[[Any, "str | None"], "str | None"]
+"""(customer row, the shop's country) -> where a message of this kind goes, or None."""
+
+
+@dataclass(frozen=True)
+class MessageKind:
+    """A kind of message (email, sms, push, ...): its templates and where it goes.
+
+    Channels declare the kinds they bring in `ChannelMetadata.defines`; any channel whose
+    `kinds` names one can then carry it. A kind with no `address` goes to the merchant's
+    own system (the provider's `url`, as `webhook` does) rather than to the shopper.
+    """
+
+    name: str
+    templates: str  # the folder under templates/<locale>/ its messages come from
+    address: AddressResolver | None = None
+    template_dir: Path | None = None  # a plug-in's own templates root (<locale>/<templates>/)
+    quiet: bool = False  # buzzes a phone: held back during the shopper's quiet hours
+    short_links: bool = False  # every character counts: links are /t/<code>
+    opt_in: bool = False  # the shopper joins through an opt-in link (a chat or user id)
+    order: int = 100  # where it stands among kinds in the admin and the policy matrix
+
+
+@dataclass(frozen=True)
+class ChannelMetadata(PluginMetadata):
+    """A channel's card: what it carries, the kinds it defines, how it reports acceptance."""
+
+    kind: str = "channel"  # type: ignore[assignment]
+    defines: tuple[MessageKind, ...] = ()
+    accepted_as: str | None = None  # Notification.delivery once the provider took it
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Job queues: rq on Redis in production, in-process without it.
 
-Jobs are named ("process_event", "deliver") and take ids; `core.jobs` holds them.
+Jobs are named ("process_event", "deliver") and take ids; `core.jobs.Jobs` runs them with
+the dependencies of the process that built it. The in-process queues get that runner at
+construction (`core.bootstrap`); rq workers get it from `core.queue_rq.worker_for`.
 """
 
 from __future__ import annotations
@@ -35,21 +37,28 @@ class JobQueue(Protocol):
     def depth(self) -> int | None: ...
 
 
-def _job(job: str) -> Callable[..., Any]:
+Runner = Callable[..., Any]
+"""Runs one named job: `run(job, *ids)` (`core.jobs.Jobs.run`)."""
+
+
+def known(job: str) -> str:
+    """The job's name, or ValueError for a job nobody runs."""
     if job not in JOBS:
         raise ValueError(f"unknown job {job!r}")
-    from core import jobs
-
-    return getattr(jobs, job)  # type: ignore[no-any-return,unused-ignore]
+    return job
 
 
 class InlineQueue:
     """Runs each job at once in the caller, skipping delayed ones (the relay sends those)."""
 
+    def __init__(self, run: Runner) -> None:
+        self._run = run
+
     def enqueue(self, job: str, *args: int, at: datetime | None = None) -> None:
+        known(job)
         if at is not None and at > utcnow():
             return
-        _job(job)(*args)
+        self._run(job, *args)
 
     def depth(self) -> int | None:
         return 0
@@ -58,16 +67,19 @@ class InlineQueue:
 class ThreadQueue:
     """A background thread running jobs in order of their due time (the demo, small shops)."""
 
-    def __init__(self) -> None:
+    def __init__(self, run: Runner) -> None:
+        self._run_job = run
         self._heap: list[tuple[datetime, int, str, tuple[int, ...]]] = []
         self._seq = itertools.count()
         self._cv = threading.Condition()
-        self._thread = threading.Thread(target=self._run, name="wismo-jobs", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None  # started by the first job
 
     def enqueue(self, job: str, *args: int, at: datetime | None = None) -> None:
-        _job(job)  # fail fast on a bad name
+        known(job)  # fail fast on a bad name
         with self._cv:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="wismo-jobs", daemon=True)
+                self._thread.start()
             heapq.heappush(self._heap, (at or utcnow(), next(self._seq), job, args))
             self._cv.notify()
 
@@ -83,6 +95,6 @@ class ThreadQueue:
                     self._cv.wait(timeout=wait)
                 _, _, job, args = heapq.heappop(self._heap)
             try:
-                _job(job)(*args)
+                self._run_job(job, *args)
             except Exception:  # the relay will retry what this left undone
                 log.exception("in-process job %s%s failed", job, args)

@@ -1,14 +1,24 @@
-"""The rq queue: JSON-serialised jobs by import path, retried with backoff."""
+"""The rq queue: JSON-serialised jobs by name, retried with backoff, run by a bound worker.
+
+A job is stored as `core.jobs.<job>(*ids)`. The worker made by `worker_for` resolves that
+name on the process's own `core.jobs.Jobs` (built once from its Container), so a job runs
+with the dependencies of the worker that took it and nothing is looked up globally.
+"""
 
 from __future__ import annotations
 
 import time
 from datetime import datetime
+from typing import Any
 
 from redis import Redis
-from rq import Queue, Retry
+from rq import Queue, Retry, SimpleWorker
+from rq.job import Job
 from rq.serializers import JSONSerializer
 
+from core.queue import JOBS, Runner
+
+PREFIX = "core.jobs."
 RETRY = Retry(max=3, interval=[5, 30, 120])  # crashes inside a job, not channel failures
 DOWN_SECONDS = 5.0
 
@@ -32,7 +42,7 @@ class RqQueue:
     def enqueue(self, job: str, *args: int, at: datetime | None = None) -> None:
         if time.monotonic() < self._down_until:
             raise QueueUnavailable("Redis failed moments ago; not trying again yet")
-        func = f"core.jobs.{job}"
+        func = PREFIX + job
         try:
             if at is not None:
                 self.queue.enqueue_at(at, func, *args, retry=RETRY)
@@ -44,3 +54,28 @@ class RqQueue:
 
     def depth(self) -> int | None:
         return self.queue.count
+
+
+class _BoundJob(Job):
+    """An rq job whose `core.jobs.<name>` runs on the worker's own job runner."""
+
+    run: Runner
+
+    @property
+    def func(self) -> Any:
+        name = (self.func_name or "").removeprefix(PREFIX)
+        if self.func_name == PREFIX + name and name in JOBS:
+            return lambda *args: type(self).run(name, *args)
+        return super().func
+
+
+def worker_for(run: Runner, connection: Redis, queue: str | Queue) -> SimpleWorker:
+    """An rq worker on `queue` whose jobs run on `run` (`core.jobs.Jobs.run`).
+
+    SimpleWorker runs jobs in this warm process (no fork per job: templates, plug-ins and
+    database connections are reused). A crash mid-send is covered by the send lease.
+    """
+    job_class = type("BoundJob", (_BoundJob,), {"run": staticmethod(run)})
+    return SimpleWorker(
+        queue, connection=connection, serializer=JSONSerializer, job_class=job_class
+    )

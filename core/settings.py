@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
@@ -60,3 +60,13 @@ class Settings:
     def insecure_secret(self) -> bool:
         """Whether the built-in development secret is in use."""
         return self.secret_key == DEV_SECRET_KEY
+
+    def platform_secrets(self, platform: str) -> dict[str, str]:
+        """The service-wide secrets of one platform (`<platform>_...` settings that are set):
+        what an adapter verifies with when a shop keeps no secret of its own."""
+        prefix = f"{platform}_"
+        return {
+            f.name: value
+            for f in fields(self)
+            if f.name.startswith(prefix) and isinstance(value := getattr(self, f.name), str)
+        }

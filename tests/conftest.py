@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from core.bootstrap import Container, use
+from core.bootstrap import Container, bootstrap
 from core.queue import InlineQueue
 from core.services.shops import create_shop
 from core.settings import Settings
@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.support.smtp_server",
     "tests.support.http_stub",
     "tests.support.browser",
+    "tests.support.plugins",
 ]
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
@@ -37,7 +38,7 @@ def make_container(database_url: str, **overrides: Any) -> Container:
         inline_jobs=True,
         **overrides,
     )
-    c = Container(settings, queue=InlineQueue())
+    c = bootstrap(settings, queue=InlineQueue)
     Base.metadata.create_all(c.engine)
     return c
 
@@ -46,9 +47,7 @@ def make_container(database_url: str, **overrides: Any) -> Container:
 def container(database_url: str) -> Iterator[Container]:
     """A container on a fresh SQLite (and, when configured, PostgreSQL) database."""
     c = make_container(database_url)
-    use(c)
     yield c
-    use(None)
     c.engine.dispose()
 
 
@@ -56,9 +55,7 @@ def container(database_url: str) -> Iterator[Container]:
 def sqlite_container(tmp_path) -> Iterator[Container]:  # type: ignore[no-untyped-def]
     """A container on SQLite only, for tests that are about something else than storage."""
     c = make_container(f"sqlite:///{tmp_path / 'wismo.db'}")
-    use(c)
     yield c
-    use(None)
     c.engine.dispose()
 
 

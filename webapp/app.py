@@ -7,12 +7,15 @@ import logging
 import re
 
 from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from core.bootstrap import Container
+from core.bootstrap import Container, bootstrap
 from core.domain.intake import InvalidEvent
-from core.errors import MalformedPayload, WebhookError, WismoError
+from core.errors import InvalidSettings, MalformedPayload, WebhookError, WismoError
 from core.settings import Settings
+
+from .headers import security_headers
 
 log = logging.getLogger(__name__)
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
@@ -21,7 +24,7 @@ _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
     """Build the web app around a container (made from `settings`, or the environment)."""
     if container is None:
-        container = Container(settings or Settings.from_env())
+        container = bootstrap(settings or Settings.from_env())
     app = Flask(__name__)
     app.config["SECRET_KEY"] = container.settings.secret_key
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # webhooks are small; refuse floods
@@ -30,6 +33,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     from . import (
         answers,
         api,
+        carriers,
         ops,
         pages,
         preferences,
@@ -53,26 +57,28 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.register_blueprint(pages.bp)
     app.register_blueprint(preferences.bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(carriers.bp)
     app.register_blueprint(providers.bp)
     from .admin import init_admin
 
     init_admin(app)
     _register_adapter_blueprints(app)
     _register_errors(app)
+    app.after_request(security_headers)
     return app
 
 
 def _register_adapter_blueprints(app: Flask) -> None:
     """Routes and hooks an adapter brings along (Shopify's webhook URL, OAuth, app proxy)."""
-    from core.plugins import ADAPTERS, load_plugins
+    from core import registry
 
-    for name, adapter in sorted(load_plugins(ADAPTERS).loaded.items()):
-        init_app = getattr(adapter, "init_app", None)
-        if init_app is not None:  # e.g. Shopify's session tokens as a way into /admin
-            init_app(app)
-        blueprint = getattr(adapter, "blueprint", None)
-        if blueprint is None:
+    for name, found in sorted(registry.adapters().items()):
+        adapter = found.plugin
+        if found.can("extends_app"):  # e.g. Shopify's session tokens as a way into /admin
+            adapter.init_app(app)
+        if not found.can("routes"):
             continue
+        blueprint = adapter.blueprint
         if callable(blueprint) and not hasattr(blueprint, "register"):
             blueprint = blueprint()
         log.debug("adapter %s brings routes", name)
@@ -81,27 +87,32 @@ def _register_adapter_blueprints(app: Flask) -> None:
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(WebhookError)
-    def webhook_error(exc: WebhookError):  # type: ignore[no-untyped-def]
+    def webhook_error(exc: WebhookError):
         body: dict[str, object] = {"error": str(exc)}
         if isinstance(exc, MalformedPayload) and exc.errors:
             body["errors"] = exc.errors
         return jsonify(body), exc.status_code
 
     @app.errorhandler(InvalidEvent)
-    def invalid_event(exc: InvalidEvent):  # type: ignore[no-untyped-def]
+    def invalid_event(exc: InvalidEvent):
         # an event the intake schema refused where no receiver recorded it: still a 400
         return jsonify({"error": "invalid event", "errors": exc.errors}), 400
 
+    @app.errorhandler(InvalidSettings)
+    def invalid_settings(exc: InvalidSettings) -> ResponseReturnValue:
+        # a settings write (a plug-in's settings call, a connect flow) with a value refused
+        return jsonify({"error": "invalid settings", "errors": {exc.field: exc.reason}}), 400
+
     @app.errorhandler(WismoError)
-    def wismo_error(exc: WismoError):  # type: ignore[no-untyped-def]
+    def wismo_error(exc: WismoError):
         log.exception("request failed")
         return jsonify({"error": str(exc)}), 500
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(exc: HTTPException):
         from flask import request
 
-        if request.path.startswith(("/api/", "/webhooks/")):
+        if request.path.startswith(("/api/", "/webhooks/", "/carriers/")):
             response = jsonify({"error": exc.description})
             allowed = getattr(exc, "valid_methods", None)
             if exc.code == 405 and allowed:  # RFC 9110: a 405 names the methods that work
@@ -133,7 +144,7 @@ def _register_errors(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_large_chunked_body)
 
     @app.before_request
-    def refuse_unstorable_text():  # type: ignore[no-untyped-def]
+    def refuse_unstorable_text():
         """A NUL or a lone surrogate in the path, query or form is a 400, before any lookup.
 
         PostgreSQL cannot hold either, so otherwise a shop key, a tracking lookup or a

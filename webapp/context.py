@@ -1,12 +1,7 @@
-"""Per-request access to the app's container."""
+"""Per-request access to the app's container (the same helper plug-ins get from wismo.sdk.web)."""
 
 from __future__ import annotations
 
-from flask import current_app
+from wismo.sdk.web import current_container as wismo
 
-from core.bootstrap import Container
-
-
-def wismo() -> Container:
-    """The container the current app was built around."""
-    return current_app.extensions["wismo"]  # type: ignore[no-any-return]
+__all__ = ["wismo"]

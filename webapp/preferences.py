@@ -6,54 +6,37 @@ from flask import Blueprint, g, render_template, request
 from flask.typing import ResponseReturnValue
 
 from core.domain.rules import OPTIONAL_EMAIL
+from core.i18n import NP_, Marked
 from core.links import UNSUBSCRIBE
 from core.rendering import normalize_locale
+from core.services.brand import brand
 from core.services.contacts import record_opt_out
+from core.shop_settings import settings_of
 from core.storage.models import Customer, Shop
 
 from .context import wismo
-from .pages import brand, not_found, security_headers
+from .pages import not_found
 from .tracking import brand_style, csp
 
 bp = Blueprint("preferences", __name__)
 
-TEXT = {
-    "en": {
-        "title": "Unsubscribe",
-        "ask": "Stop order progress emails from {shop}?",
-        "note": "You will still receive order confirmations and anything that needs your "
-        "attention (a problem, a cancellation, a refund).",
-        "button": "Unsubscribe",
-        "done": "Done: {shop} will send no more progress emails to {email}.",
-        "visit": "Visit the shop",
-        "back": "Back to {shop}",
-        "track": "Track an order",
-        "more": "More",
-    },
-    "uk": {
-        "title": "Відписатися",
-        "ask": "Більше не отримувати листів про рух замовлення від {shop}?",
-        "note": "Підтвердження замовлень і важливі повідомлення (проблема з доставкою, "
-        "скасування, повернення коштів) надходитимуть і далі.",
-        "button": "Відписатися",
-        "done": "Готово: {shop} більше не надсилатиме листів про рух замовлення на {email}.",
-        "visit": "Перейти до магазину",
-        "back": "Повернутися до {shop}",
-        "track": "Відстежити замовлення",
-        "more": "Далі",
-    },
-    "ru": {
-        "title": "Отписаться",
-        "ask": "Больше не получать письма о ходе заказа от {shop}?",
-        "note": "Подтверждения заказов и важные уведомления (проблема с доставкой, отмена, "
-        "возврат денег) будут приходить как прежде.",
-        "button": "Отписаться",
-        "done": "Готово: {shop} больше не будет присылать письма о ходе заказа на {email}.",
-        "visit": "Перейти в магазин",
-        "back": "Вернуться в {shop}",
-        "track": "Отследить заказ",
-        "more": "Дальше",
-    },
+TEXT: dict[str, Marked] = {
+    "title": NP_("unsubscribe page", "Unsubscribe"),
+    "ask": NP_("unsubscribe page", "Stop order progress emails from {shop}?"),
+    "note": NP_(
+        "unsubscribe page",
+        "You will still receive order confirmations and anything that needs your attention "
+        "(a problem, a cancellation, a refund).",
+    ),
+    "button": NP_("unsubscribe page", "Unsubscribe"),
+    "done": NP_(
+        "unsubscribe page",
+        "Done: {shop} will send no more progress emails to {email}.",
+    ),
+    "visit": NP_("unsubscribe page", "Visit the shop"),
+    "back": NP_("unsubscribe page", "Back to {shop}"),
+    "track": NP_("unsubscribe page", "Track an order"),
+    "more": NP_("unsubscribe page", "More"),
 }
 
 
@@ -77,18 +60,14 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     if found is None:
         return not_found()
     shop, customer = found
-    locale = (
-        normalize_locale(customer.locale)
-        or normalize_locale((shop.settings or {}).get("locale"))
-        or "en"
-    )
-    text = {k: v.format(shop=shop.name, email=customer.email) for k, v in TEXT[locale].items()}
+    locale = normalize_locale(customer.locale) or normalize_locale(settings_of(shop).locale) or "en"
+    text = {k: v(locale, shop=shop.name, email=customer.email) for k, v in TEXT.items()}
     done = request.method == "POST"
     if done:
         with wismo().session() as s, s.begin():
             # only progress news stops: confirmations and problems still arrive, as promised
             record_opt_out(s, shop.id, OPTIONAL_EMAIL, customer.email or "", "unsubscribe link")
-    b = brand((shop.settings or {}).get("branding") or {}, shop)
+    b = brand(settings_of(shop).branding, shop)
     styles = brand_style(b)
     g.csp = csp(styles, b["logo_url"])
     return render_template(
@@ -101,6 +80,3 @@ def unsubscribe(token: str) -> ResponseReturnValue:
         styles=styles,
         shop_key=shop.key,
     )
-
-
-bp.after_request(security_headers)

@@ -24,7 +24,6 @@ from core.services.shopper import (
 
 from .context import wismo
 from .limits import check_problem_report
-from .pages import security_headers
 from .shopper_text import Words
 from .tracking import (
     order_from_token,
@@ -35,7 +34,6 @@ from .tracking import (
 )
 
 bp = Blueprint("track_forms", __name__)
-bp.after_request(security_headers)
 log = logging.getLogger(__name__)
 
 

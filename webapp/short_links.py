@@ -16,12 +16,10 @@ from core.services.shortlinks import resolve
 
 from .context import wismo
 from .limits import check_short_link
-from .pages import security_headers
 from .shopper_text import Words
 from .tracking import _lookup_page, load_order, lookup_locale
 
 bp = Blueprint("short_links", __name__)
-bp.after_request(security_headers)
 
 
 @bp.get("/t/<code>")

@@ -25,7 +25,9 @@ from core.domain.rules import OPTIONAL_EMAIL
 from core.domain.statuses import Status
 from core.links import TRACK
 from core.rendering import normalize_locale
+from core.rendering.display import https_origin
 from core.rendering.moments import shopper_zone
+from core.services.brand import brand
 from core.services.lookup import find_order, visitor_hash
 from core.services.optin import messenger_options
 from core.services.problems import CLOSED_KINDS, OPEN_KINDS
@@ -39,43 +41,26 @@ from core.services.shopper import (
 )
 from core.services.shops import shop_by_key
 from core.services.summary import milestones
+from core.services.tracking_view import tracking_view
+from core.shop_settings import settings_of
 from core.storage.models import Order, Shop
+from wismo.sdk.web import browser_locale, page_locale
 
 from .context import wismo
 from .limits import check_lookup
-from .pages import _origin, brand, not_found, security_headers, tracking_view
+from .pages import not_found
 from .shopper_text import Words, faq_for, promotion_for, refund_days
 
 bp = Blueprint("tracking", __name__)
-bp.after_request(security_headers)
 
 SOURCES = ("lookup", "widget", "proxy", "answer")
 DONE = ("preferences", "feedback", "problem")
 
 
-def browser_locale() -> str | None:
-    """The first of en/ru/uk the browser's Accept-Language asks for."""
-    for value, _quality in request.accept_languages:
-        locale = normalize_locale(value)
-        if locale:
-            return locale
-    return None
-
-
-def page_locale(shop: Shop, order: Order) -> str:
-    """The order's language (or its customer's), then the browser's, the shop's, English."""
-    customer = order.customer
-    for candidate in (order.locale, customer.locale if customer else None):
-        locale = normalize_locale(candidate)
-        if locale:
-            return locale
-    return browser_locale() or normalize_locale((shop.settings or {}).get("locale")) or "en"
-
-
 def csp(styles: str, logo_url: str | None = None) -> str:
     """The page's CSP: its one inline style allowed by hash, images only from here (and logo)."""
     digest = base64.b64encode(hashlib.sha256(styles.encode()).digest()).decode()
-    logo = _origin(logo_url)
+    logo = https_origin(logo_url)
     return (
         f"default-src 'self'; style-src 'self' 'sha256-{digest}'; "
         f"img-src 'self' data:{' ' + logo if logo else ''}; script-src 'none'; "
@@ -166,11 +151,11 @@ def render_tracking(
 ) -> Response:
     """The full tracking page for a loaded order (`confirm_off`: opt-outs to confirm)."""
     locale = page_locale(shop, order)
-    settings = shop.settings or {}
-    zone = shopper_zone(order.customer.timezone if order.customer else None, settings)
+    settings = settings_of(shop)
+    zone = shopper_zone(order.customer.timezone if order.customer else None, settings.timezone)
     view = tracking_view(shop, order, milestones(s, order), locale, zone)
     rated = feedback_of(s, order)
-    branding = settings.get("branding") or {}
+    branding = settings.branding
     closed = is_closed(order)
     prefs = preferences(s, shop, order.customer)
     view.update(
@@ -196,7 +181,9 @@ def render_tracking(
         comment=rated.comment if rated else "",
         done=done,
         error=error,
-        messengers=messenger_options(wismo(), shop, order, locale),  # Telegram / Viber opt-in
+        messengers=messenger_options(
+            wismo().settings.secret_key, shop, order, locale
+        ),  # Telegram / Viber opt-in
     )
     styles = brand_style(view["brand"])
     g.csp = csp(styles, view["brand"]["logo_url"])
@@ -210,7 +197,7 @@ def render_tracking(
 
 def lookup_locale(shop: Shop | None) -> str:
     """The lookup form's language: the browser's, else the shop's, else English."""
-    shop_locale = normalize_locale((shop.settings or {}).get("locale")) if shop else None
+    shop_locale = normalize_locale(settings_of(shop).locale) if shop else None
     return browser_locale() or shop_locale or "en"
 
 
@@ -220,7 +207,7 @@ def _lookup_page(
     """The lookup form: its bytes depend only on the shop, the language, the message and the
     number typed (kept after a failure; the email or phone is not echoed back)."""
     locale = lookup_locale(shop)
-    b = brand((shop.settings or {}).get("branding") or {}, shop) if shop else None
+    b = brand(settings_of(shop).branding, shop) if shop else None
     styles = brand_style(b) if b else ""
     g.csp = csp(styles, b["logo_url"] if b else None)
     body = render_template(

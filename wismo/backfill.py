@@ -7,9 +7,9 @@ from datetime import timedelta
 import click
 from tqdm import tqdm
 
+from core import registry
 from core.bootstrap import Container
-from core.plugins import load_plugins
-from core.services.pipeline import accept_event
+from core.services.ingest import Ingested, ingest
 from core.services.shops import shop_by_key
 from core.storage.clock import utcnow
 
@@ -22,25 +22,19 @@ def run_backfill(c: Container, shop_key: str, days: int) -> None:
             raise click.ClickException(
                 f"no active shop with key {shop_key!r} (see `wismo shops list`)"
             )
-        adapter_cls = load_plugins("wismo.adapters").loaded.get(shop.platform)
-        fetch = getattr(adapter_cls, "backfill", None)
-        if fetch is None:
+        found = registry.adapter(shop.platform)
+        if found is None or not found.can("backfills"):
             raise click.ClickException(
                 f"{shop.platform} shops have no platform to import from: their systems push events "
                 "to POST /api/v1/orders/events"
-                if shop.platform == "api"
+                if (meta := registry.adapter_metadata(shop.platform)) and not meta.webhooks
                 else f"the installed {shop.platform} adapter cannot backfill"
             )
         since = utcnow() - timedelta(days=days)
-        accepted = duplicates = 0
+        result = Ingested()
         with tqdm(desc=f"importing {shop.name}", unit=" orders") as bar:
-            for total, events in fetch(c, shop, since):
+            for total, events in found.plugin.backfill(c, shop, since):
                 bar.total = total
-                for event in events:
-                    result = accept_event(s, shop.id, event)
-                    duplicates += result.duplicate
-                    accepted += not result.duplicate
-                    if not result.duplicate:
-                        c.queue.enqueue("process_event", result.event_id)
+                result += ingest(s, c.queue, shop.id, events)
                 bar.update(1)
-    click.echo(f"{accepted} event(s) imported, {duplicates} already known.")
+    click.echo(f"{result.accepted} event(s) imported, {result.duplicates} already known.")

@@ -10,13 +10,18 @@ import time
 
 import click
 
-from core.bootstrap import Container, use
+from core import registry
+from core.bootstrap import Container, bootstrap
+from core.errors import InvalidSettings
 from core.settings import Settings
 
 
-def _container(**overrides: object) -> Container:
-    c = Container(Settings.from_env(**overrides))
-    use(c)
+def _container() -> Container:
+    """The command's dependencies, built once from the environment (closed with it)."""
+    c = bootstrap(Settings.from_env())
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(c.engine.dispose)
     return c
 
 
@@ -46,6 +51,16 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"database at revision {current(url)} ({_redact(url)})")
 
 
+def _installed_platform(value: str) -> str:
+    """`value` if a `wismo.adapters` plug-in of that name is installed, else a usage error."""
+    platforms = registry.platforms()
+    if value not in platforms:
+        raise click.BadParameter(
+            f"{value!r} is not an installed platform; choose from {', '.join(platforms)}"
+        )
+    return value
+
+
 @main.group()
 def shops() -> None:
     """Register and list shops."""
@@ -53,7 +68,10 @@ def shops() -> None:
 
 @shops.command("add")
 @click.option(
-    "--platform", required=True, type=click.Choice(["api", "shopify", "woocommerce", "opencart"])
+    "--platform",
+    required=True,
+    callback=lambda _ctx, _param, value: _installed_platform(value),
+    help="An installed platform adapter: api, shopify, woocommerce, opencart or a plug-in's.",
 )
 @click.option("--name", required=True, help="The store name shoppers know.")
 @click.option("--domain", help="The store's domain, e.g. shop.example.com.")
@@ -94,14 +112,18 @@ def shops_add(
 
     c = _container()
     with c.session() as s:
-        new = create_shop(
-            s,
-            c.box,
-            name=name,
-            platform=platform,
-            domain=domain,
-            settings={"locale": locale, "timezone": timezone, **extra},
-        )
+        try:
+            new = create_shop(
+                s,
+                c.box,
+                name=name,
+                platform=platform,
+                domain=domain,
+                settings={"locale": locale, "timezone": timezone, **extra},
+            )
+        except InvalidSettings as exc:
+            option = {"store_url": "--url"}.get(exc.field, f"--{exc.field}")
+            raise click.BadParameter(exc.reason, param_hint=option) from None
         s.commit()
         out = {
             "id": new.shop.id,
@@ -112,7 +134,7 @@ def shops_add(
             "api_key": new.api_key,
             "webhook_secret": new.webhook_secret,
             "webhook_url": f"{c.settings.public_url}/webhooks/{platform}/{new.shop.key}"
-            if platform in ("woocommerce", "opencart")
+            if registry.merchant_sets_webhook(platform)
             else None,
         }
         if platform == "woocommerce" and (consumer_key or consumer_secret):
@@ -212,9 +234,9 @@ def shops_list(as_json: bool) -> None:
         click.echo("No shops yet: add one with `wismo shops add --platform api --name NAME`.")
     for r in rows:
         state = "" if r["active"] else "  (stopped)"
+        domain = f"  {r['domain']}" if r["domain"] else ""
         click.echo(
-            f"{r['id']:>4}  {r['platform']:<12} {r['shop_key']:<18} {r['name']}"
-            f"{'  ' + r['domain'] if r['domain'] else ''}{state}"
+            f"{r['id']:>4}  {r['platform']:<12} {r['shop_key']:<18} {r['name']}{domain}{state}"
         )
 
 
@@ -228,7 +250,7 @@ def serve(bind: str, workers: int) -> None:
 
     from webapp import create_app
 
-    class _App(BaseApplication):  # type: ignore[misc]
+    class _App(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
@@ -236,7 +258,7 @@ def serve(bind: str, workers: int) -> None:
             # no tokens, query strings or cookies in the access log (docs/security.md)
             self.cfg.set("logger_class", "wismo.access_log.ScrubbedAccessLogger")
 
-        def load(self):  # type: ignore[no-untyped-def]
+        def load(self):
             return create_app(container=_container())
 
     _App().run()
@@ -253,14 +275,11 @@ def worker(burst: bool) -> None:
             "`wismo serve` and `wismo demo`; no worker is needed"
         )
     _refuse_bad_config("worker")
-    from core import jobs  # noqa: F401  (imported once here, not per job)
-    from core.plugins import load_plugins
-
     from .worker import run_worker
 
-    _container()
-    load_plugins("wismo.channels")
-    run_worker(settings.redis_url, settings.queue_name, burst=burst)
+    c = bootstrap(settings)
+    registry.channels()  # load the channel plug-ins once, before any job runs
+    run_worker(c, burst=burst)
 
 
 @main.command()
@@ -278,7 +297,7 @@ def scheduler(interval: float, once: bool) -> None:
     while True:
         if lock is None or lock():
             try:
-                report = relay_tick(c)
+                report = relay_tick(c.sessions, c.queue, c.settings)
                 if report.events or report.notifications or report.released or report.dead:
                     log.info(
                         "relay: %d event(s), %d message(s) re-enqueued, %d send(s) released, "
@@ -291,7 +310,7 @@ def scheduler(interval: float, once: bool) -> None:
             except Exception:
                 log.exception("relay tick failed; trying again in %.0fs", interval)
             try:
-                done = reconcile_tick(c)
+                done = reconcile_tick(c.sessions, c.queue, c)
                 if done.accepted or done.failed:
                     log.info(
                         "reconciliation: %d shop(s), %d missed event(s) recovered, %d failed",
@@ -301,6 +320,21 @@ def scheduler(interval: float, once: bool) -> None:
                     )
             except Exception:
                 log.exception("reconciliation failed; trying again in %.0fs", interval)
+            try:
+                from core.services.polling import poll_tick
+
+                polled = poll_tick(c, tick_seconds=interval)
+                if polled.requests or polled.discovered:
+                    log.info(
+                        "carriers: %d parcel(s) newly followed, %d request(s), %d update(s), "
+                        "%d failed batch(es)",
+                        polled.discovered,
+                        polled.requests,
+                        polled.accepted,
+                        polled.failed_batches,
+                    )
+            except Exception:
+                log.exception("carrier polling failed; trying again in %.0fs", interval)
         if once:
             return
         time.sleep(interval)
@@ -345,7 +379,7 @@ def check(as_json: bool, timeout: float) -> None:
         sys.exit(1)
 
 
-def _scheduler_lock(redis_url: str | None, interval: float):  # type: ignore[no-untyped-def]
+def _scheduler_lock(redis_url: str | None, interval: float):
     """With Redis, only one scheduler ticks per interval; the others stand by."""
     if not redis_url:
         return None
@@ -376,9 +410,54 @@ def simulate(shop_key: str | None, orders: int, pace: float) -> None:
     run_simulation(c, shop_key=shop_key, orders=orders, pace=pace, progress=True)
 
 
+@main.command("new")
+@click.argument("kind", type=click.Choice(["adapter", "channel", "carrier"]))
+@click.argument("name")
+@click.option(
+    "--dir",
+    "parent",
+    default=".",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to create the package's folder.",
+)
+def new(kind: str, name: str, parent: str) -> None:
+    """Scaffold a plug-in package: wismo new adapter|channel|carrier NAME."""
+    from pathlib import Path
+
+    from wismo.scaffold import ScaffoldError, scaffold
+
+    try:
+        root = scaffold(kind, name, Path(parent))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{root}: pip install -e '{root}[test]' && cd {root} && pytest --wismo-contract")
+
+
 @main.group()
 def plugins() -> None:
     """The store-side plug-ins: the WordPress plugin and the OpenCart modules."""
+
+
+@plugins.command("list")
+def plugins_list() -> None:
+    """List the installed plug-ins (adapters, channels, carriers, hooks) and load failures."""
+    groups = {
+        "adapters": registry.adapters(),
+        "channels": registry.channels(),
+        "carriers": registry.carriers(),
+        "hooks": registry.hooks(),
+    }
+    for group, found in groups.items():
+        click.echo(f"{group}:")
+        for slug, r in sorted(found.items()):
+            caps = f" [{', '.join(sorted(r.capabilities))}]" if r.capabilities else ""
+            click.echo(f"  {slug}: {r.label}{caps}")
+    failures = registry.failures()
+    if failures:
+        click.echo("failed to load:")
+        for f in failures:
+            click.echo(f"  {f.group}:{f.name}: {f.error}")
 
 
 @plugins.command("build")
@@ -395,16 +474,13 @@ def plugins_build(out_dir: str, platform: str | None) -> None:
     """Build every installable store plug-in (WordPress zip, OpenCart .ocmod.zip)."""
     from pathlib import Path
 
-    from core.plugins import ADAPTERS, load_plugins
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     built = 0
-    for name, adapter in sorted(load_plugins(ADAPTERS).loaded.items()):
-        package = getattr(adapter, "package_plugin", None)
-        if package is None or (platform and name != platform):
+    for name, found in sorted(registry.adapters("store_plugin").items()):
+        if platform and name != platform:
             continue
-        for path in package(out):
+        for path in found.plugin.package_plugin(out):
             click.echo(f"{name}: {path}")
             built += 1
     if not built:
@@ -444,6 +520,58 @@ def demo(host: str, port: int, database: str, keep: bool, pace: float) -> None:
         keep=keep,
         pace=pace,
     )
+
+
+@main.group("settings")
+def settings_group() -> None:
+    """A shop's settings document (docs/configuration.md)."""
+
+
+@settings_group.command("schema")
+def settings_schema() -> None:
+    """Print the JSON Schema of the settings document."""
+    from core.shop_settings import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@settings_group.command("show")
+@click.option("--shop", "shop_key", required=True, help="The shop key.")
+def settings_show(shop_key: str) -> None:
+    """Print a shop's settings as stored (values that do not fit their field left out)."""
+    from core.services.shops import shop_by_key
+    from core.shop_settings import settings_of
+
+    c = _container()
+    with c.session() as s:
+        shop = shop_by_key(s, shop_key)
+        if shop is None:
+            raise click.ClickException(f"no active shop with key {shop_key!r}")
+        click.echo(json.dumps(settings_of(shop).stored(), indent=2, ensure_ascii=False))
+
+
+@settings_group.command("set")
+@click.option("--shop", "shop_key", required=True, help="The shop key.")
+@click.argument("key")
+@click.argument("value")
+def settings_set(shop_key: str, key: str, value: str) -> None:
+    """Replace one top-level key with a JSON VALUE, e.g. `set --shop K policy '{...}'`."""
+    from core.services.shops import shop_by_key, update_settings
+
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not JSON ({exc})", param_hint="VALUE") from None
+    c = _container()
+    with c.session() as s, s.begin():
+        shop = shop_by_key(s, shop_key)
+        if shop is None:
+            raise click.ClickException(f"no active shop with key {shop_key!r}")
+        try:
+            update_settings(shop, **{key: parsed})
+        except InvalidSettings as exc:
+            raise click.BadParameter(str(exc), param_hint="VALUE") from None
+    click.echo(f"{key} saved.")
 
 
 def _redact(url: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
-from core.bootstrap import Container, use
+from core.bootstrap import Container, bootstrap
 from core.services.relay import relay_tick
 from core.settings import Settings
 from core.storage.migrations import upgrade
@@ -37,11 +37,17 @@ def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> No
         public_url=public_url,
         inline_jobs=False,
     )
-    c = Container(settings)
-    use(c)
+    c = bootstrap(settings)
     shop = demo_shop(c)
     _demo_owner(c, shop.id)
-    _every(2.0, lambda: relay_tick(c), "relay")
+    _every(2.0, lambda: relay_tick(c.sessions, c.queue, c.settings), "relay")
+    # two orders that only the demo carrier moves on: in transit, at the branch, delivered
+    from core.services.polling import poll_tick
+    from wismo.demo_carrier import DEMO_POLICY, connect_demo_carrier, ship_followed_orders
+
+    connect_demo_carrier(c, shop.id, step_seconds=20 * max(pace, 0.25))
+    ship_followed_orders(c, shop.id)
+    _every(2.0, lambda: poll_tick(c, policy=DEMO_POLICY, tick_seconds=2.0), "carriers")
     threading.Thread(
         target=run_simulation,
         name="simulator",
@@ -56,7 +62,8 @@ def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> No
     click.echo(f"  Event API (OpenAPI):    {public_url}/openapi.json")
     click.echo(f"  Merchant admin:         {public_url}/admin/   ({DEMO_OWNER} / {DEMO_PASSWORD})")
     click.echo(f"  Demo shop key:          {shop.key}   (data in {database})")
-    click.echo("  A simulator is walking 10 orders through their journeys; reload to follow.\n")
+    click.echo("  A simulator is walking 10 orders through their journeys; reload to follow.")
+    click.echo("  Orders #2001 and #2002 move on only by the demo carrier's scans (a minute).\n")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 
@@ -69,10 +76,10 @@ def _demo_owner(c: Container, shop_id: int) -> None:
     from core.storage.models import Shop
 
     with c.session() as s, s.begin():
-        add_staff(s, s.get(Shop, shop_id), DEMO_OWNER, "owner", DEMO_PASSWORD)
+        add_staff(s, s.get_one(Shop, shop_id), DEMO_OWNER, "owner", DEMO_PASSWORD)
 
 
-def _every(seconds: float, fn, name: str) -> None:  # type: ignore[no-untyped-def]
+def _every(seconds: float, fn, name: str) -> None:
     def loop() -> None:
         while True:
             time.sleep(seconds)

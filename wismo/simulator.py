@@ -15,7 +15,7 @@ from tqdm import tqdm
 from core.bootstrap import Container
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.domain.statuses import Status
-from core.services.pipeline import accept_event
+from core.services.ingest import ingest
 from core.services.shops import create_shop, shop_by_key
 from core.storage.clock import utcnow
 from core.storage.models import Shop
@@ -408,9 +408,7 @@ def run_simulation(
     bar = tqdm(events, desc="simulating", unit=" events", disable=not progress)
     for event in bar:
         with c.session() as s:
-            accepted = accept_event(s, shop.id, event)
-        if not accepted.duplicate:
-            c.queue.enqueue("process_event", accepted.event_id)
+            ingest(s, c.queue, shop.id, [event])
         if pace:
             time.sleep(pace)
     file_reports(c, shop.id, sims)

@@ -4,7 +4,8 @@ rq's `Worker.work()` lets a `redis.ConnectionError` escape (its heartbeat, its d
 a worker started while Redis is down exits at once. Here the worker waits for Redis and,
 when Redis goes away, starts over with a fresh connection: busy or idle, it never dies of
 an outage. What an emptied Redis lost, the relay (`wismo scheduler`) enqueues again from
-the database.
+the database. The worker's dependencies are built once (`core.bootstrap`) and its jobs run
+on them (`core.queue_rq.worker_for`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ import time
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from core.container import Container
+from core.jobs import Jobs
+from core.queue_rq import worker_for
 
 log = logging.getLogger("wismo.worker")
 
@@ -37,16 +42,15 @@ def wait_for_redis(url: str, pause: float = 0.5) -> Redis:
             delay = min(delay * 2, MAX_WAIT)
 
 
-def run_worker(url: str, queue_name: str, burst: bool = False) -> None:
-    """Run an rq SimpleWorker on `queue_name`, reconnecting after every Redis outage."""
-    from rq import SimpleWorker
-    from rq.serializers import JSONSerializer
-
+def run_worker(c: Container, burst: bool = False) -> None:
+    """Run the container's jobs from its rq queue, reconnecting after every Redis outage."""
+    url, queue_name = c.settings.redis_url, c.settings.queue_name
+    if not url:
+        raise ValueError("the worker needs WISMO_REDIS_URL")
+    jobs = Jobs(c)
     while True:
         conn = wait_for_redis(url)
-        # SimpleWorker runs jobs in this warm process (no fork per job: templates, plug-ins and
-        # database connections are reused). A crash mid-send is covered by the send lease.
-        worker = SimpleWorker([queue_name], connection=conn, serializer=JSONSerializer)
+        worker = worker_for(jobs.run, conn, queue_name)
         try:
             worker.work(with_scheduler=True, burst=burst)
             return  # a burst that emptied the queue, or a shutdown signal

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from core.adapters import InboundRequest
 from core.domain.events import OrderEventIn
+from core.plugins import AdapterMetadata
+from core.shop_settings import settings_of
 
 from .package import package_modules
 from .webhooks import parse_push, pulled_events, verify_push
@@ -27,6 +29,9 @@ class OpenCartAdapter:
     """Signed pushes from the OpenCart 3.0 and 4.x modules."""
 
     name: ClassVar[str] = "opencart"
+    metadata: ClassVar[AdapterMetadata] = AdapterMetadata(
+        slug="opencart", label="OpenCart", status_map=True, shop_label="OpenCart store"
+    )
 
     def verify(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
         """Raise InvalidSignature unless the shop's secret signed the push within 5 minutes."""
@@ -45,8 +50,8 @@ class OpenCartAdapter:
         """Open orders placed since `since`, pulled from the module, one order at a time."""
         from .api import open_orders
 
-        settings = shop.settings or {}
-        url = settings.get("store_url") or (settings.get("opencart") or {}).get("store_url")
+        settings = settings_of(shop)
+        url = settings.store_url or settings.opencart.store_url
         if not url:
             from core.errors import ConfigError
 
@@ -54,7 +59,7 @@ class OpenCartAdapter:
         secret = c.box.open(shop.secrets)["webhook_secret"]
         for total, orders in open_orders(str(url), secret, since):
             for order in orders:
-                yield total, pulled_events(order, settings)
+                yield total, pulled_events(order, settings.stored())
 
     @staticmethod
     def package_plugin(out_dir: Path, config: Mapping[str, str] | None = None) -> list[Path]:

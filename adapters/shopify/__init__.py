@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from core.adapters import InboundRequest
 from core.domain.events import OrderEventIn
 from core.errors import ConfigError
+from core.plugins import AdapterMetadata
 
 from . import webhooks
 
@@ -43,21 +44,26 @@ class ShopifyAdapter:
     """Shopify: one app-wide webhook URL signed with the app's client secret."""
 
     name: ClassVar[str] = "shopify"
-    reconcile_interval: ClassVar[int] = 900
+    metadata: ClassVar[AdapterMetadata] = AdapterMetadata(
+        slug="shopify",
+        label="Shopify",
+        reconcile_interval=900,
+        shop_label="Shopify store",
+        merchant_sets_webhook=False,  # the app subscribes to its topics itself
+    )
     blueprint = staticmethod(make_blueprint)
     init_app = staticmethod(install_embedded_admin)  # session tokens sign merchants in to /admin
 
     def verify(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
-        """Check X-Shopify-Hmac-Sha256 with the client secret (current, then previous)."""
+        """Check X-Shopify-Hmac-Sha256 with the client secret (current, then previous).
+
+        The generic route passes the app's secrets (WISMO_SHOPIFY_API_SECRET...) under the
+        shop's own; a shop keeps none of its own.
+        """
         secret, previous = (
             secrets.get("shopify_api_secret"),
             secrets.get("shopify_api_secret_previous"),
         )
-        if not secret:
-            from core.bootstrap import container
-
-            settings = container().settings
-            secret, previous = settings.shopify_api_secret, settings.shopify_api_secret_previous
         if not secret:
             raise ConfigError("WISMO_SHOPIFY_API_SECRET is not set")
         webhooks.verify(request.body, request.headers, secret, previous)

@@ -6,7 +6,7 @@ carry Shopify's session token instead, and only where Shopify puts it: App Bridg
 it as a Bearer header on fetches, and on a document load (GET, `embedded=1`) Shopify or
 its patch page passes it as `id_token`. A token in the query of anything else is ignored.
 
-`resolve` plugs into the admin's resolver chain (`webapp.admin.access.add_resolver`):
+`resolve` plugs into the admin's resolver chain (`wismo.sdk.web.add_resolver`):
 a verified token makes the request the shop's owner, framed only by that shop's admin,
 with App Bridge in every page's head. Links keep `embedded=1`, `shop` and `host` (never
 the token): a navigation arrives without a token and bounces through the patch page,
@@ -24,7 +24,8 @@ from typing import Any, NoReturn
 
 from flask import Flask, Request, abort, g, url_for
 
-from webapp.context import wismo
+from core.shop_settings import settings_of
+from wismo.sdk.web import current_container
 
 from . import auth, compliance
 
@@ -48,9 +49,9 @@ def _document(req: Request) -> bool:
 
 def resolve(req: Request) -> Any:
     """The shop's owner if the request carries a valid session token; None if it carries none."""
-    from webapp.admin.access import OWNER, Principal
+    from wismo.sdk.web import OWNER, Principal
 
-    settings = wismo().settings
+    settings = current_container().settings
     if (_token_of(req) is None and not _document(req)) or not settings.shopify_api_secret:
         return None  # not a Shopify request: the next resolver (cookie session) decides
     from .routes import PATCH_PATH, _app, _refused
@@ -58,11 +59,11 @@ def resolve(req: Request) -> Any:
     verified = auth.verify_session(_app(), req.method, req.url, dict(req.headers), PATCH_PATH)
     if not verified.ok or verified.shop is None:
         _refuse(_refused(verified))  # 401 + retry header for fetches, the patch page for documents
-    with wismo().session() as s:
+    with current_container().session() as s:
         shop = compliance.shop_by_domain(s, verified.shop, active_only=True)
         if shop is None:
             _refuse(_refused(auth.Verified(False, status=401, reason="not installed")))
-        support = ((shop.settings or {}).get("branding") or {}).get("support_email") or ""
+        support = settings_of(shop).branding.support_email or ""
         claims = verified.id_token.claims if verified.id_token else {}
         _seed_csrf(f"{verified.shop}:{claims.get('sid')}")
         g.shopify_embedded = {"embedded": "1", "shop": verified.shop, "host": req.args.get("host")}
@@ -120,7 +121,7 @@ def keep_embedded(endpoint: str, values: dict[str, Any]) -> None:
 
 def install(app: Flask) -> None:
     """Let Shopify's session tokens sign merchants in to the admin."""
-    from webapp.admin.access import add_resolver
+    from wismo.sdk.web import add_resolver
 
     add_resolver(app, resolve, first=True)
     app.url_defaults(keep_embedded)

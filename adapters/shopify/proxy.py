@@ -19,14 +19,16 @@ from flask import Response, jsonify, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.i18n import NP_, Marked
 from core.rendering.locales import normalize_locale
+from core.rendering.moments import first_zone
 from core.services.contacts import normalize_email
 from core.services.summary import milestones
+from core.services.tracking_view import tracking_view
+from core.shop_settings import settings_of
 from core.storage.models import Customer, Order, Shop
 from core.storefront import sign_storefront_token
-from webapp.context import wismo
-from webapp.pages import _zone, tracking_view
-from webapp.tracking import browser_locale, page_locale
+from wismo.sdk.web import browser_locale, current_container, page_locale
 
 from . import auth, compliance
 from .routes import _app, bp
@@ -34,47 +36,24 @@ from .routes import _app, bp
 MAX_ORDERS = 5
 PREFIXES = ("/apps/", "/a/", "/community/", "/tools/")
 
-WORDS = {
-    "en": {
-        "title": "Order status",
-        "lookup": "Find your order",
-        "number": "Order number",
-        "email": "Email",
-        "find": "Show status",
-        "none": "We could not find an order with that number and email.",
-        "no_orders": "You have no orders yet.",
-        "slow": "Too many attempts. Please wait a minute and try again.",
-        "details": "Full tracking page",
-        "track": "Track parcel",
-        "expected": "Expected",
-    },
-    "ru": {
-        "title": "Статус заказа",
-        "lookup": "Найти заказ",
-        "number": "Номер заказа",
-        "email": "Email",
-        "find": "Показать статус",
-        "none": "Заказ с таким номером и email не найден.",
-        "no_orders": "У вас пока нет заказов.",
-        "slow": "Слишком много попыток. Подождите минуту и попробуйте снова.",
-        "details": "Полная страница отслеживания",
-        "track": "Отследить посылку",
-        "expected": "Ожидается",
-    },
-    "uk": {
-        "title": "Статус замовлення",
-        "lookup": "Знайти замовлення",
-        "number": "Номер замовлення",
-        "email": "Email",
-        "find": "Показати статус",
-        "none": "Замовлення з таким номером і email не знайдено.",
-        "no_orders": "У вас поки немає замовлень.",
-        "slow": "Забагато спроб. Зачекайте хвилину й спробуйте знову.",
-        "details": "Повна сторінка відстеження",
-        "track": "Відстежити посилку",
-        "expected": "Очікується",
-    },
+WORDS: dict[str, Marked] = {
+    "title": NP_("shopify proxy", "Order status"),
+    "lookup": NP_("shopify proxy", "Find your order"),
+    "number": NP_("shopify proxy", "Order number"),
+    "email": NP_("shopify proxy", "Email"),
+    "find": NP_("shopify proxy", "Show status"),
+    "none": NP_("shopify proxy", "We could not find an order with that number and email."),
+    "no_orders": NP_("shopify proxy", "You have no orders yet."),
+    "slow": NP_("shopify proxy", "Too many attempts. Please wait a minute and try again."),
+    "details": NP_("shopify proxy", "Full tracking page"),
+    "track": NP_("shopify proxy", "Track parcel"),
+    "expected": NP_("shopify proxy", "Expected"),
 }
+
+
+def words(locale: str) -> dict[str, str]:
+    """The proxy page's words in `locale`."""
+    return {key: text(locale) for key, text in WORDS.items()}
 
 
 class Limiter:
@@ -112,7 +91,7 @@ def widget_config() -> Any:
     v = auth.verify_proxy(_app(), request.url, dict(request.headers))
     if not v.ok or v.shop is None:
         return Response("Unauthorized", 401, {"Content-Type": "text/plain"})
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = compliance.shop_by_domain(s, v.shop, active_only=True)
         if shop is None:
@@ -145,28 +124,28 @@ def storefront(rest: str = "") -> Any:
     v = auth.verify_proxy(_app(), request.url, dict(request.headers))
     if not v.ok or v.shop is None:
         return Response("Unauthorized", 401, {"Content-Type": "text/plain"})
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = compliance.shop_by_domain(s, v.shop, active_only=True)
         if shop is None:
-            return _answer(render_template("shopify/proxy.html", t=WORDS["en"], missing=True), 404)
+            return _answer(render_template("shopify/proxy.html", t=words("en"), missing=True), 404)
         orders, message = _orders(s, shop, v.customer_id)
         locale = (  # the theme's language if Shopify passed it, else the shopper's own
             normalize_locale(request.args.get("locale"))
             or (page_locale(shop, orders[0]) if orders else None)
             or browser_locale()
-            or normalize_locale((shop.settings or {}).get("locale"))
+            or normalize_locale(settings_of(shop).locale)
             or "en"
         )
         views = [_view(s, shop, o) for o in orders]
         links = [c.links.tracking_url(shop.id, o.id) for o in orders]
         html = render_template(
             "shopify/proxy.html",
-            t=WORDS[locale],
+            t=words(locale),
             locale=locale,
             views=list(zip(views, links, strict=True)),
             logged_in=bool(v.customer_id),
-            message=message and WORDS[locale][message],
+            message=message and WORDS[message](locale),
             action=_action(),
             number=request.args.get("number", "")[:64],
             email=request.args.get("email", "")[:320],
@@ -208,8 +187,8 @@ def _orders(s: Session, shop: Shop, customer_id: str | None) -> tuple[list[Order
 
 def _view(s: Session, shop: Shop, order: Order) -> dict[str, Any]:
     """The tracking page's view of one order, in its shopper's language and zone."""
-    zone = _zone(
-        order.customer.timezone if order.customer else None, (shop.settings or {}).get("timezone")
+    zone = first_zone(
+        order.customer.timezone if order.customer else None, settings_of(shop).timezone
     )
     return tracking_view(shop, order, milestones(s, order), page_locale(shop, order), zone)
 

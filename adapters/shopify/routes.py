@@ -28,13 +28,12 @@ from core.domain.events import utc_instant
 from core.domain.intake import InvalidEvent
 from core.domain.states import MessageState
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
+from core.i18n import NP_, Marked
 from core.rendering.locales import normalize_locale
-from core.services.pipeline import accept_event
+from core.services.ingest import ingest
 from core.services.shops import create_shop
 from core.storage.models import DataExport, Notification, Order, Shop
-from webapp.api import enqueue_safely
-from webapp.context import wismo
-from webapp.webhooks import rejected
+from wismo.sdk.web import current_container, refused_at_intake
 
 from . import auth, compliance, webhooks
 from .api import ShopifyApi, ShopifyApiError, Tokens
@@ -53,11 +52,11 @@ PATCH_PATH = "/shopify/app/patch-id-token"
 
 def api() -> ShopifyApi:
     """The Admin API client for the app's credentials."""
-    return ShopifyApi.from_settings(wismo().settings)
+    return ShopifyApi.from_settings(current_container().settings)
 
 
 def _secret() -> tuple[str, str | None]:
-    s = wismo().settings
+    s = current_container().settings
     if not s.shopify_api_secret:
         raise ConfigError("WISMO_SHOPIFY_API_SECRET is not set")
     return s.shopify_api_secret, s.shopify_api_secret_previous
@@ -69,7 +68,9 @@ def _secret() -> tuple[str, str | None]:
 @bp.post("/webhooks/shopify")
 def webhook() -> Any:
     """Every topic: HMAC first, then compliance in place or events stored for the pipeline."""
-    if not wismo().settings.shopify_api_secret:  # not configured: no such endpoint, no hint why
+    if (
+        not current_container().settings.shopify_api_secret
+    ):  # not configured: no such endpoint, no hint why
         raise UnknownShop("not found")
     raw, headers = request.get_data(cache=True), dict(request.headers)
     webhooks.verify(raw, headers, *_secret())
@@ -78,7 +79,7 @@ def webhook() -> Any:
     if not topic or domain is None:
         raise MalformedPayload("X-Shopify-Topic and X-Shopify-Shop-Domain are required")
     data = webhooks.load(raw)
-    c = wismo()
+    c = current_container()
     if topic == "app/uninstalled":
         return jsonify(compliance.uninstall(c, domain)), 200
     if topic in compliance.TOPICS:
@@ -94,12 +95,9 @@ def webhook() -> Any:
         try:
             events = webhooks.parse(topic, data, headers)
         except InvalidEvent as exc:
-            return rejected(s, shop.id, "shopify", exc)
-        accepted = [accept_event(s, shop.id, event) for event in events]
-    fresh = [a.event_id for a in accepted if not a.duplicate]
-    for event_id in fresh:
-        enqueue_safely(event_id)
-    return jsonify({"accepted": len(fresh), "duplicates": len(accepted) - len(fresh)}), 200
+            return refused_at_intake(s, shop.id, "shopify", exc)
+        result = ingest(s, c.queue, shop.id, events)
+    return jsonify({"accepted": result.accepted, "duplicates": result.duplicates}), 200
 
 
 def _receiving_shop(s: Any, domain: str, triggered: str | None) -> Shop | None:
@@ -119,7 +117,7 @@ def _receiving_shop(s: Any, domain: str, triggered: str | None) -> Shop | None:
         if gone is None or when is None or when <= gone:
             return None
     else:
-        c = wismo()
+        c = current_container()
         shop = create_shop(s, c.box, name=domain, platform="shopify", domain=domain).shop
     shop.active = True
     info = dict((shop.state or {}).get("shopify") or {})
@@ -142,7 +140,7 @@ def _enqueue_work(c: Any, shop_id: int) -> None:
 
 def install_shop(domain: str, tokens: Tokens) -> int:
     """Create (or re-activate) the shop, keep its tokens sealed, and import its open orders."""
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = compliance.shop_by_domain(s, domain)
         if shop is None:
@@ -173,7 +171,7 @@ def install() -> Any:
         raise InvalidSignature("the install link's hmac does not match")
     state = secrets.token_urlsafe(24)
     session["shopify_oauth"] = {"state": state, "shop": shop}
-    s = wismo().settings
+    s = current_container().settings
     callback = f"{s.public_url}/shopify/callback"
     return redirect(auth.authorize_url(shop, s.shopify_api_key or "", callback, state))
 
@@ -197,7 +195,7 @@ def callback() -> Any:
         raise MalformedPayload("code is missing")
     with api() as client:
         install_shop(shop, client.exchange_code(shop, code))
-    key = wismo().settings.shopify_api_key
+    key = current_container().settings.shopify_api_key
     return redirect(f"https://admin.shopify.com/store/{shop.split('.')[0]}/apps/{key}")
 
 
@@ -206,7 +204,7 @@ def callback() -> Any:
 
 def _app() -> ShopifyApp:
     """Shopify's request verifier for the app's credentials (no HTTP client needed)."""
-    s = wismo().settings
+    s = current_container().settings
     if not s.shopify_api_key or not s.shopify_api_secret:
         raise ConfigError("set WISMO_SHOPIFY_API_KEY and WISMO_SHOPIFY_API_SECRET")
     return ShopifyApp(s.shopify_api_key, s.shopify_api_secret, s.shopify_api_secret_previous)
@@ -235,7 +233,7 @@ def admin_home() -> Any:
     v = auth.verify_session(_app(), "GET", request.url, dict(request.headers), PATCH_PATH)
     if not v.ok or v.shop is None:
         return _refused(v)
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = compliance.shop_by_domain(s, v.shop)
         installed = shop is not None and shop.active and load_tokens(c.box, shop) is not None
@@ -262,32 +260,20 @@ def admin_home() -> Any:
     return response
 
 
-PROTECTED_DATA = {  # what to tell the merchant when Shopify withholds protected fields
-    "en": (
-        "Shopify withholds these fields of your customers' protected customer data from "
-        "Wismo: {fields}. Orders are still followed, but messages cannot reach shoppers "
-        "without an email or phone. In the Partner Dashboard (Apps → Wismo → API access → "
-        "Protected customer data) request level 2 access to name, email and phone."
-    ),
-    "uk": (
-        "Shopify не передає Wismo ці поля захищених даних ваших покупців: {fields}. "
-        "Замовлення відстежуються й далі, але без email чи телефону повідомлення покупцям "
-        "не дійдуть. У Partner Dashboard (Apps → Wismo → API access → Protected customer "
-        "data) запросіть доступ рівня 2 до імені, email і телефону."
-    ),
-    "ru": (
-        "Shopify не передаёт Wismo эти поля защищённых данных ваших покупателей: {fields}. "
-        "Заказы по-прежнему отслеживаются, но без email или телефона сообщения покупателям "
-        "не дойдут. В Partner Dashboard (Apps → Wismo → API access → Protected customer "
-        "data) запросите доступ уровня 2 к защищённым данным: имени, email и телефону."
-    ),
-}
+# what to tell the merchant when Shopify withholds protected fields
+PROTECTED_DATA = NP_(
+    "shopify",
+    "Shopify withholds these fields of your customers' protected customer data from Wismo: "
+    "{fields}. Orders are still followed, but messages cannot reach shoppers without an "
+    "email or phone. In the Partner Dashboard (Apps → Wismo → API access → Protected "
+    "customer data) request level 2 access to name, email and phone.",
+)
 
-FIELD_NAMES = {  # the Admin API's protected fields in the merchant's words
-    "email": {"en": "email", "uk": "email", "ru": "email"},
-    "phone": {"en": "phone", "uk": "телефон", "ru": "телефон"},
-    "firstName": {"en": "name", "uk": "ім'я", "ru": "имя"},
-    "lastName": {"en": "name", "uk": "ім'я", "ru": "имя"},
+FIELD_NAMES: dict[str, Marked] = {  # the Admin API's protected fields in the merchant's words
+    "email": NP_("shopify field", "email"),
+    "phone": NP_("shopify field", "phone"),
+    "firstName": NP_("shopify field", "name"),
+    "lastName": NP_("shopify field", "name"),
 }
 
 
@@ -296,15 +282,14 @@ def _denied_notice(summary: dict[str, Any], locale: str) -> str:
     fields = summary.get("protected_fields_denied") or []
     if not fields:
         return ""
-    names = dict.fromkeys(FIELD_NAMES.get(f, {}).get(locale, f) for f in fields)
-    return PROTECTED_DATA[locale].format(fields=", ".join(names))
+    names = dict.fromkeys(FIELD_NAMES[f](locale) if f in FIELD_NAMES else f for f in fields)
+    return PROTECTED_DATA(locale, fields=", ".join(names))
 
 
-EXCHANGE_FAILED = {
-    "en": "Shopify did not answer Wismo's install request. Reload the page in a minute.",
-    "uk": "Shopify не відповів на запит Wismo про встановлення. Оновіть сторінку за хвилину.",
-    "ru": "Shopify не ответил на запрос Wismo об установке. Обновите страницу через минуту.",
-}
+EXCHANGE_FAILED = NP_(
+    "shopify",
+    "Shopify did not answer Wismo's install request. Reload the page in a minute.",
+)
 
 
 def _exchange_failed(shop: str, exc: ShopifyApiError) -> Response:
@@ -316,7 +301,7 @@ def _exchange_failed(shop: str, exc: ShopifyApiError) -> Response:
         return Response(res.body, res.status, dict(res.headers))
     locale = normalize_locale(request.args.get("locale")) or "en"
     response = Response(
-        EXCHANGE_FAILED.get(locale, EXCHANGE_FAILED["en"]),
+        EXCHANGE_FAILED(locale),
         503,
         {"Content-Type": "text/plain; charset=utf-8", "Retry-After": "60"},
     )
@@ -334,7 +319,7 @@ def admin_summary() -> Any:
 
 
 def _summary(domain: str) -> dict[str, Any]:
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = compliance.shop_by_domain(s, domain)
         if shop is None:

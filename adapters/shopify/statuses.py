@@ -8,6 +8,7 @@ and nothing here does I/O. Checked against Shopify's REST and GraphQL references
 from __future__ import annotations
 
 from core.domain.statuses import Status
+from core.i18n import NP_, Marked
 
 # Fulfillment.shipment_status (REST) and FulfillmentEvent.status (REST and webhooks).
 # A fulfillment with no shipment status yet is a parcel handed over: SHIPPED.
@@ -47,37 +48,13 @@ RETURN_TOPIC: dict[str, Status | None] = {
 }
 
 # Order.cancel_reason in the shopper's words (en, ru, uk).
-CANCEL_REASON: dict[str, dict[str, str]] = {
-    "customer": {
-        "en": "cancelled at your request",
-        "ru": "отменён по вашей просьбе",
-        "uk": "скасовано на ваше прохання",
-    },
-    "declined": {
-        "en": "the payment was declined",
-        "ru": "платёж был отклонён",
-        "uk": "платіж було відхилено",
-    },
-    "fraud": {
-        "en": "the order could not be verified",
-        "ru": "заказ не удалось подтвердить",
-        "uk": "замовлення не вдалося підтвердити",
-    },
-    "inventory": {
-        "en": "the items are out of stock",
-        "ru": "товара нет в наличии",
-        "uk": "товару немає в наявності",
-    },
-    "staff": {
-        "en": "cancelled by the store",
-        "ru": "отменён магазином",
-        "uk": "скасовано магазином",
-    },
-    "other": {
-        "en": "cancelled by the store",
-        "ru": "отменён магазином",
-        "uk": "скасовано магазином",
-    },
+CANCEL_REASON: dict[str, Marked] = {
+    "customer": NP_("cancel reason", "cancelled at your request"),
+    "declined": NP_("cancel reason", "the payment was declined"),
+    "fraud": NP_("cancel reason", "the order could not be verified"),
+    "inventory": NP_("cancel reason", "the items are out of stock"),
+    "staff": NP_("cancel reason", "cancelled by the store"),
+    "other": NP_("cancel reason", "cancelled by the store"),
 }
 
 
@@ -106,5 +83,4 @@ def cancel_reason(value: str | None, locale: str) -> str | None:
     """Why the order was cancelled, in the shopper's language."""
     if not value:
         return None
-    words = CANCEL_REASON.get(value.strip().lower(), CANCEL_REASON["other"])
-    return words.get(locale, words["en"])
+    return CANCEL_REASON.get(value.strip().lower(), CANCEL_REASON["other"])(locale)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from core.adapters import InboundRequest
 from core.domain.events import OrderEventIn
+from core.plugins import AdapterMetadata
 
 from . import webhooks
 
@@ -34,8 +35,14 @@ class WooCommerceAdapter:
     """WooCommerce stores, through their webhooks and REST API and the Wismo plugin."""
 
     name: ClassVar[str] = "woocommerce"
+    metadata: ClassVar[AdapterMetadata] = AdapterMetadata(
+        slug="woocommerce",
+        label="WooCommerce",
+        status_map=True,
+        reconcile_interval=600,
+        shop_label="WooCommerce store",
+    )
     blueprint = staticmethod(_blueprint)
-    reconcile_interval: ClassVar[int] = 600
 
     def verify(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
         """The body must be signed with our registered secret (or the shop's whsec_, by hand)."""

@@ -17,6 +17,8 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from core.crypto import new_token
 from core.errors import ConfigError
+from core.services.shops import update_settings
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 
@@ -66,9 +68,8 @@ def store_keys(c: Container, shop: Shop, store_url: str, consumer_key: str, secr
     secrets.setdefault(WC_SECRET, "wc_" + new_token(24))
     shop.secrets = c.box.seal(secrets)
     shop.domain = shop.domain or urlsplit(url).netloc
-    settings = dict(shop.settings or {})
-    settings["woocommerce"] = {**(settings.get("woocommerce") or {}), "store_url": url}
-    shop.settings = settings
+    section = settings_of(shop).woocommerce.model_dump(mode="json", exclude_unset=True)
+    update_settings(shop, woocommerce={**section, "store_url": url})
     state = woo_state(shop)
     put_state(
         shop,
@@ -87,7 +88,7 @@ def link_store(c: Container, shop: Shop, store_url: str, consumer_key: str, secr
     url = normalise_store_url(store_url)
     secrets = c.box.open(shop.secrets)
     hook_secret = secrets.get(WC_SECRET) or "wc_" + new_token(24)
-    same_store = ((shop.settings or {}).get("woocommerce") or {}).get("store_url") == url
+    same_store = settings_of(shop).woocommerce.store_url == url
     known = {k: int(v) for k, v in (woo_state(shop).get("webhooks") or {}).items()}
     try:
         ids, _ = WooClient(url, consumer_key, secret).ensure_webhooks(
@@ -116,7 +117,7 @@ def gmt_text(moment: datetime) -> str:
 def client_for(c: Container, shop: Shop) -> WooClient:
     """The REST client for a connected shop (ConfigError if it has no keys yet)."""
     secrets = c.box.open(shop.secrets)
-    url = ((shop.settings or {}).get("woocommerce") or {}).get("store_url")
+    url = settings_of(shop).woocommerce.store_url
     if not (url and secrets.get("consumer_key") and secrets.get("consumer_secret")):
         raise ConfigError(f"shop {shop.key} is not connected to a WooCommerce store yet")
     return WooClient(url, secrets["consumer_key"], secrets["consumer_secret"])
@@ -200,7 +201,7 @@ def status_of(c: Container, shop: Shop, live: dict[str, Any] | None = None) -> d
         "linked": linked,
         "live": live,
         "key_check": state.get("key_check"),
-        "store_url": ((shop.settings or {}).get("woocommerce") or {}).get("store_url"),
+        "store_url": settings_of(shop).woocommerce.store_url,
         "webhooks": state.get("webhooks") or {},
         "webhooks_checked_at": state.get("webhooks_checked_at"),
         "reconciled_at": (shop.state or {}).get("reconciled_at"),

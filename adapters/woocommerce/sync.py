@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from core.domain.events import BACKFILL, OrderEventIn
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 
@@ -49,7 +50,7 @@ def reconcile(c: Container, shop: Shop) -> Iterator[OrderEventIn]:
     latest = start
     for page in client.orders_since(gmt_text(start - OVERLAP)):
         for order in page.orders:
-            yield from order_events(order, "rest", shop.settings or {})
+            yield from order_events(order, "rest", settings_of(shop).stored())
             latest = max(latest, gmt(order.get("date_modified_gmt")) or latest)
         put_state(shop, cursor=gmt_text(latest))
 
@@ -63,5 +64,5 @@ def backfill(c: Container, shop: Shop, since: datetime) -> Iterator[tuple[int, l
     client = client_for(c, shop)
     for page in client.open_orders(gmt_text(since)):
         for order in page.orders:
-            events = order_events(order, "rest", shop.settings or {}, with_placed=False)
+            events = order_events(order, "rest", settings_of(shop).stored(), with_placed=False)
             yield page.total, [replace(e, extra={**e.extra, BACKFILL: True}) for e in events]

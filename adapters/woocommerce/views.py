@@ -31,9 +31,10 @@ from core import signing
 from core.errors import ConfigError, InvalidSignature, MalformedPayload, UnknownShop
 from core.services.link import link_report
 from core.services.shops import shop_by_api_key, shop_by_key, update_settings
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.models import Shop
-from webapp.context import wismo
+from wismo.sdk.web import current_container
 
 from .connect import (
     check_key_format,
@@ -85,15 +86,15 @@ def _authorised_shop(session: Any, shop_key: str) -> Shop:
         if owner is None or owner.id != shop.id:
             raise InvalidSignature("API key does not belong to this shop")
         return shop
-    secret = wismo().box.open(shop.secrets)["webhook_secret"]
+    secret = current_container().box.open(shop.secrets)["webhook_secret"]
     signing.verify(secret, dict(request.headers), request.get_data(cache=True))
     return shop
 
 
-def connect_start(shop_key: str):  # type: ignore[no-untyped-def]
+def connect_start(shop_key: str):
     """Hand the plugin the store's authorisation URL, bound to a one-time nonce."""
     body = _body()
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = _authorised_shop(s, shop_key)
         store_url = _store_url(body.get("store_url"))
@@ -113,10 +114,10 @@ def connect_start(shop_key: str):  # type: ignore[no-untyped-def]
     return jsonify({"authorize_url": f"{store_url}/wc-auth/v1/authorize?{query}"})
 
 
-def connect_callback(shop_key: str):  # type: ignore[no-untyped-def]
+def connect_callback(shop_key: str):
     """WooCommerce posts the granted keys here; answer exactly 200, register webhooks after."""
     body = _body()
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = shop_by_key(s, shop_key)
         if shop is None or shop.platform != "woocommerce":
@@ -138,10 +139,10 @@ def connect_callback(shop_key: str):  # type: ignore[no-untyped-def]
     return "", 200
 
 
-def connect_keys(shop_key: str):  # type: ignore[no-untyped-def]
+def connect_keys(shop_key: str):
     """Keys pasted by the merchant: tried on the store in the background, kept if they work."""
     body = _body()
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = _authorised_shop(s, shop_key)
         _stage(c, shop, _store_url(body.get("store_url")), body)
@@ -151,19 +152,19 @@ def connect_keys(shop_key: str):  # type: ignore[no-untyped-def]
     return jsonify({"connected": False, "checking": True}), 202
 
 
-def connect_status(shop_key: str):  # type: ignore[no-untyped-def]
+def connect_status(shop_key: str):
     """The connection as Wismo sees it, checked with the store now (the plugin's Test)."""
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = _authorised_shop(s, shop_key)
         live = live_check(c, shop) if woo_state(shop).get("webhooks") else None
         return jsonify({**status_of(c, shop, live or {"ok": False}), **link_report(s, shop)})
 
 
-def status_settings(shop_key: str):  # type: ignore[no-untyped-def]
+def status_settings(shop_key: str):
     """Save what `completed` means and how the store's own statuses map (from the plugin)."""
     body = _body()
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = _authorised_shop(s, shop_key)
         completed = str(body.get("completed") or "shipped")
@@ -175,20 +176,20 @@ def status_settings(shop_key: str):  # type: ignore[no-untyped-def]
             errors["completed"] = "shipped or delivered"
         if errors:
             raise MalformedPayload("invalid settings", errors)
-        section = dict((shop.settings or {}).get("woocommerce") or {})
+        section = settings_of(shop).woocommerce.model_dump(mode="json", exclude_unset=True)
         section.update(
             completed=completed,
             statuses={normalise(k): str(v).strip().lower() for k, v in mapping.items()},
         )
-        update_settings(shop, woocommerce=section)
+        update_settings(shop, woocommerce=section)  # InvalidSettings: a 400 naming the field
         s.commit()
         return jsonify({"completed": section["completed"], "statuses": section["statuses"]})
 
 
-def plugin_deleted(shop_key: str):  # type: ignore[no-untyped-def]
+def plugin_deleted(shop_key: str):
     """The merchant deleted the plugin: stop messaging this shop's shoppers and remove
     Wismo's webhooks from the store (in the background, with the keys it still has)."""
-    c = wismo()
+    c = current_container()
     with c.session() as s:
         shop = _authorised_shop(s, shop_key)
         shop.active = False
@@ -201,7 +202,7 @@ def plugin_deleted(shop_key: str):  # type: ignore[no-untyped-def]
 
 def _unfollow_later(shop_id: int) -> None:
     """Delete Wismo's webhooks on the store, then forget the store's keys."""
-    c = wismo()
+    c = current_container()
 
     def run() -> None:
         with c.session() as s:
@@ -252,7 +253,7 @@ def _link_later(shop_id: int) -> None:
     """Try the staged keys once this request is answered; they replace the old ones only
     if the store accepted them (WooCommerce waits for the callback's 200, and a
     single-process store could not serve our REST calls meanwhile)."""
-    c = wismo()
+    c = current_container()
 
     def run() -> None:
         with c.session() as s:

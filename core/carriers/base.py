@@ -33,6 +33,7 @@ class CarrierMetadata(PluginMetadata):
     rate_limit: float = 1.0  # most requests per second, per set of credentials
     polls: bool = True  # it answers tracking requests (polling)
     pushes: bool = False  # it can push updates (the carrier implements ReceivesPushes)
+    aliases: tuple[str, ...] = ()  # other names shops give it ("Нова пошта", "nova-poshta")
 
 
 @dataclass(frozen=True)

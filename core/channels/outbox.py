@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from core.errors import ConfigError
+from core.plugins import ChannelMetadata
 
 from .base import ChannelContext, OutboundMessage
 
@@ -16,6 +17,11 @@ class OutboxChannel:
     name: ClassVar[str] = "outbox"
     kinds: ClassVar[frozenset[str]] = frozenset(
         {"email", "sms", "whatsapp", "telegram", "viber", "webhook"}
+    )
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="outbox",
+        label="Dev outbox (no real sending)",
+        defines=(),
     )
 
     def __init__(self, record: Callable[[OutboundMessage, str], str]) -> None:

@@ -37,7 +37,6 @@ def e164_in(typed: str | None, region: str | None = None) -> str | None:
     return None
 
 
-def region_of(settings: dict | None) -> str | None:
-    """The store's country code from its settings ("UA"), if it set one."""
-    country = (settings or {}).get("country")
+def region_of(country: str | None) -> str | None:
+    """The store's country code from its `country` setting ("UA"), if it set a valid one."""
     return str(country).upper() if isinstance(country, str) and len(country) == 2 else None

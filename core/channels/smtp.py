@@ -28,7 +28,9 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from core.errors import ConfigError, PermanentChannelError, TransientChannelError
+from core.plugins import ChannelMetadata, ConfigField
 
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
 
 # 7bit keeps non-ASCII bodies in base64 or quoted-printable, so servers without
@@ -91,6 +93,21 @@ class SmtpChannel:
 
     name: ClassVar[str] = "smtp"
     kinds: ClassVar[frozenset[str]] = frozenset({"email"})
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="smtp",
+        label="Email (SMTP)",
+        fields=(
+            ConfigField(
+                "url",
+                "SMTP URL, e.g. smtp://user:password@mail.example.com:587?starttls=true",
+                secret=True,
+            ),
+            ConfigField("from_address", "From address"),
+            ConfigField("from_name", "From name"),
+            ConfigField("reply_to", "Reply-to address"),
+        ),
+        defines=(message_kinds.EMAIL,),
+    )
 
     def __init__(
         self,

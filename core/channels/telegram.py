@@ -10,15 +10,25 @@ the bot answers 403: the shopper is marked unreachable and opted out. A 429 carr
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import requests
 
-from core.errors import PermanentChannelError, RecipientOptedOut, TransientChannelError
+from core.capabilities import ProviderCall, ProviderReply
+from core.errors import (
+    InvalidSignature,
+    PermanentChannelError,
+    RecipientOptedOut,
+    TransientChannelError,
+)
+from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
+from .callbacks import chat_id, confirmation, json_body, json_reply, obj
 
 API = "https://api.telegram.org"
 
@@ -28,7 +38,22 @@ class TelegramChannel:
 
     name: ClassVar[str] = "telegram"
     kinds: ClassVar[frozenset[str]] = frozenset({"telegram"})
-    accepted_as: ClassVar[str] = "sent"  # Notification.delivery once the API took it
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="telegram",
+        label="Telegram bot",
+        fields=(
+            ConfigField("bot_username", "Bot username"),
+            ConfigField("bot_token", "Bot token", secret=True),
+            ConfigField("webhook_secret", "Webhook secret", secret=True),
+        ),
+        defines=(message_kinds.TELEGRAM,),
+        accepted_as="sent",
+    )
+
+    @staticmethod
+    def handle_callback(call: ProviderCall) -> ProviderReply:
+        """Joins (`/start <token>`), a blocked bot and chat at `/webhooks/providers/telegram`."""
+        return callback(call)
 
     def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
         (self.token,) = http.required(config, "telegram", "bot_token")
@@ -70,3 +95,43 @@ class TelegramChannel:
         """Send the text to the shopper's chat; return the Telegram message id."""
         result = self.call("sendMessage", {"chat_id": message.to, "text": message.text})
         return str((result or {}).get("message_id", ""))
+
+
+def callback(call: ProviderCall) -> ProviderReply:
+    """Check the secret token header, then join, opt out or record the shopper's text."""
+    session, shop, now = call.session, call.shop, call.now
+    given = call.request.header("X-Telegram-Bot-Api-Secret-Token")
+    secrets = [str(conf.get("webhook_secret") or "") for conf in call.configs]
+    if not given or not any(s and hmac.compare_digest(s, given) for s in secrets):
+        raise InvalidSignature("X-Telegram-Bot-Api-Secret-Token does not match")
+    update = json_body(call)
+    member = obj(update.get("my_chat_member"))
+    if member:
+        chat = chat_id(obj(member.get("chat")).get("id"))
+        new = obj(member.get("new_chat_member")).get("status")
+        if chat and new == "kicked":
+            call.services.opt_out(
+                session, shop.id, "telegram", chat, "telegram: bot blocked", "telegram", now
+            )
+        return json_reply({})
+    message = obj(update.get("message"))
+    chat = chat_id(obj(message.get("chat")).get("id"))
+    text = str(message["text"]) if isinstance(message.get("text"), str) else ""
+    if not chat:
+        return json_reply({})
+    language = str(obj(message.get("from")).get("language_code") or "en")
+    if text.startswith("/start"):
+        token = text.removeprefix("/start").strip()
+        joined = call.services.redeem_opt_in(
+            session, call.secret_keys, shop, "telegram", token, chat, now
+        )
+        reply = confirmation(shop, joined, language)
+        return json_reply(
+            {
+                "method": "sendMessage",
+                "chat_id": int(chat) if chat.lstrip("-").isdigit() else chat,
+                "text": reply,
+            }
+        )
+    call.services.record_inbound(session, shop.id, "telegram", chat, text, "telegram", now)
+    return json_reply({})

@@ -19,8 +19,10 @@ from typing import Any, ClassVar
 import requests
 
 from core.errors import PermanentChannelError, TransientChannelError
+from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
 
 API = "https://api.turbosms.ua"
@@ -33,7 +35,16 @@ class TurboSmsChannel:
 
     name: ClassVar[str] = "turbosms"
     kinds: ClassVar[frozenset[str]] = frozenset({"sms"})
-    accepted_as: ClassVar[str] = "sent"  # Notification.delivery once the API took it
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="turbosms",
+        label="TurboSMS",
+        fields=(
+            ConfigField("sender", "Sender name"),
+            ConfigField("token", "API token", secret=True),
+        ),
+        defines=(message_kinds.SMS,),
+        accepted_as="sent",
+    )
 
     def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
         self.token, self.sender = http.required(config, "turbosms", "token", "sender")

@@ -23,9 +23,18 @@ from urllib.parse import quote
 
 import requests
 
-from core.errors import ConfigError, PermanentChannelError, RecipientOptedOut
+from core.capabilities import ProviderCall, ProviderReply
+from core.errors import (
+    ConfigError,
+    InvalidSignature,
+    MalformedPayload,
+    PermanentChannelError,
+    RecipientOptedOut,
+)
+from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
 
 API = "https://api.twilio.com"
@@ -38,7 +47,23 @@ class TwilioChannel:
 
     name: ClassVar[str] = "twilio"
     kinds: ClassVar[frozenset[str]] = frozenset({"sms", "whatsapp"})
-    accepted_as: ClassVar[str] = "queued"  # Notification.delivery once the API took it
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="twilio",
+        label="Twilio (SMS, WhatsApp)",
+        fields=(
+            ConfigField("account_sid", "Account SID (AC...)"),
+            ConfigField("auth_token", "Auth token", secret=True),
+            ConfigField("from", "From number (E.164), or"),
+            ConfigField("messaging_service_sid", "Messaging Service SID (MG...)"),
+        ),
+        defines=(message_kinds.SMS, message_kinds.WHATSAPP),
+        accepted_as="queued",
+    )
+
+    @staticmethod
+    def handle_callback(call: ProviderCall) -> ProviderReply:
+        """Status callbacks and inbound texts (STOP) at `/webhooks/providers/twilio`."""
+        return callback(call)
 
     def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
         self.account_sid, self.auth_token = http.required(
@@ -114,3 +139,57 @@ def signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
 def valid_signature(auth_token: str, url: str, params: Mapping[str, str], given: str) -> bool:
     """Whether `given` signs this request (constant-time comparison)."""
     return bool(given) and hmac.compare_digest(signature(auth_token, url, params), given)
+
+
+STATES = {
+    "accepted": "queued",
+    "scheduled": "queued",
+    "queued": "queued",
+    "sending": "sent",
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "undelivered": "undelivered",
+    "failed": "failed",
+    "canceled": "failed",
+}
+"""Twilio's message status → Notification.delivery."""
+
+
+def callback(call: ProviderCall) -> ProviderReply:
+    """Verify X-Twilio-Signature over the URL and form, then record a receipt or a text."""
+    params, session, shop, now = dict(call.request.form), call.session, call.shop, call.now
+    given = call.request.header("X-Twilio-Signature")
+    if not any(
+        valid_signature(str(conf.get("auth_token")), call.request.url, params, given)
+        for conf in call.configs
+    ):
+        raise InvalidSignature("X-Twilio-Signature does not match")
+    status = params.get("MessageStatus") or params.get("SmsStatus") or ""
+    sender = params.get("From", "")
+    if status == "received" or ("Body" in params and "MessageStatus" not in params):
+        channel = "whatsapp" if sender.startswith("whatsapp:") else "sms"
+        address = sender.removeprefix("whatsapp:")
+        call.services.record_inbound(
+            session, shop.id, channel, address, params.get("Body"), "twilio", now
+        )
+        return ProviderReply(200, "<Response/>", "text/xml")
+    delivery = STATES.get(status)
+    if delivery is None:
+        raise MalformedPayload("no MessageStatus in the callback", {"MessageStatus": "missing"})
+    code = params.get("ErrorCode") or None
+    detail = {"status": status, "error_code": code}
+    note = call.services.record_receipt(
+        session, shop.id, "twilio", params.get("MessageSid", ""), delivery, detail, now
+    )
+    if note is not None and code in {str(x) for x in OPTED_OUT}:
+        call.services.opt_out(
+            session,
+            shop.id,
+            note.channel,
+            note.recipient or "",
+            f"twilio {code}",
+            "twilio",
+            call.now,
+        )
+    return ProviderReply(204)

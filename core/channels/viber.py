@@ -19,10 +19,18 @@ from typing import Any, ClassVar
 
 import requests
 
-from core.errors import PermanentChannelError, TransientChannelError
+from core.capabilities import ProviderCall, ProviderReply
+from core.errors import (
+    InvalidSignature,
+    PermanentChannelError,
+    TransientChannelError,
+)
+from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
+from .callbacks import chat_id, confirmation, json_body, json_reply, obj
 
 API = "https://chatapi.viber.com"
 UNREACHABLE = {5, 6, 11}  # receiverNotRegistered, receiverNotSubscribed, receiverNoSuitableDevice
@@ -34,7 +42,22 @@ class ViberChannel:
 
     name: ClassVar[str] = "viber"
     kinds: ClassVar[frozenset[str]] = frozenset({"viber"})
-    accepted_as: ClassVar[str] = "sent"  # Notification.delivery once the API took it
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="viber",
+        label="Viber bot",
+        fields=(
+            ConfigField("sender_name", "Sender name (28 characters at most)"),
+            ConfigField("bot_uri", "Bot URI"),
+            ConfigField("auth_token", "Auth token", secret=True),
+        ),
+        defines=(message_kinds.VIBER,),
+        accepted_as="sent",
+    )
+
+    @staticmethod
+    def handle_callback(call: ProviderCall) -> ProviderReply:
+        """Joins, unsubscribes, receipts and chat at `/webhooks/providers/viber`."""
+        return callback(call)
 
     def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
         (self.token,) = http.required(config, "viber", "auth_token")
@@ -94,3 +117,43 @@ def signature(auth_token: str, body: bytes) -> str:
 def valid_signature(auth_token: str, body: bytes, given: str) -> bool:
     """Whether `given` signs `body` (constant-time comparison)."""
     return bool(given) and hmac.compare_digest(signature(auth_token, body), given.lower())
+
+
+STATES = {"delivered": "delivered", "seen": "delivered", "failed": "failed"}
+"""Viber's receipt events → Notification.delivery."""
+
+
+def callback(call: ProviderCall) -> ProviderReply:
+    """Verify X-Viber-Content-Signature over the body, then apply the event."""
+    session, shop, now, configs = call.session, call.shop, call.now, call.configs
+    given = call.request.header("X-Viber-Content-Signature")
+    if not any(
+        valid_signature(str(conf.get("auth_token")), call.request.body, given) for conf in configs
+    ):
+        raise InvalidSignature("X-Viber-Content-Signature does not match")
+    event = json_body(call)
+    kind = event.get("event") if isinstance(event.get("event"), str) else ""
+    user = obj(event.get("user")) or obj(event.get("sender"))
+    user_id = chat_id(user.get("id")) or chat_id(event.get("user_id"))
+    if kind in ("conversation_started", "subscribed") and event.get("context") and user_id:
+        token = str(event["context"])
+        joined = call.services.redeem_opt_in(
+            session, call.secret_keys, shop, "viber", token, user_id, now
+        )
+        text = confirmation(shop, joined, str(user.get("language") or "en"))
+        sender = str(configs[0].get("sender_name") or shop.name)[:28]
+        return json_reply({"sender": {"name": sender}, "type": "text", "text": text})
+    if kind == "subscribed" and user_id:
+        call.services.mark_reachable(session, shop.id, "viber", user_id)
+    elif kind == "unsubscribed" and user_id:
+        call.services.opt_out(
+            session, shop.id, "viber", user_id, "viber: unsubscribed", "viber", now
+        )
+    elif kind in STATES:
+        detail = {"status": kind, "user_id": user_id, "desc": event.get("desc")}
+        token = str(event.get("message_token") or "")
+        call.services.record_receipt(session, shop.id, "viber", token, STATES[kind], detail, now)
+    elif kind == "message" and user_id:
+        text = str(obj(event.get("message")).get("text") or "")
+        call.services.record_inbound(session, shop.id, "viber", user_id, text, "viber", now)
+    return json_reply({})

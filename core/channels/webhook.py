@@ -36,7 +36,9 @@ import requests
 
 from core import signing
 from core.errors import ConfigError, PermanentChannelError, TransientChannelError
+from core.plugins import ChannelMetadata, ConfigField
 
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
 
 EVENT_TYPE = "order.status_changed"
@@ -55,6 +57,15 @@ class WebhookChannel:
 
     name: ClassVar[str] = "webhook"
     kinds: ClassVar[frozenset[str]] = frozenset({"webhook"})
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="webhook",
+        label="Webhook (your own system)",
+        fields=(
+            ConfigField("url", "Endpoint URL"),
+            ConfigField("secret", "Signing secret (whsec_...)", secret=True),
+        ),
+        defines=(message_kinds.WEBHOOK,),
+    )
 
     def __init__(
         self,

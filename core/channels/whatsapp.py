@@ -21,10 +21,19 @@ from typing import Any, ClassVar
 
 import requests
 
-from core.errors import PermanentChannelError, RecipientOptedOut, TransientChannelError
+from core.capabilities import ProviderCall, ProviderReply
+from core.errors import (
+    InvalidSignature,
+    PermanentChannelError,
+    RecipientOptedOut,
+    TransientChannelError,
+)
+from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
+from . import kinds as message_kinds
 from .base import ChannelContext, OutboundMessage
+from .callbacks import json_body, json_reply
 
 API = "https://graph.facebook.com"
 VERSION = "v21.0"
@@ -40,7 +49,27 @@ class WhatsAppCloudChannel:
 
     name: ClassVar[str] = "whatsapp_cloud"
     kinds: ClassVar[frozenset[str]] = frozenset({"whatsapp"})
-    accepted_as: ClassVar[str] = "queued"  # Notification.delivery once the API took it
+    metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
+        slug="whatsapp_cloud",
+        label="WhatsApp Cloud API",
+        fields=(
+            ConfigField("phone_number_id", "Phone number ID"),
+            ConfigField("access_token", "Access token", secret=True),
+            ConfigField("app_secret", "App secret", secret=True),
+            ConfigField("verify_token", "Verify token", secret=True),
+            ConfigField(
+                "templates", 'Templates per status, JSON: {"shipped": {"name": ...}}', kind="json"
+            ),
+            ConfigField("languages", 'Template languages, JSON: {"uk": "uk"}', kind="json"),
+        ),
+        defines=(message_kinds.WHATSAPP,),
+        accepted_as="queued",
+    )
+
+    @staticmethod
+    def handle_callback(call: ProviderCall) -> ProviderReply:
+        """Meta's URL check, statuses, inbound texts at `/webhooks/providers/whatsapp_cloud`."""
+        return callback(call)
 
     def __init__(self, config: Mapping[str, Any], context: ChannelContext) -> None:
         self.token, self.number_id = http.required(
@@ -130,3 +159,44 @@ def valid_signature(app_secret: str, body: bytes, header: str) -> bool:
     """X-Hub-Signature-256 ("sha256=<hex HMAC of the body>"), compared in constant time."""
     expected = "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
     return bool(header) and hmac.compare_digest(expected, header)
+
+
+STATES = {"sent": "sent", "delivered": "delivered", "read": "delivered", "failed": "failed"}
+"""WhatsApp's message status → Notification.delivery."""
+
+
+def callback(call: ProviderCall) -> ProviderReply:
+    """Answer Meta's verification (GET); verify X-Hub-Signature-256, then apply (POST)."""
+    req, session, shop, now = call.request, call.session, call.shop, call.now
+    if req.method == "GET":  # Meta's one-time verification of the callback URL
+        given = req.query.get("hub.verify_token", "")
+        tokens = [str(conf.get("verify_token") or "") for conf in call.configs]
+        if req.query.get("hub.mode") != "subscribe" or not any(
+            t and hmac.compare_digest(t, given) for t in tokens
+        ):
+            raise InvalidSignature("hub.verify_token does not match")
+        return ProviderReply(200, req.query.get("hub.challenge", ""), "text/plain")
+    given = req.header("X-Hub-Signature-256")
+    if not any(
+        valid_signature(str(conf.get("app_secret")), req.body, given) for conf in call.configs
+    ):
+        raise InvalidSignature("X-Hub-Signature-256 does not match")
+    for entry in json_body(call).get("entry") or []:
+        for change in entry.get("changes") or []:
+            value = change.get("value") or {}
+            for st in value.get("statuses") or []:
+                codes = [e.get("code") for e in st.get("errors") or []]
+                detail = {"status": st.get("status"), "error_codes": codes}
+                delivery = STATES.get(str(st.get("status")))
+                if delivery:
+                    message_id = str(st.get("id") or "")
+                    call.services.record_receipt(
+                        session, shop.id, "whatsapp_cloud", message_id, delivery, detail, now
+                    )
+            for msg in value.get("messages") or []:
+                address = "+" + str(msg.get("from") or "").lstrip("+")
+                text = (msg.get("text") or {}).get("body") or (msg.get("button") or {}).get("text")
+                call.services.record_inbound(
+                    session, shop.id, "whatsapp", address, text, "whatsapp_cloud", now
+                )
+    return json_reply({})

@@ -15,9 +15,7 @@ SMS = "sms"
 WEBHOOK = "webhook"
 MESSENGERS = frozenset({"whatsapp", "telegram", "viber"})
 QUIET_CHANNELS = frozenset({SMS}) | MESSENGERS
-"""Channels that buzz a phone: held back during the shopper's quiet hours."""
-
-CHANNELS = (EMAIL, SMS, "whatsapp", "telegram", "viber", WEBHOOK)
+"""The built-in kinds that buzz a phone (a Policy's default; shops get the registry's)."""
 
 DEFAULT_EMAIL_STATUSES = frozenset(
     {
@@ -81,11 +79,15 @@ IMMEDIATE = frozenset({Status.PLACED})
 """Statuses never debounced: the confirmation goes out at once."""
 
 
-def default_matrix() -> dict[str, dict[str, bool]]:
-    """The policy every new shop starts with: email on the milestones that matter."""
+def default_matrix(kinds: Iterable[str] = (EMAIL,)) -> dict[str, dict[str, bool]]:
+    """The policy every new shop starts with: email on the milestones that matter.
+
+    `kinds` are the message kinds installed (the registry's, in display order); the
+    matrix lists them in that order, all off but email.
+    """
+    kinds = tuple(kinds)
     return {
-        s.value: {ch: (ch == EMAIL and s in DEFAULT_EMAIL_STATUSES) for ch in CHANNELS}
-        for s in Status
+        s.value: {ch: (ch == EMAIL and s in DEFAULT_EMAIL_STATUSES) for ch in kinds} for s in Status
     }
 
 
@@ -100,13 +102,13 @@ class Policy:
     timezone: str = "UTC"
     failover: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per status, channels that stand in for one another, best first (shop "failover")."""
+    quiet: frozenset[str] = QUIET_CHANNELS
+    """Channels held back during the shopper's quiet hours (kinds declaring `quiet`)."""
 
     def channels_for(self, status: Status) -> list[str]:
         """The channels switched on for `status`, in the matrix's order."""
         row = self.matrix.get(status.value, {})
-        return [ch for ch in CHANNELS if row.get(ch)] + [
-            ch for ch, on in row.items() if on and ch not in CHANNELS
-        ]
+        return [ch for ch, on in row.items() if on]
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def plan(
         if channel not in reachable or stopped(channel, status, opted_out):
             continue
         at = now if status in IMMEDIATE else now + policy.debounce
-        if channel in QUIET_CHANNELS:
+        if channel in policy.quiet:
             at = after_quiet_hours(at, policy, shopper_tz or policy.timezone)
         due.append(Planned(channel, at))
     return first_of_chain(policy, status, due)

@@ -15,12 +15,13 @@ from core.rendering.locales import (
     sentence,
     shipment_progress,
 )
-from core.rendering.renderer import KINDS, Rendered, Renderer
+from core.rendering.renderer import Rendered, Renderer, folder_of, uses_short_links
 from core.rendering.samples import minimal_facts, sample_facts
 
 __all__ = [
     "DEFAULT_LOCALE",
-    "KINDS",
+    "folder_of",
+    "uses_short_links",
     "SUPPORTED_LOCALES",
     "VARIABLES",
     "Renderer",

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.domain.statuses import UNDATED, Status
+from core.i18n import N_
 from core.rendering.catalogue import status_label
 from core.rendering.locales import (
     delivery_progress,
@@ -18,46 +19,49 @@ from core.rendering.locales import (
 )
 
 VARIABLES: dict[str, str] = {
-    "first_name": "The shopper's first name, or empty",
-    "greeting_name": "The first name as used in a greeting (Ukrainian vocative: Олено, Тарасе)",
-    "customer_name": "The shopper's full name, or empty",
-    "order_number": "The order number as the shop shows it, e.g. #1001",
-    "items": "The ordered items: each has name, quantity and price (formatted)",
-    "total": "The order total with currency, formatted for the locale",
-    "shipping": "What the shopper paid for delivery (part of the total), or empty",
-    "shipping_free": "True when delivery cost nothing (shipping is then 0)",
-    "refund_amount": "How much this refund gave back, formatted, or empty",
-    "currency": "The order's currency code, e.g. UAH",
-    "placed_at": "The date the order was placed",
-    "estimated_delivery": "The estimated delivery date (today when out for delivery), or empty",
-    "new_estimated_delivery": "The new delivery date when this news moved it, or empty",
-    "previous_estimated_delivery": "The date it moved from (with new_estimated_delivery)",
-    "reason": "Why, as this news itself says (cancelled, delayed, held up), or empty",
-    "carrier": "The carrier delivering the parcel, or empty",
-    "tracking_number": "The parcel's tracking number, or empty",
-    "tracking_url": "The carrier's tracking page for the parcel, or empty",
-    "pickup_point": "The pickup point (name, address, hours), or empty",
-    "items_in_parcel": "How many items this parcel holds, or empty",
-    "shipment_progress": "'2 of 3 items shipped' for partly shipped orders, else empty",
-    "parcel_role": "A split order's parcel: 'first', 'next' or 'rest' (the one completing it)",
-    "partly_delivered": "True when this parcel arrived and the rest of the order is on its way",
-    "delivery_progress": "'1 of 2 parcels delivered' for a split order, else empty",
-    "tracking_added": "True when the parcel's tracking number came after its shipping news",
-    "tracking_link": "Your branded tracking page for this order",
-    "feedback_link": "Where the shopper rates the order (the tracking page's feedback form)",
-    "unsubscribe_link": "Where the shopper stops these messages, or empty",
-    "telegram_link": "Opt-in link to your Telegram bot (order confirmation email), or empty",
-    "viber_link": "Opt-in link to your Viber bot (order confirmation email), or empty",
-    "store_name": "Your store's name",
-    "store_logo_url": "Your logo's address, or empty",
-    "store_url": "Your store's address, or empty",
-    "brand_color": "Your brand colour for buttons and headings",
-    "support_email": "Your support email, or empty",
-    "support_phone": "Your support phone, or empty",
-    "support_url": "Your help or contact page, or empty",
-    "status": "The status code, e.g. shipped",
-    "status_label": "The status in words, e.g. Shipped",
-    "locale": "The message's language: en, ru or uk",
+    "first_name": N_("The shopper's first name, or empty"),
+    "greeting_name": N_("The first name as used in a greeting (Ukrainian vocative: Олено, Тарасе)"),
+    "customer_name": N_("The shopper's full name, or empty"),
+    "order_number": N_("The order number as the shop shows it, e.g. #1001"),
+    "items": N_("The ordered items: each has name, quantity and price (formatted)"),
+    "total": N_("The order total with currency, formatted for the locale"),
+    "shipping": N_("What the shopper paid for delivery (part of the total), or empty"),
+    "shipping_free": N_("True when delivery cost nothing (shipping is then 0)"),
+    "refund_amount": N_("How much this refund gave back, formatted, or empty"),
+    "currency": N_("The order's currency code, e.g. UAH"),
+    "placed_at": N_("The date the order was placed"),
+    "estimated_delivery": N_("The estimated delivery date (today when out for delivery), or empty"),
+    "new_estimated_delivery": N_("The new delivery date when this news moved it, or empty"),
+    "previous_estimated_delivery": N_("The date it moved from (with new_estimated_delivery)"),
+    "reason": N_("Why, as this news itself says (cancelled, delayed, held up), or empty"),
+    "carrier": N_("The carrier delivering the parcel, or empty"),
+    "tracking_number": N_("The parcel's tracking number, or empty"),
+    "tracking_url": N_("The carrier's tracking page for the parcel, or empty"),
+    "pickup_point": N_(
+        "The pickup point (name, address, hours, deadline: the last day to collect)"
+    ),
+    "carrier_phone": N_("The carrier's phone for shoppers (a followed carrier's), or empty"),
+    "items_in_parcel": N_("How many items this parcel holds, or empty"),
+    "shipment_progress": N_("'2 of 3 items shipped' for partly shipped orders, else empty"),
+    "parcel_role": N_("A split order's parcel: 'first', 'next' or 'rest' (the one completing it)"),
+    "partly_delivered": N_("True when this parcel arrived and the rest of the order is on its way"),
+    "delivery_progress": N_("'1 of 2 parcels delivered' for a split order, else empty"),
+    "tracking_added": N_("True when the parcel's tracking number came after its shipping news"),
+    "tracking_link": N_("Your branded tracking page for this order"),
+    "feedback_link": N_("Where the shopper rates the order (the tracking page's feedback form)"),
+    "unsubscribe_link": N_("Where the shopper stops these messages, or empty"),
+    "telegram_link": N_("Opt-in link to your Telegram bot (order confirmation email), or empty"),
+    "viber_link": N_("Opt-in link to your Viber bot (order confirmation email), or empty"),
+    "store_name": N_("Your store's name"),
+    "store_logo_url": N_("Your logo's address, or empty"),
+    "store_url": N_("Your store's address, or empty"),
+    "brand_color": N_("Your brand colour for buttons and headings"),
+    "support_email": N_("Your support email, or empty"),
+    "support_phone": N_("Your support phone, or empty"),
+    "support_url": N_("Your help or contact page, or empty"),
+    "status": N_("The status code, e.g. shipped"),
+    "status_label": N_("The status in words, e.g. Shipped"),
+    "locale": N_("The message's language: en, ru or uk"),
 }
 
 DEFAULT_BRAND_COLOR = "#0f766e"
@@ -96,13 +100,14 @@ def _items(raw: Any, currency: str | None, locale: str) -> list[dict[str, Any]]:
     return items
 
 
-def _pickup(raw: Any) -> dict[str, Any] | None:
+def _pickup(raw: Any, locale: str) -> dict[str, Any] | None:
     if not isinstance(raw, Mapping) or not (raw.get("name") or raw.get("address")):
         return None
     return {
         "name": raw.get("name") or "",
         "address": raw.get("address") or "",
         "hours": raw.get("hours") or None,
+        "deadline": format_day(raw.get("keep_until"), locale),  # the last day it is kept
     }
 
 
@@ -153,7 +158,8 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
         "carrier": _get(shipment, "carrier") or None,
         "tracking_number": _get(shipment, "tracking_number") or None,
         "tracking_url": _get(shipment, "tracking_url") or None,
-        "pickup_point": _pickup(_get(shipment, "pickup_point")),
+        "pickup_point": _pickup(_get(shipment, "pickup_point"), locale),
+        "carrier_phone": _get(shipment, "carrier_phone") or None,
         "items_in_parcel": _get(shipment, "items_count") or None,
         "shipment_progress": shipment_progress(
             _get(parcels, "items_shipped") or _get(progress, "items_shipped"),

@@ -8,9 +8,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import shevchenko
-from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
+
+from core.i18n import ngettext
 
 SUPPORTED_LOCALES = ("en", "ru", "uk")
 DEFAULT_LOCALE = "en"
@@ -66,57 +67,33 @@ def format_day(value: Any, locale: str) -> str | None:
     return format_date(value, format="long", locale=locale)
 
 
-_ITEMS = {
-    # the noun after "of N", governed by N: Russian/Ukrainian take the genitive
-    "en": {"one": "item", "other": "items"},
-    "ru": {"one": "товара", "other": "товаров"},
-    "uk": {"one": "товару", "other": "товарів"},
-}
-_PROGRESS = {
-    "en": "{shipped} of {total} {noun} shipped",
-    "ru": "Отправлено {shipped} из {total} {noun}",
-    "uk": "Відправлено {shipped} з {total} {noun}",
-}
-
-
 def shipment_progress(shipped: int | None, total: int | None, locale: str) -> str:
     """'2 of 3 items shipped' in the locale, or '' when the order is not partly shipped."""
     if not shipped or not total or shipped >= total or shipped < 0:
         return ""
-    return _count_of(_PROGRESS, _ITEMS, locale, total, shipped=shipped)
-
-
-_PARCELS = {
-    # the noun after "of N", governed by N, as for items
-    "en": {"one": "parcel", "other": "parcels"},
-    "ru": {"one": "посылки", "other": "посылок"},
-    "uk": {"one": "посилки", "other": "посилок"},
-}
-_DELIVERED = {
-    "en": "{delivered} of {total} {noun} delivered",
-    "ru": "Доставлено {delivered} из {total} {noun}",
-    "uk": "Доставлено {delivered} з {total} {noun}",
-}
+    # the noun is governed by the total: "з 5 товарів", "из 21 товара"
+    return ngettext(
+        "{shipped} of {total} item shipped",
+        "{shipped} of {total} items shipped",
+        total,
+        locale,
+        shipped=shipped,
+        total=total,
+    )
 
 
 def delivery_progress(delivered: int | None, total: int | None, locale: str) -> str:
     """'1 of 2 parcels delivered' in the locale, or '' unless the order has several parcels."""
     if not total or total < 2 or delivered is None or delivered < 0:
         return ""
-    return _count_of(_DELIVERED, _PARCELS, locale, total, delivered=delivered)
-
-
-def _count_of(
-    phrases: dict[str, str], nouns: dict[str, dict[str, str]], locale: str, total: int, **done: int
-) -> str:
-    """'N of TOTAL nouns …' in the locale, the noun in the form TOTAL governs."""
-    noun = nouns[locale][_plural(total, locale)]
-    return phrases[locale].format(total=total, noun=noun, **done)
-
-
-def _plural(count: int, locale: str) -> str:
-    """'one' or 'other': after "of N" the noun has only these forms (з 1 посилки, з 5 посилок)."""
-    return "one" if Locale.parse(locale).plural_form(count) == "one" else "other"
+    return ngettext(
+        "{delivered} of {total} parcel delivered",
+        "{delivered} of {total} parcels delivered",
+        total,
+        locale,
+        delivered=delivered,
+        total=total,
+    )
 
 
 _UKRAINIAN_NAME = re.compile(r"[А-ЩЬЮЯҐЄІЇа-щьюяґєії'’ʼ-]+")

@@ -26,9 +26,9 @@ def first_zone(*names: Any) -> tzinfo:
     return UTC
 
 
-def shopper_zone(customer_zone: str | None, shop_settings: dict[str, Any] | None) -> tzinfo:
+def shopper_zone(customer_zone: str | None, shop_zone: str | None) -> tzinfo:
     """The zone a shopper's times are shown in: theirs when known, else the shop's."""
-    return first_zone(customer_zone, (shop_settings or {}).get("timezone"))
+    return first_zone(customer_zone, shop_zone)
 
 
 def format_moment(value: datetime | date | None, zone: tzinfo, locale: str) -> str:

@@ -14,6 +14,7 @@ import css_inline
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from core import hooks, registry
 from core.domain.sms import SmsInfo, count_segments
 from core.domain.statuses import Status
 from core.errors import TemplateError
@@ -22,17 +23,6 @@ from core.rendering.locales import DEFAULT_LOCALE, normalize_locale
 from core.rendering.samples import sample_facts
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-
-# channel or kind → the template folder its messages come from
-KINDS = {
-    "email": "email",
-    "smtp": "email",
-    "sms": "sms",
-    "messenger": "messenger",
-    "whatsapp": "messenger",
-    "telegram": "messenger",
-    "viber": "messenger",
-}
 
 _INLINER = css_inline.CSSInliner(
     keep_style_tags=False, keep_at_rules=True, load_remote_stylesheets=False
@@ -75,10 +65,38 @@ class _NamedLoader(jinja2.BaseLoader):
         return self.inner.list_templates()
 
 
+def folder_of(kind: str) -> str | None:
+    """The template folder messages of `kind` come from (a kind's, or a folder's own name)."""
+    found = registry.kind(kind)
+    if found is not None:
+        return found.templates or None
+    folders = {k.templates for k in registry.kinds().values() if k.templates}
+    return kind if kind in folders else None
+
+
+def uses_short_links(kind: str) -> bool:
+    """Whether messages of `kind` (or of the template folder `kind`) carry /t/<code> links."""
+    found = registry.kind(kind)
+    if found is not None:
+        return found.short_links
+    return any(k.short_links for k in registry.kinds().values() if k.templates == kind)
+
+
+def _plugin_dirs() -> tuple[str, ...]:
+    """Template roots that plug-in kinds bring, after the default one."""
+    dirs = (str(k.template_dir) for k in registry.kinds().values() if k.template_dir)
+    return tuple(dict.fromkeys(dirs))
+
+
 @lru_cache(maxsize=64)
-def _environment(overrides: tuple[tuple[str, str], ...]) -> jinja2.Environment:
+def _environment(
+    overrides: tuple[tuple[str, str], ...], plugin_dirs: tuple[str, ...] = ()
+) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
-        [jinja2.DictLoader(dict(overrides)), jinja2.FileSystemLoader(_templates_dir())]
+        [
+            jinja2.DictLoader(dict(overrides)),
+            jinja2.FileSystemLoader([str(_templates_dir()), *plugin_dirs]),
+        ]
     )
     return ImmutableSandboxedEnvironment(
         loader=_NamedLoader(loader),
@@ -124,9 +142,13 @@ def _one_line(text: str) -> str:
 class Renderer:
     """Renders default templates, with a shop's edited sources (by template name) on top."""
 
-    def __init__(self, overrides: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, overrides: Mapping[str, str] | None = None, shop: hooks.HookShop | None = None
+    ) -> None:
         self.overrides = dict(overrides or {})
-        self.env = _environment(tuple(sorted(self.overrides.items())))
+        self.plugin_dirs = _plugin_dirs()
+        self.env = _environment(tuple(sorted(self.overrides.items())), self.plugin_dirs)
+        self.shop = shop  # when set, the `wismo.hooks` may add template variables
 
     def _template(self, locale: str, folder: str, status: Status, part: str) -> jinja2.Template:
         names = [
@@ -150,12 +172,20 @@ class Renderer:
         self, kind: str, status: Status | str, locale: str | None, facts: Mapping[str, Any]
     ) -> Rendered:
         """The message for `status` on a channel of `kind` (email, sms, whatsapp, …)."""
-        folder = KINDS.get(kind)
+        folder = folder_of(kind)
         if folder is None:
-            raise ValueError(f"unknown message kind {kind!r}; expected one of {sorted(KINDS)}")
+            known = sorted(k for k, v in registry.kinds().items() if v.templates)
+            raise ValueError(f"unknown message kind {kind!r}; expected one of {known}")
         status = Status(status)
         loc = normalize_locale(locale) or DEFAULT_LOCALE
         context = template_context(facts, status, loc)
+        if self.shop is not None:
+            order = facts.get("order") or {}
+            number = str(order.get("number") or "")
+            message = hooks.HookMessage(
+                kind, status.value, str(order.get("external_id") or number), number or None, loc
+            )
+            context.update(hooks.template_variables(self.shop, message, context))
         if folder == "email":
             subject = self._render(self._template(loc, folder, status, "subject"), context)
             text = self._render(self._template(loc, folder, status, "txt"), context)
@@ -175,7 +205,9 @@ class Renderer:
         except jinja2.TemplateSyntaxError as exc:
             raise _template_error(exc, name) from exc
         locale, status = _parse_name(name)
-        trial = _environment(tuple(sorted({**self.overrides, name: source}.items())))
+        trial = _environment(
+            tuple(sorted({**self.overrides, name: source}.items())), self.plugin_dirs
+        )
         template = trial.get_template(name)
         rendered = self._render(
             template, template_context(sample_facts(status, locale), status, locale)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from core.domain.statuses import Status
@@ -102,7 +102,8 @@ def sample_facts(status: Status | str, locale: str | None) -> dict[str, Any]:
         pickup = None
         if status == Status.READY_FOR_PICKUP:
             name, address, hours = p["pickup"]
-            pickup = {"name": name, "address": address, "hours": hours}
+            kept = (_PROMISED + timedelta(days=7)).isoformat()  # the point's storage deadline
+            pickup = {"name": name, "address": address, "hours": hours, "keep_until": kept}
         shipment = {
             "carrier": p["carrier"],
             "tracking_number": p["tracking"],

@@ -21,48 +21,35 @@ from core.domain.language import (
     find_order_number,
     find_phone,
 )
+from core.i18n import NP_, Marked
 from core.languages import identify as lingua
 from core.links import Links
 from core.rendering import normalize_locale, sentence
+from core.shop_settings import settings_of
 from core.storage.models import Customer, Order, Shop
 
 from .lookup import find_order, normalize_number, normalize_phone, number_variants
 from .summary import order_summary
 
-TEXT = {
-    "en": {
-        "status": "Order {number}: {label}. {description}",
-        "edd": "Estimated delivery: {edd}",
-        "overlay": "{label}: {reason}",
-        "link": "Track it here: {url}",
-        "ask_number": "I can check that for you. What is your order number (for example #1001)?",
-        "ask_contact": "To show order {number}, please also give the email address or phone "
-        "number you ordered with.",
-        "not_found": "I could not find order {number} with those details. Please check the "
-        "order number and the email or phone you ordered with.",
-    },
-    "ru": {
-        "status": "Заказ {number}: {label}. {description}",
-        "edd": "Ожидаемая дата доставки: {edd}",
-        "overlay": "{label}: {reason}",
-        "link": "Следить за заказом: {url}",
-        "ask_number": "Сейчас проверю. Подскажите, пожалуйста, номер заказа (например, #1001).",
-        "ask_contact": "Чтобы показать заказ {number}, напишите, пожалуйста, email или телефон, "
-        "указанные при оформлении.",
-        "not_found": "Не нашёл заказ {number} с такими данными. Проверьте, пожалуйста, номер "
-        "заказа и email или телефон, указанные при оформлении.",
-    },
-    "uk": {
-        "status": "Замовлення {number}: {label}. {description}",
-        "edd": "Орієнтовна дата доставки: {edd}",
-        "overlay": "{label}: {reason}",
-        "link": "Стежити за замовленням: {url}",
-        "ask_number": "Зараз перевірю. Підкажіть, будь ласка, номер замовлення (наприклад, #1001).",
-        "ask_contact": "Щоб показати замовлення {number}, напишіть, будь ласка, email або "
-        "телефон, вказані під час оформлення.",
-        "not_found": "Не знайшов замовлення {number} з такими даними. Перевірте, будь ласка, "
-        "номер замовлення та email або телефон, вказані під час оформлення.",
-    },
+TEXT: dict[str, Marked] = {
+    "status": NP_("chat answer", "Order {number}: {label}. {description}"),
+    "edd": NP_("chat answer", "Estimated delivery: {edd}"),
+    "overlay": NP_("chat answer", "{label}: {reason}"),
+    "link": NP_("chat answer", "Track it here: {url}"),
+    "ask_number": NP_(
+        "chat answer",
+        "I can check that for you. What is your order number (for example #1001)?",
+    ),
+    "ask_contact": NP_(
+        "chat answer",
+        "To show order {number}, please also give the email address or phone number you "
+        "ordered with.",
+    ),
+    "not_found": NP_(
+        "chat answer",
+        "I could not find order {number} with those details. Please check the order number "
+        "and the email or phone you ordered with.",
+    ),
 }
 
 
@@ -144,11 +131,11 @@ def answer(
         order.locale if order else None,
         customer.locale if customer else None,
         q.locale,
-        (shop.settings or {}).get("locale"),
+        settings_of(shop).locale,
     )
     fallback = next((loc for loc in map(normalize_locale, languages) if loc), None)
     lang = detect_language(q.message, fallback, identify) or fallback or "en"
-    words = TEXT[lang]
+    words = {key: text(lang) for key, text in TEXT.items()}
     shown = f"#{number}" if number else ""
     if found == "contact":
         return Answer(lang, words["ask_contact"].format(number=shown), "need_contact", ["contact"])

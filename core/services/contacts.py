@@ -5,13 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
+from core import registry
+from core.channels.kinds import messenger_address
 from core.channels.phones import e164_in, region_of, to_e164
 from core.domain.events import CustomerInfo
-from core.storage.models import ContactChannel, Customer, OptOut, Order, Shop
-
-PHONE_CHANNELS = ("sms", "whatsapp")
-OPT_IN_CHANNELS = ("telegram", "viber")
-"""Messengers a shopper joins through an opt-in link; the address is a chat or user id."""
+from core.shop_settings import settings_of
+from core.storage.models import Customer, OptOut, Order, Shop
 
 
 def normalize_email(email: str | None) -> str | None:
@@ -45,7 +44,7 @@ def customer_for(order: Order, info: CustomerInfo) -> Customer:
             setattr(customer, attr, value)
     if phone:  # the typed text stays for people; the number found in it is what channels use
         shop = session.get(Shop, order.shop_id)
-        customer.phone_e164 = e164_in(phone, region_of(shop.settings if shop else None))
+        customer.phone_e164 = e164_in(phone, region_of(settings_of(shop).country if shop else None))
     return customer
 
 
@@ -59,45 +58,30 @@ def name_on(order: Order) -> str | None:
 def address_for(channel: str, customer: Customer | None, region: str | None = None) -> str | None:
     """Where a message on `channel` goes for this customer (None: unreachable there).
 
-    Phone numbers come back in E.164, read with the store's country (`region`) as the
-    default; a number that is not valid is no address. Messengers need an opt-in.
+    Each message kind brings its own resolver (`MessageKind.address`): phone numbers come
+    back in E.164, read with the store's country (`region`); messengers need an opt-in.
     """
-    if customer is None:
+    kind = registry.kind(channel)
+    if customer is None or kind is None or kind.address is None:
         return None
-    if channel == "email":
-        return customer.email
-    if channel in PHONE_CHANNELS:
-        return to_e164(customer.phone, region) or customer.phone_e164
-    if channel in OPT_IN_CHANNELS:
-        return messenger_address(customer, channel)
-    return None
+    return kind.address(customer, region)
 
 
-def messenger_address(customer: Customer, channel: str) -> str | None:
-    """The chat or user id this shopper joined `channel` with, unless it became unreachable."""
-    session = object_session(customer)
-    if session is None or customer.id is None:
-        return None
-    return session.scalar(
-        select(ContactChannel.address).where(
-            ContactChannel.shop_id == customer.shop_id,
-            ContactChannel.customer_id == customer.id,
-            ContactChannel.channel == channel,
-            ContactChannel.unreachable_at.is_(None),
-        )
-    )
+def opt_in_channels() -> tuple[str, ...]:
+    """Kinds a shopper joins through an opt-in link; the address is a chat or user id."""
+    return tuple(name for name, k in registry.kinds().items() if k.opt_in)
 
 
 def reachable_channels(shop: Shop, customer: Customer | None) -> set[str]:
     """The channels this shopper can be reached on in this shop."""
-    region = region_of(shop.settings)
-    reachable = {
-        ch
-        for ch in ("email", *PHONE_CHANNELS, *OPT_IN_CHANNELS)
-        if address_for(ch, customer, region)
-    }
-    if (shop.settings or {}).get("channels", {}).get("webhook"):
-        reachable.add("webhook")  # the merchant's own system: no shopper address needed
+    region = region_of(settings_of(shop).country)
+    reachable = set()
+    for name, kind in registry.kinds().items():
+        if kind.address is None:
+            if settings_of(shop).providers(name):
+                reachable.add(name)  # the merchant's own system: no shopper address needed
+        elif address_for(name, customer, region):
+            reachable.add(name)
     return reachable
 
 
@@ -105,14 +89,14 @@ def opted_out_channels(session: Session, shop_id: int, customer: Customer | None
     """The channels this shopper has said stop on."""
     if customer is None:
         return set()
-    region = region_of(shop.settings) if (shop := session.get(Shop, shop_id)) else None
+    region = region_of(settings_of(shop).country) if (shop := session.get(Shop, shop_id)) else None
     addresses = [
         a
         for a in (
             customer.email,
             customer.phone,
             to_e164(customer.phone, region),
-            *(messenger_address(customer, ch) for ch in OPT_IN_CHANNELS),
+            *(messenger_address(customer, ch) for ch in opt_in_channels()),
         )
         if a
     ]

@@ -10,45 +10,37 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from core import hooks, registry
 from core.channels.base import OutboundMessage
 from core.channels.phones import region_of
-from core.crypto import new_token
 from core.domain.rules import OPTIONAL, stopped
 from core.domain.states import DUE, MessageState
 from core.domain.statuses import Status
-from core.errors import (
-    ConfigError,
-    PermanentChannelError,
-    RecipientOptedOut,
-    TemplateError,
-    TransientChannelError,
-)
-from core.links import UNSUBSCRIBE
-from core.rendering.renderer import KINDS
+from core.errors import ConfigError, TemplateError
+from core.links import UNSUBSCRIBE, Links
+from core.queue import JobQueue
+from core.rendering.renderer import Renderer, uses_short_links
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import MessageEvent, Notification, Shop
 
 from . import failover, optin, smscap
-from .contacts import OPT_IN_CHANNELS, address_for, opted_out_channels, record_opt_out
+from .claims import record_claimed, take_claim
+from .contacts import address_for, opt_in_channels, opted_out_channels, record_opt_out
 from .engagement import decorate_html
 from .messages import facts_for, locale_of, parcel_facts, shipment_of
+from .outbound import Providers, RetryPolicy, send_now
 from .resend import is_resend
-from .shortlinks import SHORT_LINK_KINDS, link_facts
-
-if TYPE_CHECKING:
-    from core.bootstrap import Container
+from .shortlinks import link_facts
 
 log = logging.getLogger(__name__)
-
-SWITCH_AFTER = 2
-"""From this attempt on, a transient failure hands the message to the channel's next provider."""
 
 
 @dataclass(frozen=True)
@@ -59,57 +51,30 @@ class Delivery:
     retry_at: datetime | None = None
 
 
-def providers_for(c: Container, shop: Shop, kind: str) -> list[tuple[str, dict[str, Any]]]:
-    """The shop's providers for a channel, in order; the service's SMTP or the outbox otherwise."""
-    configured = (shop.settings or {}).get("channels", {}).get(kind) or []
-    sealed = c.box.open(shop.secrets).get("channels", {}).get(kind) or []
-    providers = []
-    for i, entry in enumerate(configured):
-        conf = {**entry, **(sealed[i] if i < len(sealed) else {})}
-        providers.append((str(conf.pop("provider")), conf))
-    if providers:
-        return providers
-    if kind == "email" and c.settings.smtp_url:
-        conf = {"url": c.settings.smtp_url, "from_name": shop.name}
-        sender = (shop.settings or {}).get("branding", {}).get("sender_email")
-        if sender:
-            conf["from_address"] = sender
-        return [("smtp", conf)]
-    return [("outbox", {})]
-
-
 def claim(session: Session, notification_id: int, now: datetime) -> str | None:
     """Take a due notification for sending; the claim token, or None if not ours to send."""
-    token = new_token(8)
     with session.begin():
-        taken = rowcount(
-            session.execute(
-                update(Notification)
-                .where(
-                    Notification.id == notification_id,
-                    Notification.state.in_(DUE),
-                    Notification.not_before <= now,
-                )
-                .values(
-                    state=MessageState.SENDING,
-                    claim=token,
-                    claimed_at=now,
-                    updated_at=now,
-                    attempts=Notification.attempts + 1,
-                )
-            )
+        return take_claim(
+            session, Notification, notification_id, DUE, MessageState.SENDING, now, updated_at=now
         )
-    return token if taken else None
 
 
-def deliver(c: Container, notification_id: int, now: datetime | None = None) -> Delivery:
+def deliver(
+    sessions: sessionmaker[Session],
+    queue: JobQueue,
+    providers: Providers,
+    links: Links,
+    policy: RetryPolicy,
+    notification_id: int,
+    now: datetime | None = None,
+) -> Delivery:
     """Send one notification if it is due and nobody else is sending it.
 
     Three short transactions: claim; render and record the content; record the
-    outcome. None is open while the provider is being called.
+    outcome. None is open while the provider is being called (`send_now`).
     """
     now = now or utcnow()
-    with c.session() as session:
+    with sessions() as session:
         token = claim(session, notification_id, now)
         if token is None:
             note = session.get(Notification, notification_id)
@@ -117,104 +82,113 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
                 return Delivery("missing")
             due = note.not_before if note.state in DUE else None
             return Delivery(note.state, due)
-    finish = _Finish(c, notification_id, token)
+    finish = _Finish(sessions, notification_id, token)
+    ending = _Ending(sessions, queue, policy, finish, now)
     try:
-        with c.session() as session, session.begin():
+        with sessions() as session, session.begin():
             note = session.get(Notification, notification_id)
             assert note is not None
-            prepared = _prepare(c, session, note)
+            prepared = _prepare(providers, links, session, note)
             attempts = note.attempts
     except Exception as exc:  # bad data or a bug while rendering: retry, then dead letter
         log.exception("notification %s could not be prepared", notification_id)
-        attempts = _attempts(c, notification_id)
-        return _retry(c, attempts, finish, f"preparing the message failed: {exc!r}", now, None)
+        attempts = _attempts(sessions, notification_id)
+        return ending.retry(attempts, f"preparing the message failed: {exc!r}", None)
     if isinstance(prepared, Unsent):
         state, reason = prepared
         if state == MessageState.DEAD or reason.startswith("the shopper opted out"):
-            return _give_up(c, finish, state, reason, now)
+            return ending.give_up(state, reason)
         return finish(state, reason)
-    message, providers = prepared
-    errors: list[str] = []
-    transient: TransientChannelError | None = None
-    for i, (name, conf) in enumerate(providers):
-        try:
-            channel = c.channel(name, conf)
-            provider_id = channel.send(message)
-        except RecipientOptedOut as exc:  # the shopper said stop there: no other provider either
-            _opted_out(c, message, name, str(exc))
-            return _give_up(c, finish, MessageState.DEAD, f"{name}: opted out: {exc}", now)
-        except (PermanentChannelError, ConfigError) as exc:
-            errors.append(f"{name}: {exc}")
-            continue
-        except TransientChannelError as exc:
-            if attempts >= SWITCH_AFTER and i + 1 < len(providers):
-                errors.append(f"{name}: {exc}")  # keeps failing: let the next provider try
-                transient = transient or exc
-                continue
-            return _retry(c, attempts, finish, f"{name}: {exc}", now, exc.retry_after)
-        except Exception as exc:  # a bug or an unmapped vendor error: retry, then dead letter
-            log.exception("channel %s failed unexpectedly", name)
-            return _retry(c, attempts, finish, f"{name}: {exc!r}", now, None)
-        accepted = getattr(channel, "accepted_as", None)
-        done = finish(
-            MessageState.SENT,
-            None,
-            provider=name,
-            provider_message_id=provider_id,
-            sent_at=utcnow(),
-            **({"delivery": accepted} if accepted else {}),
-        )
-        if message.kind == "sms":
-            smscap.notify_merchant(c, message.shop_id)
-        if accepted and done.state == MessageState.SENT:
-            detail = {"provider_message_id": provider_id, "to": message.to}
-            if "sms" in message.metadata:  # encoding and billed segments, for the log
-                detail["sms"] = message.metadata["sms"]
-            _log_event(c, message, name, accepted, detail)
-        return done
-    if transient is not None:
-        return _retry(c, attempts, finish, "; ".join(errors), now, transient.retry_after)
-    return _give_up(c, finish, MessageState.DEAD, "; ".join(errors), now)
+    message, chain = prepared
+    sent = send_now(providers.channels, chain, message, attempt=attempts)
+    if sent.opted_out is not None and sent.stopped_by is not None:
+        _opted_out(sessions, message, sent.stopped_by, sent.opted_out)
+        return ending.give_up(MessageState.DEAD, sent.error)
+    if sent.transient:
+        return ending.retry(attempts, sent.error, sent.retry_after)
+    if not sent.ok:
+        return ending.give_up(MessageState.DEAD, sent.error)
+    extra: dict[str, Any] = {"delivery": sent.accepted_as} if sent.accepted_as else {}
+    done = finish(
+        MessageState.SENT,
+        None,
+        provider=sent.provider,
+        provider_message_id=sent.message_id,
+        sent_at=utcnow(),
+        **extra,
+    )
+    if message.kind == "sms":
+        smscap.notify_merchant(sessions, providers, message.shop_id)
+    if sent.accepted_as and done.state == MessageState.SENT:
+        detail = {"provider_message_id": sent.message_id, "to": message.to}
+        if "sms" in message.metadata:  # encoding and billed segments, for the log
+            detail["sms"] = message.metadata["sms"]
+        _log_event(sessions, message, str(sent.provider), sent.accepted_as, detail)
+    return done
 
 
-def _give_up(
-    c: Container, finish: _Finish, state: MessageState, reason: str, now: datetime
-) -> Delivery:
-    """End a message that cannot go out here, and let the failover chain take over."""
-    done = finish(state, reason)
-    if done.state != state:
-        return done  # the claim was lost: whoever holds it decides
-    return Delivery(MessageState.FAILED_OVER) if hand_over(c, finish.id, now) else done
+class _Ending:
+    """How a claimed message that was not sent ends: retried later, or given up on."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        queue: JobQueue,
+        policy: RetryPolicy,
+        finish: _Finish,
+        now: datetime,
+    ) -> None:
+        self.sessions, self.queue, self.policy = sessions, queue, policy
+        self.finish, self.now = finish, now
+
+    def retry(self, attempts: int, error: str, retry_after: float | None) -> Delivery:
+        """Try again after the backoff, or end as a dead letter once attempts are used up."""
+        retry_at = self.policy.retry_at(attempts, self.now, retry_after)
+        if retry_at is None:
+            return self.give_up(MessageState.DEAD, f"gave up after {attempts} attempts: {error}")
+        return self.finish(MessageState.RETRY, error, retry_at)
+
+    def give_up(self, state: MessageState, reason: str) -> Delivery:
+        """End a message that cannot go out here, and let the failover chain take over."""
+        done = self.finish(state, reason)
+        if done.state != state:
+            return done  # the claim was lost: whoever holds it decides
+        handed = hand_over(self.sessions, self.queue, self.finish.id, self.now)
+        return Delivery(MessageState.FAILED_OVER) if handed else done
 
 
-def hand_over(c: Container, notification_id: int, now: datetime) -> bool:
+def hand_over(
+    sessions: sessionmaker[Session], queue: JobQueue, notification_id: int, now: datetime
+) -> bool:
     """Give an ended message's status to the next channel of the failover chain, if any."""
-    with c.session() as session, session.begin():
+    with sessions() as session, session.begin():
         stand_in = failover.fall_over(session, notification_id, now)
     if stand_in is None:
         return False
     new_id, _channel = stand_in
     try:
-        c.queue.enqueue("deliver", new_id)
+        queue.enqueue("deliver", new_id)
     except Exception:  # the relay picks pending messages up anyway
         log.exception("could not enqueue the failover message %s", new_id)
     return True
 
 
-def _attempts(c: Container, notification_id: int) -> int:
+def _attempts(sessions: sessionmaker[Session], notification_id: int) -> int:
     """How often the notification was claimed, counting the claim in hand."""
-    with c.session() as session:
+    with sessions() as session:
         return (
             session.scalar(select(Notification.attempts).where(Notification.id == notification_id))
             or 1
         )
 
 
-def _opted_out(c: Container, message: OutboundMessage, provider: str, reason: str) -> None:
+def _opted_out(
+    sessions: sessionmaker[Session], message: OutboundMessage, provider: str, reason: str
+) -> None:
     """The provider says this address said stop (or blocked the bot): remember it now."""
-    with c.session() as session, session.begin():
+    with sessions() as session, session.begin():
         record_opt_out(session, message.shop_id, message.kind, message.to, reason[:200])
-        if message.kind in OPT_IN_CHANNELS:
+        if message.kind in opt_in_channels():
             optin.mark_unreachable(session, message.shop_id, message.kind, message.to, utcnow())
         session.add(
             MessageEvent(
@@ -228,9 +202,13 @@ def _opted_out(c: Container, message: OutboundMessage, provider: str, reason: st
 
 
 def _log_event(
-    c: Container, message: OutboundMessage, provider: str, kind: str, detail: dict[str, Any]
+    sessions: sessionmaker[Session],
+    message: OutboundMessage,
+    provider: str,
+    kind: str,
+    detail: dict[str, Any],
 ) -> None:
-    with c.session() as session, session.begin():
+    with sessions() as session, session.begin():
         session.add(
             MessageEvent(
                 shop_id=message.shop_id,
@@ -252,7 +230,9 @@ class Unsent(NamedTuple):
     reason: str
 
 
-def _prepare(c: Container, session: Session, note: Notification) -> Prepared | Unsent:
+def _prepare(
+    providers: Providers, links: Links, session: Session, note: Notification
+) -> Prepared | Unsent:
     """The rendered message and its providers, or why it must not be sent."""
     shop = session.get(Shop, note.shop_id)
     assert shop is not None
@@ -262,18 +242,19 @@ def _prepare(c: Container, session: Session, note: Notification) -> Prepared | U
     if stopped(note.channel, Status(note.status), opted_out_channels(session, shop.id, customer)):
         return Unsent(MessageState.SKIPPED, f"the shopper opted out of {note.channel}")
     try:
-        providers = providers_for(c, shop, note.channel)
+        chain = providers.for_shop(shop, note.channel)
     except ConfigError as exc:
         return Unsent(MessageState.DEAD, str(exc))
+    kind = registry.kind(note.channel)
     address = (
-        providers[0][1].get("url")
-        if note.channel == "webhook"
-        else address_for(note.channel, customer, region_of(shop.settings))
+        chain[0][1].get("url")  # a kind with no shopper address: the merchant's system
+        if kind is not None and kind.address is None
+        else address_for(note.channel, customer, region_of(settings_of(shop).country))
     )
     if not address:
         return Unsent(MessageState.DEAD, f"no {note.channel} address for this shopper")
     try:
-        message = _render(c, session, shop, note, address)
+        message = _render(links, session, shop, note, address)
     except TemplateError as exc:
         where = f" ({exc.name}, line {exc.lineno})" if exc.lineno else ""
         return Unsent(MessageState.DEAD, f"template error{where}: {exc}")
@@ -285,7 +266,7 @@ def _prepare(c: Container, session: Session, note: Notification) -> Prepared | U
         last = last_inbound(session, shop.id, "whatsapp", address)
         if last is not None:
             message = replace(message, metadata={**message.metadata, "last_inbound_at": last})
-    return message, providers
+    return message, chain
 
 
 def last_inbound(session: Session, shop_id: int, channel: str, address: str) -> str | None:
@@ -304,28 +285,30 @@ def last_inbound(session: Session, shop_id: int, channel: str, address: str) -> 
     return when.isoformat() if when else None
 
 
-def unsubscribe_url(c: Container, shop: Shop, order: Any, note: Notification) -> str | None:
+def unsubscribe_url(links: Links, shop: Shop, order: Any, note: Notification) -> str | None:
     """The one-click unsubscribe link of an optional email (None for the ones that must go)."""
     if note.channel != "email" or Status(note.status) not in OPTIONAL or order.customer is None:
         return None
-    token = c.links.token(UNSUBSCRIBE, shop.id, order.customer.id)
-    return f"{c.links.public_url}/unsubscribe/{token}"
+    token = links.token(UNSUBSCRIBE, shop.id, order.customer.id)
+    return f"{links.public_url}/unsubscribe/{token}"
 
 
 def _render(
-    c: Container, session: Session, shop: Shop, note: Notification, address: str
+    links: Links, session: Session, shop: Shop, note: Notification, address: str
 ) -> OutboundMessage:
     order = note.order
     locale = locale_of(shop, order)
-    facts = facts_for(shop, order, shipment_of(order, note), c.links, note)
-    if KINDS.get(note.channel) in SHORT_LINK_KINDS:  # every character of an SMS is paid for
-        facts.update(link_facts(session, c.links, shop.id, order.id))
+    facts = facts_for(shop, order, shipment_of(order, note), links, note)
+    if uses_short_links(note.channel):  # every character of an SMS is paid for
+        facts.update(link_facts(session, links, shop.id, order.id))
     facts["status"] = note.status
     facts["parcels"] = parcel_facts(order, note)
-    unsubscribe = unsubscribe_url(c, shop, order, note)
+    unsubscribe = unsubscribe_url(links, shop, order, note)
     if unsubscribe:
         facts["unsubscribe_link"] = unsubscribe
-    facts["messenger_links"] = messenger_links(c, shop, order) if note.channel == "email" else {}
+    facts["messenger_links"] = (
+        optin.messenger_links(links.secret_key, shop, order) if note.channel == "email" else {}
+    )
     metadata: dict[str, Any] = {
         "shop": shop.key,
         "order_id": order.external_id,
@@ -337,13 +320,15 @@ def _render(
     }
     if unsubscribe:
         metadata["unsubscribe_url"] = unsubscribe  # RFC 8058 one-click header
-    if note.channel == "webhook":
+    kind = registry.kind(note.channel)
+    if kind is not None and not kind.templates:  # not rendered (webhook): the receiver gets facts
         subject, text, html = None, f"{order.number}: {note.status}", None
     elif is_resend(note) and note.body_text is not None:  # the admin's resend: same content
         subject, text, html = note.subject, note.body_text, note.body_html
     else:
         # rendering maps the channel to its template folder (telegram -> messenger, ...)
-        rendered = c.renderer_for(shop).render(note.channel, Status(note.status), locale, facts)
+        renderer = Renderer(settings_of(shop).templates, hooks.shop_view(shop))
+        rendered = renderer.render(note.channel, Status(note.status), locale, facts)
         subject, text, html = rendered.subject, rendered.text, rendered.html
         if rendered.sms is not None:
             metadata["sms"] = {
@@ -361,26 +346,17 @@ def _render(
         text=text,
         subject=subject,
         # opens and clicks, when the shop tracks them; the stored copy stays undecorated
-        html=decorate_html(c.links, shop.settings, note.id, html) if html else html,
+        html=decorate_html(links, settings_of(shop).tracking, note.id, html) if html else html,
         idempotency_key=f"n{note.id}",
         metadata=metadata,
     )
 
 
-def messenger_links(c: Container, shop: Shop, order: Any) -> dict[str, str]:
-    """Opt-in links for the shop's Telegram / Viber bots, to offer in emails and on pages."""
-    channels = (shop.settings or {}).get("channels") or {}
-    firsts = {ch: dict((channels.get(ch) or [{}])[0]) for ch in OPT_IN_CHANNELS if channels.get(ch)}
-    if not firsts:
-        return {}
-    return optin.opt_in_links(c.settings.secret_key, shop, order, firsts, utcnow())
-
-
 class _Finish:
     """Records how a claimed send ended, only if the claim is still ours."""
 
-    def __init__(self, c: Container, notification_id: int, token: str) -> None:
-        self.c, self.id, self.token = c, notification_id, token
+    def __init__(self, sessions: sessionmaker[Session], notification_id: int, token: str) -> None:
+        self.sessions, self.id, self.token = sessions, notification_id, token
 
     def __call__(
         self,
@@ -398,36 +374,13 @@ class _Finish:
         }
         if retry_at is not None:
             values["not_before"] = retry_at
-        with self.c.session() as session, session.begin():
-            ours = rowcount(
-                session.execute(
-                    update(Notification)
-                    .where(Notification.id == self.id, Notification.claim == self.token)
-                    .values(**values)
-                )
-            )
+        with self.sessions() as session, session.begin():
+            ours = record_claimed(session, Notification, self.id, self.token, values)
         if not ours:  # the lease expired and the relay handed the send to someone else
             return Delivery("lost-claim")
         if state == MessageState.DEAD:
             log.warning("notification %s is a dead letter: %s", self.id, error)
         return Delivery(state, retry_at)
-
-
-def _retry(
-    c: Container,
-    attempts: int,
-    finish: _Finish,
-    error: str,
-    now: datetime,
-    retry_after: float | None,
-) -> Delivery:
-    if attempts >= c.settings.max_attempts:
-        return _give_up(
-            c, finish, MessageState.DEAD, f"gave up after {attempts} attempts: {error}", now
-        )
-    backoff = c.settings.retry_backoff
-    delay = retry_after or backoff[min(attempts - 1, len(backoff) - 1)]
-    return finish(MessageState.RETRY, error, now + timedelta(seconds=delay))
 
 
 def retry_dead_letter(session: Session, shop_id: int, notification_id: int) -> bool:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from core.links import Links
+from core.shop_settings import Tracking
 from core.storage.clock import utcnow
 from core.storage.models import MessageEvent, Notification
 
@@ -27,23 +26,15 @@ _HREF = re.compile(r'href="(https?://[^"]+)"', re.IGNORECASE)
 _UNTRACKED = ("/unsubscribe/",)  # the opt-out link is left as it is
 
 
-def tracking_of(settings: Mapping[str, Any] | None) -> dict[str, bool]:
-    conf = (settings or {}).get("tracking") or {}
-    return {"opens": bool(conf.get("opens")), "clicks": bool(conf.get("clicks"))}
-
-
 def tracked_links(html: str) -> list[str]:
     """The http(s) links of a stored email, in order, as the shopper would follow them."""
     return [htmllib.unescape(m.group(1)) for m in _HREF.finditer(html)]
 
 
-def decorate_html(
-    links: Links, settings: Mapping[str, Any] | None, notification_id: int, html: str
-) -> str:
+def decorate_html(links: Links, tracking: Tracking, notification_id: int, html: str) -> str:
     """The email's HTML with its links tracked and the open pixel added, as the shop chose."""
-    tracking = tracking_of(settings)
     base = links.public_url
-    if tracking["clicks"]:
+    if tracking.clicks:
         index = iter(range(10_000))
 
         def swap(match: re.Match[str]) -> str:
@@ -53,7 +44,7 @@ def decorate_html(
             return f'href="{base}/c/{links.token(CLICK, notification_id, i)}"'
 
         html = _HREF.sub(swap, html)
-    if tracking["opens"]:
+    if tracking.opens:
         pixel = (
             f'<img src="{base}/o/{links.token(OPEN, notification_id)}.gif" width="1" '
             'height="1" alt="" style="display:block;border:0;width:1px;height:1px">'

@@ -16,7 +16,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core.domain.rules import QUIET_CHANNELS, after_quiet_hours, next_in_chain, stopped
+from core import hooks
+from core.domain.rules import after_quiet_hours, next_in_chain, stopped
 from core.domain.states import MessageState
 from core.domain.statuses import Status
 from core.storage.models import Notification, Shop
@@ -53,11 +54,19 @@ def fall_over(session: Session, notification_id: int, now: datetime) -> tuple[in
     usable = {
         ch for ch in reachable_channels(shop, customer) - used if not stopped(ch, status, off)
     }
+    view, order = hooks.shop_view(shop), note.order  # a stand-in a hook vetoes is no stand-in
+    usable = {
+        ch
+        for ch in usable
+        if not hooks.vetoed(
+            view, hooks.HookMessage(ch, status.value, order.external_id, order.number)
+        )
+    }
     channel = next_in_chain(policy, status, note.channel, usable)
     if channel is None:
         return None
     at = now
-    if channel in QUIET_CHANNELS:
+    if channel in policy.quiet:
         at = after_quiet_hours(
             now, policy, (customer.timezone if customer else None) or policy.timezone
         )

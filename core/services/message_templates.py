@@ -11,22 +11,38 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import jinja2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import registry
 from core.domain.statuses import Status
 from core.errors import TemplateError
+from core.i18n import N_
 from core.links import Links
 from core.rendering import SUPPORTED_LOCALES, Rendered, Renderer, sample_facts
-from core.rendering.renderer import KINDS
+from core.rendering.renderer import uses_short_links
+from core.shop_settings import settings_of
 from core.storage.models import Shop, TemplateVersion
 
 from .shops import update_settings
-from .shortlinks import SHORT_LINK_KINDS, sample_link_facts
+from .shortlinks import sample_link_facts
 
-CHANNELS = ("email", "sms", "messenger")
-PARTS = {"email": ("subject", "html", "txt"), "sms": ("txt",), "messenger": ("txt",)}
-PART_LABELS = {"subject": "Subject", "html": "HTML body", "txt": "Text body"}
+EMAIL_PARTS = ("subject", "html", "txt")
+
+
+def folders() -> list[str]:
+    """The editable template folders: those of the installed message kinds (email, sms,
+    messenger, a plug-in's push, ...), in the kinds' order."""
+    return list(dict.fromkeys(k.templates for k in registry.kinds().values() if k.templates))
+
+
+def parts(folder: str) -> tuple[str, ...]:
+    """The parts of a message in `folder`: email has a subject and an HTML body besides."""
+    return EMAIL_PARTS if folder == "email" else ("txt",)
+
+
+PART_LABELS = {"subject": N_("Subject"), "html": N_("HTML body"), "txt": N_("Text body")}
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,7 @@ class Slot:
     @classmethod
     def parse(cls, channel: str, status: str, locale: str) -> Slot | None:
         """The slot these URL parts name, or None."""
-        if channel not in CHANNELS or locale not in SUPPORTED_LOCALES:
+        if channel not in folders() or locale not in SUPPORTED_LOCALES:
             return None
         try:
             return cls(channel, Status(status), locale)
@@ -53,18 +69,21 @@ class Slot:
     @property
     def names(self) -> dict[str, str]:
         """Part -> template name."""
-        return {part: self.name(part) for part in PARTS[self.channel]}
+        return {part: self.name(part) for part in parts(self.channel)}
 
 
 def overrides(shop: Shop) -> dict[str, str]:
-    return dict((shop.settings or {}).get("templates") or {})
+    return dict(settings_of(shop).templates)
 
 
 def default_source(name: str) -> str:
-    """The shipped template's source."""
+    """The shipped template's source ("" where a plug-in's kind ships none for this status)."""
     env = Renderer().env
     assert env.loader is not None
-    return env.loader.get_source(env, name)[0]
+    try:
+        return env.loader.get_source(env, name)[0]
+    except jinja2.TemplateNotFound:
+        return ""
 
 
 def current_sources(shop: Shop, slot: Slot) -> dict[str, str]:
@@ -82,16 +101,16 @@ def preview_facts(
     messages carry, so its segment count is the one the shop will be billed.
     """
     facts = sample_facts(status, locale)
-    if links is not None and KINDS.get(kind) in SHORT_LINK_KINDS:
+    if links is not None and uses_short_links(kind):
         facts.update(sample_link_facts(links))
-    branding = (shop.settings or {}).get("branding") or {}
+    branding = settings_of(shop).branding
     facts["shop"] = {
         **facts["shop"],
         "name": shop.name,
         **{
             k: v
             for k in ("logo_url", "brand_color", "support_email", "support_phone", "support_url")
-            if (v := branding.get(k))
+            if (v := getattr(branding, k))
         },
     }
     return facts

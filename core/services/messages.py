@@ -10,6 +10,7 @@ from core.domain.rules import zone
 from core.domain.statuses import Status
 from core.links import Links
 from core.rendering import normalize_locale
+from core.shop_settings import settings_of
 from core.storage.models import Notification, Order, Shipment, Shop
 
 from .contacts import name_on
@@ -49,9 +50,7 @@ def event_facts(order: Order, data: OrderEventIn, before: date | None) -> dict[s
 def _event_day(shop: Shop, order: Order, note: Notification, news: dict[str, Any]) -> date:
     """The day, in the shopper's zone (else the shop's), of the event behind `note`."""
     at = datetime.fromisoformat(news["occurred_at"]) if news.get("occurred_at") else None
-    tz = (order.customer.timezone if order.customer else None) or (shop.settings or {}).get(
-        "timezone"
-    )
+    tz = (order.customer.timezone if order.customer else None) or settings_of(shop).timezone
     return (at or note.created_at).astimezone(zone(tz)).date()
 
 
@@ -67,8 +66,7 @@ def facts_for(
     With `note`, the facts of the event behind that message (its reason, a moved date)
     are shown, and a parcel out for delivery arrives on the day it went out.
     """
-    settings = shop.settings or {}
-    branding = settings.get("branding", {})
+    branding = settings_of(shop).branding
     name = (name_on(order) or "").strip() or None
     shipped = [s for s in order.shipments if s.status]
     counts = [s.items_count for s in shipped]
@@ -83,14 +81,15 @@ def facts_for(
         "status": order.status,
         "shop": {
             "name": shop.name,
-            "logo_url": branding.get("logo_url"),
+            "logo_url": branding.logo_url,
             "url": store_url(shop),
-            "brand_color": branding.get("brand_color"),
-            "support_email": branding.get("support_email"),
-            "support_phone": branding.get("support_phone"),
-            "support_url": branding.get("support_url"),
+            "brand_color": branding.brand_color,
+            "support_email": branding.support_email,
+            "support_phone": branding.support_phone,
+            "support_url": branding.support_url,
         },
         "order": {
+            "external_id": order.external_id,  # what hooks are told (HookMessage.order_id)
             "number": order.number,
             "total": order.total,
             "shipping_total": order.shipping_total,
@@ -113,6 +112,7 @@ def facts_for(
             "estimated_delivery": estimate,
             "items_count": shipment.items_count,
             "pickup_point": shipment.pickup_point,
+            "carrier_phone": carrier_phone(shipment),
         },
         "progress": {
             "shipments_total": len(order.shipments),
@@ -123,6 +123,21 @@ def facts_for(
         "feedback_link": tracking + "#feedback",  # the tracking page's feedback form
         "unsubscribe_link": None,
     }
+
+
+def carrier_phone(shipment: Shipment) -> str | None:
+    """The shopper-facing phone of the parcel's carrier, when an installed carrier is it."""
+    from core.carriers.detect import detect
+    from core.plugins import CARRIERS, load_plugins
+
+    carriers: dict[str, Any] = {
+        n: c for n, c in load_plugins(CARRIERS).loaded.items() if isinstance(c, type)
+    }
+    found = detect(shipment.carrier, shipment.tracking_number or "", carriers)
+    cls = carriers.get(found.carrier or "")
+    if cls is None:
+        return None
+    return getattr(cls.metadata, "phone", "") or None
 
 
 def shipment_of(order: Order, note: Notification) -> Shipment | None:
@@ -187,7 +202,7 @@ def locale_of(shop: Shop, order: Order) -> str:
     for candidate in (
         order.locale,
         order.customer.locale if order.customer else None,
-        (shop.settings or {}).get("locale"),
+        settings_of(shop).locale,
     ):
         locale = normalize_locale(candidate)
         if locale:

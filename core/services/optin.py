@@ -16,32 +16,22 @@ import hmac
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core.i18n import NP_, Marked
+from core.shop_settings import settings_of
+from core.storage.clock import utcnow
 from core.storage.models import ContactChannel, Customer, OptInToken, OptOut, Order, Shop
 from core.storage.upsert import insert_ignore
 
-if TYPE_CHECKING:
-    from core.bootstrap import Container
+from .contacts import opt_in_channels
 
 LIFETIME = timedelta(days=30)
 _PAYLOAD = struct.Struct(">IIII")  # shop id, order id, customer id, expiry (hours since epoch)
 _MAC_BYTES = 12
-
-CONFIRMATIONS = {
-    "en": "Done! You will get updates about order {number} from {shop} here.",
-    "ru": "Готово! Новости о заказе {number} от {shop} будут приходить сюда.",
-    "uk": "Готово! Новини про замовлення {number} від {shop} надходитимуть сюди.",
-}
-REFUSALS = {
-    "en": "This link has expired or was already used. Open the latest link from {shop}.",
-    "ru": "Ссылка устарела или уже использована. Откройте последнюю ссылку от магазина.",
-    "uk": "Посилання застаріло або вже використане. Відкрийте останнє посилання від магазину.",
-}
 
 
 @dataclass(frozen=True)
@@ -195,25 +185,28 @@ def opt_in_links(
     return links
 
 
-LINK_LABELS = {
-    "telegram": {
-        "en": "Get updates in Telegram",
-        "ru": "Получать новости в Telegram",
-        "uk": "Отримувати новини в Telegram",
-    },
-    "viber": {
-        "en": "Get updates in Viber",
-        "ru": "Получать новости в Viber",
-        "uk": "Отримувати новини у Viber",
-    },
+LINK_LABELS: dict[str, Marked] = {
+    "telegram": NP_("messenger", "Get updates in Telegram"),
+    "viber": NP_("messenger", "Get updates in Viber"),
 }
 
 
-def messenger_options(c: Container, shop: Shop, order: Order, locale: str) -> list[dict[str, str]]:
-    """The tracking page's opt-in links: [{"channel", "url", "label"}] for the shop's bots."""
-    from .delivery import messenger_links
+def messenger_links(secret_key: str, shop: Shop, order: Order) -> dict[str, str]:
+    """Opt-in links for the shop's Telegram / Viber bots, to offer in emails and on pages."""
+    settings = settings_of(shop)
+    firsts = {
+        ch: settings.providers(ch)[0].config() for ch in opt_in_channels() if settings.providers(ch)
+    }
+    if not firsts:
+        return {}
+    return opt_in_links(secret_key, shop, order, firsts, utcnow())
 
+
+def messenger_options(
+    secret_key: str, shop: Shop, order: Order, locale: str
+) -> list[dict[str, str]]:
+    """The tracking page's opt-in links: [{"channel", "url", "label"}] for the shop's bots."""
     return [
-        {"channel": ch, "url": url, "label": LINK_LABELS[ch].get(locale, LINK_LABELS[ch]["en"])}
-        for ch, url in messenger_links(c, shop, order).items()
+        {"channel": ch, "url": url, "label": LINK_LABELS[ch](locale)}
+        for ch, url in messenger_links(secret_key, shop, order).items()
     ]

@@ -3,7 +3,7 @@
 Shopify does not guarantee delivery and WooCommerce never retries, so an adapter
 may offer `reconcile(c, shop)`: it yields the canonical events for orders changed
 since its cursor (kept in `shop.state`, which it may update). Every event goes
-through the same idempotent `accept_event` as a webhook, so overlap is harmless.
+through the same idempotent `ingest` as a webhook, so overlap is harmless.
 An adapter sets `reconcile_interval` (seconds, default 600) to pace itself.
 """
 
@@ -12,20 +12,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 
+from core import registry
+from core.domain.events import OrderEventIn
 from core.errors import ConfigError
-from core.plugins import ADAPTERS, load_plugins
+from core.queue import JobQueue
 from core.storage.clock import utcnow
 from core.storage.models import Shop
 
-from .pipeline import accept_event
-
-if TYPE_CHECKING:
-    from core.bootstrap import Container
+from .ingest import ingest
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL = 600
@@ -41,41 +40,44 @@ class ReconcileReport:
     failed: int = 0
 
 
-def reconcile_tick(c: Container, now: datetime | None = None) -> ReconcileReport:
-    """Run each due shop's adapter reconciliation; one shop's failure never stops the rest."""
+def reconcile_tick(
+    sessions: sessionmaker[Session],
+    queue: JobQueue,
+    adapter_deps: object,
+    now: datetime | None = None,
+) -> ReconcileReport:
+    """Run each due shop's adapter reconciliation; one shop's failure never stops the rest.
+
+    `adapter_deps` is what adapters' `reconcile(deps, shop)` receive (the process's
+    container today; the plug-in SDK names what they may use).
+    """
     now = now or utcnow()
-    adapters: dict[str, Any] = {
-        name: cls
-        for name, cls in load_plugins(ADAPTERS).loaded.items()
-        if callable(getattr(cls, "reconcile", None))
-    }
+    adapters = registry.adapters("reconciles")
     if not adapters:
         return ReconcileReport()
-    with c.session() as s:
+    with sessions() as s:
         shop_ids = s.scalars(
             select(Shop.id).where(Shop.active.is_(True), Shop.platform.in_(adapters))
         ).all()
     shops = accepted = duplicates = failed = 0
     for shop_id in shop_ids:
-        with c.session() as s:
+        with sessions() as s:
             shop = s.get(Shop, shop_id)
             if shop is None:
                 continue
-            adapter = adapters[shop.platform]
-            interval = getattr(adapter, "reconcile_interval", DEFAULT_INTERVAL)
+            found = adapters[shop.platform]
+            adapter = found.plugin
+            meta = registry.adapter_metadata(shop.platform)
+            interval = meta.reconcile_interval if meta else DEFAULT_INTERVAL
             last = (shop.state or {}).get("reconciled_at")
             if last and datetime.fromisoformat(last) > now - timedelta(seconds=interval):
                 continue
             shops += 1
-            fresh: list[int] = []
+            events: list[OrderEventIn] = []
             error = None
             try:
-                for event in adapter.reconcile(c, shop):
-                    result = accept_event(s, shop.id, event)
-                    if result.duplicate:
-                        duplicates += 1
-                    else:
-                        fresh.append(result.event_id)
+                for event in adapter.reconcile(adapter_deps, shop):
+                    events.append(event)
             except ConfigError as exc:  # not linked yet, keys refused: the merchant's to fix
                 failed += 1
                 error = str(exc)
@@ -85,7 +87,7 @@ def reconcile_tick(c: Container, now: datetime | None = None) -> ReconcileReport
                 error = str(exc) or type(exc).__name__
                 log.exception("reconciliation of shop %s (%s) failed", shop.key, shop.platform)
             if error is not None:
-                s.rollback()
+                s.rollback()  # the adapter's half-moved cursor; what it found is still taken
                 shop = s.get(Shop, shop_id)
                 assert shop is not None
             shop.state = {
@@ -94,11 +96,7 @@ def reconcile_tick(c: Container, now: datetime | None = None) -> ReconcileReport
                 "reconcile_error": error[:300] if error else None,
             }
             flag_modified(shop, "state")
-            s.commit()
-        accepted += len(fresh)
-        for event_id in fresh:
-            try:
-                c.queue.enqueue("process_event", event_id)
-            except Exception as exc:  # committed; the relay re-enqueues it
-                log.warning("could not enqueue event %s (%s)", event_id, exc)
+            result = ingest(s, queue, shop.id, events)  # commits the state with the events
+        accepted += result.accepted
+        duplicates += result.duplicates
     return ReconcileReport(shops, accepted, duplicates, failed)

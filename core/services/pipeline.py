@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core import hooks
 from core.domain.events import BACKFILL, SILENT, OrderEventIn, effective_time
 from core.domain.intake import InvalidEvent
 from core.domain.machine import OrderView, Outcome, Progress, advance, derive_status
@@ -168,6 +169,11 @@ def process_event(session: Session, event_id: int, now: datetime | None = None) 
         shop = session.get(Shop, ev.shop_id)
         assert shop is not None
         data = OrderEventIn.from_json(ev.payload)
+        adjusted = hooks.adjust_event(hooks.shop_view(shop), data)
+        if adjusted is None:  # a per-client hook dropped it: stored, processed, no effect
+            ev.processed_at, ev.outcome = now, "dropped"
+            return Processed("dropped")
+        data = adjusted
         order = _lock_order(session, shop.id, data)
         before = shown_estimate(order, data.shipment.id if data.shipment else None)
         had_tracking = catchup.tracked(order)
@@ -370,7 +376,7 @@ def _due(
     session: Session, shop: Shop, order: Order, status: Status, now: datetime
 ) -> list[Planned]:
     customer = order.customer
-    return plan(
+    due = plan(
         policy_of(shop),
         status,
         now,
@@ -378,6 +384,14 @@ def _due(
         opted_out=opted_out_channels(session, shop.id, customer),
         shopper_tz=customer.timezone if customer else None,
     )
+    view = hooks.shop_view(shop)
+    return [
+        p
+        for p in due
+        if not hooks.vetoed(
+            view, hooks.HookMessage(p.channel, status.value, order.external_id, order.number)
+        )
+    ]
 
 
 def _plan_notifications(

@@ -188,6 +188,7 @@ def redact_customer(session: Session, shop_id: int, subject: Subject) -> Redacte
     for n in notes:
         n.recipient = n.subject = n.body_text = n.body_html = None
         n.last_error = None
+        n.event_facts = _scrub(n.event_facts, needles)  # the event's reason, copied at planning
         if n.state in DUE:
             n.state = MessageState.SKIPPED
     for m in session.scalars(

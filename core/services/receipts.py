@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from core.storage.models import MessageEvent, Notification, OptOut
 
-from .contacts import OPT_IN_CHANNELS, record_opt_out
+from . import optin
+from .contacts import opt_in_channels, record_opt_out
 from .optin import mark_unreachable
 
 RANK = {"queued": 0, "sent": 1, "delivered": 2, "undelivered": 2, "failed": 2}
@@ -115,7 +116,7 @@ def opt_out(
 ) -> None:
     """Record that `address` wants nothing more on `channel`, and log it on its last message."""
     record_opt_out(session, shop_id, channel, address, reason[:200])
-    if channel in OPT_IN_CHANNELS:
+    if channel in opt_in_channels():
         mark_unreachable(session, shop_id, channel, address, now)
     latest = _latest_to(session, shop_id, channel, address)
     if latest is not None:
@@ -142,3 +143,17 @@ def _latest_to(session: Session, shop_id: int, channel: str, address: str) -> No
         .order_by(Notification.id.desc())
         .limit(1)
     )
+
+
+class _CallbackServices:
+    """`core.capabilities.CallbackServices` over these services and the opt-in service."""
+
+    record_receipt = staticmethod(record_receipt)
+    record_inbound = staticmethod(record_inbound)
+    opt_out = staticmethod(opt_out)
+    redeem_opt_in = staticmethod(optin.redeem)
+    mark_reachable = staticmethod(optin.mark_reachable)
+
+
+CALLBACK_SERVICES = _CallbackServices()
+"""What the web app hands every channel's provider callback (`ProviderCall.services`)."""

@@ -11,21 +11,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.domain.states import DUE, MessageState
+from core.queue import JobQueue
+from core.settings import Settings
 from core.storage.clock import utcnow
 from core.storage.db import rowcount
 from core.storage.models import Notification, OrderEvent
 
+from .claims import forgotten
 from .delivery import hand_over
 from .problems import relay_reports
-
-if TYPE_CHECKING:
-    from core.bootstrap import Container
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +43,18 @@ class RelayReport:
     problem_reports: int = 0  # shoppers' problem reports re-queued for forwarding
 
 
-def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
+def relay_tick(
+    sessions: sessionmaker[Session],
+    queue: JobQueue,
+    settings: Settings,
+    now: datetime | None = None,
+) -> RelayReport:
     """Re-enqueue forgotten work; safe to run from several schedulers at once."""
     now = now or utcnow()
-    grace = now - timedelta(seconds=c.settings.relay_grace_seconds)
-    lease = now - timedelta(seconds=c.settings.send_lease_seconds)
-    with c.session() as s, s.begin():
-        released, dead = _release_abandoned(s, lease, c.settings.max_attempts, now)
+    grace = now - timedelta(seconds=settings.relay_grace_seconds)
+    lease = now - timedelta(seconds=settings.send_lease_seconds)
+    with sessions() as s, s.begin():
+        released, dead = _release_abandoned(s, lease, settings.max_attempts, now)
         events = list(
             s.scalars(
                 select(OrderEvent.id)
@@ -63,29 +67,17 @@ def relay_tick(c: Container, now: datetime | None = None) -> RelayReport:
                 .limit(BATCH)
             )
         )
-        notes = list(
-            s.scalars(
-                select(Notification.id)
-                .where(
-                    Notification.state.in_(DUE),
-                    Notification.not_before <= now,
-                    or_(Notification.queued_at.is_(None), Notification.queued_at < grace),
-                )
-                .order_by(Notification.not_before)
-                .limit(BATCH)
-            )
-        )
+        notes = forgotten(s, Notification, DUE, now, grace)
         if events:
             s.execute(update(OrderEvent).where(OrderEvent.id.in_(events)).values(queued_at=now))
-        if notes:
-            s.execute(update(Notification).where(Notification.id.in_(notes)).values(queued_at=now))
     for event_id in events:
-        c.queue.enqueue("process_event", event_id)
+        queue.enqueue("process_event", event_id)
     for note_id in notes:
-        c.queue.enqueue("deliver", note_id)
+        queue.enqueue("deliver", note_id)
     for note_id in dead:
-        hand_over(c, note_id, now)
-    reports = relay_reports(c, now)  # shoppers' problem reports waiting to be forwarded
+        hand_over(sessions, queue, note_id, now)
+    # shoppers' problem reports waiting to be forwarded
+    reports = relay_reports(sessions, queue, settings, now)
     return RelayReport(len(events), len(notes), released, len(dead), reports)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.domain.rules import OPTIONAL_EMAIL
 from core.domain.statuses import Status
+from core.shop_settings import settings_of
 from core.storage.models import (
     ContactChannel,
     Customer,
@@ -99,7 +100,7 @@ def preferences(session: Session, shop: Shop, customer: Customer | None) -> list
     """The channels this shopper can hear from this shop on, each on or off."""
     if customer is None:
         return []
-    matrix = ((shop.settings or {}).get("policy") or {}).get("matrix") or {}
+    matrix = settings_of(shop).policy.matrix
     used = {ch for row in matrix.values() for ch, on in (row or {}).items() if on}
     linked = set(
         session.scalars(

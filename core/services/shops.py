@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import registry
 from core.crypto import SecretBox, hash_api_key, new_token
 from core.domain.rules import Policy, default_matrix
+from core.shop_settings import settings_of, validated
 from core.signing import new_secret
 from core.storage.models import Shop
-
-PLATFORMS = ("api", "shopify", "woocommerce", "opencart")
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,12 @@ def create_shop(
     settings: dict[str, Any] | None = None,
 ) -> NewShop:
     """Register a shop; its API key and webhook secret are returned once and stored safely."""
-    if platform not in PLATFORMS:
-        raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
+    platforms = registry.platforms()
+    if platform not in platforms:
+        raise ValueError(
+            f"unknown platform {platform!r}; expected one of {', '.join(platforms)}"
+            " (a platform is an installed `wismo.adapters` plug-in)"
+        )
     api_key = "wsk_" + new_token(24)
     webhook_secret = new_secret()
     shop = Shop(
@@ -49,7 +53,7 @@ def create_shop(
         domain=domain,
         api_key_hash=hash_api_key(api_key),
         api_key_hint=api_key[:8],
-        settings={"locale": "en", "timezone": "UTC", **(settings or {})},
+        settings=validated({"locale": "en", "timezone": "UTC"}, settings or {}),
         secrets=box.seal({"webhook_secret": webhook_secret}),
     )
     session.add(shop)
@@ -99,28 +103,30 @@ class ShopKeyCache:
 
 def policy_of(shop: Shop) -> Policy:
     """The shop's notification policy: defaults overlaid with what the merchant changed."""
-    conf = (shop.settings or {}).get("policy", {})
-    matrix = default_matrix()
-    for status, row in (conf.get("matrix") or {}).items():
-        matrix.setdefault(status, {}).update({ch: bool(on) for ch, on in row.items()})
-    quiet = conf.get("quiet_hours") or ["21:00", "08:00"]
+    conf = settings_of(shop)
+    kinds = registry.kinds()
+    matrix = default_matrix(kinds)
+    for status, row in conf.policy.matrix.items():
+        matrix.setdefault(status, {}).update(row)
+    quiet = conf.policy.quiet_hours
     return Policy(
         matrix=matrix,
         quiet_start=time.fromisoformat(quiet[0]),
         quiet_end=time.fromisoformat(quiet[1]),
-        debounce=timedelta(seconds=int(conf.get("debounce_seconds", 120))),
-        timezone=(shop.settings or {}).get("timezone") or "UTC",
-        failover={
-            str(status): tuple(str(ch) for ch in chain)
-            for status, chain in ((shop.settings or {}).get("failover") or {}).items()
-            if isinstance(chain, list | tuple)
-        },
+        debounce=timedelta(seconds=conf.policy.debounce_seconds),
+        timezone=conf.timezone,
+        failover={status: tuple(chain) for status, chain in conf.failover.items()},
+        quiet=frozenset(name for name, k in kinds.items() if k.quiet),
     )
 
 
 def update_settings(shop: Shop, **changes: Any) -> None:
-    """Replace top-level settings keys (JSON columns need a new dict to notice a change)."""
-    shop.settings = {**(shop.settings or {}), **changes}
+    """Replace top-level settings keys, each validated first (InvalidSettings names the field).
+
+    JSON columns need a new dict to notice a change; values stored earlier and left
+    unchanged are kept as they are.
+    """
+    shop.settings = validated(shop.settings, changes)
 
 
 def store_url(shop: Shop) -> str | None:
@@ -130,13 +136,11 @@ def store_url(shop: Shop) -> str | None:
     (an http store or one in a subfolder keeps its scheme and path), and only then
     https:// and the domain.
     """
-    settings = shop.settings or {}
-    section = settings.get(shop.platform)
-    platform: dict[str, Any] = section if isinstance(section, dict) else {}
+    conf = settings_of(shop)
     for candidate in (
-        (settings.get("branding") or {}).get("store_url"),
-        settings.get("store_url"),
-        platform.get("store_url"),
+        conf.branding.store_url,
+        conf.store_url,
+        conf.platform(shop.platform).get("store_url"),
     ):
         if isinstance(candidate, str) and candidate.startswith(("https://", "http://")):
             return candidate

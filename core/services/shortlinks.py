@@ -26,8 +26,6 @@ CODE_LENGTH = 8
 ALPHABET = string.ascii_letters + string.digits
 SAMPLE_CODE = "Ab3dE9xk"
 """A code of the real length, for previews of messages that carry a short link."""
-SHORT_LINK_KINDS = ("sms", "messenger")
-"""Template folders whose messages carry the short link; email keeps the signed one."""
 
 
 def new_code() -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 
-from core.bootstrap import Container
 from core.channels.base import OutboundMessage
+from core.container import Container
 from core.crypto import new_token
-from core.errors import ConfigError, PermanentChannelError, TransientChannelError
-from core.services.delivery import providers_for
+from core.errors import ConfigError
+from core.i18n import LOCALES, gettext
+from core.services.outbound import send_now
 from core.services.staff import MAGIC_MAX_AGE, sign_in_token
 from core.storage.models import Shop, StaffUser
 
@@ -23,8 +24,9 @@ log = logging.getLogger(__name__)
 PATH = "/admin/sign-in/link/"  # webapp/admin/auth.py: redeem_link
 
 
-def send_sign_in_link(c: Container, staff_id: int) -> bool:
-    """Email `staff_id` a single-use sign-in link; False when there is no one to send to."""
+def send_sign_in_link(c: Container, staff_id: int, language: int = 0) -> bool:
+    """Email `staff_id` a single-use sign-in link in their language (else LOCALES[language]);
+    False when there is no one to send to."""
     if staff_id <= 0:  # an unknown address: nothing to send, by design
         return False
     with c.session() as s:
@@ -34,14 +36,19 @@ def send_sign_in_link(c: Container, staff_id: int) -> bool:
             return False
         url = c.links.public_url + PATH + sign_in_token(c.links, staff)
         to = staff.email
+        asked = LOCALES[language] if 0 <= language < len(LOCALES) else "en"
+        locale = staff.locale or asked  # their language, else the asking browser's
         s.expunge(shop)
-    text = (
-        f"Sign in to the Wismo admin of {shop.name}:\n\n{url}\n\n"
-        f"The link works once, for {MAGIC_MAX_AGE // 60} minutes. If you did not ask "
-        "for it, ignore this email."
+    text = gettext(
+        "Sign in to the Wismo admin of {shop}:\n\n{url}\n\nThe link works once, for "
+        "{minutes} minutes. If you did not ask for it, ignore this email.",
+        locale,
+        shop=shop.name,
+        url=url,
+        minutes=MAGIC_MAX_AGE // 60,
     )
     try:
-        providers = providers_for(c, shop, "email")
+        providers = c.providers.for_shop(shop, "email")
     except ConfigError as exc:
         log.warning("sign-in link for staff %s not sent: %s", staff_id, exc)
         return False
@@ -51,17 +58,13 @@ def send_sign_in_link(c: Container, staff_id: int) -> bool:
         kind="email",
         to=to,
         text=text,
-        subject="Your Wismo sign-in link",
+        subject=gettext("Your Wismo sign-in link", locale),
         html=None,
         idempotency_key=f"admin-sign-in-{new_token(8)}",
         metadata={"shop": shop.key, "purpose": "sign-in"},
     )
-    for name, conf in providers:
-        try:
-            c.channel(name, conf).send(message)
-            return True
-        except (PermanentChannelError, TransientChannelError, ConfigError) as exc:
-            log.warning(
-                "sign-in link for staff %s: %s failed: %s", staff_id, name, type(exc).__name__
-            )
-    return False
+    sent = send_now(c.channels, providers, message)
+    if sent.provider is None:
+        log.warning("sign-in link for staff %s not sent: %s", staff_id, sent.error)
+        return False
+    return True

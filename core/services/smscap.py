@@ -3,7 +3,8 @@
 Shop setting `sms_cap`: {"segments": 2000, "warn_at": 0.8}. Usage is counted in billed
 segments of the SMS sent (or being sent) since the start of the month in the shop's
 time zone, from the stored message texts. What the admin shows lives in
-`shop.state["sms_cap"]`: {"month", "used", "cap", "warned_at", "reached_at"}. Two
+`shop.state["sms_cap"]`: {"month", "used", "cap", "warned_at", "reached_at", "warn_error"}
+(why the merchant's warning could not be sent; a transient failure is retried). Two
 workers sending at the same moment may overshoot the cap by one message each.
 """
 
@@ -11,49 +12,36 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.channels.base import OutboundMessage
 from core.domain.rules import zone
 from core.domain.sms import count_segments
 from core.domain.states import MessageState
-from core.errors import ChannelError, ConfigError
+from core.i18n import NP_
+from core.shop_settings import settings_of
 from core.storage.models import Notification, Shop
 
-if TYPE_CHECKING:
-    from core.bootstrap import Container
+from .outbound import Providers, send_now
 
 log = logging.getLogger(__name__)
 
-WARNINGS = {
-    "en": (
-        "{shop}: {used} of {cap} SMS used this month",
-        "Your shop {shop} has used {used} of its {cap} SMS segments for {month}. At the cap, "
-        "Wismo stops sending SMS until next month (messages fall back to the next channel of "
-        "your failover order). Raise sms_cap.segments to send more.",
+WARNINGS = (
+    NP_("sms cap", "{shop}: {used} of {cap} SMS used this month"),
+    NP_(
+        "sms cap",
+        "Your shop {shop} has used {used} of its {cap} SMS segments for {month}. At the "
+        "cap, Wismo stops sending SMS until next month (messages fall back to the next "
+        "channel of your failover order). Raise sms_cap.segments to send more.",
     ),
-    "ru": (
-        "{shop}: использовано {used} из {cap} SMS в этом месяце",
-        "Магазин {shop} использовал {used} из {cap} SMS-сегментов за {month}. При достижении "
-        "лимита Wismo перестанет отправлять SMS до следующего месяца (сообщения пойдут по "
-        "следующему каналу резервного порядка). Чтобы отправлять больше, увеличьте "
-        "sms_cap.segments.",
-    ),
-    "uk": (
-        "{shop}: використано {used} з {cap} SMS цього місяця",
-        "Магазин {shop} використав {used} з {cap} SMS-сегментів за {month}. Після ліміту Wismo "
-        "не надсилатиме SMS до наступного місяця (повідомлення підуть наступним каналом "
-        "резервного порядку). Щоб надсилати більше, збільште sms_cap.segments.",
-    ),
-}
+)
 
 
 def month_start(shop: Shop, now: datetime) -> datetime:
     """Midnight on the first of this month, in the shop's time zone."""
-    local = now.astimezone(zone((shop.settings or {}).get("timezone")))
+    local = now.astimezone(zone(settings_of(shop).timezone))
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -75,9 +63,9 @@ def used_segments(session: Session, shop: Shop, since: datetime, exclude: int) -
 
 def admit(session: Session, shop: Shop, note: Notification, now: datetime) -> str | None:
     """None when this SMS fits the month's cap; the refusal reason when it does not."""
-    conf = (shop.settings or {}).get("sms_cap") or {}
-    cap = conf.get("segments")
-    if not isinstance(cap, int) or cap <= 0:
+    conf = settings_of(shop).sms_cap
+    cap = conf.segments
+    if not cap:
         return None
     session.refresh(shop, with_for_update=True)  # shop.state is shared with the adapters
     start = month_start(shop, now)
@@ -92,7 +80,7 @@ def admit(session: Session, shop: Shop, note: Notification, now: datetime) -> st
     if used + this > cap:
         state.setdefault("reached_at", now.isoformat())
         refusal = f"monthly SMS cap reached ({used} of {cap} segments used)"
-    elif used + this >= float(conf.get("warn_at") or 0.8) * cap and "warned_at" not in state:
+    elif used + this >= conf.warn_at * cap and "warned_at" not in state:
         state["warned_at"] = now.isoformat()
         state["notify"] = True  # the merchant's email goes out after this send (notify_merchant)
         log.warning(
@@ -103,15 +91,13 @@ def admit(session: Session, shop: Shop, note: Notification, now: datetime) -> st
     return refusal
 
 
-def notify_merchant(c: Container, shop_id: int) -> bool:
+def notify_merchant(sessions: sessionmaker[Session], providers: Providers, shop_id: int) -> bool:
     """Email the shop's support address once when the cap warning was raised; True if sent.
 
     The flag is cleared in the same transaction that reads it, so the warning goes out at
     most once even when several workers pass the threshold together.
     """
-    from .delivery import providers_for
-
-    with c.session() as session, session.begin():
+    with sessions() as session, session.begin():
         # every SMS send asks; only a raised flag is worth locking the shop row for
         state_now = session.scalar(select(Shop.state).where(Shop.id == shop_id)) or {}
         if not (state_now.get("sms_cap") or {}).get("notify"):
@@ -121,10 +107,10 @@ def notify_merchant(c: Container, shop_id: int) -> bool:
         if shop is None or not state.pop("notify", False):
             return False
         shop.state = {**(shop.state or {}), "sms_cap": state}
-        to = ((shop.settings or {}).get("branding") or {}).get("support_email")
-        providers = providers_for(c, shop, "email")
-        locale = (shop.settings or {}).get("locale") or "en"
-        subject, text = WARNINGS.get(locale, WARNINGS["en"])
+        to = settings_of(shop).branding.support_email
+        chain = providers.for_shop(shop, "email")
+        locale = settings_of(shop).locale
+        subject, text = (marked(locale) for marked in WARNINGS)
         facts = {
             "shop": shop.name,
             "used": state.get("used"),
@@ -144,10 +130,22 @@ def notify_merchant(c: Container, shop_id: int) -> bool:
     if not to:
         log.warning("shop %s has no branding.support_email for the SMS cap warning", shop_id)
         return False
-    for name, conf in providers:
-        try:
-            c.channel(name, conf).send(message)
-            return True
-        except (ChannelError, ConfigError) as exc:
-            log.warning("SMS cap warning for shop %s not sent by %s: %s", shop_id, name, exc)
-    return False
+    sent = send_now(providers.channels, chain, message)
+    if not sent.ok:
+        log.warning("SMS cap warning for shop %s not sent: %s", shop_id, sent.error)
+        # recorded for the admin; a transient failure is tried again by the next SMS sent
+        _note(sessions, shop_id, warn_error=sent.error[:300], notify=sent.transient or None)
+    elif "warn_error" in state:
+        _note(sessions, shop_id, warn_error=None)
+    return sent.ok
+
+
+def _note(sessions: sessionmaker[Session], shop_id: int, **changes: object) -> None:
+    """Update the shop's SMS-cap state (None removes a key) in its own transaction."""
+    with sessions() as session, session.begin():
+        shop = session.get(Shop, shop_id, with_for_update=True)
+        if shop is None:
+            return
+        state = {**((shop.state or {}).get("sms_cap") or {}), **changes}
+        state = {k: v for k, v in state.items() if v is not None}
+        shop.state = {**(shop.state or {}), "sms_cap": state}

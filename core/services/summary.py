@@ -12,9 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.domain.statuses import RETURN_PATH, Status
+from core.i18n import NP_
 from core.links import Links
 from core.rendering import format_day, status_description, status_label
 from core.rendering.moments import format_moment, shopper_zone
+from core.shop_settings import settings_of
 from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
 
 from .contacts import name_on
@@ -85,8 +87,8 @@ def order_summary(
     name = name_on(order) or ""
     url = links.tracking_url(order.shop_id, order.id)
     shop = session.get(Shop, order.shop_id)
-    settings = shop.settings if shop is not None else None
-    zone = shopper_zone(order.customer.timezone if order.customer else None, settings)
+    shop_zone = settings_of(shop).timezone if shop is not None else None
+    zone = shopper_zone(order.customer.timezone if order.customer else None, shop_zone)
     parcels = [p.external_id for p in order.shipments]
     return {
         "number": order.number,
@@ -121,11 +123,7 @@ def order_summary(
     }
 
 
-PARCEL_LABEL = {
-    "en": "Parcel {index} of {count}",
-    "ru": "Посылка {index} из {count}",
-    "uk": "Посилка {index} з {count}",
-}
+PARCEL_LABEL = NP_("parcel", "Parcel {index} of {count}")
 """A parcel of a split order, as the tracking page and the widget name it."""
 
 
@@ -142,9 +140,7 @@ def _parcel_of(parcels: list[str], external_id: str | None, locale: str) -> dict
         return {}
     return {
         "parcel": index,
-        "parcel_label": PARCEL_LABEL.get(locale, PARCEL_LABEL["en"]).format(
-            index=index, count=len(parcels)
-        ),
+        "parcel_label": PARCEL_LABEL(locale, index=index, count=len(parcels)),
     }
 
 

@@ -412,6 +412,7 @@ class StaffUser(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="owner")  # owner | agent
+    locale: Mapped[str | None] = mapped_column(String(8))  # admin language (None: the browser's)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     # part of every session's stamp: bumped on sign-out, which ends every copy of the cookie
@@ -442,4 +443,60 @@ class DataExport(Base):
     subject: Mapped[str] = mapped_column(String(320))  # the customer's email or platform id
     request_ref: Mapped[str | None] = mapped_column(String(100))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FollowedParcel(Base):
+    """A parcel Wismo follows at its carrier, from its tracking number to its end + a day."""
+
+    __tablename__ = "followed_parcels"
+    __table_args__ = (
+        UniqueConstraint("shipment_id", name="uq_followed_parcels_shipment"),
+        Index("ix_followed_parcels_due", "state", "next_check_at"),
+        Index("ix_followed_parcels_shop_number", "shop_id", "carrier", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"))
+    order_external_id: Mapped[str] = mapped_column(String(100))
+    shipment_external_id: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str] = mapped_column(String(100))
+    carrier: Mapped[str | None] = mapped_column(String(40))  # slug; None: not recognised yet
+    detected_by: Mapped[str | None] = mapped_column(String(10))  # name | number
+    candidates: Mapped[list[Any]] = mapped_column(default=list)  # slugs still to try, in order
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the last estimate and branch
+    # active | unrecognised | not_found | ended
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[str | None] = mapped_column(String(32))  # the carrier's latest, canonical
+    next_check_at: Mapped[datetime | None]
+    last_checked_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    not_found_since: Mapped[datetime | None]
+    flagged_at: Mapped[datetime | None]  # shown to the merchant: no carrier knows the number
+    final_at: Mapped[datetime | None]  # delivered or returned: followed one more day
+    ended_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CarrierScan(Base):
+    """One scan of a followed parcel, in the carrier's words and in ours (its history)."""
+
+    __tablename__ = "carrier_scans"
+    __table_args__ = (UniqueConstraint("parcel_id", "scan_id", name="uq_carrier_scans_scan"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    parcel_id: Mapped[int] = mapped_column(
+        ForeignKey("followed_parcels.id", ondelete="CASCADE"), index=True
+    )
+    scan_id: Mapped[str] = mapped_column(String(100))
+    occurred_at: Mapped[datetime]
+    code: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(32))
+    location: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

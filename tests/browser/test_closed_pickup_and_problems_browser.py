@@ -134,15 +134,17 @@ def test_a_report_from_the_page_lands_in_the_admin_inbox_and_is_handled(
                 sign_in(page, base)
             page.goto(base + "/admin/problems")
             row = page.locator("#problem-reports tbody tr").first
-            assert "Хрещатик, 1" in row.inner_text() and "forwarded" in row.inner_text()
+            assert (
+                "Хрещатик, 1" in row.inner_text() and "переслано" in row.inner_text()
+            )  # admin in uk
             assert "1" in page.locator(".admin-nav .count").inner_text()
             assert not page.evaluate("document.documentElement.scrollWidth > innerWidth")
             screenshot(page, f"admin-problems-{width}")
-        page.get_by_role("button", name="Mark handled").click()
-        assert "No open problem reports." in page.locator("#problem-reports").inner_text()
+        page.get_by_role("button", name="Позначити як вирішене").click()
+        assert "Відкритих звернень немає." in page.locator("#problem-reports").inner_text()
         assert page.locator(".admin-nav .count").count() == 0
         page.goto(base + f"/admin/orders/{order_id}")
-        assert "Handled" in page.locator("#problem-reports").inner_text()
+        assert "Вирішено" in page.locator("#problem-reports").inner_text()
         screenshot(page, "admin-order-problems-1280")
     finally:
         context.close()

@@ -32,14 +32,11 @@ schema = schemathesis.openapi.from_wsgi(
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """One app on its own SQLite database with one shop, shared by every generated case."""
-    from core.bootstrap import use
     from tests.conftest import make_container
 
     c = make_container(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'wismo.db'}")
-    use(c)
     new = add_shop(c)
     yield create_app(container=c).test_client(), new.api_key
-    use(None)
     c.engine.dispose()
 
 

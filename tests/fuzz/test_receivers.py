@@ -20,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.bootstrap import use
 from core.channels.viber import signature as viber_signature
 from tests.adapters.opencart.helpers import push_body
 from tests.adapters.shopify.conftest import (
@@ -122,7 +121,6 @@ def world(tmp_path_factory) -> Iterator[dict[str, Any]]:
     c = make_shopify_container(
         f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'wismo.db'}", "http://127.0.0.1:9"
     )
-    use(c)
     install(c)
     woo = add_shop(c, platform="woocommerce", name="Woo")
     oc = add_shop(c, platform="opencart", name="OpenCart")
@@ -145,7 +143,6 @@ def world(tmp_path_factory) -> Iterator[dict[str, Any]]:
         "oc": oc,
         "messengers": messengers,
     }
-    use(None)
     c.engine.dispose()
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from core.bootstrap import Container
+from core.bootstrap import bootstrap
 from core.settings import Settings
 from core.storage.models import Base
 from tests.conftest import TEST_SECRET
@@ -54,7 +54,7 @@ def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float 
 @pytest.fixture
 def served(tmp_path):
     url = f"sqlite:///{tmp_path / 'wismo.db'}"
-    c = Container(Settings(database_url=url))
+    c = bootstrap(Settings(database_url=url, inline_jobs=True))
     Base.metadata.create_all(c.engine)
     c.engine.dispose()
     env = {

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from core.domain.states import MessageState
 from core.domain.statuses import Status as S
-from core.services.delivery import deliver
 from core.storage.models import OutboxMessage, Shop
 from tests.support.channels import TWILIO_PATH, note, notes, push, shop_with, twilio_provider
 from tests.support.http_stub import HttpStub
+from tests.support.ticks import deliver
 
 pytestmark = pytest.mark.integration
 

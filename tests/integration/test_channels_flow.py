@@ -18,7 +18,6 @@ from core.channels.twilio import signature
 from core.domain.sms import count_segments
 from core.domain.states import MessageState
 from core.domain.statuses import Status as S
-from core.services.delivery import deliver
 from core.storage.models import ContactChannel, OptInToken, OptOut, Order, OutboxMessage
 from tests.support.channels import (
     TWILIO_PATH,
@@ -32,6 +31,7 @@ from tests.support.channels import (
     twilio_provider,
 )
 from tests.support.http_stub import HttpStub, StubRequest
+from tests.support.ticks import deliver
 from webapp import create_app
 
 pytestmark = pytest.mark.integration

@@ -80,15 +80,14 @@ def test_serve_refuses_the_development_secret(monkeypatch):
 def test_simulate_walks_orders_through_the_pipeline(tmp_path, monkeypatch):
     from sqlalchemy import func, select
 
-    from core.bootstrap import Container, use
+    from core.bootstrap import bootstrap
     from core.settings import Settings
     from core.storage.models import Notification, Order, OrderEvent
     from wismo.simulator import run_simulation
 
     url = f"sqlite:///{tmp_path / 'sim.db'}"
     upgrade(url)
-    c = Container(Settings(database_url=url, inline_jobs=True))
-    use(c)
+    c = bootstrap(Settings(database_url=url, inline_jobs=True))
     try:
         events = run_simulation(c, orders=10, pace=0)
         with c.session() as s:
@@ -98,7 +97,6 @@ def test_simulate_walks_orders_through_the_pipeline(tmp_path, monkeypatch):
                 select(func.count()).where(OrderEvent.claimed_at.is_not(None))
             )
     finally:
-        use(None)
         c.engine.dispose()
     assert events > 50 and len(statuses) == 10
     assert {"delivered", "refunded", "picking"} <= set(statuses.values())

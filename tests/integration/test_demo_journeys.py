@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.bootstrap import Container, use
+from core.bootstrap import bootstrap
 from core.links import TRACK
 from core.settings import Settings
 from core.storage.migrations import upgrade
@@ -16,8 +16,7 @@ from wismo.simulator import demo_shop, run_simulation
 def test_the_demo_shows_a_cancellation_a_pickup_order_and_problem_reports(tmp_path):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
     upgrade(url)
-    c = Container(Settings(database_url=url, inline_jobs=True, public_url="http://demo.test"))
-    use(c)
+    c = bootstrap(Settings(database_url=url, inline_jobs=True, public_url="http://demo.test"))
     try:
         shop = demo_shop(c)
         run_simulation(c, shop.key, orders=10, pace=0)
@@ -49,5 +48,4 @@ def test_the_demo_shows_a_cancellation_a_pickup_order_and_problem_reports(tmp_pa
         ]
         assert len(forwarded) == 2 and all(r.handled_at is None for r in reports)
     finally:
-        use(None)
         c.engine.dispose()

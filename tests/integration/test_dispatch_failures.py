@@ -13,18 +13,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core.bootstrap import Container, use
+from core.bootstrap import Container, bootstrap
 from core.domain.states import MessageState
 from core.domain.statuses import Status as S
 from core.queue_rq import RqQueue
-from core.services.delivery import claim, deliver
+from core.services.delivery import claim
 from core.services.pipeline import accept_event, process_event
-from core.services.relay import relay_tick
 from core.settings import Settings
 from core.storage.clock import utcnow
-from core.storage.models import Base, Notification
+from core.storage.models import Base, Notification, Shop
 from tests.conftest import TEST_SECRET, add_shop
 from tests.integration.test_pipeline import event, push
+from tests.support.ticks import deliver, relay_tick
 
 
 def note_of(c, nid: int) -> Notification:
@@ -39,15 +39,21 @@ def only_note(c) -> Notification:
         return s.scalars(select(Notification)).one()
 
 
-def test_a_template_that_raises_at_render_is_retried_with_its_real_error_then_dead(container):
-    # An edited template stored in a shape the renderer cannot take (a list, e.g. written
-    # through the settings API or by hand): rendering raises TypeError, not a TemplateError.
-    new = add_shop(container, templates={"en/email/placed.txt.j2": ["Hello", "there"]})
+def test_a_message_that_fails_while_prepared_is_retried_with_its_real_error_then_dead(container):
+    # Bad data the typed settings cannot catch (they refuse, and never read, a template of
+    # the wrong shape): the sealed secrets hold a string where the email provider's secret
+    # part belongs, so preparing the message raises TypeError, not a ConfigError.
+    new = add_shop(container, channels={"email": [{"provider": "outbox"}]})
+    with container.session() as s, s.begin():
+        shop = s.get(Shop, new.shop.id)
+        shop.secrets = container.box.seal(
+            {**container.box.open(shop.secrets), "channels": {"email": "oops"}}
+        )
     push(container, new.shop.id, event("e1", S.PLACED))
     note = only_note(container)
     max_attempts = container.settings.max_attempts
     assert (note.state, note.attempts) == (MessageState.RETRY, 1)
-    assert "TypeError" in note.last_error and "unhashable" in note.last_error
+    assert "TypeError" in note.last_error and "not a mapping" in note.last_error
     assert "vanished" not in note.last_error
     assert note.claim is None  # the claim is released: nothing is left "sending"
     later = utcnow() + timedelta(days=1)  # past any backoff, whatever today is
@@ -72,11 +78,9 @@ def queued(database_url, redis_client, redis_url) -> Iterator[Container]:
     """A container whose jobs go to a real rq queue that no worker serves: what the relay
     re-enqueues stays queued, as when every worker that takes a send is killed."""
     settings = Settings(database_url=database_url, secret_key=TEST_SECRET)
-    c = Container(settings, queue=RqQueue(redis_url))
+    c = bootstrap(settings, queue=RqQueue(redis_url))
     Base.metadata.create_all(c.engine)
-    use(c)
     yield c
-    use(None)
     c.engine.dispose()
 
 

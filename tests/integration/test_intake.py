@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from core import jobs
 from core.domain.intake import InvalidEvent
+from core.jobs import Jobs
 from core.services.pipeline import MAX_EVENT_ATTEMPTS
-from core.services.relay import relay_tick
 from core.storage.models import Customer, Order, OrderEvent
 from tests.adapters.woocommerce.wc import delivery, order, tracking_item, tracking_meta
 from tests.conftest import add_shop
+from tests.support.ticks import relay_tick
 from tests.webapp.admin.helpers import Admin, make_staff
 from tests.webapp.test_api import BODY
 from webapp import create_app
@@ -176,6 +176,7 @@ def test_an_event_that_keeps_failing_is_dead_lettered_after_a_bounded_number_of_
         s.add(ev)
         s.commit()
         event_id = ev.id
+    jobs = Jobs(container)
     for attempt in range(1, MAX_EVENT_ATTEMPTS):
         with pytest.raises(InvalidEvent):
             jobs.process_event(event_id)

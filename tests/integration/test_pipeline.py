@@ -9,12 +9,11 @@ from sqlalchemy import func, select
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.domain.states import MessageState
 from core.domain.statuses import Status as S
-from core.services.delivery import deliver
 from core.services.pipeline import accept_event, process_event
-from core.services.relay import relay_tick
 from core.services.shops import update_settings
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shop
 from tests.conftest import add_shop
+from tests.support.ticks import deliver, relay_tick
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 OLENA = CustomerInfo(

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from core.bootstrap import use
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.domain.states import MessageState
 from core.domain.statuses import Status as S
@@ -48,7 +47,6 @@ def events_of(journey: list[S]) -> list[OrderEventIn]:
 def run(events: list[OrderEventIn]) -> tuple[str | None, list[tuple[str, str]]]:
     with tempfile.TemporaryDirectory() as tmp:
         c = make_container(f"sqlite:///{Path(tmp) / 'p.db'}")
-        use(c)
         try:
             shop = add_shop(c, policy={"matrix": {s.value: {"email": True} for s in S}})
             for ev in events:
@@ -65,7 +63,6 @@ def run(events: list[OrderEventIn]) -> tuple[str | None, list[tuple[str, str]]]:
                     )
                 ]
         finally:
-            use(None)
             c.engine.dispose()
     return status, sent
 

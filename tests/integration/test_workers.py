@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.bootstrap import Container, use
+from core.bootstrap import bootstrap
 from core.queue_rq import RqQueue
 from core.settings import Settings
 from core.storage.models import Base, Notification, OrderEvent
@@ -68,9 +68,8 @@ class Stack:
             CLOCK_VARIABLE: os.environ.get(CLOCK_VARIABLE, ""),
         }
         settings = Settings.from_env(self.env)
-        self.container = Container(settings, queue=RqQueue(redis_url))
+        self.container = bootstrap(settings, queue=RqQueue(redis_url))
         Base.metadata.create_all(self.container.engine)
-        use(self.container)
         self.client = create_app(container=self.container).test_client()
         self.shop = add_shop(self.container)
         self.tmp = tmp
@@ -116,7 +115,6 @@ class Stack:
         stop_process_groups(self.procs, timeout=10)
         for log in self.logs:
             log.close()
-        use(None)
         self.container.engine.dispose()
 
 

@@ -134,12 +134,10 @@ def test_lookups_are_rate_limited_per_ip(container, shops):
 def test_limits_are_kept_in_redis_when_wismo_redis_url_is_set(
     request, database_url, redis_client, redis_url
 ):
-    from core.bootstrap import use
     from tests.conftest import make_container
 
     c = make_container(database_url, redis_url=redis_url)
-    use(c)
-    request.addfinalizer(lambda: (use(None), c.engine.dispose()))
+    request.addfinalizer(c.engine.dispose)
     a = add_shop(c)
     push(c, a.shop.id, "1001", Status.PLACED, customer=PEOPLE["ru"])
     app = create_app(container=c)

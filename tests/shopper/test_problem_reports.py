@@ -8,15 +8,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.bootstrap import Container, use
+from core.bootstrap import Container, bootstrap
 from core.domain.statuses import Status
-from core.queue_rq import RqQueue
+from core.jobs import Jobs
+from core.queue_rq import RqQueue, worker_for
 from core.services.problems import report_problem
-from core.services.relay import relay_tick
 from core.services.shops import update_settings
 from core.storage.clock import utcnow
 from core.storage.models import Order, OutboxMessage, ProblemReport, Shop
 from tests.conftest import add_shop
+from tests.support.ticks import relay_tick
 from webapp import create_app
 
 from .orders import PEOPLE, push, track_path
@@ -80,16 +81,12 @@ def test_on_sqlite_a_report_reaches_the_outbox_at_once_without_locking_the_datab
 def test_the_report_is_stored_before_forwarding_and_forwarded_by_a_worker(
     sqlite_container, redis_client, redis_url, http_stub
 ):
-    from rq import SimpleWorker
-
     shop = add_shop(sqlite_container)
     with_webhook(sqlite_container, shop, http_stub.url_for("/hook"))
     order_id = push(sqlite_container, shop.shop.id, "1001", Status.PLACED, customer=PEOPLE["uk"])
-    c = Container(sqlite_container.settings, queue=RqQueue(redis_url))  # a web process on rq
-    use(c)
+    c = bootstrap(sqlite_container.settings, queue=RqQueue(redis_url))  # a web process on rq
     http_stub.route("POST", "/hook", status=200)
-    serializer = c.queue.queue.serializer
-    worker = SimpleWorker([c.queue.queue], connection=redis_client, serializer=serializer)
+    worker = worker_for(Jobs(c).run, redis_client, c.queue.queue)
     client = create_app(container=c).test_client()
     sent = client.post(
         track_path(c, shop.shop.id, order_id) + "/problem",
@@ -104,9 +101,7 @@ def test_the_report_is_stored_before_forwarding_and_forwarded_by_a_worker(
     assert req.headers["webhook-id"] == f"problem-{report(c).id}"
     assert report(c).state == "forwarded"
     worker.work(burst=True)  # a second run of the same job sends nothing more
-    from core import jobs
-
-    jobs.forward_problem(report(c).id)
+    Jobs(c).forward_problem(report(c).id)
     assert len(http_stub.requests) == 1
     c.queue.redis.close()
 

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core.bootstrap import Container
+from core.bootstrap import Container, bootstrap
 from core.domain.states import MessageState
 from core.links import TRACK, UNSUBSCRIBE
 from core.settings import Settings
@@ -39,7 +39,7 @@ SMS_TEXT = "Замовлення #1001 відправлено, ТТН 2045001234
 
 @pytest.fixture
 def container(tmp_path: Any) -> Container:
-    c = Container(Settings(database_url="sqlite:///" + str(tmp_path / "t.db"), inline_jobs=True))
+    c = bootstrap(Settings(database_url="sqlite:///" + str(tmp_path / "t.db"), inline_jobs=True))
     Base.metadata.create_all(c.engine)
     return c
 
@@ -324,7 +324,7 @@ def test_tracking_page_404_reveals_nothing(
     client: FlaskClient, container: Container, ids: dict[str, int], kind: str
 ) -> None:
     token = {
-        "forged": Container(
+        "forged": bootstrap(
             Settings(database_url="sqlite://", secret_key="another-key")
         ).links.token(TRACK, ids["shop"], ids["order"]),
         "foreign": container.links.token(TRACK, ids["other"], ids["order"]),

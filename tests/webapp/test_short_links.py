@@ -7,7 +7,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from core.bootstrap import use
 from core.domain.sms import count_segments
 from core.domain.statuses import Status
 from core.rendering import Renderer, sample_facts
@@ -26,9 +25,7 @@ ALL_SMS = {status.value: {"sms": True, "email": True} for status in Status}
 def public(database_url):
     """A container with a realistic https public URL, as in production."""
     c = make_container(database_url, public_url=PUBLIC_URL)
-    use(c)
     yield c
-    use(None)
     c.engine.dispose()
 
 

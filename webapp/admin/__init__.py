@@ -20,14 +20,17 @@ def init_admin(app: Flask) -> None:
 
     from . import (  # noqa: F401  (each module adds its routes to `bp`)
         auth,
+        carriers,
         dashboard,
         editor,
+        language,
         onboarding,
         orders,
         problems,
         settings_views,
     )
     from .engagement import bp as engagement_bp
+    from .i18n import init_i18n
 
     container = app.extensions["wismo"]
     secure = container.settings.public_url.startswith("https://")
@@ -43,5 +46,6 @@ def init_admin(app: Flask) -> None:
         WTF_CSRF_TIME_LIMIT=None,  # valid for the session's lifetime
     )
     CSRFProtect(app)
+    init_i18n(app)
     app.register_blueprint(bp)
     app.register_blueprint(engagement_bp)

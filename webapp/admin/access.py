@@ -10,40 +10,25 @@ Authorization header, verified with the app secret) can be added with
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, Request, abort, current_app, g, redirect, request, session, url_for
 
 from core.storage.models import Shop, StaffUser
+from wismo.sdk.web import (
+    AGENT,
+    OWNER,
+    ROLES,
+    Principal,
+    Resolver,
+    add_resolver,
+    added_resolvers,
+)
 
 from ..context import wismo
 
-OWNER, AGENT = "owner", "agent"
-ROLES = (OWNER, AGENT)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The signed-in person as far as the admin cares: which shop, which role."""
-
-    shop_id: int
-    role: str
-    email: str
-    staff_id: int | None = None
-    via: str = "session"  # session | shopify | ...
-    shop_name: str = ""
-    frame_ancestors: str | None = None  # who may frame the admin (Shopify's embedded admin)
-    head_html: str = ""  # markup the platform needs first in every page's head (App Bridge)
-    script_origins: str | None = None  # script origins beyond 'self' that markup loads
-
-    @property
-    def is_owner(self) -> bool:
-        return self.role == OWNER
-
-
-Resolver = Callable[[Request], Principal | None]
+__all__ = ["AGENT", "OWNER", "ROLES", "Principal", "Resolver", "add_resolver"]
 
 
 def session_resolver(req: Request) -> Principal | None:
@@ -58,7 +43,9 @@ def session_resolver(req: Request) -> Principal | None:
             return None
         if stamp != session_stamp(staff):  # password changed or role changed: sign in again
             return None
-        return Principal(shop.id, staff.role, staff.email, staff.id, "session", shop.name)
+        return Principal(
+            shop.id, staff.role, staff.email, staff.id, "session", shop.name, locale=staff.locale
+        )
 
 
 def session_stamp(staff: StaffUser) -> str:
@@ -75,15 +62,9 @@ def end_sessions(staff_id: int) -> None:
 
 
 def resolvers(app: Flask) -> list[Resolver]:
-    """The app's resolver chain (created with the session resolver on first use)."""
-    chain = app.extensions.setdefault("wismo_admin_resolvers", [session_resolver])
-    return cast(list[Resolver], chain)
-
-
-def add_resolver(app: Flask, resolver: Resolver, first: bool = True) -> None:
-    """Plug another way of signing in (Shopify session tokens) into the admin."""
-    chain = resolvers(app)
-    chain.insert(0, resolver) if first else chain.append(resolver)
+    """The app's resolver chain: plugged-in ones first, then the session, then later ones."""
+    before, after = added_resolvers(app)
+    return [*before, session_resolver, *after]
 
 
 def principal() -> Principal | None:
@@ -97,7 +78,10 @@ def principal() -> Principal | None:
 
 def sign_in(staff: StaffUser) -> None:
     """Start a fresh session for `staff` (a new cookie: no session fixation)."""
+    language = session.get("admin_locale")
     session.clear()
+    if language:
+        session["admin_locale"] = language  # the language chosen before signing in stays
     session.permanent = True
     session["staff"], session["shop"], session["stamp"] = (
         staff.id,

@@ -18,10 +18,8 @@ from sqlalchemy.orm import Session
 
 from core.domain.states import MessageState
 from core.domain.statuses import Status
+from core.shop_settings import DEFAULT_CONTACT_RATE  # the settings' default, kept in one place
 from core.storage.models import Feedback, Notification, Order, OrderEvent, TrackingVisit
-
-DEFAULT_CONTACT_RATE = 0.25
-"""Share of shoppers who check their order that would otherwise have asked support."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_limiter.errors import RateLimitExceeded
 
+from core.i18n import LOCALES
 from core.services.staff import (
     INVITE,
     MAGIC,
@@ -23,6 +24,7 @@ from ..limits import check_sign_in_link
 from .access import end_sessions, principal
 from .access import sign_in as start_session
 from .blueprint import bp
+from .i18n import _, admin_locale
 from .throttle import SignInThrottle
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ def sign_in() -> ResponseReturnValue:
         email = request.form.get("email", "").strip().lower()
         throttle = SignInThrottle()
         if throttle.blocked(email):
-            error, status = "Too many failed attempts: wait 15 minutes or ask for a link.", 429
+            error, status = _("Too many failed attempts: wait 15 minutes or ask for a link."), 429
         else:
             with wismo().session() as s, s.begin():
                 staff = authenticate(s, email, request.form.get("password", ""))
@@ -64,7 +66,7 @@ def sign_in() -> ResponseReturnValue:
                 throttle.succeeded(email)
                 return redirect(_next_url())
             throttle.failed(email)
-            error, status = "That email and password do not match an account.", 401
+            error, status = _("That email and password do not match an account."), 401
     return render_template(
         "admin/sign_in.html", error=error, next=request.values.get("next", "")
     ), status
@@ -76,7 +78,9 @@ def sign_out() -> ResponseReturnValue:
     who = principal()
     if who is not None and who.via == "session" and who.staff_id is not None:
         end_sessions(who.staff_id)
+    language = admin_locale()
     session.clear()
+    session["admin_locale"] = language  # the sign-in page stays in the staff member's language
     return redirect(url_for("admin.sign_in"))
 
 
@@ -84,23 +88,25 @@ def sign_out() -> ResponseReturnValue:
 def request_link() -> ResponseReturnValue:
     """Email a sign-in link; the same answer, the same work and time for any address.
 
-    The request looks the address up and queues one job either way (the staff id, or 0);
-    the job builds and sends the link (core/services/sign_in_links.py).
+    The request looks the address up and queues one job either way (the staff id, or 0,
+    and this browser's language); the job builds and sends the link
+    (core/services/sign_in_links.py).
     """
     email = request.form.get("email", "")
     try:
         check_sign_in_link(email)
     except RateLimitExceeded:
-        error = "Too many sign-in links asked for: wait 15 minutes, then try again."
+        error = _("Too many sign-in links asked for: wait 15 minutes, then try again.")
         return render_template("admin/sign_in.html", error=error, next=""), 429
     c = wismo()
     with c.session() as s:
         found = [staff.id for staff in staff_by_email(s, email)[:1]]
+    language = LOCALES.index(admin_locale()) if admin_locale() in LOCALES else 0
     try:
-        c.queue.enqueue("sign_in_link", found[0] if found else 0)
+        c.queue.enqueue("sign_in_link", found[0] if found else 0, language)
     except Exception:  # Redis down: the same answer either way; asking again works later
         log.warning("sign-in link request not queued", exc_info=True)
-    flash("If that address has an account, a sign-in link is on its way.")
+    flash(_("If that address has an account, a sign-in link is on its way."))
     return redirect(url_for("admin.sign_in"))
 
 
@@ -121,5 +127,5 @@ def redeem_link(token: str) -> ResponseReturnValue:
         s.flush()
         start_session(staff)
     if purpose != MAGIC:
-        flash("Welcome! Set a password in Settings → Team so you can sign in again.")
+        flash(_("Welcome! Set a password in Account → Team so you can sign in again."))
     return redirect(url_for("admin.home"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -24,6 +24,16 @@ def _csrf() -> None:
 
     principal()
     current_app.extensions["csrf"].protect()
+
+
+@bp.before_request
+def _language() -> None:
+    """The admin's language for this request: the staff member's, else the browser's."""
+    from .access import principal
+    from .i18n import SESSION_KEY, choose_locale
+
+    who = principal()
+    g.setdefault(SESSION_KEY, choose_locale(who.locale if who is not None else None))
 
 
 @bp.after_request
@@ -50,6 +60,7 @@ def _headers(response: Response) -> Response:
 @bp.context_processor
 def _who() -> dict[str, object]:
     from .access import principal
+    from .i18n import helpers
 
     who = principal()
-    return {"who": who, "shop_name": who.shop_name if who else None}
+    return {"who": who, "shop_name": who.shop_name if who else None, **helpers()}

@@ -57,7 +57,7 @@ def bar_chart(
 def meter(share: float | None, title: str) -> Markup:
     """A horizontal bar for a share between 0 and 1."""
     if share is None:
-        return Markup('<span class="muted">no data</span>')
+        return Markup('<span class="muted">—</span>')
     w = round(200 * share)
     return Markup(
         f'<svg viewBox="0 0 200 12" width="200" height="12" role="img" '

@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core import registry
 from core.bootstrap import Container
 from core.domain.states import MessageState
-from core.plugins import ADAPTERS, load_plugins
-from core.services.delivery import providers_for
+from core.i18n import N_
 from core.storage.models import Notification, OrderEvent, Shop
+
+from .i18n import _, ngettext_, when
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,14 @@ class Step:
 
 def adapter_class(shop: Shop) -> Any:
     """The shop's platform adapter class, if installed."""
-    return load_plugins(ADAPTERS).loaded.get(shop.platform)
+    found = registry.adapter(shop.platform)
+    return found.plugin if found else None
 
 
 def can_package_plugin(shop: Shop) -> bool:
     """Whether this platform ships a plug-in the admin can hand out pre-configured."""
-    return callable(getattr(adapter_class(shop), "package_plugin", None))
+    found = registry.adapter(shop.platform)
+    return bool(found and found.can("store_plugin"))
 
 
 def admin_state(shop: Shop) -> dict[str, Any]:
@@ -52,17 +56,25 @@ def last_event_at(s: Session, shop: Shop) -> datetime | None:
 def email_sender(c: Container, shop: Shop) -> str | None:
     """The provider real email goes out through, or None while it only reaches the outbox."""
     try:
-        name = providers_for(c, shop, "email")[0][0]
+        name = c.providers.for_shop(shop, "email")[0][0]
     except Exception:  # undecryptable credentials: not set up, as far as the merchant can tell
         return None
     return None if name == "outbox" else name
 
 
-PLATFORM_NAMES = {
-    "api": "order system",
-    "shopify": "Shopify store",
-    "woocommerce": "WooCommerce store",
-    "opencart": "OpenCart store",
+def platform_name(platform: str) -> str:
+    """What the onboarding calls the merchant's side ("WooCommerce store", "order system")."""
+    meta = registry.adapter_metadata(platform)
+    if meta is None:
+        return platform
+    return meta.shop_label or f"{meta.label} store"
+
+
+CONNECT = {
+    "api": N_("Connect your order system"),
+    "shopify": N_("Connect your Shopify store"),
+    "woocommerce": N_("Connect your WooCommerce store"),
+    "opencart": N_("Connect your OpenCart store"),
 }
 
 
@@ -78,42 +90,49 @@ def checklist(c: Container, s: Session, shop: Shop) -> list[Step]:
         .select_from(Notification)
         .where(Notification.shop_id == shop.id, Notification.state == MessageState.SENT)
     )
+    test_received = state.get("test_received_at")
     steps = [
         Step(
             "platform",
-            f"Connect your {PLATFORM_NAMES.get(platform, platform)}",
+            _(CONNECT[platform])
+            if platform in CONNECT
+            else _("Connect your {platform}", platform=platform_name(platform)),
             bool(events_at or connected_at),
-            f"Last order event received {events_at:%Y-%m-%d %H:%M} UTC."
+            _("Last order event received {when} UTC.", when=when(events_at))
             if events_at
-            else "Waiting for the first order event from your store.",
+            else _("Waiting for the first order event from your store."),
         ),
         Step(
             "sender",
-            "Set up the email sender",
+            _("Set up the email sender"),
             sender is not None,
-            f"Email goes out through {sender}."
+            _("Email goes out through {sender}.", sender=sender)
             if sender
-            else "Email only reaches the dev outbox: add your SMTP server in Settings.",
+            else _("Email only reaches the dev outbox: add your SMTP server in Settings."),
         ),
         Step(
             "test",
-            "Receive a test message",
-            bool(state.get("test_received_at")),
-            f"Received {state['test_received_at'][:16].replace('T', ' ')} UTC."
-            if state.get("test_received_at")
+            _("Receive a test message"),
+            bool(test_received),
+            _("Received {when} UTC.", when=when(datetime.fromisoformat(test_received[:19])))
+            if test_received
             else (
-                "Sent; open the link in it to confirm it arrived."
+                _("Sent; open the link in it to confirm it arrived.")
                 if state.get("test_sent_at")
-                else "Send yourself a test and open the link inside."
+                else _("Send yourself a test and open the link inside.")
             ),
         ),
         Step(
             "live",
-            "Notifications live",
+            _("Notifications live"),
             bool(sent) and bool(shop.active),
-            f"{sent} message(s) sent to shoppers so far."
+            ngettext_(
+                "{n} message sent to shoppers so far.",
+                "{n} messages sent to shoppers so far.",
+                sent,
+            )
             if sent
-            else "The first shopper message goes out with your next order update.",
+            else _("The first shopper message goes out with your next order update."),
         ),
     ]
     return steps

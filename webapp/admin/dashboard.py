@@ -11,13 +11,15 @@ from flask.typing import ResponseReturnValue
 
 from core.domain.intake import YEARS
 from core.domain.rules import zone
+from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 
 from ..context import wismo
 from .access import OWNER, current_shop, staff_required
-from .analytics import CSV_HEADER, DEFAULT_CONTACT_RATE, Period, Report, build_report, csv_rows
+from .analytics import CSV_HEADER, Period, Report, build_report, csv_rows
 from .blueprint import bp
 from .charts import bar_chart, meter
+from .i18n import _, channel_label
 
 MAX_DAYS = 366
 
@@ -45,10 +47,8 @@ def period_from_args(tz: tzinfo = UTC) -> Period:
 def _report() -> Report:
     with wismo().session() as s:
         shop = current_shop(s)
-        period = period_from_args(zone((shop.settings or {}).get("timezone")))
-        rate = float(
-            ((shop.settings or {}).get("analytics") or {}).get("contact_rate", DEFAULT_CONTACT_RATE)
-        )
+        period = period_from_args(zone(settings_of(shop).timezone))
+        rate = settings_of(shop).analytics.contact_rate
         return build_report(s, shop.id, period, rate)
 
 
@@ -58,16 +58,18 @@ def dashboard() -> ResponseReturnValue:
     report = _report()
     days = report.period.days()
     channels = sorted(report.channels)
-    series: dict[str, list[int]] = {
-        ch: [report.daily[(d, ch)].sent if (d, ch) in report.daily else 0 for d in days]
+    series: dict[str, list[int]] = {  # keyed by the channel in words: the chart's legend
+        channel_label(ch): [
+            report.daily[(d, ch)].sent if (d, ch) in report.daily else 0 for d in days
+        ]
         for ch in channels
     }
     return render_template(
         "admin/dashboard.html",
         r=report,
         total=report.total,
-        chart=bar_chart([d.isoformat() for d in days], series, "Messages sent per day"),
-        edd_meter=meter(report.edd_share, "Delivered by the estimated date"),
+        chart=bar_chart([d.isoformat() for d in days], series, _("Messages sent per day")),
+        edd_meter=meter(report.edd_share, _("Delivered by the estimated date")),
     )
 
 

@@ -11,11 +11,13 @@ from core.domain.statuses import Status
 from core.errors import TemplateError
 from core.rendering import SUPPORTED_LOCALES, VARIABLES, Rendered
 from core.services import message_templates as mt
+from core.shop_settings import settings_of
 from core.storage.models import TemplateVersion
 
 from ..context import wismo
 from .access import OWNER, current_shop, me, owned, staff_required
 from .blueprint import bp
+from .i18n import _, ngettext_
 from .sending import SendFailed, send_direct
 
 LOCALE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українська"}
@@ -31,7 +33,7 @@ def _slot(channel: str, status: str, locale: str) -> mt.Slot:
 def _drafts(slot: mt.Slot) -> dict[str, str]:
     return {
         part: request.form[f"part-{part}"]
-        for part in mt.PARTS[slot.channel]
+        for part in mt.parts(slot.channel)
         if f"part-{part}" in request.form
     }
 
@@ -42,23 +44,34 @@ def messages() -> ResponseReturnValue:
     """The grid of every message, marking the ones this shop has edited."""
     with wismo().session() as s:
         shop = current_shop(s)
-        locale = request.args.get("locale") or (shop.settings or {}).get("locale") or "en"
+        locale = request.args.get("locale") or settings_of(shop).locale
         if locale not in SUPPORTED_LOCALES:
             locale = "en"
         edits = mt.overrides(shop)
     edited = {
         (ch, st.value)
-        for ch in mt.CHANNELS
+        for ch in mt.folders()
         for st in Status
         if any(n in edits for n in mt.Slot(ch, st, locale).names.values())
     }
     return render_template(
         "admin/messages.html",
         statuses=list(Status),
-        channels=mt.CHANNELS,
+        channels=mt.folders(),
         locale=locale,
         locales=LOCALE_NAMES,
         edited=edited,
+    )
+
+
+def sms_summary(characters: int, encoding: str, segments: int) -> str:
+    """'160 characters · GSM-7 · 1 segment' in the admin's language."""
+    return " · ".join(
+        (
+            ngettext_("{n} character", "{n} characters", characters),
+            encoding,
+            ngettext_("{n} segment", "{n} segments", segments),
+        )
     )
 
 
@@ -73,6 +86,9 @@ def _preview_view(rendered: Rendered) -> dict[str, Any]:
             "encoding": rendered.sms.encoding,
             "characters": rendered.sms.characters,
             "segments": rendered.sms.segments,
+            "summary": sms_summary(
+                rendered.sms.characters, rendered.sms.encoding, rendered.sms.segments
+            ),
         }
     return out
 
@@ -89,7 +105,7 @@ def edit_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
             drafts = _drafts(slot)
             errors = mt.save(s, shop, slot, drafts, me().email)
             if not errors:
-                flash("Saved. New messages use this text from now on.")
+                flash(_("Saved. New messages use this text from now on."))
                 return redirect(request.path)
             sources = {**mt.current_sources(shop, slot), **drafts}
         else:
@@ -123,11 +139,11 @@ def edit_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
     return render_template(
         "admin/editor.html",
         slot=slot,
-        parts=mt.PARTS[slot.channel],
-        labels=mt.PART_LABELS,
+        parts=mt.parts(slot.channel),
+        labels={part: _(label) for part, label in mt.PART_LABELS.items()},
         sources=sources,
         errors={e.part: e for e in errors},
-        variables=VARIABLES,
+        variables={name: _(about) for name, about in VARIABLES.items()},
         preview=shown,
         preview_is_saved=bool(errors),
         versions=versions,
@@ -160,7 +176,7 @@ def reset_message(channel: str, status: str, locale: str) -> ResponseReturnValue
     slot = _slot(channel, status, locale)
     with wismo().session() as s, s.begin():
         mt.reset(s, current_shop(s), slot, me().email)
-    flash("Back to the default text.")
+    flash(_("Back to the default text."))
     return redirect(url_for("admin.edit_message", channel=channel, status=status, locale=locale))
 
 
@@ -177,21 +193,21 @@ def send_preview(channel: str, status: str, locale: str) -> ResponseReturnValue:
     try:
         rendered = mt.preview(shop, slot, drafts)
     except TemplateError as exc:
-        flash(f"Not sent: {exc}", "error")
+        flash(_("Not sent: {reason}", reason=exc), "error")
         return redirect(back)
     kind = {"messenger": request.form.get("kind") or "telegram"}.get(slot.channel, slot.channel)
     to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
     if not to:
-        flash("Say where to send it.", "error")
+        flash(_("Say where to send it."), "error")
         return redirect(back)
     try:
         sent = send_direct(
             c, shop, kind, to, rendered.text, rendered.subject, rendered.html, purpose="preview"
         )
     except SendFailed as exc:
-        flash(f"Not sent: {exc}", "error")
+        flash(_("Not sent: {reason}", reason=exc), "error")
         return redirect(back)
-    flash(f"Preview sent to {to} through {sent.provider}.")
+    flash(_("Preview sent to {to} through {provider}.", to=to, provider=sent.provider))
     return redirect(back)
 
 
@@ -203,7 +219,7 @@ def restore_version(version_id: int) -> ResponseReturnValue:
         mt.restore(s, current_shop(s), version, me().email)
         locale, channel, rest = version.name.split("/", 2)
         status = rest.split(".", 1)[0]
-    flash("That version is in use again.")
+    flash(_("That version is in use again."))
     return redirect(url_for("admin.edit_message", channel=channel, status=status, locale=locale))
 
 

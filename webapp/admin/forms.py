@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+from core import registry
 from core.domain.intake import time_zones
-from core.domain.rules import CHANNELS
 from core.domain.statuses import Status
-from core.plugins import channel_classes
 from core.rendering import SUPPORTED_LOCALES
-
-KINDS = CHANNELS  # email, sms, whatsapp, telegram, viber, webhook
+from core.shop_settings import Branding, Promotion, ShopSettings
 
 
 class FormError(ValueError):
@@ -30,65 +28,30 @@ class Field:
     json: bool = False  # an object or list, edited as JSON text
 
 
-# Field lists of the built-in channels; a third-party channel class may declare its own
-# `config_fields = [("api_key", "API key", True), ...]`, else it gets free key=value boxes.
-KNOWN_FIELDS: dict[str, list[Field]] = {
-    "smtp": [
-        Field(
-            "url", "SMTP URL, e.g. smtp://user:password@mail.example.com:587?starttls=true", True
-        ),
-        Field("from_address", "From address"),
-        Field("from_name", "From name"),
-        Field("reply_to", "Reply-to address"),
-    ],
-    "webhook": [Field("url", "Endpoint URL"), Field("secret", "Signing secret (whsec_...)", True)],
-    "outbox": [],
-    # the SMS and messenger providers (docs/channels.md)
-    "twilio": [
-        Field("account_sid", "Account SID (AC...)"),
-        Field("auth_token", "Auth token", True),
-        Field("from", "From number (E.164), or"),
-        Field("messaging_service_sid", "Messaging Service SID (MG...)"),
-    ],
-    "turbosms": [Field("sender", "Sender name"), Field("token", "API token", True)],
-    "whatsapp_cloud": [
-        Field("phone_number_id", "Phone number ID"),
-        Field("access_token", "Access token", True),
-        Field("app_secret", "App secret", True),
-        Field("verify_token", "Verify token", True),
-        Field("templates", 'Templates per status, JSON: {"shipped": {"name": ...}}', json=True),
-        Field("languages", 'Template languages, JSON: {"uk": "uk"}', json=True),
-    ],
-    "telegram": [
-        Field("bot_username", "Bot username"),
-        Field("bot_token", "Bot token", True),
-        Field("webhook_secret", "Webhook secret", True),
-    ],
-    "viber": [
-        Field("sender_name", "Sender name (28 characters at most)"),
-        Field("bot_uri", "Bot URI"),
-        Field("auth_token", "Auth token", True),
-    ],
-}
-
-
 def fields_for(provider: str) -> list[Field] | None:
-    """The provider's config fields, or None when only free key=value entry fits."""
-    if provider in KNOWN_FIELDS:
-        return KNOWN_FIELDS[provider]
-    declared = getattr(channel_classes().get(provider), "config_fields", None)
-    if declared:
-        return [Field(*f) if not isinstance(f, Mapping) else Field(**f) for f in declared]
-    return None
+    """The provider's config fields, or None when only free key=value entry fits.
+
+    Every channel declares them in `metadata.fields` (built-in ones too); an older plug-in's
+    `config_fields` still works, read by the registry as a deprecated alias.
+    """
+    found = registry.channel(provider)
+    if found is None:
+        return None
+    declared = [
+        Field(f.name, f.label, secret=f.secret, json=f.kind == "json")
+        for f in found.metadata.fields
+    ]
+    return declared if declared or not found.legacy else None
 
 
 def providers_for_kind(kind: str) -> list[str]:
     """Installed channel plug-ins that can carry `kind` messages."""
-    return sorted(
-        name
-        for name, cls in channel_classes().items()
-        if kind in getattr(cls, "kinds", frozenset()) and name != "outbox"
-    )
+    return sorted(name for name in registry.channels(kind=kind) if name != "outbox")
+
+
+def kinds() -> list[str]:
+    """The message kinds installed channels bring (email, sms, ..., a plug-in's push)."""
+    return list(registry.kinds())
 
 
 def known_zone(name: str) -> bool:
@@ -154,7 +117,7 @@ def parse_general(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, An
 
 def parse_matrix(form: Mapping[str, str]) -> dict[str, dict[str, bool]]:
     """The status x channel on/off grid from checkboxes named m-<status>-<channel>."""
-    return {s.value: {ch: form.get(f"m-{s.value}-{ch}") == "on" for ch in CHANNELS} for s in Status}
+    return {s.value: {ch: form.get(f"m-{s.value}-{ch}") == "on" for ch in kinds()} for s in Status}
 
 
 _CANONICAL = {s.value for s in Status}
@@ -175,9 +138,7 @@ _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _URL_KEYS = ("logo_url", "support_url", "store_url")
 
 
-def parse_branding(
-    form: Mapping[str, str], current: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
+def parse_branding(form: Mapping[str, str], current: Branding | None = None) -> dict[str, Any]:
     """Branding for messages and the tracking page; FAQ and promotions as `a | b` lines."""
     out: dict[str, Any] = {}
     for key in (
@@ -204,7 +165,7 @@ def parse_branding(
         for q, _, a in (line.partition("|") for line in (form.get("faq") or "").splitlines())
         if q.strip() and a.strip()
     ]
-    out["promotions"] = parse_promotion(form, (current or {}).get("promotions"))
+    out["promotions"] = parse_promotion(form, current.promotions if current else None)
     return out
 
 
@@ -214,7 +175,7 @@ def parse_promotion(form: Mapping[str, str], current: Any = None) -> dict[str, A
     A text stored per language (set in the settings document) is kept while the form, which
     shows its English one, leaves it unchanged.
     """
-    stored = current if isinstance(current, dict) else {}
+    stored = current if isinstance(current, Promotion) else Promotion()
     products = []
     for line in (form.get("promo_products") or "").splitlines():
         name, _, url = line.partition("|")
@@ -229,7 +190,7 @@ def parse_promotion(form: Mapping[str, str], current: Any = None) -> dict[str, A
     promo: dict[str, Any] = {}
     for key in ("title", "text", "code"):
         value = (form.get(f"promo_{key}") or "").strip()
-        old = stored.get(key)
+        old = getattr(stored, key)
         if isinstance(old, dict) and value == _plain(old):
             promo[key] = old
         elif value:
@@ -241,24 +202,23 @@ def parse_promotion(form: Mapping[str, str], current: Any = None) -> dict[str, A
     return promo
 
 
-def branding_text(branding: Mapping[str, Any]) -> dict[str, Any]:
+def branding_text(settings: ShopSettings) -> dict[str, Any]:
     """The FAQ as the `question | answer` lines the form edits, and the promotion's fields."""
     from ..shopper_text import promotion_settings
 
-    faq = "\n".join(f"{i.get('q', '')} | {i.get('a', '')}" for i in branding.get("faq") or [])
-    promo = promotion_settings({"branding": dict(branding)})
+    faq_items = settings.branding.faq if isinstance(settings.branding.faq, list) else []
+    faq = "\n".join(f"{i.get('q', '')} | {i.get('a', '')}" for i in faq_items)
+    promo = promotion_settings(settings)
     products = "\n".join(
-        f"{_plain(p.get('name'))}{' | ' + p['url'] if p.get('url') else ''}"
-        for p in promo.get("products") or []
-        if isinstance(p, dict)
+        f"{_plain(p.name)}{' | ' + p.url if p.url else ''}" for p in promo.products
     )
     return {
         "faq": faq,
-        "promo_title": _plain(promo.get("title")),
-        "promo_text": _plain(promo.get("text")),
-        "promo_code": _plain(promo.get("code")),
+        "promo_title": _plain(promo.title),
+        "promo_text": _plain(promo.text),
+        "promo_code": _plain(promo.code),
         "promo_products": products,
-        "promo_enabled": promo.get("enabled", True),
+        "promo_enabled": promo.enabled,
     }
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
-from markupsafe import escape
+from markupsafe import Markup, escape
 
+from core import registry
 from core.services.link import link_report
 from core.storage.clock import utcnow
 from core.storage.models import Shop
@@ -18,6 +19,7 @@ from ..context import wismo
 from .access import OWNER, current_shop, me, principal, staff_required
 from .blueprint import bp
 from .checklist import adapter_class, can_package_plugin, checklist, set_admin_state
+from .i18n import _
 from .sending import SendFailed, send_direct
 
 TEST_RECEIVED = "wismo.admin.test-received"
@@ -50,7 +52,7 @@ def onboarding() -> ResponseReturnValue:
             "admin/onboarding.html",
             steps=steps,
             shop=shop,
-            webhook_url=webhook_url if shop.platform in ("woocommerce", "opencart") else None,
+            webhook_url=webhook_url if registry.merchant_sets_webhook(shop.platform) else None,
             api_url=f"{c.settings.public_url}/api/v1/orders/events",
             plugin_files=plugin_files(shop) if can_package_plugin(shop) else [],
             adapter_installed=adapter_class(shop) is not None,
@@ -117,24 +119,31 @@ def send_test_email() -> ResponseReturnValue:
     link = c.links.public_url + url_for(
         "admin.confirm_test", token=c.links.token(TEST_RECEIVED, shop.id)
     )
-    text = (
-        f"Hello from Wismo! This test shows that email from {shop.name} reaches you.\n\n"
-        f"Confirm it arrived: {link}\n"
+    hello = _("Hello from Wismo! This test shows that email from {shop} reaches you.")
+    confirm = _("Confirm it arrived")
+    text = f"{hello.format(shop=shop.name)}\n\n{confirm}: {link}\n"
+    html = str(
+        Markup('<p>{}</p><p><a href="{}">{}</a></p>').format(
+            escape(hello).format(shop=Markup("<b>{}</b>").format(shop.name)), link, confirm
+        )
     )
-    html = (
-        f"<p>Hello from Wismo! This test shows that email from <b>{escape(shop.name)}</b> "
-        f'reaches you.</p><p><a href="{escape(link)}">Confirm it arrived</a></p>'
-    )
+    subject = _("Wismo test for {shop}", shop=shop.name)
     try:  # no transaction is open while a provider is called
-        sent = send_direct(c, shop, "email", to, text, f"Wismo test for {shop.name}", html)
+        sent = send_direct(c, shop, "email", to, text, subject, html)
     except SendFailed as exc:
-        flash(f"The test could not be sent: {exc}", "error")
+        flash(_("The test could not be sent: {reason}", reason=exc), "error")
         return redirect(url_for("admin.onboarding"))
     with c.session() as s, s.begin():
         set_admin_state(
             current_shop(s), test_sent_at=utcnow().isoformat(), test_sent_via=sent.provider
         )
-    flash(f"Test sent to {to} through {sent.provider}. Open the link in it.")
+    flash(
+        _(
+            "Test sent to {to} through {provider}. Open the link in it.",
+            to=to,
+            provider=sent.provider,
+        )
+    )
     return redirect(url_for("admin.onboarding"))
 
 

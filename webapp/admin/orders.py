@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from core.domain.rules import CHANNELS
+from core import registry
 from core.domain.states import MessageState
 from core.services.delivery import retry_dead_letter
 from core.services.pipeline import MAX_EVENT_ATTEMPTS
@@ -21,6 +21,7 @@ from core.storage.models import Customer, MessageEvent, Notification, Order, Ord
 from ..context import wismo
 from .access import AGENT, me, owned, staff_required
 from .blueprint import bp
+from .i18n import _
 
 PAGE = 100
 STATES = tuple(MessageState)
@@ -114,7 +115,7 @@ def log() -> ResponseReturnValue:
             state=state,
             channel=channel,
             states=STATES,
-            channels=CHANNELS,
+            channels=list(registry.kinds()),
         )
 
 
@@ -166,10 +167,10 @@ def resend_message(notification_id: int) -> ResponseReturnValue:
         owned(s, Notification, notification_id)
         new_id = resend(s, me().shop_id, notification_id, me().email)
     if new_id is None:
-        flash("That message has no content to resend yet.", "error")
+        flash(_("That message has no content to resend yet."), "error")
         return redirect(url_for("admin.message", notification_id=notification_id))
     c.queue.enqueue("deliver", new_id)
-    flash("Resent: the new message is in the log.")
+    flash(_("Resent: the new message is in the log."))
     return redirect(url_for("admin.message", notification_id=new_id))
 
 
@@ -184,5 +185,5 @@ def retry_message(notification_id: int) -> ResponseReturnValue:
         if not retry_dead_letter(s, me().shop_id, notification_id):
             abort(409)
     c.queue.enqueue("deliver", notification_id)
-    flash("Queued again.")
+    flash(_("Queued again."))
     return redirect(url_for("admin.message", notification_id=notification_id))

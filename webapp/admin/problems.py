@@ -6,27 +6,22 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
-from core.services.problems import mark_handled, open_reports
+from core.i18n import NP_, Marked
+from core.services.problems import KIND_WORDS, mark_handled, open_reports
 from core.storage.models import ProblemReport
 
 from ..context import wismo
 from .access import AGENT, me, owned, principal, staff_required
 from .blueprint import bp
+from .i18n import _, admin_locale
 
-KINDS = {
-    "not_received": "Order has not arrived",
-    "damaged": "Arrived damaged",
-    "wrong_item": "Wrong item received",
-    "change_address": "Change delivery address or time",
-    "refund": "Question about the refund",
-    "other": "Something else",
-}
-FORWARD_STATES = {
-    "pending": "waiting to be forwarded",
-    "sending": "being forwarded",
-    "retry": "forwarding failed, will retry",
-    "forwarded": "forwarded",
-    "failed": "not forwarded",
+KINDS = KIND_WORDS
+FORWARD_STATES: dict[str, Marked] = {
+    "pending": NP_("problem", "waiting to be forwarded"),
+    "sending": NP_("problem", "being forwarded"),
+    "retry": NP_("problem", "forwarding failed, will retry"),
+    "forwarded": NP_("problem", "forwarded"),
+    "failed": NP_("problem", "not forwarded"),
 }
 
 
@@ -48,8 +43,8 @@ def _count_open_problems() -> None:
 def _problem_words() -> dict[str, object]:
     """The kinds and states in words, and the open count for the navigation."""
     return {
-        "problem_kinds": KINDS,
-        "forward_states": FORWARD_STATES,
+        "problem_kinds": {code: words(admin_locale()) for code, words in KINDS.items()},
+        "forward_states": {code: words(admin_locale()) for code, words in FORWARD_STATES.items()},
         "open_problems": g.get("open_problems", 0),
     }
 
@@ -72,7 +67,7 @@ def problem_handled(report_id: int) -> ResponseReturnValue:
         order_id = report.order_id
         if not mark_handled(s, me().shop_id, report_id, me().email):
             abort(409)
-    flash("Marked as handled.")
+    flash(_("Marked as handled."))
     if request.form.get("back") == "order":
         return redirect(url_for("admin.order", order_id=order_id) + "#problems")
     return redirect(url_for("admin.problems"))

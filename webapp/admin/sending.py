@@ -1,6 +1,6 @@
 """Sending the admin's own messages (tests, previews, sign-in links) through the real channels.
 
-The same providers a shop's notifications use (`providers_for`), tried in order, so a
+The same providers a shop's notifications use, tried in order by the same `send_now`, so a
 "send a test to me" proves exactly the path real messages take.
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from core.bootstrap import Container
 from core.channels.base import OutboundMessage
 from core.crypto import new_token
-from core.errors import ConfigError, PermanentChannelError, TransientChannelError
-from core.services.delivery import providers_for
+from core.errors import ConfigError
+from core.services.outbound import send_now
 from core.storage.models import Shop
 
 
@@ -40,7 +40,7 @@ def send_direct(
 ) -> Sent:
     """Send one message now on the shop's providers for `kind`; SendFailed if none took it."""
     try:
-        providers = providers_for(c, shop, kind)
+        providers = c.providers.for_shop(shop, kind)
     except ConfigError as exc:
         raise SendFailed(str(exc)) from exc
     message = OutboundMessage(
@@ -54,10 +54,7 @@ def send_direct(
         idempotency_key=f"admin-{purpose}-{new_token(8)}",
         metadata={"shop": shop.key, "purpose": purpose},
     )
-    errors = []
-    for name, conf in providers:
-        try:
-            return Sent(name, c.channel(name, conf).send(message))
-        except (PermanentChannelError, TransientChannelError, ConfigError) as exc:
-            errors.append(f"{name}: {exc}")
-    raise SendFailed("; ".join(errors) or f"no {kind} provider is set up")
+    sent = send_now(c.channels, providers, message)
+    if sent.provider is None or sent.message_id is None:
+        raise SendFailed(sent.error or f"no {kind} provider is set up")
+    return Sent(sent.provider, sent.message_id)

@@ -9,21 +9,27 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from core.domain.rules import CHANNELS
+from core import registry
 from core.domain.statuses import Status
-from core.errors import ConfigError, TemplateError
+from core.errors import ConfigError, InvalidSettings, TemplateError
 from core.services.message_templates import preview_facts
 from core.services.shops import policy_of, update_settings
 from core.services.staff import INVITE, add_staff, authenticate, hash_password, sign_in_token
+from core.shop_settings import settings_of
 from core.storage.models import Shop, StaffUser
 
 from ..context import wismo
 from . import forms
 from .access import AGENT, OWNER, current_shop, me, owned, sign_in, staff_required
 from .blueprint import bp
+from .i18n import _, channel_label, role_label
 from .sending import SendFailed, send_direct
 
-STATUS_MAP_PLATFORMS = ("woocommerce", "opencart")
+
+def maps_statuses(platform: str) -> bool:
+    """Whether merchants of this platform map its own order statuses (the adapter says so)."""
+    meta = registry.adapter_metadata(platform)
+    return bool(meta and meta.status_map)
 
 
 def _sealed(shop: Shop) -> dict[str, Any]:
@@ -35,16 +41,17 @@ def _sealed(shop: Shop) -> dict[str, Any]:
 
 def channel_views(shop: Shop) -> list[dict[str, Any]]:
     """Each channel kind with its provider, public settings and hints of its secrets."""
-    configured = (shop.settings or {}).get("channels") or {}
+    configured = settings_of(shop)
     sealed = _sealed(shop).get("channels") or {}
     out = []
-    for kind in CHANNELS:
-        entry = dict((configured.get(kind) or [{}])[0])
+    for kind in forms.kinds():
+        entry = configured.providers(kind)[0].config() if configured.providers(kind) else {}
         secret = dict((sealed.get(kind) or [{}])[0])
         provider = str(entry.pop("provider", "") or "")
         options = [
             {
                 "name": name,
+                "label": registry.channels()[name].label,
                 "fields": forms.fields_for(name),
                 "public": entry if name == provider else {},
                 "hints": {k: forms.hint(v) for k, v in secret.items()} if name == provider else {},
@@ -60,9 +67,9 @@ def channel_views(shop: Shop) -> list[dict[str, Any]]:
 def settings() -> ResponseReturnValue:
     with wismo().session() as s:
         shop = current_shop(s)
-        conf = shop.settings or {}
+        conf = settings_of(shop)
         policy = policy_of(shop)
-        branding = conf.get("branding") or {}
+        branding = conf.branding
         return render_template(
             "admin/settings.html",
             shop=shop,
@@ -70,13 +77,13 @@ def settings() -> ResponseReturnValue:
             policy=policy,
             matrix=policy.matrix,
             statuses=list(Status),
-            channels=CHANNELS,
+            channels=forms.kinds(),
             channel_views=channel_views(shop),
             branding=branding,
-            branding_text=forms.branding_text(branding),
-            status_map="\n".join(f"{k} = {v}" for k, v in (conf.get("status_map") or {}).items()),
-            show_status_map=shop.platform in STATUS_MAP_PLATFORMS,
-            tracking=conf.get("tracking") or {},
+            branding_text=forms.branding_text(conf),
+            status_map="\n".join(f"{k} = {v}" for k, v in conf.status_map.items()),
+            show_status_map=maps_statuses(shop.platform),
+            tracking=conf.tracking,
             fields_for=forms.fields_for,
         )
 
@@ -86,10 +93,10 @@ def _save(section: str, apply: Any) -> ResponseReturnValue:
     try:
         with wismo().session() as s, s.begin():
             apply(current_shop(s))
-    except forms.FormError as exc:
+    except (forms.FormError, InvalidSettings) as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin.settings") + f"#{section}")
-    flash("Saved.")
+    flash(_("Saved."))
     return redirect(url_for("admin.settings") + f"#{section}")
 
 
@@ -98,7 +105,7 @@ def _save(section: str, apply: Any) -> ResponseReturnValue:
 def save_general() -> ResponseReturnValue:
     def apply(shop: Shop) -> None:
         top, policy = forms.parse_general(request.form)
-        current = (shop.settings or {}).get("policy") or {}
+        current = settings_of(shop).policy.model_dump(mode="json", exclude_unset=True)
         update_settings(shop, **top, policy={**current, **policy})
 
     return _save("general", apply)
@@ -108,7 +115,7 @@ def save_general() -> ResponseReturnValue:
 @staff_required(OWNER)
 def save_policy() -> ResponseReturnValue:
     def apply(shop: Shop) -> None:
-        current = (shop.settings or {}).get("policy") or {}
+        current = settings_of(shop).policy.model_dump(mode="json", exclude_unset=True)
         update_settings(shop, policy={**current, "matrix": forms.parse_matrix(request.form)})
 
     return _save("policy", apply)
@@ -118,13 +125,13 @@ def save_policy() -> ResponseReturnValue:
 @staff_required(OWNER)
 def save_channel(kind: str) -> ResponseReturnValue:
     """A channel's provider and settings; credentials sealed, blank ones kept as they were."""
-    if kind not in CHANNELS:
+    if kind not in forms.kinds():
         abort(404)
     c = wismo()
 
     def apply(shop: Shop) -> None:
         provider = request.form.get("provider", "").strip()
-        channels = dict((shop.settings or {}).get("channels") or {})
+        channels = {k: [p.config() for p in v] for k, v in settings_of(shop).channels.items()}
         sealed = _sealed(shop)
         sealed_channels = dict(sealed.get("channels") or {})
         if not provider:
@@ -174,19 +181,19 @@ def save_channel(kind: str) -> ResponseReturnValue:
 @staff_required(OWNER)
 def test_channel(kind: str) -> ResponseReturnValue:
     """Send the shipped message, rendered for a sample order, to the signed-in person."""
-    if kind not in CHANNELS:
+    if kind not in forms.kinds():
         abort(404)
     c = wismo()
     to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
     with c.session() as s:
         shop = current_shop(s)
     if kind == "webhook":
-        conf = ((shop.settings or {}).get("channels") or {}).get("webhook") or [{}]
-        to = to or str(conf[0].get("url") or "")
+        hooks = settings_of(shop).providers("webhook")
+        to = to or str(hooks[0].config().get("url") or "" if hooks else "")
     if not to:
-        flash(f"Say where the {kind} test should go.", "error")
+        flash(_("Say where the {channel} test should go.", channel=channel_label(kind)), "error")
         return redirect(url_for("admin.settings") + "#channels")
-    locale = (shop.settings or {}).get("locale") or "en"
+    locale = settings_of(shop).locale
     try:
         if kind == "webhook":
             text, subject, html = f"#1001: {Status.SHIPPED.value} (test)", None, None
@@ -197,9 +204,20 @@ def test_channel(kind: str) -> ResponseReturnValue:
             text, subject, html = r.text, r.subject and f"[Test] {r.subject}", r.html
         sent = send_direct(c, shop, kind, to, text, subject, html)
     except (SendFailed, TemplateError) as exc:
-        flash(f"The {kind} test failed: {exc}", "error")
+        flash(
+            _("The {channel} test failed: {reason}", channel=channel_label(kind), reason=exc),
+            "error",
+        )
         return redirect(url_for("admin.settings") + "#channels")
-    flash(f"Test {kind} sent to {to} through {sent.provider} (id {sent.message_id}).")
+    flash(
+        _(
+            "Test {channel} sent to {to} through {provider} (id {id}).",
+            channel=channel_label(kind),
+            to=to,
+            provider=sent.provider,
+            id=sent.message_id,
+        )
+    )
     return redirect(url_for("admin.settings") + "#channels")
 
 
@@ -216,7 +234,7 @@ def save_status_map() -> ResponseReturnValue:
 @staff_required(OWNER)
 def save_branding() -> ResponseReturnValue:
     def apply(shop: Shop) -> None:
-        current = (shop.settings or {}).get("branding") or {}
+        current = settings_of(shop).branding
         update_settings(shop, branding=forms.parse_branding(request.form, current))
 
     return _save("branding", apply)
@@ -252,7 +270,7 @@ def account() -> ResponseReturnValue:
                 staff.password_hash
                 and authenticate(s, staff.email, request.form.get("current_password", "")) is None
             ):
-                flash("Your current password is not right.", "error")
+                flash(_("Your current password is not right."), "error")
             else:
                 try:
                     staff.password_hash = hash_password(new)
@@ -262,7 +280,7 @@ def account() -> ResponseReturnValue:
                     staff.session_generation = (staff.session_generation or 0) + 1
                     s.flush()
                     sign_in(staff)  # the new stamp ends other sessions, keeps this one
-                    flash("Password changed.")
+                    flash(_("Password changed."))
             return redirect(url_for("admin.account"))
         team = []
         if me().is_owner:
@@ -298,14 +316,31 @@ def add_team_member() -> ResponseReturnValue:
             shop,
             "email",
             staff.email,
-            f"You have been added to the Wismo admin of {shop.name}.\n\n"
-            f"Sign in (the link works once, for 72 hours): {link}\n",
-            f"Your access to {shop.name} on Wismo",
+            _(
+                "You have been added to the Wismo admin of {shop}.\n\n"
+                "Sign in (the link works once, for 72 hours): {link}\n",
+                shop=shop.name,
+                link=link,
+            ),
+            _("Your access to {shop} on Wismo", shop=shop.name),
             purpose="invite",
         )
-        flash(f"{staff.email} added as {staff.role}; an invitation is on its way.")
+        flash(
+            _(
+                "{email} added as {role}; an invitation is on its way.",
+                email=staff.email,
+                role=role_label(staff.role),
+            )
+        )
     except SendFailed:
-        flash(f"{staff.email} added as {staff.role}. Send them this one-time link: {link}")
+        flash(
+            _(
+                "{email} added as {role}. Send them this one-time link: {link}",
+                email=staff.email,
+                role=role_label(staff.role),
+                link=link,
+            )
+        )
     return redirect(url_for("admin.account"))
 
 
@@ -315,8 +350,8 @@ def remove_team_member(staff_id: int) -> ResponseReturnValue:
     with wismo().session() as s, s.begin():
         staff = owned(s, StaffUser, staff_id)
         if staff.id == me().staff_id:
-            flash("You cannot remove yourself.", "error")
+            flash(_("You cannot remove yourself."), "error")
         else:
             s.delete(staff)
-            flash(f"{staff.email} removed.")
+            flash(_("{email} removed.", email=staff.email))
     return redirect(url_for("admin.account"))

@@ -51,7 +51,7 @@ class SignInThrottle:
         self._ip = ip
 
     @property
-    def strategy(self):  # type: ignore[no-untyped-def]
+    def strategy(self):
         """The limiter's moving-window strategy over its shared storage."""
         if self._strategy is None:
             return current_app.extensions["wismo_limiter"].limiter

@@ -9,7 +9,8 @@
     var err = document.getElementById("live-error");
     if (data.error) {
       err.hidden = false;
-      var where = data.error.line ? "Line " + data.error.line + ": " : "";
+      var line = err.dataset.line || "Line %(n)s: ";
+      var where = data.error.line ? line.replace("%(n)s", data.error.line) : "";
       err.textContent = where + data.error.message;
       return;
     }
@@ -23,8 +24,7 @@
     if (text) text.textContent = data.text || "";
     var info = document.getElementById("sms-info");
     if (info && data.sms) {
-      info.textContent = data.sms.characters + " characters · " + data.sms.encoding +
-        " · " + data.sms.segments + " segment(s)";
+      info.textContent = data.sms.summary;
     }
   }
   function refresh() {

@@ -6,7 +6,6 @@ import json
 
 from click.testing import CliRunner
 
-from core.bootstrap import use
 from tests.conftest import add_shop, make_container
 from webapp.app import create_app
 from wismo.cli import main
@@ -16,7 +15,6 @@ from .helpers import push_body, signed
 
 def test_a_signed_push_makes_the_email_arrive_in_the_shoppers_language(database_url, smtp_server):
     c = make_container(database_url, smtp_url=smtp_server.url + "?from=shop@example.com")
-    use(c)
     try:
         shop = add_shop(c, platform="opencart", name="Чайники", locale="en")
         raw, headers = signed(shop.webhook_secret, push_body(language="ru-ru"))
@@ -25,7 +23,6 @@ def test_a_signed_push_makes_the_email_arrive_in_the_shoppers_language(database_
         assert r.status_code == 200, r.get_data(as_text=True)
         _confirmation, mail = smtp_server.wait_for(2)  # the order's first news is confirmed too
     finally:
-        use(None)
         c.engine.dispose()
     assert mail.rcpt_tos == ["olena@example.com"]
     text = mail.message.get_body(("plain",)).get_content()

@@ -20,7 +20,7 @@ import pytest
 
 from adapters.shopify.api import Tokens
 from adapters.shopify.tokens import save_tokens
-from core.bootstrap import Container, use
+from core.bootstrap import Container
 from core.services.shops import create_shop
 from tests.conftest import make_container
 
@@ -57,9 +57,7 @@ def make_shopify_container(database_url: str, origin: str, **overrides: Any) -> 
 def shopify_container(database_url: str, http_stub: Any) -> Iterator[Container]:
     """A container with the app's credentials, on SQLite and PostgreSQL."""
     c = make_shopify_container(database_url, http_stub.url)
-    use(c)
     yield c
-    use(None)
     c.engine.dispose()
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from adapters.shopify import ShopifyAdapter
 from adapters.shopify.api import ShopifyApi, ShopifyApiError, Tokens, throttle_wait
 from adapters.shopify.tokens import load_tokens
-from core.services.periodic import reconcile_tick
 from core.storage.models import Notification, Order, Shop
 from tests.adapters.shopify.conftest import API_KEY, DOMAIN, SECRET, install
+from tests.support.ticks import reconcile_tick
 
 pytestmark = pytest.mark.integration
 GRAPHQL = "/admin/api/2026-10/graphql.json"

@@ -235,7 +235,7 @@ def test_privacy_requests_are_acknowledged_at_once_and_done_in_a_job(
     """A large shop's export or purge must not hold Shopify's 5-second webhook open."""
     import uuid
 
-    from core.jobs import adapter_work
+    from core.jobs import Jobs
     from core.queue_rq import RqQueue
 
     c = shopify_container
@@ -258,13 +258,13 @@ def test_privacy_requests_are_acknowledged_at_once_and_done_in_a_job(
             assert s.scalar(select(func.count()).select_from(DataExport)) == 0
             pending = s.get(Shop, shop).state["shopify"]["compliance_pending"]
             assert [p["key"] for p in pending] == ["redact-1", "req-1"]  # a retry kept once
-        adapter_work(shop)  # what the worker runs
+        Jobs(c).adapter_work(shop)  # what the worker runs
         traces = personal_traces(c, [ZORYANA["email"]])
         assert [t for t in traces if not t.startswith("data_exports.")] == []
         with c.session() as s:
             assert s.scalar(select(func.count()).select_from(DataExport)) == 1
             assert s.get(Shop, shop).state["shopify"]["compliance_pending"] == []
-        adapter_work(shop)  # the queued duplicates find nothing left to do
+        Jobs(c).adapter_work(shop)  # the queued duplicates find nothing left to do
         with c.session() as s:
             assert s.scalar(select(func.count()).select_from(DataExport)) == 1
     finally:

@@ -11,7 +11,6 @@ import json
 
 import pytest
 
-from core.bootstrap import use
 from core.storage.models import Shop
 from tests.adapters.shopify.conftest import DOMAIN, install, make_shopify_container
 from tests.adapters.shopify.test_auth import session_token
@@ -40,11 +39,9 @@ STAND_IN = """
 @pytest.fixture
 def embedded(tmp_path, http_stub, live_app):
     c = make_shopify_container(f"sqlite:///{tmp_path / 'embedded.db'}", http_stub.url)
-    use(c)
     shop_id = install(c)
     base = live_app(c)
     yield c, base, shop_id
-    use(None)
     c.engine.dispose()
 
 

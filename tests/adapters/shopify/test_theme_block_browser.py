@@ -20,7 +20,6 @@ import pytest
 import requests
 from werkzeug.serving import make_server
 
-from core.bootstrap import use
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.domain.statuses import Status
 from core.services.pipeline import accept_event, process_event
@@ -81,7 +80,6 @@ def wismo_base(sqlite_database_url, http_stub):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     c = make_shopify_container(sqlite_database_url, http_stub.url, public_url=base)
-    use(c)
     server = make_server("127.0.0.1", port, create_app(container=c), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -89,7 +87,6 @@ def wismo_base(sqlite_database_url, http_stub):
     finally:
         server.shutdown()
         server.server_close()
-        use(None)
         c.engine.dispose()
 
 

@@ -11,7 +11,6 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import func, select
 
-from core.bootstrap import use
 from core.storage.models import Notification, Order, OrderEvent
 from tests.adapters.shopify.conftest import (
     PREVIOUS,
@@ -31,13 +30,11 @@ def mail(database_url, http_stub, smtp_server):
     c = make_shopify_container(
         database_url, http_stub.url, smtp_url=smtp_server.url + "?from=shop@example.com"
     )
-    use(c)
     from webapp.app import create_app
 
     client = create_app(container=c).test_client()
     install(c)
     yield c, Deliver(client), smtp_server
-    use(None)
     c.engine.dispose()
 
 

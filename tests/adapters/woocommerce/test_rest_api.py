@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from adapters.woocommerce.api import WooApiError
 from adapters.woocommerce.connect import store_keys, sync_webhooks, woo_state
-from core.services.periodic import reconcile_tick
 from core.storage.models import Notification, Order, OrderEvent, Shop
 from tests.conftest import add_shop
+from tests.support.ticks import reconcile_tick
 from wismo.backfill import run_backfill
 
 from .wc import order

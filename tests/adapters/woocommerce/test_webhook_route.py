@@ -14,12 +14,9 @@ from .wc import delivery, order, tracking_item, tracking_meta
 
 @pytest.fixture
 def mailing_container(database_url, smtp_server):
-    from core.bootstrap import use
 
     c = make_container(database_url, smtp_url=smtp_server.url + "?from=shop@example.com")
-    use(c)
     yield c
-    use(None)
     c.engine.dispose()
 
 

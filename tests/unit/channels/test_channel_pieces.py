@@ -92,8 +92,8 @@ def test_phone_numbers_are_normalised_with_the_store_country(raw, region, e164) 
 
 
 def test_store_country_comes_from_settings() -> None:
-    assert region_of({"country": "ua"}) == "UA"
-    assert region_of({"country": "Ukraine"}) is None and region_of(None) is None
+    assert region_of("ua") == "UA"
+    assert region_of("Ukraine") is None and region_of(None) is None
 
 
 def test_opt_in_token_fits_telegram_start_and_reads_back() -> None:

@@ -14,6 +14,7 @@ from core.rendering.locales import format_day, format_money
 
 KINDS = ("email", "sms", "telegram")
 PROMISED, MOVED = date(2026, 3, 12), date(2026, 3, 16)
+KEPT = date(2026, 3, 23)  # the pickup point's last day
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,13 @@ def marked_facts(status: Status) -> dict[str, Any]:
             "tracking_url": "https://carrier.example/TN424242",
             "estimated_delivery": MOVED,
             "items_count": 2,
-            "pickup_point": {"name": "Lockermark", "address": "Mainmark St 5", "hours": "8-20"},
+            "pickup_point": {
+                "name": "Lockermark",
+                "address": "Mainmark St 5",
+                "hours": "8-20",
+                "keep_until": KEPT.isoformat(),
+            },
+            "carrier_phone": "+380 800 PHONEMARK",
         },
         "progress": {"shipments_total": 1, "items_total": 2, "items_shipped": 2},
         "tracking_link": "https://wismo.example/t/Trackmark",
@@ -75,6 +82,8 @@ def facts_shown(text: str, locale: str) -> dict[str, int]:
         "pickup point": "Lockermark",
         "pickup address": "Mainmark St 5",
         "pickup hours": "8-20",
+        "pickup deadline": format_day(KEPT, locale),
+        "carrier phone": "PHONEMARK",
         "tracking link": "https://wismo.example/t/Trackmark",
         "feedback link": "Trackmark#feedback",
         "support email": "help@shopmark.example",
@@ -107,7 +116,7 @@ def test_the_delayed_sms_gives_the_new_date_and_the_shipped_one_the_carrier(rend
     pickup = renderer.render(
         "sms", Status.READY_FOR_PICKUP, locale, marked_facts(Status.READY_FOR_PICKUP)
     ).text
-    assert "Lockermark" in pickup
+    assert "Lockermark" in pickup and format_day(KEPT, locale) in pickup
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)

@@ -6,9 +6,9 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from core import jobs
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.domain.statuses import Status
+from core.jobs import Jobs
 from core.services.pipeline import accept_event
 from core.services.staff import add_staff
 from core.storage.models import Shop
@@ -77,5 +77,5 @@ def order_event(
     )
     with c.session() as s:
         accepted = accept_event(s, shop_id, event)
-    jobs.process_event(accepted.event_id)
+    Jobs(c).process_event(accepted.event_id)
     return accepted.event_id

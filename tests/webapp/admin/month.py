@@ -9,8 +9,9 @@ from typing import Any
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.domain.states import MessageState
 from core.domain.statuses import Status
-from core.services import delivery, pipeline
+from core.services import pipeline
 from core.storage.models import Feedback, Notification, Order, TrackingVisit
+from tests.support.ticks import deliver
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 DAYS = 30
@@ -42,7 +43,7 @@ def _event(
         accepted = pipeline.accept_event(s, shop_id, event)
         done = pipeline.process_event(s, accepted.event_id, now=at)
     for note_id in done.notification_ids:
-        delivery.deliver(c, note_id, now=at)
+        deliver(c, note_id, now=at)
 
 
 def seed_month(c: Any, shop_id: int, orders: int = 36, seed: int = 7) -> None:

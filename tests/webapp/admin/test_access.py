@@ -187,13 +187,10 @@ def test_open_redirects_are_refused(app, owner):
 def test_cli_staff_add_and_shops_add_owner_link(container, tmp_path):
     from click.testing import CliRunner
 
-    from core import bootstrap
     from wismo.cli import main
 
     def invoke(*args, **kw):
         result = runner.invoke(main, *args, env=env, **kw)
-        bootstrap.container().engine.dispose()  # the CLI built its own container
-        bootstrap.use(container)
         return result
 
     env = {
@@ -258,15 +255,13 @@ def test_password_guessing_is_paused_after_five_failures(app, owner):
 def test_the_pause_holds_across_web_processes_sharing_redis(
     request, database_url, redis_client, redis_url
 ):
-    from core.bootstrap import use
     from tests.conftest import add_shop, make_container
     from webapp.app import create_app
 
     from .helpers import make_staff
 
     c = make_container(database_url, redis_url=redis_url)
-    use(c)
-    request.addfinalizer(lambda: (use(None), c.engine.dispose()))
+    request.addfinalizer(c.engine.dispose)
     shop = add_shop(c, name="Shop R")
     make_staff(c, shop.shop.id, "owner@r.example", "owner")
 
@@ -355,7 +350,6 @@ def test_one_ip_is_limited_over_every_address(app, owner):
 
 
 def test_with_redis_down_the_throttle_falls_back_to_this_process_not_open(request, database_url):
-    from core.bootstrap import use
     from tests.conftest import add_shop, make_container
     from tests.support.servers import free_port
     from webapp.app import create_app
@@ -364,8 +358,7 @@ def test_with_redis_down_the_throttle_falls_back_to_this_process_not_open(reques
 
     dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     c = make_container(database_url, redis_url=dead)
-    use(c)
-    request.addfinalizer(lambda: (use(None), c.engine.dispose()))
+    request.addfinalizer(c.engine.dispose)
     shop = add_shop(c, name="Shop D")
     make_staff(c, shop.shop.id, "owner@d.example", "owner")
     app = create_app(container=c)

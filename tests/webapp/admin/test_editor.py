@@ -46,11 +46,21 @@ def test_preview_reports_an_unknown_variable_at_its_line(app, owner):
 def test_sms_preview_counts_characters_encoding_and_segments(app, owner):
     admin = Admin(app, "owner@a.example")
     r = admin.post("/admin/messages/sms/shipped/uk/preview", {"part-txt": "Привіт " * 12})
-    assert r.json["sms"] == {"encoding": "UCS-2", "characters": 83, "segments": 2}
+    assert r.json["sms"] == {
+        "encoding": "UCS-2",
+        "characters": 83,
+        "segments": 2,
+        "summary": "83 characters · UCS-2 · 2 segments",
+    }
     r = admin.post(
         "/admin/messages/sms/shipped/en/preview", {"part-txt": "Order {{ order_number }}"}
     )
-    assert r.json["sms"] == {"encoding": "GSM-7", "characters": 11, "segments": 1}
+    assert r.json["sms"] == {
+        "encoding": "GSM-7",
+        "characters": 11,
+        "segments": 1,
+        "summary": "11 characters · GSM-7 · 1 segment",
+    }
 
 
 def test_sms_preview_counts_the_short_link_at_its_real_length(app, container, owner):

@@ -23,7 +23,13 @@ MARK = "zz-shop-b-private-zz"
 # arguments naming a row of a shop: replaced by shop B's row id
 OBJECT_ARGS = {"order_id", "notification_id", "version_id", "staff_id", "report_id"}
 # arguments naming a slot of the signed-in shop's own settings (no shop in the URL)
-SLOT_ARGS = {"channel": "email", "status": "shipped", "locale": "uk", "kind": "email"}
+SLOT_ARGS = {
+    "channel": "email",
+    "status": "shipped",
+    "locale": "uk",
+    "kind": "email",
+    "slug": "novaposhta",  # a carrier of the signed-in shop (Settings → Carriers)
+}
 # signed links: the token itself says which shop; a forged one is a 404
 SIGNED = {"admin.redeem_link", "admin.confirm_test"}
 

@@ -6,6 +6,7 @@ import pytest
 
 from core.links import Links
 from core.services.engagement import CLICK, decorate_html, tracked_links
+from core.shop_settings import Tracking
 from webapp.admin import forms
 
 LINKS = Links("k" * 32, "https://wismo.example")
@@ -50,10 +51,10 @@ def test_links_are_tracked_but_not_the_unsubscribe_link():
         '<a href="https://shop.example/a?x=1&amp;y=2">a</a>'
         '<a href="https://wismo.example/unsubscribe/tok">stop</a></body>'
     )
-    out = decorate_html(LINKS, {"tracking": {"clicks": True, "opens": True}}, 7, html)
+    out = decorate_html(LINKS, Tracking(clicks=True, opens=True), 7, html)
     assert "shop.example" not in out and "/unsubscribe/tok" in out
     token = out.split("/c/")[1].split('"')[0]
     assert LINKS.read(CLICK, token) == [7, 0]
     assert out.index("/o/") < out.index("</body>")
     assert tracked_links(html)[0] == "https://shop.example/a?x=1&y=2"
-    assert decorate_html(LINKS, {}, 7, html) == html
+    assert decorate_html(LINKS, Tracking(), 7, html) == html

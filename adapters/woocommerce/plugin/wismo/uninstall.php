@@ -17,7 +17,7 @@ require_once __DIR__ . '/includes/class-wismo-client.php';
 if ( ! defined( 'WISMO_FILE' ) ) {
 	define( 'WISMO_FILE', __DIR__ . '/wismo.php' );
 }
-Wismo_Client::hooks(); // a local Wismo (the Development option) stays reachable
+Wismo_Client::hooks(); // A local Wismo (the Development option) stays reachable.
 if ( Wismo_Client::configured() ) {
 	Wismo_Client::post( '/uninstalled', array() );
 }

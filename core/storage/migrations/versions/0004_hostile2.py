@@ -1,14 +1,14 @@
 """staff sessions end server-side: a generation bumped on sign-out (issue 16 item 9)
 
 Revision ID: 0004_hostile2
-Revises: 0004_money
+Revises: 0004_carriers
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_hostile2"
-down_revision = "0004_money"
+down_revision = "0004_carriers"
 branch_labels = None
 depends_on = None
 

@@ -154,7 +154,7 @@ class Wismo_Admin {
 		$health['at'] = time();
 		$previous     = get_option( 'wismo_health', array() );
 		if ( ! $health['ok'] ) {
-			// how long it has been broken decides when WooCommerce's own emails come back
+			// How long it has been broken decides when WooCommerce's own emails come back.
 			$health['failing_since'] = ( ! empty( $previous ) && empty( $previous['ok'] ) && ! empty( $previous['failing_since'] ) ) ? (int) $previous['failing_since'] : $health['at'];
 		}
 		update_option( 'wismo_health', $health, false );
@@ -245,7 +245,7 @@ class Wismo_Admin {
 	 */
 	public static function link_notice() {
 		$health = get_option( 'wismo_health', array() );
-		$here = isset( $_GET['page'] ) && self::PAGE === $_GET['page']; // phpcs:ignore WordPress.Security.NonceVerification -- which screen, nothing changes.
+		$here   = isset( $_GET['page'] ) && self::PAGE === $_GET['page']; // phpcs:ignore WordPress.Security.NonceVerification -- which screen, nothing changes.
 		if ( $here || empty( $health ) || ! empty( $health['ok'] ) || ! current_user_can( 'manage_woocommerce' ) ) {
 			return;
 		}
@@ -262,12 +262,25 @@ class Wismo_Admin {
 		$posted    = isset( $_POST['wismo_status'] ) && is_array( $_POST['wismo_status'] ) ? array_map( 'sanitize_key', wp_unslash( $_POST['wismo_status'] ) ) : array(); // phpcs:ignore WordPress.Security.NonceVerification -- guard() checked it.
 		$mapping   = Wismo_Statuses::clean( $posted, $custom );
 		$completed = 'delivered' === self::field( 'wismo_completed' ) ? 'delivered' : 'shipped';
-		$result    = Wismo_Client::post( '/settings', array( 'completed' => $completed, 'statuses' => empty( $mapping ) ? new stdClass() : $mapping ) );
+		$result    = Wismo_Client::post(
+			'/settings',
+			array(
+				'completed' => $completed,
+				'statuses'  => empty( $mapping ) ? new stdClass() : $mapping,
+			)
+		);
 		if ( ! $result['ok'] ) {
 			/* translators: %s: the error */
 			self::back( 'error', sprintf( __( 'Wismo did not save the statuses: %s', 'wismo' ), $result['error'] ? $result['error'] : $result['status'] ) );
 		}
-		update_option( 'wismo_status_map', array( 'completed' => $completed, 'statuses' => $mapping ), false );
+		update_option(
+			'wismo_status_map',
+			array(
+				'completed' => $completed,
+				'statuses'  => $mapping,
+			),
+			false
+		);
 		self::back( 'success', __( 'Status mapping saved in Wismo.', 'wismo' ) );
 	}
 
@@ -280,7 +293,10 @@ class Wismo_Admin {
 		$saved     = get_option( 'wismo_status_map', array() );
 		$completed = isset( $saved['completed'] ) ? $saved['completed'] : 'shipped';
 		$html      = '<table class="form-table"><tr><th scope="row">' . esc_html__( 'An order marked Completed is', 'wismo' ) . '</th><td><select name="wismo_completed">';
-		foreach ( array( 'shipped' => __( 'shipped (handed to the carrier)', 'wismo' ), 'delivered' => __( 'delivered (in the shopper\'s hands)', 'wismo' ) ) as $value => $label ) {
+		foreach ( array(
+			'shipped'   => __( 'shipped (handed to the carrier)', 'wismo' ),
+			'delivered' => __( 'delivered (in the shopper\'s hands)', 'wismo' ),
+		) as $value => $label ) {
 			$html .= '<option value="' . esc_attr( $value ) . '"' . selected( $completed, $value, false ) . '>' . esc_html( $label ) . '</option>';
 		}
 		$html .= '</select></td></tr>';
@@ -333,9 +349,9 @@ class Wismo_Admin {
 	 */
 	private static function facts( $status ) {
 		$rows = array(
-			'last_received_at'    => __( 'Last update Wismo received from this store', 'wismo' ),
-			'last_refused_at'     => __( 'Last update Wismo refused', 'wismo' ),
-			'reconciled_at'       => __( 'Last catch-up of missed updates', 'wismo' ),
+			'last_received_at' => __( 'Last update Wismo received from this store', 'wismo' ),
+			'last_refused_at'  => __( 'Last update Wismo refused', 'wismo' ),
+			'reconciled_at'    => __( 'Last catch-up of missed updates', 'wismo' ),
 		);
 		$html = '<table class="widefat striped" style="max-width:48em"><tbody>';
 		foreach ( $rows as $key => $label ) {
@@ -398,7 +414,7 @@ class Wismo_Admin {
 
 		echo '<h2>' . esc_html__( 'Link the store', 'wismo' ) . '</h2><p>' . esc_html__( 'Connect asks you to approve read/write access for Wismo (WooCommerce needs Wismo on https for this).', 'wismo' ) . '</p>';
 		if ( 0 === strpos( Wismo_Client::url(), 'http://' ) ) {
-			// WooCommerce ends an http callback on a bare "callback_url needs to be over SSL" page
+			// WooCommerce ends an http callback on a bare "callback_url needs to be over SSL" page.
 			echo '<p id="wismo-connect-http"><button type="button" class="button" disabled>' . esc_html__( 'Connect', 'wismo' ) . '</button> ' . esc_html__( 'Your Wismo URL starts with http://, and WooCommerce connects apps only over https. Paste REST API keys below instead (or give Wismo an https address).', 'wismo' ) . '</p>';
 		} else {
 			self::form( 'connect', '', __( 'Connect', 'wismo' ) );

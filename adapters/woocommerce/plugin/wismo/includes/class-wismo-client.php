@@ -76,7 +76,12 @@ class Wismo_Client {
 	 */
 	public static function post( $path, array $data ) {
 		if ( ! self::configured() ) {
-			return array( 'ok' => false, 'status' => 0, 'body' => null, 'error' => __( 'Enter the Wismo URL, shop key and secret first.', 'wismo' ) );
+			return array(
+				'ok'     => false,
+				'status' => 0,
+				'body'   => null,
+				'error'  => __( 'Enter the Wismo URL, shop key and secret first.', 'wismo' ),
+			);
 		}
 		$body     = wp_json_encode( empty( $data ) ? new stdClass() : $data );
 		$headers  = Wismo_Signer::webhook_headers( (string) get_option( 'wismo_secret' ), 'wp_' . wp_generate_uuid4(), time(), $body );
@@ -90,12 +95,22 @@ class Wismo_Client {
 			)
 		);
 		if ( is_wp_error( $response ) ) {
-			return array( 'ok' => false, 'status' => 0, 'body' => null, 'error' => $response->get_error_message() );
+			return array(
+				'ok'     => false,
+				'status' => 0,
+				'body'   => null,
+				'error'  => $response->get_error_message(),
+			);
 		}
 		$status  = (int) wp_remote_retrieve_response_code( $response );
 		$decoded = json_decode( wp_remote_retrieve_body( $response ), true );
 		$error   = is_array( $decoded ) && isset( $decoded['error'] ) ? (string) $decoded['error'] : '';
-		return array( 'ok' => $status >= 200 && $status < 300, 'status' => $status, 'body' => $decoded, 'error' => $error );
+		return array(
+			'ok'     => $status >= 200 && $status < 300,
+			'status' => $status,
+			'body'   => $decoded,
+			'error'  => $error,
+		);
 	}
 
 	/**
@@ -109,7 +124,10 @@ class Wismo_Client {
 		}
 		$parts = wp_parse_url( self::url() );
 		$port  = isset( $parts['port'] ) ? (int) $parts['port'] : ( 'https' === $parts['scheme'] ? 443 : 80 );
-		return array( 'host' => strtolower( $parts['host'] ), 'port' => $port );
+		return array(
+			'host' => strtolower( $parts['host'] ),
+			'port' => $port,
+		);
 	}
 
 	/**

@@ -52,7 +52,7 @@ class Wismo_Link {
 		if ( null !== $ping_error ) {
 			return self::result( false, 'delivery', (string) $ping_error );
 		}
-		if ( null !== $refused ) {  // the link works on the keys that worked before: a warning
+		if ( null !== $refused ) {  // The link works on the keys that worked before: a warning.
 			return self::result( true, 'new_keys_refused', $refused );
 		}
 		return self::result( true, 'connected', (string) count( (array) $status['webhooks'] ) );

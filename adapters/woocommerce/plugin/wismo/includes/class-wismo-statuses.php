@@ -20,9 +20,22 @@ class Wismo_Statuses {
 	const BUILT_IN = array( 'pending', 'processing', 'on-hold', 'completed', 'cancelled', 'refunded', 'failed', 'checkout-draft' );
 
 	const CANONICAL = array(
-		'placed', 'processing', 'picking', 'packed', 'shipped', 'in_transit', 'out_for_delivery',
-		'ready_for_pickup', 'attempted_delivery', 'delivered', 'delayed', 'exception', 'cancelled',
-		'return_requested', 'returned', 'refunded',
+		'placed',
+		'processing',
+		'picking',
+		'packed',
+		'shipped',
+		'in_transit',
+		'out_for_delivery',
+		'ready_for_pickup',
+		'attempted_delivery',
+		'delivered',
+		'delayed',
+		'exception',
+		'cancelled',
+		'return_requested',
+		'returned',
+		'refunded',
 	);
 
 	/**

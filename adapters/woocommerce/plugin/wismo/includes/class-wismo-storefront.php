@@ -57,7 +57,14 @@ class Wismo_Storefront {
 			$created ? $created->getTimestamp() : null
 		);
 		echo '<section class="wismo-order-status"><h2>' . esc_html__( 'Delivery status', 'wismo' ) . '</h2>';
-		echo Wismo_Widget::html( Wismo_Client::url(), array( 'token' => $token, 'locale' => self::locale() ) ); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped in Wismo_Widget.
+		// phpcs:ignore WordPress.Security.EscapeOutput -- escaped in Wismo_Widget.
+		echo Wismo_Widget::html(
+			Wismo_Client::url(),
+			array(
+				'token'  => $token,
+				'locale' => self::locale(),
+			)
+		);
 		echo '</section>';
 	}
 
@@ -71,7 +78,14 @@ class Wismo_Storefront {
 		if ( ! Wismo_Client::configured() ) {
 			return current_user_can( 'manage_woocommerce' ) ? esc_html__( 'Wismo is not set up yet: see WooCommerce -> Wismo.', 'wismo' ) : '';
 		}
-		$atts = shortcode_atts( array( 'accent' => '', 'title' => '' ), $atts, 'wismo_tracking' );
+		$atts = shortcode_atts(
+			array(
+				'accent' => '',
+				'title'  => '',
+			),
+			$atts,
+			'wismo_tracking'
+		);
 		return Wismo_Widget::html(
 			Wismo_Client::url(),
 			array(

@@ -1,0 +1,1 @@
+"""An agency's plug-ins for Wismo, written against wismo.sdk only (used by the tests)."""

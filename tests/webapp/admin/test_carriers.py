@@ -1,0 +1,60 @@
+"""Settings → Carriers: connect Nova Poshta (its key sealed), test it on a real number, see
+health and the attention list; in the shop's language."""
+
+from __future__ import annotations
+
+from core.storage.models import Shop
+from tests.support.novaposhta import API_KEY, NovaPoshtaStandIn, record
+
+from .helpers import Admin
+
+WAYBILL = "20450000000001"
+
+
+def test_an_owner_connects_nova_poshta_and_tests_it_on_a_real_waybill(
+    app, container, owner, http_stub
+):
+    np = NovaPoshtaStandIn(http_stub)
+    np.records[WAYBILL] = record(WAYBILL, "7")
+    admin = Admin(app, "owner@a.example")
+    page = admin.get("/admin/carriers").get_data(as_text=True)
+    assert "Nova Poshta" in page and "not connected" in page
+    refused = admin.post("/admin/carriers/novaposhta", {"f-api_key": "", "f-base_url": np.url})
+    assert refused.status_code == 302
+    assert "needs: API key" in admin.get("/admin/carriers").get_data(as_text=True)
+    r = admin.post("/admin/carriers/novaposhta", {"f-api_key": API_KEY, "f-base_url": np.url})
+    assert r.status_code == 302
+    with container.session() as s:
+        shop = s.get(Shop, owner.shop.id)
+        assert shop.settings["carriers"] == [{"carrier": "novaposhta", "base_url": np.url}]
+        assert API_KEY not in str(shop.settings) and API_KEY not in (shop.secrets or "")
+        assert container.box.open(shop.secrets)["carriers"]["novaposhta"]["api_key"] == API_KEY
+    page = admin.get("/admin/carriers").get_data(as_text=True)
+    assert API_KEY not in page and "stored: …" + API_KEY[-4:] in page
+    admin.post("/admin/carriers/novaposhta", {"f-api_key": "", "f-base_url": np.url})
+    with container.session() as s:  # a blank key keeps the stored one
+        shop = s.get(Shop, owner.shop.id)
+        assert container.box.open(shop.secrets)["carriers"]["novaposhta"]["api_key"] == API_KEY
+    admin.post("/admin/carriers/novaposhta/test", {"number": WAYBILL})
+    page = admin.get("/admin/carriers").get_data(as_text=True)
+    assert f"Nova Poshta: {WAYBILL} is ready_for_pickup (Прибув на відділення)" in page
+    admin.post("/admin/carriers/novaposhta/test", {"number": "20459999999999"})
+    assert "does not know 20459999999999" in admin.get("/admin/carriers").get_data(as_text=True)
+    assert np.problems == []
+
+
+def test_the_page_speaks_the_shops_language_and_agents_cannot_see_it(app, container, owner):
+    with container.session() as s, s.begin():
+        shop = s.get(Shop, owner.shop.id)
+        shop.settings = {**shop.settings, "locale": "uk"}
+    page = Admin(app, "owner@a.example").get("/admin/carriers").get_data(as_text=True)
+    assert "Перевізники" in page and "Посилки, що потребують уваги" in page
+    assert Admin(app, "agent@a.example").get("/admin/carriers").status_code == 403
+
+
+def test_every_string_of_the_page_exists_in_en_uk_and_ru():
+    from webapp.admin.carriers import TEXT
+
+    assert set(TEXT) == {"en", "uk", "ru"}
+    assert set(TEXT["uk"]) == set(TEXT["ru"]) == set(TEXT["en"])
+    assert all(v.strip() for words in TEXT.values() for v in words.values())
