@@ -66,7 +66,8 @@ class Jobs:
         `language` indexes core.i18n.LOCALES (the asking browser's, if theirs is unset)."""
         from core.services.sign_in_links import send_sign_in_link
 
-        send_sign_in_link(self.c, staff_id, language)
+        c = self.c
+        send_sign_in_link(c.sessions, c.links, c.providers, staff_id, language)
 
     def backfill_shop(self, shop_id: int, days: int = 60) -> None:
         """A newly installed shop: import its open orders through its adapter (silently)."""

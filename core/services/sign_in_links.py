@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from core.channels.base import OutboundMessage
-from core.container import Container
 from core.crypto import new_token
 from core.errors import ConfigError
 from core.i18n import LOCALES, gettext
-from core.services.outbound import send_now
+from core.links import Links
+from core.services.outbound import Providers, send_now
 from core.services.staff import MAGIC_MAX_AGE, sign_in_token
 from core.storage.models import Shop, StaffUser
 
@@ -24,17 +26,23 @@ log = logging.getLogger(__name__)
 PATH = "/admin/sign-in/link/"  # webapp/admin/auth.py: redeem_link
 
 
-def send_sign_in_link(c: Container, staff_id: int, language: int = 0) -> bool:
+def send_sign_in_link(
+    sessions: sessionmaker[Session],
+    links: Links,
+    providers: Providers,
+    staff_id: int,
+    language: int = 0,
+) -> bool:
     """Email `staff_id` a single-use sign-in link in their language (else LOCALES[language]);
     False when there is no one to send to."""
     if staff_id <= 0:  # an unknown address: nothing to send, by design
         return False
-    with c.session() as s:
+    with sessions() as s:
         staff = s.get(StaffUser, staff_id)
         shop = s.get(Shop, staff.shop_id) if staff is not None else None
         if staff is None or shop is None or not shop.active:
             return False
-        url = c.links.public_url + PATH + sign_in_token(c.links, staff)
+        url = links.public_url + PATH + sign_in_token(links, staff)
         to = staff.email
         asked = LOCALES[language] if 0 <= language < len(LOCALES) else "en"
         locale = staff.locale or asked  # their language, else the asking browser's
@@ -48,7 +56,7 @@ def send_sign_in_link(c: Container, staff_id: int, language: int = 0) -> bool:
         minutes=MAGIC_MAX_AGE // 60,
     )
     try:
-        providers = c.providers.for_shop(shop, "email")
+        chosen = providers.for_shop(shop, "email")
     except ConfigError as exc:
         log.warning("sign-in link for staff %s not sent: %s", staff_id, exc)
         return False
@@ -63,7 +71,7 @@ def send_sign_in_link(c: Container, staff_id: int, language: int = 0) -> bool:
         idempotency_key=f"admin-sign-in-{new_token(8)}",
         metadata={"shop": shop.key, "purpose": "sign-in"},
     )
-    sent = send_now(c.channels, providers, message)
+    sent = send_now(providers.channels, chosen, message)
     if sent.provider is None:
         log.warning("sign-in link for staff %s not sent: %s", staff_id, sent.error)
         return False

@@ -40,7 +40,7 @@ def _local() -> MovingWindowRateLimiter:
     ext = current_app.extensions
     if "wismo_sign_in_fallback" not in ext:
         ext["wismo_sign_in_fallback"] = MovingWindowRateLimiter(MemoryStorage())
-    return ext["wismo_sign_in_fallback"]  # type: ignore[no-any-return]
+    return ext["wismo_sign_in_fallback"]
 
 
 class SignInThrottle:
