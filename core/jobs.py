@@ -61,6 +61,14 @@ class Jobs:
         if result.state in problems.DUE and result.retry_at is not None:
             c.queue.enqueue("forward_problem", report_id, at=result.retry_at)
 
+    def sign_in_link(self, staff_id: int, language: int = 0) -> None:
+        """Email a staff member the sign-in link they asked for (0: an unknown address);
+        `language` indexes core.i18n.LOCALES (the asking browser's, if theirs is unset)."""
+        from core.services.sign_in_links import send_sign_in_link
+
+        c = self.c
+        send_sign_in_link(c.sessions, c.links, c.providers, staff_id, language)
+
     def backfill_shop(self, shop_id: int, days: int = 60) -> None:
         """A newly installed shop: import its open orders through its adapter (silently)."""
         c = self.c

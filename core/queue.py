@@ -19,7 +19,14 @@ from core.storage.clock import utcnow
 
 log = logging.getLogger(__name__)
 
-JOBS = ("process_event", "deliver", "forward_problem", "backfill_shop", "adapter_work")
+JOBS = (
+    "process_event",
+    "deliver",
+    "forward_problem",
+    "backfill_shop",
+    "adapter_work",
+    "sign_in_link",
+)
 
 
 class JobQueue(Protocol):

@@ -42,9 +42,9 @@ def _text(data: dict[str, object], name: str, limit: int = 320) -> str | None:
     value = data.get(name)
     if value is None or value == "":
         return None
-    if not isinstance(value, str | int):
+    if not isinstance(value, str):  # as openapi.json says (Question): strings only
         raise MalformedPayload(f"{name} must be a string", errors={name: "must be a string"})
-    return str(value)[:limit]
+    return value[:limit]
 
 
 @bp.post("/api/v1/wismo/answer")
@@ -56,16 +56,23 @@ def wismo_answer() -> ResponseReturnValue:
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
             raise MalformedPayload("the body must be a JSON object", errors={"body": "not JSON"})
-        message = _text(data, "message", 2000)
-        if not message:
+        if "message" not in data:  # required by the contract; "" is allowed (the reply asks)
             raise MalformedPayload("message is required", errors={"message": "required"})
+        if not isinstance(data["message"], str):
+            raise MalformedPayload("message must be a string", errors={"message": "a string"})
+        if len(data["message"]) > 2000:  # the contract's maxLength
+            raise MalformedPayload("message is too long", errors={"message": "at most 2000"})
+        message = _text(data, "message", 2000) or ""
+        trusted = data.get("trusted", False)
+        if not isinstance(trusted, bool):
+            raise MalformedPayload("trusted must be true or false", errors={"trusted": "a boolean"})
         q = Question(
             message=message,
             email=_text(data, "email"),
             phone=_text(data, "phone"),
             order_number=_text(data, "order_number", 64),
             locale=_text(data, "locale", 16),
-            trusted=data.get("trusted") is True,
+            trusted=trusted,
         )
         reply = answer(s, shop, q, c.links)
         if reply.order_id is not None:  # a shopper got their answer without an agent

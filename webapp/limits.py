@@ -10,6 +10,14 @@ Two limits apply to every lookup attempt, successful or not:
 - per order number (`WISMO_LOOKUP_LIMIT_ORDER`, default "5 per 10 minutes"), which stops
   many machines guessing the contact details of one order.
 
+Problem reports from a tracking page count per order (`WISMO_PROBLEM_LIMIT_ORDER`, default
+"3 per hour; 10 per day") and per IP (`WISMO_PROBLEM_LIMIT_IP`, default "5 per hour;
+20 per day"), so a forwarded link cannot flood the merchant's inbox and webhook.
+
+Sign-in link requests (`POST /admin/sign-in/link`) count per IP
+(`WISMO_SIGN_IN_LINK_LIMIT_IP`, default "10 per 15 minutes; 30 per day") and per address
+(`WISMO_SIGN_IN_LINK_LIMIT_EMAIL`, default "3 per 15 minutes; 10 per day"), known or not.
+
 Short links (`GET /t/<code>`) count against their own per-IP limit (`WISMO_LINK_LIMIT_IP`,
 default "30 per minute; 300 per hour"), which stops one machine guessing codes while
 a shopper opening their messages' links never meets it.
@@ -35,6 +43,10 @@ from core.settings import Settings
 DEFAULT_IP = "10 per minute; 60 per hour"
 DEFAULT_ORDER = "5 per 10 minutes"
 DEFAULT_LINK = "30 per minute; 300 per hour"
+DEFAULT_PROBLEM_ORDER = "3 per hour; 10 per day"
+DEFAULT_PROBLEM_IP = "5 per hour; 20 per day"
+DEFAULT_SIGN_IN_LINK_IP = "10 per 15 minutes; 30 per day"
+DEFAULT_SIGN_IN_LINK_EMAIL = "3 per 15 minutes; 10 per day"
 
 
 def init_limits(app: Flask, settings: Settings) -> Limiter:
@@ -47,6 +59,21 @@ def init_limits(app: Flask, settings: Settings) -> Limiter:
     )
     app.config.setdefault(
         "WISMO_LINK_LIMIT_IP", os.environ.get("WISMO_LINK_LIMIT_IP") or DEFAULT_LINK
+    )
+    app.config.setdefault(
+        "WISMO_SIGN_IN_LINK_LIMIT_IP",
+        os.environ.get("WISMO_SIGN_IN_LINK_LIMIT_IP") or DEFAULT_SIGN_IN_LINK_IP,
+    )
+    app.config.setdefault(
+        "WISMO_SIGN_IN_LINK_LIMIT_EMAIL",
+        os.environ.get("WISMO_SIGN_IN_LINK_LIMIT_EMAIL") or DEFAULT_SIGN_IN_LINK_EMAIL,
+    )
+    app.config.setdefault(
+        "WISMO_PROBLEM_LIMIT_ORDER",
+        os.environ.get("WISMO_PROBLEM_LIMIT_ORDER") or DEFAULT_PROBLEM_ORDER,
+    )
+    app.config.setdefault(
+        "WISMO_PROBLEM_LIMIT_IP", os.environ.get("WISMO_PROBLEM_LIMIT_IP") or DEFAULT_PROBLEM_IP
     )
     limiter = Limiter(
         get_remote_address,
@@ -82,4 +109,31 @@ def check_short_link() -> None:
     """Count one short-link visit from this IP; raises RateLimitExceeded (429) when over."""
     limiter: Limiter = current_app.extensions["wismo_limiter"]
     with limiter.limit(current_app.config["WISMO_LINK_LIMIT_IP"], scope="link-ip"):
+        pass
+
+
+def check_sign_in_link(email: str) -> None:
+    """Count one sign-in link request, per IP and per address (known or not: the same)."""
+    limiter: Limiter = current_app.extensions["wismo_limiter"]
+    address = email.strip().lower()
+    with limiter.limit(current_app.config["WISMO_SIGN_IN_LINK_LIMIT_IP"], scope="sign-in-link-ip"):
+        pass
+    with limiter.limit(
+        current_app.config["WISMO_SIGN_IN_LINK_LIMIT_EMAIL"],
+        key_func=lambda: address,
+        scope="sign-in-link-email",
+    ):
+        pass
+
+
+def check_problem_report(order_id: int) -> None:
+    """Count one problem report, per order and per IP; RateLimitExceeded (429) when over."""
+    limiter: Limiter = current_app.extensions["wismo_limiter"]
+    with limiter.limit(current_app.config["WISMO_PROBLEM_LIMIT_IP"], scope="problem-ip"):
+        pass
+    with limiter.limit(
+        current_app.config["WISMO_PROBLEM_LIMIT_ORDER"],
+        key_func=lambda: str(order_id),
+        scope="problem-order",
+    ):
         pass

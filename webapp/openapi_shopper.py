@@ -61,10 +61,13 @@ def shopper_schemas() -> dict[str, Any]:
                     "maxLength": 2000,
                     "examples": ["где мой заказ 1001?"],
                 },
-                "email": _STR,
-                "phone": _STR,
-                "order_number": _STR,
-                "locale": {"type": "string", "description": "used when the text cannot tell"},
+                "email": _NULLABLE,
+                "phone": _NULLABLE,
+                "order_number": _NULLABLE,
+                "locale": {
+                    "type": ["string", "null"],
+                    "description": "used when the text cannot tell",
+                },
                 "trusted": {
                     "type": "boolean",
                     "description": "a signed-in agent asks: the number (or email) alone is enough",

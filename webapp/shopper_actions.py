@@ -11,13 +11,27 @@ import logging
 
 from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_limiter.errors import RateLimitExceeded
 
 from core.services.problems import report_problem
-from core.services.shopper import can_rate, save_feedback, set_preferences
+from core.services.shopper import (
+    can_rate,
+    is_closed,
+    preferences,
+    save_feedback,
+    set_preferences,
+)
 
 from .context import wismo
+from .limits import check_problem_report
 from .shopper_text import Words
-from .tracking import order_from_token, page_locale, render_tracking, tracking_not_found
+from .tracking import (
+    order_from_token,
+    page_locale,
+    render_tracking,
+    shown_preferences,
+    tracking_not_found,
+)
 
 bp = Blueprint("track_forms", __name__)
 log = logging.getLogger(__name__)
@@ -35,7 +49,13 @@ def save_preferences(token: str) -> ResponseReturnValue:
         if found is None or found[1].customer is None:
             return tracking_not_found()
         shop, order = found
-        set_preferences(s, shop, order.customer, set(request.form.getlist("channel")))  # type: ignore[arg-type]
+        wanted = set(request.form.getlist("channel"))
+        shown = shown_preferences(preferences(s, shop, order.customer), is_closed(order))
+        going_off = [p.channel for p in shown if p.on and p.channel not in wanted]
+        if going_off and request.form.get("confirm") != "1":
+            # a forwarded link must not silently stop the shopper's messages: ask first
+            return render_tracking(s, shop, order, token, confirm_off=going_off)
+        set_preferences(s, shop, order.customer, wanted)  # type: ignore[arg-type]
         s.commit()
     return _back(token, "preferences", "preferences")
 
@@ -71,6 +91,12 @@ def problem(token: str) -> ResponseReturnValue:
         if len(message) < 3:
             words = Words(locale)
             return render_tracking(s, shop, order, token, error=words("problem_invalid"))
+        try:
+            check_problem_report(order.id)
+        except RateLimitExceeded:
+            limited = render_tracking(s, shop, order, token, error=Words(locale)("problem_limited"))
+            limited.status_code = 429
+            return limited
         report = report_problem(s, order, request.form.get("kind", "other"), message, locale)
         s.commit()
         report_id = report.id

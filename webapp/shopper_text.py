@@ -89,6 +89,17 @@ TEXT: dict[str, Marked] = {
     "feedback_saved": NP_("tracking page", "Thank you for your feedback!"),
     "feedback_invalid": NP_("tracking page", "Please choose from 1 to 5 stars."),
     "problem_invalid": NP_("tracking page", "Please write a few words about the problem."),
+    "problem_limited": NP_(
+        "tracking page",
+        "We already have your reports about this order: the shop will answer them. Please "
+        "try again later.",
+    ),
+    "prefs_confirm": NP_(
+        "tracking page",
+        "You are switching off: {channels}. Anyone this link was forwarded to could do the "
+        "same, so please confirm.",
+    ),
+    "prefs_confirm_button": NP_("tracking page", "Yes, stop these messages"),
 }
 
 FAQ: list[tuple[Marked, Marked]] = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +31,14 @@ from core.services.brand import brand
 from core.services.lookup import find_order, visitor_hash
 from core.services.optin import messenger_options
 from core.services.problems import CLOSED_KINDS, OPEN_KINDS
-from core.services.shopper import can_rate, feedback_of, is_closed, preferences, record_visit
+from core.services.shopper import (
+    Preference,
+    can_rate,
+    feedback_of,
+    is_closed,
+    preferences,
+    record_visit,
+)
 from core.services.shops import shop_by_key
 from core.services.summary import milestones
 from core.services.tracking_view import tracking_view
@@ -127,10 +135,21 @@ def show_order(shop_id: int, order_id: int, source: str = "proxy") -> ResponseRe
         return render_tracking(s, shop, order, token)
 
 
+def shown_preferences(prefs: list[Preference], closed: bool) -> list[Preference]:
+    """The channels the page offers: a closed order has no delivery news to switch off."""
+    return [p for p in prefs if p.channel != OPTIONAL_EMAIL] if closed else prefs
+
+
 def render_tracking(
-    s: Session, shop: Shop, order: Order, token: str, done: str | None = None, error: str = ""
+    s: Session,
+    shop: Shop,
+    order: Order,
+    token: str,
+    done: str | None = None,
+    error: str = "",
+    confirm_off: list[str] | None = None,
 ) -> Response:
-    """The full tracking page for a loaded order."""
+    """The full tracking page for a loaded order (`confirm_off`: opt-outs to confirm)."""
     locale = page_locale(shop, order)
     settings = settings_of(shop)
     zone = shopper_zone(order.customer.timezone if order.customer else None, settings.timezone)
@@ -144,7 +163,12 @@ def render_tracking(
         faq=faq_for(branding, locale, closed),
         promo=promotion_for(settings, locale),
         # a cancelled or refunded order: no delivery news to switch off, only the channels
-        prefs=[p for p in prefs if p.channel != OPTIONAL_EMAIL] if closed else prefs,
+        prefs=[
+            replace(p, on=False) if p.channel in (confirm_off or ()) else p
+            for p in shown_preferences(prefs, closed)
+        ],
+        confirm_off=confirm_off or [],
+        confirm_names=", ".join(Words(locale)("ch_" + ch) for ch in confirm_off or []),
         problem_kinds=CLOSED_KINDS if closed else OPEN_KINDS,
         next_step=Words(locale)(
             "next_refunded" if order.status == Status.REFUNDED else "next_cancelled",

@@ -255,6 +255,8 @@ def serve(bind: str, workers: int) -> None:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            # no tokens, query strings or cookies in the access log (docs/security.md)
+            self.cfg.set("logger_class", "wismo.access_log.ScrubbedAccessLogger")
 
         def load(self):
             return create_app(container=_container())

@@ -415,6 +415,8 @@ class StaffUser(Base):
     locale: Mapped[str | None] = mapped_column(String(8))  # admin language (None: the browser's)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # part of every session's stamp: bumped on sign-out, which ends every copy of the cookie
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class TemplateVersion(Base):

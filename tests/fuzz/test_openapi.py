@@ -11,7 +11,12 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis import GenerationMode
+from schemathesis.checks import (
+    negative_data_rejection,
+    not_a_server_error,
+    positive_data_acceptance,
+)
 
 from core.settings import Settings
 from tests.conftest import add_shop
@@ -42,3 +47,26 @@ def test_no_request_the_contract_describes_gets_a_5xx(case, served):
     kwargs = case.as_transport_kwargs(headers={"Authorization": f"Bearer {key}"})
     response = client.open(**kwargs)
     case.validate_response(response, checks=[not_a_server_error])
+
+
+# The answer API and its contract agree both ways (issue 16 item 16): every body the
+# Question schema allows is answered (2xx, "message": "" included) and every body it forbids
+# ("trusted": "x", a number for a string, no message) is refused with a 4xx.
+answer = schemathesis.openapi.from_wsgi(
+    "/openapi.json", create_app(Settings(database_url="sqlite://"))
+).include(operation_id="postWismoAnswer")
+answer.config.generation.update(modes=list(GenerationMode))
+
+
+@answer.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_answer_api_accepts_what_its_contract_allows_and_refuses_what_it_forbids(case, served):
+    client, key = served
+    # the real key where the case sends one; a case that leaves it out must get a 401
+    given = "Authorization" in (case.headers or {})
+    kwargs = case.as_transport_kwargs(headers={"Authorization": f"Bearer {key}"} if given else None)
+    response = client.open(**kwargs)
+    case.validate_response(
+        response,
+        checks=[not_a_server_error, positive_data_acceptance, negative_data_rejection],
+    )

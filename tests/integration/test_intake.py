@@ -68,6 +68,7 @@ def shipment(**changes) -> dict:
         ({"customer": customer(locale="uk-UA-" + "x" * 20)}, "order.customer.locale"),
         ({"customer": customer(timezone="Europe")}, "order.customer.timezone"),
         ({"shipment": shipment(tracking_number="2" * 101)}, "order.shipment.tracking_number"),
+        ({"shipment": shipment(id=123)}, "order.shipment.id"),  # openapi.json: a string
     ],
 )
 def test_the_event_api_answers_400_naming_the_field_for_what_cannot_be_stored(

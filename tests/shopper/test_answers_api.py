@@ -118,7 +118,7 @@ def test_another_shops_key_never_answers_about_this_shops_order(client, shop, co
 
 def test_answer_needs_an_api_key_and_a_message(client, shop):
     assert client.post("/api/v1/wismo/answer", json={"message": "hi"}).status_code == 401
-    bad = ask(client, shop, message="")
+    bad = ask(client, shop, email="anna@example.com")  # "" is allowed: see below
     assert bad.status_code == 400 and bad.json["errors"] == {"message": "required"}
     assert ask(client, shop, message=["x"]).status_code == 400
 
@@ -162,3 +162,27 @@ def test_openapi_describes_the_support_and_widget_endpoints(client):
     refs = set(re.findall(r'"#/components/schemas/(\w+)"', json.dumps(doc)))
     assert refs <= set(doc["components"]["schemas"])
     assert doc["paths"]["/api/v1/widget/order"]["get"]["security"] == []  # public
+
+
+def test_an_empty_message_is_answered_as_the_contract_allows(client, shop):
+    reply = ask(client, shop, message="")
+    assert reply.status_code == 200, reply.json
+    assert reply.json["intent"] == "need_order_number"
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"message": "where is 1001?", "trusted": "x"}, "trusted"),
+        ({"message": "where is 1001?", "trusted": 1}, "trusted"),
+        ({"message": 1001}, "message"),
+        ({"message": None}, "message"),
+        ({}, "message"),
+        ({"message": "where?", "order_number": 1001}, "order_number"),
+        ({"message": "where?", "email": ["anna@example.com"]}, "email"),
+    ],
+)
+def test_what_the_contract_forbids_is_a_400_naming_the_field(client, shop, body, field):
+    reply = ask(client, shop, **body)
+    assert reply.status_code == 400, reply.json
+    assert field in json.dumps(reply.json)

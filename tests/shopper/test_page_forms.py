@@ -125,7 +125,12 @@ def test_an_sms_opt_out_on_the_page_stops_sms(container, client):
     path = track_path(container, shop.shop.id, order_id)
     html = client.get(path).get_data(as_text=True)
     assert 'value="sms" checked' in html and 'value="email" checked' in html
-    saved = client.post(path + "/preferences", data={"channel": ["email", "email_optional"]})
+    kept = ["email", "email_optional"]
+    asked = client.post(path + "/preferences", data={"channel": kept})  # a confirmation first
+    assert asked.status_code == 200 and "подтвердите" in asked.get_data(as_text=True)
+    with container.session() as s:
+        assert s.scalars(select(OptOut.channel)).all() == []
+    saved = client.post(path + "/preferences", data={"channel": kept, "confirm": "1"})
     assert saved.status_code == 303 and saved.headers["Location"].endswith("#preferences")
     assert "Настройки сохранены" in client.get(saved.headers["Location"]).get_data(as_text=True)
     with container.session() as s:
@@ -309,7 +314,65 @@ def test_progress_emails_can_be_stopped_while_confirmations_still_come(container
     html = client.get(path).get_data(as_text=True)
     assert 'value="email_optional" checked' in html
     assert "Листи про хід доставки" in html
-    client.post(path + "/preferences", data={"channel": ["email", "sms"]})
+    client.post(path + "/preferences", data={"channel": ["email", "sms"], "confirm": "1"})
     with container.session() as s:
         customer = s.get(Order, order_id).customer
         assert opted_out_channels(s, shop.shop.id, customer) == {"email_optional"}
+
+
+@pytest.mark.parametrize(
+    "locale, words",
+    [
+        ("en", ["You are switching off:", "Yes, stop these messages"]),
+        ("uk", ["Ви вимикаєте:", "Так, вимкнути ці повідомлення"]),
+        ("ru", ["Вы отключаете:", "Да, отключить эти сообщения"]),
+    ],
+)
+def test_an_opt_out_from_a_tracking_link_is_confirmed_before_it_is_saved(
+    container, client, locale, words
+):
+    """A forwarded link cannot silently stop the shopper's messages: one click is not enough."""
+    shop = add_shop(container)
+    order_id = push(container, shop.shop.id, "1001", Status.PLACED, customer=PEOPLE[locale])
+    path = track_path(container, shop.shop.id, order_id)
+    everything_off = client.post(path + "/preferences", data={})
+    html = everything_off.get_data(as_text=True)
+    assert everything_off.status_code == 200
+    for word in words:
+        assert word in html
+    assert 'name="confirm" value="1"' in html
+    assert 'value="email" checked' not in html  # the form shows what would be off
+    with container.session() as s:
+        assert s.scalars(select(OptOut)).all() == []  # nothing stopped yet
+    # switching channels back on, or saving what is already on, needs no confirmation
+    on = client.post(path + "/preferences", data={"channel": ["email", "email_optional", "sms"]})
+    assert on.status_code == 303
+    done = client.post(path + "/preferences", data={"confirm": "1"})
+    assert done.status_code == 303
+    with container.session() as s:
+        assert sorted(s.scalars(select(OptOut.channel))) == ["email", "email_optional", "sms"]
+
+
+def test_problem_reports_are_limited_per_order_and_per_ip(container, client):
+    shop = add_shop(container)
+    first = push(container, shop.shop.id, "1001", Status.PLACED, customer=PEOPLE["uk"])
+    second = push(container, shop.shop.id, "1002", Status.PLACED, customer=PEOPLE["en"])
+
+    def report(order_id, ip):
+        return client.post(
+            track_path(container, shop.shop.id, order_id) + "/problem",
+            data={"kind": "other", "message": "Where is it?"},
+            environ_base={"REMOTE_ADDR": ip},
+        )
+
+    # per order: 3 an hour, from any number of machines
+    answers = [report(first, f"198.51.100.{n}").status_code for n in range(4)]
+    assert answers == [303, 303, 303, 429]
+    assert "Ваші повідомлення про це замовлення вже отримано" in report(first, "1.2.3.4").text
+    # per IP: 5 an hour over any orders
+    third = push(container, shop.shop.id, "1003", Status.PLACED, customer=PEOPLE["ru"])
+    ip = "203.0.113.5"
+    answers = [report(o, ip).status_code for o in (second, second, second, third, third, third)]
+    assert answers == [303, 303, 303, 303, 303, 429]
+    with container.session() as s:
+        assert len(s.scalars(select(ProblemReport)).all()) == 3 + 5

@@ -49,8 +49,16 @@ def session_resolver(req: Request) -> Principal | None:
 
 
 def session_stamp(staff: StaffUser) -> str:
-    """Changes when the password or role changes, which ends every older session."""
-    return f"{staff.role}:{(staff.password_hash or '')[-12:]}"
+    """Changes on sign-out and when the password or role changes, ending every older session."""
+    return f"{staff.role}:{(staff.password_hash or '')[-12:]}:{staff.session_generation or 0}"
+
+
+def end_sessions(staff_id: int) -> None:
+    """Sign-out: bump the staff member's generation, so no copy of any cookie works again."""
+    with wismo().session() as s, s.begin():
+        staff = s.get(StaffUser, staff_id)
+        if staff is not None:
+            staff.session_generation = (staff.session_generation or 0) + 1
 
 
 def resolvers(app: Flask) -> list[Resolver]:

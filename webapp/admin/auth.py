@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_limiter.errors import RateLimitExceeded
 
-from core.i18n import gettext
+from core.i18n import LOCALES
 from core.services.staff import (
     INVITE,
     MAGIC,
-    MAGIC_MAX_AGE,
     authenticate,
     mark_signed_in,
     redeem_token,
-    sign_in_token,
     staff_by_email,
     token_owner,
 )
-from core.storage.models import Shop
 
 from ..context import wismo
-from .access import principal
+from ..limits import check_sign_in_link
+from .access import end_sessions, principal
 from .access import sign_in as start_session
 from .blueprint import bp
 from .i18n import _, admin_locale
-from .sending import SendFailed, send_direct
 from .throttle import SignInThrottle
+
+log = logging.getLogger(__name__)
 
 
 def _next_url() -> str:
@@ -72,6 +74,10 @@ def sign_in() -> ResponseReturnValue:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> ResponseReturnValue:
+    """End the session server-side too: a copied cookie stops working (docs/security.md)."""
+    who = principal()
+    if who is not None and who.via == "session" and who.staff_id is not None:
+        end_sessions(who.staff_id)
     language = admin_locale()
     session.clear()
     session["admin_locale"] = language  # the sign-in page stays in the staff member's language
@@ -80,32 +86,26 @@ def sign_out() -> ResponseReturnValue:
 
 @bp.route("/sign-in/link", methods=["POST"])
 def request_link() -> ResponseReturnValue:
-    """Email a sign-in link; the answer is the same whether or not the address is known."""
+    """Email a sign-in link; the same answer, the same work and time for any address.
+
+    The request looks the address up and queues one job either way (the staff id, or 0,
+    and this browser's language); the job builds and sends the link
+    (core/services/sign_in_links.py).
+    """
     email = request.form.get("email", "")
+    try:
+        check_sign_in_link(email)
+    except RateLimitExceeded:
+        error = _("Too many sign-in links asked for: wait 15 minutes, then try again.")
+        return render_template("admin/sign_in.html", error=error, next=""), 429
     c = wismo()
-    outgoing = []
     with c.session() as s:
-        for staff in staff_by_email(s, email)[:1]:
-            shop = s.get(Shop, staff.shop_id)
-            if shop is None or not shop.active:
-                continue
-            link = url_for("admin.redeem_link", token=sign_in_token(c.links, staff))
-            locale = staff.locale or admin_locale()  # their language, else this browser's
-            outgoing.append((shop, staff.email, c.links.public_url + link, locale))
-    for shop, to, url, locale in outgoing:  # sent with no transaction open
-        text = gettext(
-            "Sign in to the Wismo admin of {shop}:\n\n{url}\n\nThe link works once, for "
-            "{minutes} minutes. If you did not ask for it, ignore this email.",
-            locale,
-            shop=shop.name,
-            url=url,
-            minutes=MAGIC_MAX_AGE // 60,
-        )
-        subject = gettext("Your Wismo sign-in link", locale)
-        try:
-            send_direct(c, shop, "email", to, text, subject, purpose="sign-in")
-        except SendFailed:
-            pass  # the same answer either way: do not reveal which addresses exist
+        found = [staff.id for staff in staff_by_email(s, email)[:1]]
+    language = LOCALES.index(admin_locale()) if admin_locale() in LOCALES else 0
+    try:
+        c.queue.enqueue("sign_in_link", found[0] if found else 0, language)
+    except Exception:  # Redis down: the same answer either way; asking again works later
+        log.warning("sign-in link request not queued", exc_info=True)
     flash(_("If that address has an account, a sign-in link is on its way."))
     return redirect(url_for("admin.sign_in"))
 

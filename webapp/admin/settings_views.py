@@ -277,6 +277,7 @@ def account() -> ResponseReturnValue:
                 except ValueError as exc:
                     flash(str(exc), "error")
                 else:
+                    staff.session_generation = (staff.session_generation or 0) + 1
                     s.flush()
                     sign_in(staff)  # the new stamp ends other sessions, keeps this one
                     flash(_("Password changed."))

@@ -27,6 +27,19 @@ def test_sign_in_and_out(app, owner):
     assert admin.get("/admin/onboarding").status_code == 302
 
 
+def test_signing_out_ends_the_session_server_side_so_a_copied_cookie_stops_working(app, owner):
+    admin = Admin(app, "owner@a.example")
+    other_device = Admin(app, "owner@a.example")
+    cookie = admin.client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    thief = app.test_client()
+    thief.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    assert thief.get("/admin/orders").status_code == 200  # the copy works while signed in
+    assert admin.post("/admin/sign-out").status_code == 302
+    assert thief.get("/admin/orders").status_code == 302  # ... and not after signing out
+    assert other_device.get("/admin/orders").status_code == 302  # sign-out ends every session
+    assert Admin(app, "owner@a.example").get("/admin/orders").status_code == 200
+
+
 def test_wrong_password_is_refused_with_one_message(app, owner):
     client = app.test_client()
     token = re.search(r'csrf-token" content="([^"]+)', client.get("/admin/sign-in").text)[1]
@@ -307,3 +320,50 @@ def test_another_resolver_plugs_in_like_shopify_session_tokens(app, container, o
         from core.storage.models import Shop
 
         assert s.get(Shop, owner.shop.id).settings["tracking"] == {"opens": True, "clicks": False}
+
+
+def _sign_in_attempt(app, email, password, ip):
+    client = app.test_client()
+    page = client.get("/admin/sign-in", environ_base={"REMOTE_ADDR": ip}).text
+    token = re.search(r'csrf-token" content="([^"]+)', page)[1]
+    return client.post(
+        "/admin/sign-in",
+        data={"email": email, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": ip},
+    ).status_code
+
+
+def test_a_stranger_guessing_cannot_lock_the_owner_out(app, owner):
+    stranger, home = "203.0.113.66", "198.51.100.10"
+    guesses = [_sign_in_attempt(app, "owner@a.example", f"g-{i}", stranger) for i in range(6)]
+    assert guesses == [401] * 5 + [429]
+    assert _sign_in_attempt(app, "owner@a.example", PASSWORD, stranger) == 429
+    assert _sign_in_attempt(app, "owner@a.example", PASSWORD, home) == 302  # the owner gets in
+
+
+def test_one_ip_is_limited_over_every_address(app, owner):
+    ip = "192.0.2.50"
+    answers = [_sign_in_attempt(app, f"who{n}@x.example", "guess-guess", ip) for n in range(21)]
+    assert answers == [401] * 20 + [429]
+    assert _sign_in_attempt(app, "owner@a.example", PASSWORD, ip) == 429  # the whole IP waits
+    assert _sign_in_attempt(app, "owner@a.example", PASSWORD, "192.0.2.51") == 302
+
+
+def test_with_redis_down_the_throttle_falls_back_to_this_process_not_open(request, database_url):
+    from tests.conftest import add_shop, make_container
+    from tests.support.servers import free_port
+    from webapp.app import create_app
+
+    from .helpers import make_staff
+
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    c = make_container(database_url, redis_url=dead)
+    request.addfinalizer(c.engine.dispose)
+    shop = add_shop(c, name="Shop D")
+    make_staff(c, shop.shop.id, "owner@d.example", "owner")
+    app = create_app(container=c)
+    ip = "203.0.113.80"
+    guesses = [_sign_in_attempt(app, "owner@d.example", f"g-{i}", ip) for i in range(6)]
+    assert guesses == [401] * 5 + [429]
+    assert _sign_in_attempt(app, "owner@d.example", PASSWORD, ip) == 429
+    assert _sign_in_attempt(app, "owner@d.example", PASSWORD, "203.0.113.81") == 302
