@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from core.storage.models import Order
+from core.storefront import sign_storefront_token
+from tests.browser.test_widget_browser import host_page
 from tests.carriers.test_scans_shown import four_scans
 from tests.shopper.orders import track_path
 from tests.support.browser import screenshot
@@ -50,3 +52,20 @@ def test_the_scans_of_a_followed_parcel_at_both_widths_in_ukrainian(
             screenshot(page, f"track-scans-uk-{width}")
         finally:
             context.close()
+
+
+def test_the_widget_draws_the_latest_scans_as_text(
+    sqlite_container, live_app, page, np, time_machine, http_stub
+):
+    c = sqlite_container
+    shop = four_scans(c, np, time_machine)
+    token = sign_storefront_token(shop.webhook_secret, shop.shop.key, "1001")
+    base = live_app(c)
+    page.goto(host_page(http_stub, base, f'data-token="{token}" data-locale="uk"'))
+    page.locator(".wismo-widget h3").wait_for()
+    scans = page.locator(".wismo-widget .s ul li").all_inner_texts()
+    assert len(scans) == 3  # the latest three; the full page has the rest
+    assert scans[0] == " · ".join(
+        ["15 вер., 09:10", "Чекає у відділенні", STATUS_WORDS["7"], "Київ"]
+    )
+    screenshot(page, "widget-scans-uk")
