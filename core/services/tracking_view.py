@@ -158,7 +158,10 @@ def parcel_view(
             "name": point.get("name"),
             "address": point.get("address"),
             "hours": point.get("hours"),
-            "keep_until": format_day(parse_day(point.get("keep_until")), locale),
+            # "Pick up by": nothing to pick up once collected or on its way back
+            "keep_until": None
+            if st in (Status.DELIVERED, *RETURN_PATH)
+            else format_day(parse_day(point.get("keep_until")), locale),
         },
         "scans": scans[:SHOWN],
         "older_scans": scans[SHOWN:],
