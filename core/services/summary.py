@@ -109,7 +109,10 @@ def order_summary(
         "estimated_delivery": edd.isoformat() if edd else None,
         "estimated_delivery_text": format_day(edd, locale) if edd else None,
         "shipments": [
-            {**_shipment(p, locale), "scans": scans_of(scans, p.id, locale, zone)[:SHOWN]}
+            {
+                **_shipment(p, locale),
+                "scans": [_scan(sc) for sc in scans_of(scans, p.id, locale, zone)[:SHOWN]],
+            }
             for p in order.shipments
         ],
         "time_zone": str(zone),  # the times below are worded in it (docs/tracking.md)
@@ -125,6 +128,15 @@ def order_summary(
             if _status(e.status)
         ],
         "tracking_url": f"{url}?src={source}" if source else url,
+    }
+
+
+def _scan(view: dict[str, Any]) -> dict[str, Any]:
+    """A scan named like the timeline: `at` in ISO 8601, `at_text` worded in the zone."""
+    return {
+        "at": view["iso"],
+        "at_text": view["at"],
+        **{k: view[k] for k in ("place", "words", "status", "label")},
     }
 
 

@@ -98,4 +98,6 @@ def test_the_widget_json_carries_the_latest_three_scans(container, np, frozen):
         summary = order_summary(s, order, "uk", container.links)
     (p,) = summary["shipments"]
     assert [sc["words"] for sc in p["scans"]] == [STATUS_WORDS[c] for c in ("7", "6", "41")]
-    assert p["scans"][0]["at"] == "15 вер., 09:10" and p["scans"][0]["status"]
+    latest = p["scans"][0]
+    assert latest["at_text"] == "15 вер., 09:10" and latest["at"] == "2026-09-15T06:10:00+00:00"
+    assert (latest["status"], latest["place"]) == ("ready_for_pickup", "Київ")
