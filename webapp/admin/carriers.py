@@ -95,6 +95,7 @@ def carriers() -> ResponseReturnValue:
             t=_text(),
             views=_views(shop),
             health=health(s, shop.id),
+            labels={slug: cls.metadata.label for slug, cls in carrier_classes().items()},
             attention=attention(s, shop.id, utcnow()),
         )
 
