@@ -31,6 +31,7 @@ from core.services.brand import brand
 from core.services.lookup import find_order, visitor_hash
 from core.services.optin import messenger_options
 from core.services.problems import CLOSED_KINDS, OPEN_KINDS
+from core.services.scans import parcel_scans
 from core.services.shopper import (
     Preference,
     can_rate,
@@ -153,7 +154,7 @@ def render_tracking(
     locale = page_locale(shop, order)
     settings = settings_of(shop)
     zone = shopper_zone(order.customer.timezone if order.customer else None, settings.timezone)
-    view = tracking_view(shop, order, milestones(s, order), locale, zone)
+    view = tracking_view(shop, order, milestones(s, order), locale, zone, parcel_scans(s, order))
     rated = feedback_of(s, order)
     branding = settings.branding
     closed = is_closed(order)

@@ -23,6 +23,7 @@ from core.i18n import NP_, Marked
 from core.rendering.locales import normalize_locale
 from core.rendering.moments import first_zone
 from core.services.contacts import normalize_email
+from core.services.scans import parcel_scans
 from core.services.summary import milestones
 from core.services.tracking_view import tracking_view
 from core.shop_settings import settings_of
@@ -190,7 +191,8 @@ def _view(s: Session, shop: Shop, order: Order) -> dict[str, Any]:
     zone = first_zone(
         order.customer.timezone if order.customer else None, settings_of(shop).timezone
     )
-    return tracking_view(shop, order, milestones(s, order), page_locale(shop, order), zone)
+    locale = page_locale(shop, order)
+    return tracking_view(shop, order, milestones(s, order), locale, zone, parcel_scans(s, order))
 
 
 def _action() -> str:

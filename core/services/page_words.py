@@ -43,6 +43,7 @@ PAGE_WORDS: dict[str, Marked] = {
     "picked_up_desc": NP_("page", "You collected your order from the pickup point. Enjoy!"),
     "keep_until": NP_("page", "Kept until"),
     "pick_up_by": NP_("page", "Pick up by"),
+    "scans": NP_("page", "Carrier updates"),
 }
 
 

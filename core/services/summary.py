@@ -20,6 +20,7 @@ from core.shop_settings import settings_of
 from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
 
 from .contacts import name_on
+from .scans import SHOWN, parcel_scans, scans_of
 
 
 def _status(value: str | None) -> Status | None:
@@ -90,6 +91,7 @@ def order_summary(
     shop_zone = settings_of(shop).timezone if shop is not None else None
     zone = shopper_zone(order.customer.timezone if order.customer else None, shop_zone)
     parcels = [p.external_id for p in order.shipments]
+    scans = parcel_scans(session, order)
     return {
         "number": order.number,
         "locale": locale,
@@ -106,7 +108,13 @@ def order_summary(
         "reason": order.reason if status == Status.CANCELLED else None,
         "estimated_delivery": edd.isoformat() if edd else None,
         "estimated_delivery_text": format_day(edd, locale) if edd else None,
-        "shipments": [_shipment(p, locale) for p in order.shipments],
+        "shipments": [
+            {
+                **_shipment(p, locale),
+                "scans": [_scan(sc) for sc in scans_of(scans, p.id, locale, zone)[:SHOWN]],
+            }
+            for p in order.shipments
+        ],
         "time_zone": str(zone),  # the times below are worded in it (docs/tracking.md)
         "timeline": [
             {
@@ -120,6 +128,15 @@ def order_summary(
             if _status(e.status)
         ],
         "tracking_url": f"{url}?src={source}" if source else url,
+    }
+
+
+def _scan(view: dict[str, Any]) -> dict[str, Any]:
+    """A scan named like the timeline: `at` in ISO 8601, `at_text` worded in the zone."""
+    return {
+        "at": view["iso"],
+        "at_text": view["at"],
+        **{k: view[k] for k in ("place", "words", "status", "label")},
     }
 
 

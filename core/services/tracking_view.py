@@ -8,6 +8,7 @@ No Flask: the web app and the adapters call `tracking_view` and render its resul
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, tzinfo
 from typing import Any
 
@@ -17,19 +18,29 @@ from core.rendering.display import as_status, family, first_name, safe_url
 from core.rendering.locales import format_day, format_money, shipment_progress, vocative
 from core.rendering.moments import format_moment
 from core.shop_settings import settings_of
-from core.storage.models import Order, OrderEvent, Shipment, Shop
+from core.storage.models import CarrierScan, Order, OrderEvent, Shipment, Shop
 
 from .brand import brand
 from .contacts import name_on
 from .journey import for_pickup, journey, status_word
 from .page_words import Chrome
+from .scans import SHOWN, all_updates, scans_of
 from .summary import parcel_index
 
 
 def tracking_view(
-    shop: Shop, order: Order, events: list[OrderEvent], locale: str, zone: tzinfo
+    shop: Shop,
+    order: Order,
+    events: list[OrderEvent],
+    locale: str,
+    zone: tzinfo,
+    scans: Mapping[int, list[CarrierScan]] | None = None,
 ) -> dict[str, Any]:
-    """Everything the tracking page shows, formatted for `locale` and the shopper's zone."""
+    """Everything the tracking page shows, formatted for `locale` and the shopper's zone.
+
+    `scans` are the carrier's scans of each followed parcel by shipment id, newest first
+    (`core.services.scans.parcel_scans`); each parcel lists its own.
+    """
     status = as_status(order.status) or Status.PLACED
     seen = [st for e in events if (st := as_status(e.status))]
     pickup = for_pickup(order, seen)
@@ -84,7 +95,10 @@ def tracking_view(
         ],
         "parcels": []
         if status in CLOSED  # nothing is on its way: no carrier links, no pickup points
-        else [parcel_view(p, i, len(parcels), locale, zone) for i, p in enumerate(parcels, 1)],
+        else [
+            parcel_view(p, i, len(parcels), locale, zone, scans_of(scans, p.id, locale, zone))
+            for i, p in enumerate(parcels, 1)
+        ],
         "products": [
             {
                 "name": str(it.get("name") or ""),
@@ -115,8 +129,17 @@ def closing_reason(status: Status, events: list[OrderEvent]) -> str | None:
     return None
 
 
-def parcel_view(p: Shipment, index: int, count: int, locale: str, zone: tzinfo) -> dict[str, Any]:
-    """One shipment: carrier, tracking number and link, pickup point, its own status."""
+def parcel_view(
+    p: Shipment,
+    index: int,
+    count: int,
+    locale: str,
+    zone: tzinfo,
+    scans: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One shipment: carrier, tracking number and link, pickup point, its own status, and
+    the carrier's scans (the latest few, the rest folded under "All N updates")."""
+    scans = scans or []
     st = as_status(p.status)
     point = p.pickup_point if isinstance(p.pickup_point, dict) else None
     return {
@@ -135,8 +158,14 @@ def parcel_view(p: Shipment, index: int, count: int, locale: str, zone: tzinfo) 
             "name": point.get("name"),
             "address": point.get("address"),
             "hours": point.get("hours"),
-            "keep_until": format_day(parse_day(point.get("keep_until")), locale),
+            # "Pick up by": nothing to pick up once collected or on its way back
+            "keep_until": None
+            if st in (Status.DELIVERED, *RETURN_PATH)
+            else format_day(parse_day(point.get("keep_until")), locale),
         },
+        "scans": scans[:SHOWN],
+        "older_scans": scans[SHOWN:],
+        "all_scans": all_updates(len(scans), locale) if len(scans) > SHOWN else None,
     }
 
 

@@ -96,6 +96,10 @@
         if (p.tracking_number) s.appendChild(h("p", t.tn + ": " + p.tracking_number, { "class": "m" }));
         var pp = p.pickup_point;
         if (pp) s.appendChild(h("p", t.pickup + ": " + [pp.name, pp.address, pp.hours].filter(Boolean).join(", ")));
+        if ((p.scans || []).length) { // the carrier's latest scans, newest first, as text
+          var sl2 = s.appendChild(h("ul", null, { "class": "m" }));
+          p.scans.forEach(function (c) { sl2.appendChild(h("li", [c.at_text || when(c.at, l), c.label, c.words, c.place].filter(Boolean).join(" \u00b7 "))); });
+        }
         if (safe(p.tracking_url)) s.appendChild(h("a", t.track, { href: p.tracking_url, target: "_blank", rel: "noopener noreferrer" }));
         box.appendChild(s);
       });
