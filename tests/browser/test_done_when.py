@@ -116,6 +116,8 @@ def test_order_from_the_event_api_to_page_widget_opt_out_and_answer(
     # 3. an SMS opt-out on the page stops SMS: the delivered SMS is never planned
     page.get_by_label("SMS-сообщения").uncheck()
     page.get_by_role("button", name="Сохранить").click()
+    assert page.locator("#prefs-confirm").is_visible()  # switching off is confirmed first
+    page.locator("form:has(input[name=confirm]) button[type=submit]").click()
     assert page.get_by_text("Настройки сохранены.").is_visible()
     send(base, shop.api_key, "e3", "delivered", "2026-11-23T10:00:00+02:00", shipment={"id": "p1"})
     with c.session() as s:
