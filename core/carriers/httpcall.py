@@ -14,18 +14,12 @@ from typing import Any
 import requests
 
 from core.carriers.base import CarrierAuthError, TransientCarrierError
-from core.errors import ConfigError
+from core.channels.http import required as require
 
 
 def required(config: Mapping[str, Any], carrier: str, *keys: str) -> list[str]:
     """The values of `keys` in a shop's carrier settings; ConfigError naming a missing one."""
-    values = []
-    for key in keys:
-        value = config.get(key)
-        if value in (None, ""):
-            raise ConfigError(f"{carrier} needs {key!r} in its carrier settings")
-        values.append(str(value))
-    return values
+    return require(config, carrier, *keys, where="carrier settings")
 
 
 def retry_after_of(response: requests.Response) -> float | None:

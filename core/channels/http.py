@@ -20,13 +20,15 @@ def timeout_of(config: Mapping[str, Any]) -> float:
         raise ConfigError("timeout must be a number of seconds") from None
 
 
-def required(config: Mapping[str, Any], provider: str, *keys: str) -> list[str]:
+def required(
+    config: Mapping[str, Any], provider: str, *keys: str, where: str = "channel settings"
+) -> list[str]:
     """The values of `keys` in `config`; ConfigError naming the first missing one."""
     values = []
     for key in keys:
         value = config.get(key)
         if value in (None, ""):
-            raise ConfigError(f"{provider} needs {key!r} in its channel settings")
+            raise ConfigError(f"{provider} needs {key!r} in its {where}")
         values.append(str(value))
     return values
 
