@@ -85,10 +85,10 @@ def reachable_channels(shop: Shop, customer: Customer | None) -> set[str]:
     return reachable
 
 
-def opted_out_channels(session: Session, shop_id: int, customer: Customer | None) -> set[str]:
-    """The channels this shopper has said stop on."""
+def opt_outs_of(session: Session, shop_id: int, customer: Customer | None) -> list[OptOut]:
+    """Every "stop" this shopper has said to this shop, on any of their addresses, oldest first."""
     if customer is None:
-        return set()
+        return []
     region = region_of(settings_of(shop).country) if (shop := session.get(Shop, shop_id)) else None
     addresses = [
         a
@@ -101,11 +101,19 @@ def opted_out_channels(session: Session, shop_id: int, customer: Customer | None
         if a
     ]
     if not addresses:
-        return set()
-    rows = session.scalars(
-        select(OptOut.channel).where(OptOut.shop_id == shop_id, OptOut.address.in_(addresses))
+        return []
+    return list(
+        session.scalars(
+            select(OptOut)
+            .where(OptOut.shop_id == shop_id, OptOut.address.in_(addresses))
+            .order_by(OptOut.created_at, OptOut.id)
+        )
     )
-    return set(rows)
+
+
+def opted_out_channels(session: Session, shop_id: int, customer: Customer | None) -> set[str]:
+    """The channels this shopper has said stop on."""
+    return {o.channel for o in opt_outs_of(session, shop_id, customer)}
 
 
 def record_opt_out(

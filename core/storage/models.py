@@ -366,6 +366,20 @@ class Feedback(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class OrderNote(Base):
+    """A staff member's note on an order ("called the shopper, parcel re-sent"): staff only."""
+
+    __tablename__ = "order_notes"
+    __table_args__ = (Index("ix_order_notes_order", "shop_id", "order_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(320))  # the staff member's email
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ProblemReport(Base):
     """A shopper's "report a problem / change delivery details", forwarded to the merchant."""
 

@@ -11,20 +11,42 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core import registry
+from core.domain.rules import OPTIONAL_EMAIL
 from core.domain.states import MessageState
+from core.i18n import NP_, Marked
 from core.services.delivery import retry_dead_letter
+from core.services.order_record import NOTE_LIMIT, add_note, order_record
 from core.services.pipeline import MAX_EVENT_ATTEMPTS
 from core.services.problems import reports_of
 from core.services.resend import base_key, resend
 from core.storage.models import Customer, MessageEvent, Notification, Order, OrderEvent
 
 from ..context import wismo
-from .access import AGENT, me, owned, staff_required
+from .access import AGENT, current_shop, me, owned, staff_required
 from .blueprint import bp
-from .i18n import _
+from .i18n import _, admin_locale
 
 PAGE = 100
 STATES = tuple(MessageState)
+
+FOLLOW_WORDS: dict[str, Marked] = {
+    "active": NP_("order", "Wismo follows this parcel at its carrier"),
+    "unrecognised": NP_("order", "no connected carrier recognises this number"),
+    "not_found": NP_("order", "the carrier does not know this number yet"),
+    "ended": NP_("order", "followed to the end"),
+}
+PREF_WORDS: dict[str, Marked] = {
+    "email": NP_("order", "Email"),
+    OPTIONAL_EMAIL: NP_("order", "Progress emails"),
+}
+STOP_WORDS: dict[str, Marked] = {  # the reasons Wismo itself records; providers' are verbatim
+    "tracking page": NP_("order", "switched off on the tracking page"),
+    "unsubscribe link": NP_("order", "unsubscribe link in an email"),
+}
+
+
+def _words(table: dict[str, Marked]) -> dict[str, str]:
+    return {code: marked(admin_locale()) for code, marked in table.items()}
 
 
 def search_orders(s: Session, shop_id: int, q: str, limit: int = PAGE) -> list[Order]:
@@ -71,7 +93,8 @@ def orders() -> ResponseReturnValue:
 @bp.route("/orders/<int:order_id>")
 @staff_required(AGENT)
 def order(order_id: int) -> ResponseReturnValue:
-    """The order's timeline: its events and every message, with opens and clicks."""
+    """The order whole: timeline, parcels and scans, the estimated date and its moves, every
+    message, the shopper's channels, rating and problem reports, and the staff's notes."""
     with wismo().session() as s:
         o = owned(s, Order, order_id)
         events = s.scalars(
@@ -84,14 +107,38 @@ def order(order_id: int) -> ResponseReturnValue:
             .where(Notification.shop_id == o.shop_id, Notification.order_id == o.id)
             .order_by(Notification.created_at, Notification.id)
         ).all()
+        shop = current_shop(s)
         return render_template(
             "admin/order.html",
             order=o,
             events=events,
             notes=notes,
+            record=order_record(s, shop, o, events),
             reports=reports_of(s, o.shop_id, o.id),
             base_key=base_key,
+            note_limit=NOTE_LIMIT,
+            follow_words=_words(FOLLOW_WORDS),
+            pref_words=_words(PREF_WORDS),
+            stop_words=_words(STOP_WORDS),
         )
+
+
+@bp.route("/orders/<int:order_id>/notes", methods=["POST"])
+@staff_required(AGENT)
+def order_note(order_id: int) -> ResponseReturnValue:
+    """Keep a staff note on the order (what was promised to the shopper, what was done)."""
+    with wismo().session() as s, s.begin():
+        o = owned(s, Order, order_id)
+        try:
+            add_note(s, o, me().email, request.form.get("body", ""))
+        except ValueError:
+            flash(
+                _("Write the note first (at most %(limit)s characters).", limit=NOTE_LIMIT),
+                "error",
+            )
+        else:
+            flash(_("Note saved."))
+    return redirect(url_for("admin.order", order_id=order_id, _anchor="notes"))
 
 
 @bp.route("/log")

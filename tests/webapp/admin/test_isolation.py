@@ -14,7 +14,14 @@ from core.domain.statuses import Status
 from core.services.message_templates import Slot, save
 from core.services.problems import open_reports, report_problem
 from core.services.shops import update_settings
-from core.storage.models import Notification, Order, Shop, StaffUser, TemplateVersion
+from core.storage.models import (
+    Notification,
+    Order,
+    OrderNote,
+    Shop,
+    StaffUser,
+    TemplateVersion,
+)
 from tests.conftest import add_shop
 
 from .helpers import Admin, make_staff, order_event
@@ -71,6 +78,9 @@ def _counts(c, shop_id):
             ),
             dict(s.get(Shop, shop_id).settings),
             [(r.id, r.handled_at) for r in open_reports(s, shop_id)],
+            s.scalar(
+                select(func.count()).select_from(OrderNote).where(OrderNote.shop_id == shop_id)
+            ),
         )
 
 
