@@ -1,8 +1,8 @@
-"""Support endpoints (shop API key): instant WISMO answers and an order's full timeline.
+"""Support endpoints (shop API key): instant WISMO answers, an order's full timeline, stats.
 
 `POST /api/v1/wismo/answer` answers a chat message; `GET /api/v1/orders/<number>/timeline`
-shows an agent every milestone and every message sent. Both are scoped to the shop the
-key belongs to.
+shows an agent every milestone and every message sent; `GET /api/v1/stats` gives what the
+admin's dashboard shows, as JSON. All are scoped to the shop the key belongs to.
 """
 
 from __future__ import annotations
@@ -15,12 +15,16 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.domain.rules import zone
 from core.errors import InvalidSignature, MalformedPayload
+from core.services.analytics import build_report, parse_period, report_json
 from core.services.answers import Question, answer
 from core.services.contacts import name_on
 from core.services.lookup import normalize_number, number_variants, visitor_hash
 from core.services.shopper import record_visit
 from core.services.summary import messages_sent, order_summary
+from core.shop_settings import settings_of
+from core.storage.clock import utcnow
 from core.storage.models import Order, Shop
 
 from .context import wismo
@@ -112,3 +116,24 @@ def order_timeline(number: str) -> ResponseReturnValue:
         }
         summary["messages"] = messages_sent(s, order)
         return jsonify(summary)
+
+
+@bp.get("/api/v1/stats")
+def stats() -> ResponseReturnValue:
+    """The dashboard's figures for ?from=YYYY-MM-DD&to=YYYY-MM-DD (the shop's days, inclusive;
+    the last 30 days by default): messages, orders, carriers, visits, feedback, problems."""
+    with wismo().session() as s:
+        shop = authorised_shop(s)
+        settings = settings_of(shop)
+        tz = zone(settings.timezone)
+        try:
+            period = parse_period(
+                request.args.get("from"),
+                request.args.get("to"),
+                utcnow().astimezone(tz).date(),
+                tz,
+            )
+        except ValueError as e:
+            raise MalformedPayload(str(e)) from None
+        report = build_report(s, shop.id, period, settings.analytics.contact_rate)
+        return jsonify(report_json(report))

@@ -1,6 +1,6 @@
 """The OpenAPI description of the shopper-side endpoints (merged into /openapi.json).
 
-Support (shop API key): the instant answer and the order timeline. Public (no key):
+Support (shop API key): the instant answer, the order timeline and the stats. Public (no key):
 the widget's two endpoints, authorised by a storefront token or number plus contact.
 """
 
@@ -87,6 +87,35 @@ def shopper_schemas() -> dict[str, Any]:
                 "order": {"oneOf": [_ref("OrderSummary"), {"type": "null"}]},
             },
         },
+        "Stats": {
+            "type": "object",
+            "description": "what the admin's dashboard shows for the period (docs/admin.md)",
+            "required": [
+                "period",
+                "messages",
+                "orders",
+                "carriers",
+                "tracking",
+                "feedback",
+                "problem_reports",
+            ],
+            "properties": {
+                "period": {
+                    "type": "object",
+                    "properties": {
+                        "from": {"type": "string", "format": "date"},
+                        "to": {"type": "string", "format": "date"},
+                        "timezone": _STR,
+                    },
+                },
+                "messages": {"type": "object"},
+                "orders": {"type": "object"},
+                "carriers": {"type": "object"},
+                "tracking": {"type": "object"},
+                "feedback": {"type": "object"},
+                "problem_reports": {"type": "object"},
+            },
+        },
         "Timeline": {
             "allOf": [
                 _ref("OrderSummary"),
@@ -130,6 +159,21 @@ def shopper_paths() -> dict[str, Any]:
                     "200": _ok("the timeline", "Timeline"),
                     "401": {"description": "missing or wrong API key"},
                     "404": {"description": "no such order in this shop"},
+                },
+            }
+        },
+        "/api/v1/stats": {
+            "get": {
+                "summary": "The dashboard's figures for a period (the shop's days, inclusive)",
+                "operationId": "getStats",
+                "parameters": [
+                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+                ],
+                "responses": {
+                    "200": _ok("the figures", "Stats"),
+                    "400": {"description": "a malformed date or a period over 366 days"},
+                    "401": {"description": "missing or wrong API key"},
                 },
             }
         },

@@ -230,6 +230,8 @@ def demo_shop(c: Container) -> Shop:
                 "locale": "en",
                 "timezone": "Europe/Kyiv",
                 "country": "UA",
+                # opens and clicks on, so the demo's dashboard has a story to tell
+                "tracking": {"opens": True, "clicks": True},
                 "policy": {
                     "matrix": sms_on,
                     "quiet_hours": ["00:00", "00:00"],
@@ -376,6 +378,74 @@ def file_reports(c: Container, shop_id: int, orders: list[SimOrder], wait: float
     return filed
 
 
+RATINGS = {  # what the demo's shoppers say of delivered orders, in their language
+    "en": (5, "Quick and well packed, thank you!"),
+    "uk": (5, "Все прийшло вчасно, дякую!"),
+    "ru": (4, "Всё хорошо, но курьер опоздал на час."),
+}
+
+
+def engage(c: Container, shop_id: int, orders: list[SimOrder], wait: float = 30.0) -> int:
+    """The demo's shoppers react as real ones do: most open their emails, some follow a link
+    and look at the tracking page, and the delivered rate their order. Deterministic: every
+    second email is opened, every fourth clicked; returns the emails opened."""
+    from sqlalchemy import select
+
+    from core.services.engagement import record_click, record_open, tracked_links
+    from core.services.lookup import visitor_hash
+    from core.services.shopper import can_rate, record_visit, save_feedback
+    from core.storage.models import Notification, Order
+
+    ids = [o.events[0].order_id for o in orders]
+    deadline = time.monotonic() + wait  # the in-process queue may still be sending
+    while True:
+        with c.session() as s:
+            busy = s.scalar(
+                select(Notification.id)
+                .join(Order, Order.id == Notification.order_id)
+                .where(
+                    Notification.shop_id == shop_id,
+                    Order.external_id.in_(ids),
+                    Notification.state.in_(("pending", "sending")),
+                )
+                .limit(1)
+            )
+        if busy is None or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    opened = 0
+    with c.session() as s, s.begin():
+        notes = s.scalars(
+            select(Notification)
+            .join(Order, Order.id == Notification.order_id)
+            .where(
+                Notification.shop_id == shop_id,
+                Order.external_id.in_(ids),
+                Notification.channel == "email",
+                Notification.state == "sent",
+            )
+            .order_by(Notification.id)
+        ).all()
+        for i, note in enumerate(notes):
+            if i % 2:
+                continue
+            record_open(s, note)
+            opened += 1
+            links = tracked_links(note.body_html or "")
+            if i % 4 == 0 and links:
+                record_click(s, note, links[0])
+                day = utcnow().date().isoformat()
+                visitor = visitor_hash(c.settings.secret_key, f"demo-{note.order_id}", "demo", day)
+                record_visit(s, shop_id, note.order_id, "link", visitor)
+        for order in s.scalars(
+            select(Order).where(Order.shop_id == shop_id, Order.external_id.in_(ids))
+        ):
+            if can_rate(order):
+                rating, comment = RATINGS.get(order.locale or "en", RATINGS["en"])
+                save_feedback(s, order, rating, comment)
+    return opened
+
+
 def interleave(orders: list[SimOrder]) -> Iterator[OrderEventIn]:
     """The orders' events in the order a shop would send them: by placing order, step by step."""
     queues = [list(o.events) for o in orders]
@@ -412,4 +482,5 @@ def run_simulation(
         if pace:
             time.sleep(pace)
     file_reports(c, shop.id, sims)
+    engage(c, shop.id, sims)
     return len(events)

@@ -8,7 +8,14 @@ from core.bootstrap import bootstrap
 from core.links import TRACK
 from core.settings import Settings
 from core.storage.migrations import upgrade
-from core.storage.models import Order, OutboxMessage, ProblemReport
+from core.storage.models import (
+    Feedback,
+    Notification,
+    Order,
+    OutboxMessage,
+    ProblemReport,
+    TrackingVisit,
+)
 from webapp import create_app
 from wismo.simulator import demo_shop, run_simulation
 
@@ -47,5 +54,13 @@ def test_the_demo_shows_a_cancellation_a_pickup_order_and_problem_reports(tmp_pa
             ("refund", "forwarded"),
         ]
         assert len(forwarded) == 2 and all(r.handled_at is None for r in reports)
+        # the demo's shoppers open, click, look and rate, so its dashboard tells a story
+        with c.session() as s:
+            emails = s.scalars(select(Notification).where(Notification.channel == "email")).all()
+            ratings = s.scalars(select(Feedback)).all()
+            visits = s.scalars(select(TrackingVisit)).all()
+        opened = [n for n in emails if n.opened_at]
+        assert 0 < len(opened) < len(emails) and any(n.clicked_at for n in emails)
+        assert visits and ratings and all(1 <= f.rating <= 5 for f in ratings)
     finally:
         c.engine.dispose()

@@ -4,44 +4,38 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, timedelta, tzinfo
+from datetime import UTC, tzinfo
 
 from flask import Response, render_template, request
 from flask.typing import ResponseReturnValue
 
-from core.domain.intake import YEARS
 from core.domain.rules import zone
+from core.services.analytics import (
+    CSV_HEADER,
+    Period,
+    Report,
+    build_report,
+    csv_rows,
+    parse_period,
+)
 from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 
 from ..context import wismo
 from .access import OWNER, current_shop, staff_required
-from .analytics import CSV_HEADER, Period, Report, build_report, csv_rows
 from .blueprint import bp
 from .charts import bar_chart, meter
 from .i18n import _, channel_label
 
-MAX_DAYS = 366
-
 
 def period_from_args(tz: tzinfo = UTC) -> Period:
-    """?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive days in the shop's time zone); 30 by default."""
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive days in the shop's time zone); 30 by default.
+    A malformed period shows the last 30 days; a longer one than a report covers, its end."""
     today = utcnow().astimezone(tz).date()
     try:
-        end = date.fromisoformat(request.args.get("to", "")) if request.args.get("to") else today
-        start = (
-            date.fromisoformat(request.args["from"])
-            if request.args.get("from")
-            else end - timedelta(days=29)
-        )
-        if not all(YEARS[0] <= d.year <= YEARS[1] for d in (start, end)):
-            raise ValueError("out of range")  # year 1 or 9999 would overflow the day arithmetic
-    except (ValueError, OverflowError):
-        start, end = today - timedelta(days=29), today
-    if start > end:
-        start, end = end, start
-    start = max(start, end - timedelta(days=MAX_DAYS - 1))
-    return Period(start, end, tz)
+        return parse_period(request.args.get("from"), request.args.get("to"), today, tz, clip=True)
+    except ValueError:
+        return parse_period(None, None, today, tz)
 
 
 def _report() -> Report:

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import statistics
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -43,6 +43,7 @@ def expected(c, shop_id):
         firsts = {}
         for e in s.scalars(select(OrderEvent).order_by(OrderEvent.occurred_at)):
             firsts.setdefault((e.order_id, e.status), e.occurred_at)
+    shipped = sum((o.id, "shipped") in firsts for o in orders)
     to_ship = [
         (firsts[(o.id, "shipped")] - o.placed_at).total_seconds() / 3600
         for o in orders
@@ -57,8 +58,10 @@ def expected(c, shop_id):
         "visits": len(visits),
         "unique": len({v.visitor for v in visits}),
         "placed": len(orders),
-        "cancelled": sum(o.status == "cancelled" for o in orders),
+        # cancelled at any time, counted from the events (a later refund does not undo it)
+        "cancelled": sum((o.id, "cancelled") in firsts for o in orders),
         "to_ship": statistics.median(to_ship),
+        "shipped": shipped,
         "ratings": ratings,
         "notes": notes,
     }
@@ -71,13 +74,13 @@ def test_the_dashboard_matches_the_database(app, container, owner):
     page = Admin(app, "owner@a.example").get("/admin/dashboard", query_string=PERIOD).text
     for name in ("sent", "delivered", "failed", "opened", "clicked", "visits", "unique", "placed"):
         assert int(kpi(page, name)) == want[name], name
-    assert kpi(page, "avoided") == str(round(want["unique"] * 0.25))
+    assert kpi(page, "avoided") == f"≈ {want['unique'] * 0.25:.1f}"
     assert f"({want['cancelled']} of {want['placed']})" in kpi(page, "cancel")
     assert kpi(page, "to-ship") == f"{want['to_ship']:.1f} h"
     avg = sum(want["ratings"]) / len(want["ratings"])
     assert kpi(page, "feedback").startswith(f"{avg:.1f} / 5 from {len(want['ratings'])}")
     assert "<svg" in page and "Messages sent per day" in page
-    assert "× share who would otherwise have asked support (25%) = <strong>" in page
+    assert "× share who would otherwise have asked support (25%) ≈ <strong>" in page
 
 
 def test_the_csv_export_adds_up_to_the_same_numbers(app, container, owner):
@@ -86,9 +89,21 @@ def test_the_csv_export_adds_up_to_the_same_numbers(app, container, owner):
     r = Admin(app, "owner@a.example").get("/admin/dashboard.csv", query_string=PERIOD)
     assert r.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert sum(int(row["sent"]) for row in rows) == want["sent"]
-    assert sum(int(row["messages"]) for row in rows) == len(want["notes"])
-    assert {row["date"][:7] for row in rows} == {"2026-10"}
+    daily = [row for row in rows if row["section"] == "messages" and row["date"]]
+
+    def daily_sum(metric: str) -> int:
+        return sum(int(row["value"]) for row in daily if row["metric"] == metric)
+
+    assert daily_sum("sent") == want["sent"]
+    assert daily_sum("messages") == len(want["notes"])
+    assert {row["date"][:7] for row in daily} == {"2026-10"}
+    figures = {(row["section"], row["scope"], row["metric"]): row["value"] for row in rows}
+    assert figures[("messages", "all", "sent")] == str(want["sent"])
+    assert figures[("orders", "all", "placed")] == str(want["placed"])
+    assert figures[("orders", "all", "cancelled")] == str(want["cancelled"])
+    assert figures[("tracking", "all", "unique_visitors")] == str(want["unique"])
+    assert figures[("feedback", "all", "ratings")] == str(len(want["ratings"]))
+    assert figures[("carriers", "DHL", "parcels")] == str(want["shipped"])
 
 
 def test_the_day_before_the_period_is_left_out(app, container, owner):
@@ -122,3 +137,65 @@ def test_days_are_the_shops_own(app, container, owner):
         page = admin.get("/admin/dashboard", query_string={"from": day, "to": day}).text
         assert kpi(page, "sent") == count, day
     assert "Days in Europe/Kyiv." in page
+
+
+def test_a_cancelled_then_refunded_order_counts_as_cancelled_and_a_resend_apart(
+    app, container, owner
+):
+    """Issue 19: "Cancellation rate 0.0% (0 of 10) although an order was cancelled (then
+    refunded)", and a resend counted as a new message sent."""
+    from core.domain.statuses import Status
+
+    from .month import _event
+
+    at = datetime(2026, 10, 5, 9, tzinfo=UTC)
+    shop_id = owner.shop.id
+    for n, order in enumerate(("601", "602", "603", "604")):
+        _event(container, shop_id, f"{order}-p", order, Status.PLACED, at + timedelta(hours=n))
+    _event(container, shop_id, "601-c", "601", Status.CANCELLED, at + timedelta(hours=5))
+    _event(container, shop_id, "601-r", "601", Status.REFUNDED, at + timedelta(hours=9))
+    _event(container, shop_id, "602-d", "602", Status.DELAYED, at + timedelta(hours=6))
+    admin = Admin(app, "owner@a.example")
+    day = {"from": "2026-10-05", "to": "2026-10-05"}
+    page = admin.get("/admin/dashboard", query_string=day).text
+    assert kpi(page, "placed") == "4"
+    assert "(1 of 4)" in kpi(page, "cancel") and kpi(page, "cancel").startswith("25.0%")
+    assert kpi(page, "delayed") == "1"
+    sent = int(kpi(page, "sent"))
+    with container.session() as s:
+        first = s.scalar(select(Notification.id).order_by(Notification.id))
+    assert admin.post(f"/admin/log/{first}/resend").status_code == 302
+    with container.session() as s, s.begin():  # resent that evening, within the period
+        copy = s.scalars(select(Notification).order_by(Notification.id.desc())).first()
+        copy.created_at = at + timedelta(hours=12)
+    page = admin.get("/admin/dashboard", query_string=day).text
+    assert int(kpi(page, "sent")) == sent  # not a new message
+    assert kpi(page, "resent") == "1"
+
+
+def test_the_stats_api_gives_the_dashboards_figures_to_the_shops_key_only(app, container, owner):
+    seed_month(container, owner.shop.id)
+    want = expected(container, owner.shop.id)
+    client = app.test_client()
+    key = {"Authorization": f"Bearer {owner.api_key}"}
+    assert client.get("/api/v1/stats", query_string=PERIOD).status_code == 401
+    wrong = {"Authorization": "Bearer wsk_not_a_key"}
+    assert client.get("/api/v1/stats", query_string=PERIOD, headers=wrong).status_code == 401
+    for bad in ({"from": "2026-13-01"}, {"from": "0001-01-01"}, {"from": "2024-01-01"}):
+        r = client.get("/api/v1/stats", query_string=bad, headers=key)
+        assert r.status_code == 400 and r.json["error"], bad
+    data = client.get("/api/v1/stats", query_string=PERIOD, headers=key).json
+    assert data["period"] == {"from": "2026-10-01", "to": "2026-10-30", "timezone": "UTC"}
+    assert data["messages"]["total"]["sent"] == want["sent"]
+    assert data["orders"]["placed"] == want["placed"]
+    assert data["orders"]["cancelled"] == want["cancelled"]
+    assert data["tracking"]["unique_visitors"] == want["unique"]
+    assert data["tracking"]["support_contacts_avoided"] == round(want["unique"] * 0.25, 1)
+    assert data["carriers"]["DHL"]["parcels"] == want["shipped"]
+    csv_text = Admin(app, "owner@a.example").get("/admin/dashboard.csv", query_string=PERIOD).text
+    rows = {
+        (r["section"], r["scope"], r["metric"]): r["value"]
+        for r in csv.DictReader(io.StringIO(csv_text))
+    }
+    assert rows[("orders", "all", "delayed")] == str(data["orders"]["delayed"])
+    assert rows[("messages", "all", "opened")] == str(data["messages"]["total"]["opened"])
