@@ -85,11 +85,13 @@ def checklist(c: Container, s: Session, shop: Shop) -> list[Step]:
     platform = shop.platform
     sender = email_sender(c, shop)
     state = admin_state(shop)
-    sent = s.scalar(
+    delivered = (
         select(func.count())
         .select_from(Notification)
         .where(Notification.shop_id == shop.id, Notification.state == MessageState.SENT)
     )
+    sent = s.scalar(delivered.where(Notification.provider != "outbox")) or 0
+    outboxed = s.scalar(delivered.where(Notification.provider == "outbox")) or 0
     test_received = state.get("test_received_at")
     steps = [
         Step(
@@ -132,6 +134,14 @@ def checklist(c: Container, s: Session, shop: Shop) -> list[Step]:
                 sent,
             )
             if sent
+            else ngettext_(
+                "Not yet: {n} message went only to the dev outbox, no shopper received it. "
+                "Set up the email sender (and an SMS provider for SMS) first.",
+                "Not yet: {n} messages went only to the dev outbox, no shopper received them. "
+                "Set up the email sender (and an SMS provider for SMS) first.",
+                outboxed,
+            )
+            if outboxed
             else _("The first shopper message goes out with your next order update."),
         ),
     ]

@@ -89,6 +89,9 @@ def parse_pairs(text: str) -> dict[str, str]:
     return out
 
 
+QUIET = ("quiet_start", "quiet_end")
+
+
 def parse_general(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(top-level settings, policy changes) from the general form."""
     locale = form.get("locale", "en")
@@ -97,12 +100,14 @@ def parse_general(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, An
     zone = form.get("timezone", "UTC").strip() or "UTC"
     if not known_zone(zone):
         raise FormError(f"unknown time zone {zone!r}; use a name like Europe/Kyiv")
-    quiet = []
-    for key in ("quiet_start", "quiet_end"):
+    quiet = ["00:00", "00:00"]  # the same start and end: no quiet hours
+    if form.get("no_quiet") != "on":
         try:
-            quiet.append(time.fromisoformat(form.get(key, "")).strftime("%H:%M"))
+            quiet = [time.fromisoformat(form.get(k, "")).strftime("%H:%M") for k in QUIET]
         except ValueError:
             raise FormError("quiet hours are times like 21:00") from None
+        if quiet[0] == quiet[1]:
+            raise FormError("quiet hours start and end at different times (or tick No quiet hours)")
     try:
         debounce = int(form.get("debounce_minutes", "2")) * 60
     except ValueError:

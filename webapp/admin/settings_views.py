@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core import registry
 from core.domain.statuses import Status
 from core.errors import ConfigError, InvalidSettings, TemplateError
+from core.rendering.colours import contrast, hex_colour, rgb, text_on
 from core.services.message_templates import preview_facts
 from core.services.shops import policy_of, update_settings
 from core.services.staff import INVITE, add_staff, authenticate, hash_password, sign_in_token
@@ -58,8 +59,39 @@ def channel_views(shop: Shop) -> list[dict[str, Any]]:
             }
             for name in forms.providers_for_kind(kind)
         ]
-        out.append({"kind": kind, "provider": provider, "options": options})
+        out.append(
+            {
+                "kind": kind,
+                "provider": provider,
+                "options": options,
+                "default_label": default_provider(kind)[0],
+                "default_note": default_provider(kind)[1],
+            }
+        )
     return out
+
+
+def default_provider(kind: str) -> tuple[str, str]:
+    """What a channel with no provider of the shop's own sends through: a short name for the
+    picker, and a line that says it plainly."""
+    if kind == "email" and wismo().providers.smtp_url:
+        return _("the service's email server"), _(
+            "Email goes out through the service's own server, from its address."
+        )
+    return _("none"), _("Messages only reach the dev outbox: no shopper gets them.")
+
+
+def colour_view(branding: Any) -> dict[str, Any]:
+    """The brand colour for the picker (#rrggbb), and the text colour pages put on it."""
+    value = hex_colour(branding.brand_color)
+    r, g, b = rgb(value)
+    on = text_on((r, g, b))
+    return {
+        "hex": f"#{r:02x}{g:02x}{b:02x}",
+        "on": on,
+        "on_words": _("white") if on == "#ffffff" else _("dark"),
+        "ratio": contrast((r, g, b), rgb(on)),
+    }
 
 
 @bp.route("/settings")
@@ -85,6 +117,7 @@ def settings() -> ResponseReturnValue:
             show_status_map=maps_statuses(shop.platform),
             tracking=conf.tracking,
             fields_for=forms.fields_for,
+            colour=colour_view(branding),
         )
 
 

@@ -56,3 +56,18 @@
     sync();
   });
 })();
+
+// Settings: "No quiet hours" hides the two times it makes irrelevant.
+(function () {
+  "use strict";
+  var box = document.getElementById("no-quiet");
+  if (!box) return;
+  function sync() {
+    document.querySelectorAll("input.quiet-time").forEach(function (input) {
+      input.disabled = box.checked;
+      input.closest("label").hidden = box.checked;
+    });
+  }
+  box.addEventListener("change", sync);
+  sync();
+})();

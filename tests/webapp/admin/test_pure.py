@@ -46,6 +46,16 @@ def test_general_form_refuses_bad_values():
             forms.parse_general({**good, key: bad})
 
 
+def test_no_quiet_hours_is_said_with_a_box_not_with_equal_times():
+    base = {"locale": "en", "timezone": "UTC", "debounce_minutes": "0"}
+    # ticked: none, whatever the (greyed out) times say
+    _, policy = forms.parse_general({**base, "no_quiet": "on", "quiet_start": "21:00"})
+    assert policy["quiet_hours"] == ["00:00", "00:00"]
+    # unticked with equal times is a mistake the merchant is told about, not "none"
+    with pytest.raises(forms.FormError, match="No quiet hours"):
+        forms.parse_general({**base, "quiet_start": "22:00", "quiet_end": "22:00"})
+
+
 def test_links_are_tracked_but_not_the_unsubscribe_link():
     html = (
         '<a href="https://shop.example/a?x=1&amp;y=2">a</a>'

@@ -350,3 +350,38 @@ def test_onboarding_shows_refused_deliveries_and_the_last_one_received(app, cont
     link = page[page.index('id="store-link"') :]
     assert "1 refused since the last one received" in link
     assert "Last update received</th><td>never" in link
+
+
+def test_settings_explain_themselves(app, container, owner):
+    """Issue 19 item 6: the provider's own fields without prefixes, what "no provider"
+    really means, no quiet hours as a box, and a colour picker with its contrast."""
+    admin = Admin(app, "owner@a.example")
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    sms = page[page.index('data-kind="sms"') :]
+    sms = sms[: sms.index("</fieldset>")]
+    assert '<option value="">none</option>' in sms
+    assert "Messages only reach the dev outbox: no shopper gets them." in sms
+    assert "twilio: " not in sms and ">Account SID (AC...)" in sms  # grouped under Twilio
+    assert 'data-provider="twilio"' in sms and '<p class="small muted provider-name">' in sms
+    assert 'id="no-quiet"' in page and "12:00 AM" not in page
+    assert 'name="brand_color" type="color" value="#0f766e"' in page
+    assert "their text is white (contrast 5.5 : 1)" in page
+    admin.post(
+        "/admin/settings/general",
+        {"locale": "en", "timezone": "UTC", "no_quiet": "on", "debounce_minutes": "0"},
+    )
+    with container.session() as s:
+        policy = policy_of(s.get(Shop, owner.shop.id))
+    assert policy.quiet_start == policy.quiet_end
+    assert 'id="no-quiet" checked' in admin.get("/admin/settings").get_data(as_text=True)
+
+
+def test_onboarding_is_not_live_while_messages_only_reach_the_dev_outbox(app, container, owner):
+    from .helpers import order_event
+
+    order_event(container, owner.shop.id, "o1", "9001", Status.PLACED)  # to the dev outbox
+    page = Admin(app, "owner@a.example").get("/admin/onboarding").get_data(as_text=True)
+    assert '<li class="card pad ob-step" data-step="live">' in page  # not ticked
+    live = page[page.index('data-step="live"') :][:900]
+    assert "Not yet: 1 message went only to the dev outbox, no shopper received it." in live
+    assert "sent to shoppers so far" not in live
