@@ -13,6 +13,7 @@ from core.rendering.catalogue import status_label
 from core.rendering.locales import (
     delivery_progress,
     format_day,
+    format_day_range,
     format_money,
     shipment_progress,
     vocative,
@@ -119,9 +120,8 @@ def _dates(
     only the date it moved to."""
     if status in UNDATED:
         return None, None, None
-    estimated = format_day(
-        _get(shipment, "estimated_delivery") or _get(order, "estimated_delivery"), locale
-    )
+    latest = _get(shipment, "estimated_delivery") or _get(order, "estimated_delivery")
+    estimated = format_day_range(_get(order, "estimated_earliest"), latest, locale)
     new = format_day(_get(order, "new_estimated_delivery"), locale)
     previous = format_day(_get(order, "previous_estimated_delivery"), locale)
     if not (new and previous and new != previous):
