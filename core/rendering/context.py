@@ -31,7 +31,9 @@ VARIABLES: dict[str, str] = {
     "refund_amount": N_("How much this refund gave back, formatted, or empty"),
     "currency": N_("The order's currency code, e.g. UAH"),
     "placed_at": N_("The date the order was placed"),
-    "estimated_delivery": N_("The estimated delivery date (today when out for delivery), or empty"),
+    "estimated_delivery": N_(
+        "The estimated delivery date or range of dates (today when out for delivery), or empty"
+    ),
     "new_estimated_delivery": N_("The new delivery date when this news moved it, or empty"),
     "previous_estimated_delivery": N_("The date it moved from (with new_estimated_delivery)"),
     "reason": N_("Why, as this news itself says (cancelled, delayed, held up), or empty"),
