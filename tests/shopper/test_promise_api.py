@@ -33,7 +33,9 @@ def test_a_product_page_before_the_cut_off_gets_a_countdown_and_a_range(
     )
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     en = client.get(f"/api/v1/widget/promise?shop={shop.shop.key}&locale=en").get_json()
-    assert " ".join(en["text"].split()) == "Order within 2 hr 15 min, get it Thu, Dec 3 – Fri, Dec 4"
+    assert (
+        " ".join(en["text"].split()) == "Order within 2 hr 15 min, get it Thu, Dec 3 – Fri, Dec 4"
+    )
     ru = client.get(f"/api/v1/widget/promise?shop={shop.shop.key}&locale=ru").get_json()
     assert " ".join(ru["text"].split()) == (
         "Закажите в течение 2 ч 15 мин — получите чт, 3 дек. — пт, 4 дек."
