@@ -48,6 +48,9 @@ def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> No
     connect_demo_carrier(c, shop.id, step_seconds=20 * max(pace, 0.25))
     ship_followed_orders(c, shop.id)
     _every(2.0, lambda: poll_tick(c, policy=DEMO_POLICY, tick_seconds=2.0), "carriers")
+    from core.services.care import care_tick
+
+    _every(5.0, lambda: care_tick(c.sessions, c.queue), "care")
     threading.Thread(
         target=run_simulation,
         name="simulator",

@@ -44,6 +44,7 @@ def event_facts(order: Order, data: OrderEventIn, before: date | None) -> dict[s
         "occurred_at": data.occurred_at.isoformat(),
         "previous_estimated_delivery": before.isoformat() if moved and before else None,
         "new_estimated_delivery": after.isoformat() if moved and after else None,
+        **({"care": data.extra["care"]} if isinstance(data.extra.get("care"), dict) else {}),
     }
 
 
@@ -99,6 +100,7 @@ def facts_for(
             "placed_at": order.placed_at,
             "estimated_delivery": estimate,
             "reason": news.get("reason"),
+            "care": news.get("care"),
             "previous_estimated_delivery": news.get("previous_estimated_delivery"),
             "new_estimated_delivery": news.get("new_estimated_delivery"),
         },
