@@ -124,9 +124,7 @@ def discover(sessions: sessionmaker[Session], now: datetime) -> int:
                     )
                 )
                 s.execute(
-                    update(CareWatch)
-                    .where(CareWatch.order_id.in_(chunk))
-                    .values(next_care_at=now)
+                    update(CareWatch).where(CareWatch.order_id.in_(chunk)).values(next_care_at=now)
                 )
             shop.state = {**(shop.state or {}), "care_cursor": now.isoformat()}
             flag_modified(shop, "state")
@@ -191,7 +189,7 @@ def _done_keys(s: Session, order_ids: list[int]) -> dict[int, set[str]]:
     return done
 
 
-Scans = dict[int, tuple[str, datetime | None, str | None]]
+Scans = dict[int, tuple[str | None, datetime | None, str | None]]
 
 
 def _last_scans(s: Session, order_ids: list[int]) -> Scans:
@@ -219,7 +217,8 @@ def _last_scans(s: Session, order_ids: list[int]) -> Scans:
     for parcel, at, reason in s.execute(
         select(latest.c.parcel_id, latest.c.at, CarrierScan.reason).join(
             CarrierScan,
-            (CarrierScan.parcel_id == latest.c.parcel_id) & (CarrierScan.occurred_at == latest.c.at),
+            (CarrierScan.parcel_id == latest.c.parcel_id)
+            & (CarrierScan.occurred_at == latest.c.at),
         )
     ):
         shipment, slug = by_parcel[parcel]
@@ -337,7 +336,9 @@ def _take(
     if new_id is None:
         return None
     if due.step == Step.DELAY:
-        event = _delayed_event(order, parcel, due, date.fromisoformat(detail["new_estimate"]), care, now)
+        event = _delayed_event(
+            order, parcel, due, date.fromisoformat(detail["new_estimate"]), care, now
+        )
         accepted = accept_event(s, shop.id, event, now)  # commits the step with the event
         return [] if accepted.duplicate else [("process_event", accepted.event_id)]
     if due.step == Step.FLAG:
@@ -348,7 +349,9 @@ def _take(
         status = Status.ATTEMPTED_DELIVERY if p == "attempted" else Status.EXCEPTION
     # the stall's apology shares the delay's key: whichever comes first, the shopper hears once
     key = due.parcel if due.rule == rules.STALLED else f"{due.parcel}{MARK}{due.rule}-{due.step}"
-    ids = plan_extra(s, shop, order, status, key[:100], {"care": care, "occurred_at": now.isoformat()}, now)
+    ids = plan_extra(
+        s, shop, order, status, key[:100], {"care": care, "occurred_at": now.isoformat()}, now
+    )
     return [("deliver", i) for i in ids]
 
 

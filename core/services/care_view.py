@@ -9,9 +9,19 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.domain.care import CLOSED
+from core.i18n import NP_, Marked
 from core.storage.models import CareAction, Order
 
 WINDOW = timedelta(days=14)
+"""Care steps older than this no longer count as needing attention."""
+PROBLEM_WORDS: dict[str, Marked] = {
+    "attempted": NP_("care", "failed delivery attempt"),
+    "refused": NP_("care", "refused by the recipient"),
+    "returned": NP_("care", "returned to sender"),
+    "storage_ended": NP_("care", "not collected in time, going back"),
+    "exception": NP_("care", "a carrier problem"),
+}
+"""A delivery problem's kind, in the merchant's words."""
 
 
 @dataclass(frozen=True)

@@ -11,27 +11,25 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 
 from core.channels.base import OutboundMessage
-from core.domain.care import CLOSED
 from core.domain.rules import zone
 from core.errors import ConfigError
-from core.i18n import ngettext, gettext
+from core.i18n import NP_, Marked, npgettext, pgettext
 from core.shop_settings import settings_of
 from core.storage.clock import utcnow
-from core.storage.models import CareAction, FollowedParcel, Order, Shop, StaffUser
+from core.storage.models import FollowedParcel, Order, Shop, StaffUser
 
+from .care_view import PROBLEM_WORDS, care_list
 from .outbound import Providers, send_now
 
 log = logging.getLogger(__name__)
 SEND_AFTER = time(8, 0)
-WINDOW = timedelta(days=14)
-"""Care steps older than this no longer count as needing attention."""
 KINDS = ("late", "stalled", "pickup", "problem", "not_found")
 
 
@@ -46,30 +44,21 @@ class Attention:
 
 
 def attention(s: Session, shop_id: int, now: datetime) -> Attention:
-    """The shop's open orders that need the merchant, from care steps and unknown numbers."""
+    """The shop's open orders that need the merchant: the Care page's list and unknown numbers."""
     found = Attention({k: [] for k in KINDS})
     seen: set[tuple[str, int]] = set()
-    rows = s.execute(
-        select(CareAction, Order.number, Order.status)
-        .join(Order, Order.id == CareAction.order_id)
-        .where(
-            CareAction.shop_id == shop_id,
-            CareAction.resolved_at.is_(None),
-            CareAction.created_at >= now - WINDOW,
-            CareAction.step.in_(("delay", "flag")),
-        )
-        .order_by(CareAction.created_at)
-    ).all()
-    for action, number, status in rows:
-        if status in CLOSED or (action.rule, action.order_id) in seen:
+    for item in reversed(care_list(s, shop_id, now)):
+        if (item.rule, item.order_id) in seen:
             continue
-        seen.add((action.rule, action.order_id))
-        detail = str(action.detail.get("problem") or action.parcel or "")
-        found.items[action.rule].append((number, detail))
+        seen.add((item.rule, item.order_id))
+        found.items[item.rule].append((item.number, item.kind if item.rule == "problem" else ""))
     for number, parcel in s.execute(
         select(Order.number, FollowedParcel.number)
-        .join(Order, (Order.shop_id == FollowedParcel.shop_id)
-              & (Order.external_id == FollowedParcel.order_external_id))
+        .join(
+            Order,
+            (Order.shop_id == FollowedParcel.shop_id)
+            & (Order.external_id == FollowedParcel.order_external_id),
+        )
         .where(
             FollowedParcel.shop_id == shop_id,
             FollowedParcel.flagged_at.is_not(None),
@@ -93,12 +82,12 @@ def recipient(s: Session, shop: Shop) -> str | None:
     )
 
 
-HEADINGS = {
-    "late": "Late: past the estimated delivery date",
-    "stalled": "Stalled: no carrier scan for too long",
-    "pickup": "Waiting at a pickup point past the deadline",
-    "problem": "Delivery problems: failed attempt, refused or returned",
-    "not_found": "Tracking numbers no carrier knows",
+HEADINGS: dict[str, Marked] = {
+    "late": NP_("care", "Late: past the estimated delivery date"),
+    "stalled": NP_("care", "Stalled: no carrier scan for too long"),
+    "pickup": NP_("care", "Waiting at a pickup point past the deadline"),
+    "problem": NP_("care", "Delivery problems: failed attempt, refused or returned"),
+    "not_found": NP_("care", "Tracking numbers no carrier knows"),
 }
 
 
@@ -106,7 +95,8 @@ def compose(shop: Shop, found: Attention, admin_url: str) -> tuple[str, str]:
     """The digest's subject and text, in the merchant's language."""
     locale = settings_of(shop).locale
     total = sum(len(v) for v in found.items.values())
-    subject = ngettext(
+    subject = npgettext(
+        "care",
         "{shop}: {n} order needs attention",
         "{shop}: {n} orders need attention",
         total,
@@ -119,15 +109,20 @@ def compose(shop: Shop, found: Attention, admin_url: str) -> tuple[str, str]:
         items = found.items.get(kind) or []
         if not items:
             continue
-        lines.append(f"{gettext(HEADINGS[kind], locale)} ({len(items)})")
-        lines += [f"  {number}" + (f" · {detail}" if detail else "") for number, detail in items[:50]]
+        lines.append(f"{HEADINGS[kind](locale)} ({len(items)})")
+        for number, detail in items[:50]:
+            words = PROBLEM_WORDS[detail](locale) if detail in PROBLEM_WORDS else detail
+            lines.append(f"  {number}" + (f" · {words}" if words else ""))
         lines.append("")
-    lines.append(gettext("Every order and its history: {url}", locale, url=admin_url))
+    lines.append(pgettext("care", "Every order and its history: {url}", locale, url=admin_url))
     return subject, "\n".join(lines)
 
 
 def digest_tick(
-    sessions: sessionmaker[Session], providers: Providers, public_url: str, now: datetime | None = None
+    sessions: sessionmaker[Session],
+    providers: Providers,
+    public_url: str,
+    now: datetime | None = None,
 ) -> int:
     """Send today's digest to each shop due one; returns how many were sent."""
     now = now or utcnow()

@@ -388,7 +388,9 @@ def plan_extra(
     """
     if not shop.active:
         return []
-    return _insert(session, order, status, shipment_key, _due(session, shop, order, status, now), now, news)
+    return _insert(
+        session, order, status, shipment_key, _due(session, shop, order, status, now), now, news
+    )
 
 
 def _due(

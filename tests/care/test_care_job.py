@@ -55,7 +55,9 @@ def outbox(c, shop_id):
         return [
             (m.subject, m.text)
             for m in s.scalars(
-                select(OutboxMessage).where(OutboxMessage.shop_id == shop_id).order_by(OutboxMessage.id)
+                select(OutboxMessage)
+                .where(OutboxMessage.shop_id == shop_id)
+                .order_by(OutboxMessage.id)
             )
         ]
 
@@ -109,8 +111,15 @@ def test_the_care_job_looks_only_at_orders_that_are_due(container, time_machine)
     shop = add_shop(container).shop
     time_machine.move_to(T0, tick=False)
     for n in range(5):
-        send(container, shop.id, f"p{n}", Status.PLACED, T0, order=f"{n}",
-             estimated_delivery=date(2026, 12, 20))
+        send(
+            container,
+            shop.id,
+            f"p{n}",
+            Status.PLACED,
+            T0,
+            order=f"{n}",
+            estimated_delivery=date(2026, 12, 20),
+        )
     first = tick(container, T0 + timedelta(minutes=1), time_machine)
     assert (first.discovered, first.examined) == (5, 5)
     again = tick(container, T0 + timedelta(minutes=2), time_machine)
@@ -126,8 +135,9 @@ def test_a_parcel_at_the_branch_is_reminded_the_next_day_and_on_its_last_day(
     shop = add_shop(container, locale="uk", timezone="Europe/Kyiv").shop
     point = {"name": "Відділення №12", "address": "вул. Хрещатик, 1", "keep_until": "2026-12-08"}
     time_machine.move_to(T0, tick=False)
-    parcel = ShipmentInfo(id="p1", carrier="Нова пошта", tracking_number="20450000000777",
-                          pickup_point=point)
+    parcel = ShipmentInfo(
+        id="p1", carrier="Нова пошта", tracking_number="20450000000777", pickup_point=point
+    )
     send(container, shop.id, "ship", Status.SHIPPED, T0 - timedelta(days=1), shipment=parcel)
     send(container, shop.id, "branch", Status.READY_FOR_PICKUP, T0, shipment=parcel)
     base = len(outbox(container, shop.id))
@@ -147,7 +157,9 @@ def test_a_parcel_at_the_branch_is_reminded_the_next_day_and_on_its_last_day(
     assert tick(container, datetime(2026, 12, 9, 0, 0, tzinfo=UTC), time_machine).steps == 1
     assert len(outbox(container, shop.id)) == base + 2
     assert actions(container, shop.id) == [
-        ("pickup", "first"), ("pickup", "flag"), ("pickup", "last")
+        ("pickup", "first"),
+        ("pickup", "flag"),
+        ("pickup", "last"),
     ]
 
 
@@ -156,15 +168,29 @@ def follow(c, shop_id, last_scan):
     with c.session() as s, s.begin():
         ship = s.scalars(select(Shipment).where(Shipment.shop_id == shop_id)).one()
         parcel = FollowedParcel(
-            shop_id=shop_id, shipment_id=ship.id, order_external_id="1001",
-            shipment_external_id=ship.external_id, number=ship.tracking_number,
-            carrier="novaposhta", detected_by="name", state="active", created_at=last_scan,
+            shop_id=shop_id,
+            shipment_id=ship.id,
+            order_external_id="1001",
+            shipment_external_id=ship.external_id,
+            number=ship.tracking_number,
+            carrier="novaposhta",
+            detected_by="name",
+            state="active",
+            created_at=last_scan,
         )
         s.add(parcel)
         s.flush()
-        s.add(CarrierScan(shop_id=shop_id, parcel_id=parcel.id, scan_id="s1",
-                          occurred_at=last_scan, code="5", description="Прямує до міста",
-                          status="in_transit"))
+        s.add(
+            CarrierScan(
+                shop_id=shop_id,
+                parcel_id=parcel.id,
+                scan_id="s1",
+                occurred_at=last_scan,
+                code="5",
+                description="Прямує до міста",
+                status="in_transit",
+            )
+        )
 
 
 def test_a_stalled_parcel_is_flagged_then_the_shopper_is_told_it_is_being_checked(
@@ -209,7 +235,9 @@ def test_care_messages_wait_for_the_end_of_the_shoppers_quiet_hours(
     http_stub.route("POST", TWILIO_PATH, status=201, json={"sid": "SM" + "c" * 32})
     sms, secret = twilio_provider(http_stub.url)
     shop = shop_with(
-        container, {"sms": [sms]}, {"sms": [secret]},
+        container,
+        {"sms": [sms]},
+        {"sms": [secret]},
         matrix={"ready_for_pickup": {"sms": True, "email": False}},
         timezone="Europe/Kyiv",
     ).shop
@@ -217,15 +245,24 @@ def test_care_messages_wait_for_the_end_of_the_shoppers_quiet_hours(
         from core.storage.models import Shop
 
         row = s.get(Shop, shop.id)
-        row.settings = {**row.settings, "policy": {**row.settings["policy"],
-                                                   "quiet_hours": ["21:00", "08:00"]}}
+        row.settings = {
+            **row.settings,
+            "policy": {**row.settings["policy"], "quiet_hours": ["21:00", "08:00"]},
+        }
     arrived = datetime(2026, 12, 1, 20, 30, tzinfo=UTC)  # 22:30 in Kyiv
     time_machine.move_to(arrived, tick=False)
     olena = CustomerInfo(name="Олена", phone="+380671234567", locale="uk")
     parcel = ShipmentInfo(id="p1", carrier="Нова пошта", tracking_number="20450000000777")
-    ev = OrderEventIn(event_key="b", source="test", order_id="1001", number="#1001",
-                      occurred_at=arrived, status=Status.READY_FOR_PICKUP, customer=olena,
-                      shipment=parcel)
+    ev = OrderEventIn(
+        event_key="b",
+        source="test",
+        order_id="1001",
+        number="#1001",
+        occurred_at=arrived,
+        status=Status.READY_FOR_PICKUP,
+        customer=olena,
+        shipment=parcel,
+    )
     with container.session() as s:
         ingest(s, container.queue, shop.id, [ev], now=arrived)
     tick(container, arrived + timedelta(hours=24), time_machine)  # 22:30 the next night

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from core.errors import InvalidSettings
 from core.i18n import NP_, Marked
-from core.services.care_view import care_list, codes_given, resolve
+from core.services.care_view import PROBLEM_WORDS, care_list, codes_given, resolve
 from core.services.shops import update_settings
 from core.shop_settings import settings_of
 from core.storage.clock import utcnow
@@ -41,11 +41,7 @@ TEXT: dict[str, Marked] = {
     "stalled": NP_("care", "Stalled: no carrier scan for too long"),
     "pickup": NP_("care", "Waiting at a pickup point past the deadline"),
     "problem": NP_("care", "Delivery problem"),
-    "attempted": NP_("care", "failed delivery attempt"),
-    "refused": NP_("care", "refused by the recipient"),
-    "returned": NP_("care", "returned to sender"),
-    "storage_ended": NP_("care", "not collected in time, going back"),
-    "exception": NP_("care", "a carrier problem"),
+    **PROBLEM_WORDS,
     "rules": NP_("care", "Rules"),
     "on": NP_("care", "On"),
     "late_rule": NP_("care", "Running late"),
@@ -133,7 +129,10 @@ def parse_care(form: MultiDict[str, str], t: dict[str, str]) -> dict[str, Any]:
         return int(raw)
 
     care: dict[str, Any] = {
-        rule: {"on": form.get(f"{rule}_on") == "1", "hours": number(f"{rule}_hours", f"{rule}_hours")}
+        rule: {
+            "on": form.get(f"{rule}_on") == "1",
+            "hours": number(f"{rule}_hours", f"{rule}_hours"),
+        }
         for rule in RULES
     }
     care["stalled_tell_hours"] = number("stalled_tell_hours", "stalled_tell")

@@ -70,8 +70,9 @@ def test_a_delivered_or_waiting_parcel_is_never_late():
 
 def test_a_followed_parcel_without_scans_is_flagged_then_the_shopper_told():
     last = T0 - timedelta(hours=80)
-    p = ParcelFacts("p1", Status.IN_TRANSIT, last, carrier="novaposhta", last_scan_at=last,
-                    followed=True)
+    p = ParcelFacts(
+        "p1", Status.IN_TRANSIT, last, carrier="novaposhta", last_scan_at=last, followed=True
+    )
     assert steps(p, last + timedelta(hours=71)) == []
     assert steps(p, last + timedelta(hours=72)) == [(STALLED, Step.FLAG)]
     assert steps(p, last + timedelta(hours=96)) == [(STALLED, Step.FLAG), (STALLED, Step.TELL)]
@@ -80,11 +81,18 @@ def test_a_followed_parcel_without_scans_is_flagged_then_the_shopper_told():
 def test_stall_hours_are_per_carrier_and_a_new_scan_restarts_the_count():
     rules = CareRules(stalled_carriers={"novaposhta": 24})
     last = T0 - timedelta(hours=30)
-    p = ParcelFacts("p1", Status.IN_TRANSIT, last, carrier="novaposhta", last_scan_at=last,
-                    followed=True)
+    p = ParcelFacts(
+        "p1", Status.IN_TRANSIT, last, carrier="novaposhta", last_scan_at=last, followed=True
+    )
     assert [d.step for d in assess([p], rules, T0, ()).due] == [Step.FLAG]
-    scanned = ParcelFacts("p1", Status.IN_TRANSIT, last, carrier="novaposhta",
-                          last_scan_at=T0 - timedelta(hours=1), followed=True)
+    scanned = ParcelFacts(
+        "p1",
+        Status.IN_TRANSIT,
+        last,
+        carrier="novaposhta",
+        last_scan_at=T0 - timedelta(hours=1),
+        followed=True,
+    )
     assert assess([scanned], rules, T0, ()).due == ()
 
 
@@ -99,7 +107,12 @@ def test_a_parcel_at_the_branch_is_reminded_the_next_day_and_before_its_deadline
     assert steps(p, arrived + timedelta(hours=23)) == []
     assert steps(p, arrived + timedelta(hours=24)) == [(PICKUP, Step.FIRST)]
     # the last free day ends at midnight; 14 h before it is 10:00 on the 8th
-    assert steps(p, datetime(2026, 12, 8, 9, 59, tzinfo=UTC), {f"p1:pickup:first:{arrived.isoformat()}"}) == []
+    assert (
+        steps(
+            p, datetime(2026, 12, 8, 9, 59, tzinfo=UTC), {f"p1:pickup:first:{arrived.isoformat()}"}
+        )
+        == []
+    )
     last_day = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
     assert steps(p, last_day, {f"p1:pickup:first:{arrived.isoformat()}"}) == [(PICKUP, Step.LAST)]
     after = datetime(2026, 12, 9, 0, 0, tzinfo=UTC)
@@ -123,9 +136,17 @@ def test_a_failed_attempt_alerts_the_merchant_at_once_and_tells_the_next_steps_l
 
 
 def test_a_refused_parcel_is_a_problem_and_care_then_ends():
-    p = ParcelFacts("p1", Status.IN_TRANSIT, T0 - timedelta(days=1), overlay=Status.EXCEPTION,
-                    overlay_at=T0 - timedelta(hours=2), reason="refused", followed=True,
-                    last_scan_at=T0 - timedelta(days=9), estimated=date(2026, 11, 1))
+    p = ParcelFacts(
+        "p1",
+        Status.IN_TRANSIT,
+        T0 - timedelta(days=1),
+        overlay=Status.EXCEPTION,
+        overlay_at=T0 - timedelta(hours=2),
+        reason="refused",
+        followed=True,
+        last_scan_at=T0 - timedelta(days=9),
+        estimated=date(2026, 11, 1),
+    )
     result = assess([p], RULES, T0, ())
     assert [(d.rule, d.step) for d in result.due] == [(PROBLEM, Step.FLAG), (PROBLEM, Step.TELL)]
     assert "refused" in result.due[0].cause
@@ -134,8 +155,9 @@ def test_a_refused_parcel_is_a_problem_and_care_then_ends():
 
 def test_switched_off_rules_never_fire():
     rules = CareRules(late=False, stalled=False, pickup=False, problem=False)
-    p = ParcelFacts("p1", Status.ATTEMPTED_DELIVERY, T0 - timedelta(days=5),
-                    estimated=date(2026, 11, 1))
+    p = ParcelFacts(
+        "p1", Status.ATTEMPTED_DELIVERY, T0 - timedelta(days=5), estimated=date(2026, 11, 1)
+    )
     assert assess([p], rules, T0, ()).due == ()
 
 
@@ -154,8 +176,15 @@ def test_whatever_the_facts_nothing_is_due_twice_and_the_next_look_is_in_the_fut
     status, hours, days, now_h
 ):
     at = T0 - timedelta(hours=hours)
-    p = ParcelFacts("p1", status, at, estimated=(T0 + timedelta(days=days)).date(),
-                    last_scan_at=at, followed=True, keep_until=(T0 + timedelta(days=days)).date())
+    p = ParcelFacts(
+        "p1",
+        status,
+        at,
+        estimated=(T0 + timedelta(days=days)).date(),
+        last_scan_at=at,
+        followed=True,
+        keep_until=(T0 + timedelta(days=days)).date(),
+    )
     now = T0 + timedelta(hours=now_h)
     first = assess([p], RULES, now, ())
     assert len({d.key for d in first.due}) == len(first.due)
