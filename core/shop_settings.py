@@ -230,6 +230,32 @@ class Care(Part):
     discount: CareDiscount = Field(default_factory=CareDiscount)
 
 
+Weekday = Annotated[int, Field(ge=0, le=6)]
+Days = Annotated[int, Field(ge=0, le=60)]
+
+
+class DeliveryPromise(Part):
+    """The delivery promise: the warehouse's cut-off, processing and days, transit per carrier."""
+
+    enabled: bool = Field(default=True, description="compute a date when the store sends none")
+    cutoff: Clock = Field(default="15:00", description="orders after it ship a working day later")
+    processing_days: int = Field(default=1, ge=0, le=30, description="working days to hand over")
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: [0, 1, 2, 3, 4], min_length=1, description="Monday 0 … Sunday 6"
+    )
+    holidays_country: str | None = Field(
+        default=None, pattern=r"^[A-Z]{2}$", description="ISO code; unset: the shop's country"
+    )
+    rest_on_workday_holidays: bool = Field(
+        default=False, description="closed on holidays that are working days by law (UA)"
+    )
+    transit: dict[str, dict[str, tuple[Days, Days]]] = Field(
+        default_factory=dict,
+        description='{carrier or "*": {"domestic"|"international": [fewest, most] days}}',
+    )
+    learn: bool = Field(default=True, description="use the shop's own transit times once known")
+
+
 class ShopSettings(Part):
     """Everything one shop configured; every key optional (docs/configuration.md)."""
 
@@ -263,6 +289,7 @@ class ShopSettings(Part):
     woocommerce: WooCommerce = Field(default_factory=WooCommerce)
     opencart: OpenCart = Field(default_factory=OpenCart)
     care: Care = Field(default_factory=Care)
+    promise: DeliveryPromise = Field(default_factory=DeliveryPromise)
 
     def providers(self, channel: str) -> list[ProviderConfig]:
         """The configured providers of a channel, in order (empty when none)."""

@@ -47,6 +47,9 @@ DEFAULT_PROBLEM_ORDER = "3 per hour; 10 per day"
 DEFAULT_PROBLEM_IP = "5 per hour; 20 per day"
 DEFAULT_SIGN_IN_LINK_IP = "10 per 15 minutes; 30 per day"
 DEFAULT_SIGN_IN_LINK_EMAIL = "3 per 15 minutes; 10 per day"
+# delivery-date quotes: one per product or cart page a shopper opens
+DEFAULT_PROMISE_IP = "60 per minute; 1000 per hour"
+DEFAULT_PROMISE_SHOP = "6000 per minute"
 
 
 def init_limits(app: Flask, settings: Settings) -> Limiter:
@@ -74,6 +77,13 @@ def init_limits(app: Flask, settings: Settings) -> Limiter:
     )
     app.config.setdefault(
         "WISMO_PROBLEM_LIMIT_IP", os.environ.get("WISMO_PROBLEM_LIMIT_IP") or DEFAULT_PROBLEM_IP
+    )
+    app.config.setdefault(
+        "WISMO_PROMISE_LIMIT_IP", os.environ.get("WISMO_PROMISE_LIMIT_IP") or DEFAULT_PROMISE_IP
+    )
+    app.config.setdefault(
+        "WISMO_PROMISE_LIMIT_SHOP",
+        os.environ.get("WISMO_PROMISE_LIMIT_SHOP") or DEFAULT_PROMISE_SHOP,
     )
     limiter = Limiter(
         get_remote_address,
@@ -135,5 +145,18 @@ def check_problem_report(order_id: int) -> None:
         current_app.config["WISMO_PROBLEM_LIMIT_ORDER"],
         key_func=lambda: str(order_id),
         scope="problem-order",
+    ):
+        pass
+
+
+def check_promise(shop: str | None) -> None:
+    """Count one delivery-date quote, per IP and per shop; RateLimitExceeded (429) when over."""
+    limiter: Limiter = current_app.extensions["wismo_limiter"]
+    with limiter.limit(current_app.config["WISMO_PROMISE_LIMIT_IP"], scope="promise-ip"):
+        pass
+    with limiter.limit(
+        current_app.config["WISMO_PROMISE_LIMIT_SHOP"],
+        key_func=lambda: shop or "*",
+        scope="promise-shop",
     ):
         pass

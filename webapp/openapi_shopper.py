@@ -38,6 +38,7 @@ def shopper_schemas() -> dict[str, Any]:
             },
             "reason": _NULLABLE,
             "estimated_delivery": {"type": ["string", "null"], "format": "date"},
+            "estimated_delivery_from": {"type": ["string", "null"], "format": "date"},
             "estimated_delivery_text": _NULLABLE,
             "shipments": {"type": "array", "items": {"type": "object"}},
             "timeline": {
@@ -148,6 +149,43 @@ def shopper_paths() -> dict[str, Any]:
                         "description": "`not_found`: bad, expired or foreign token; "
                         "`pending`: a genuine token for an order Wismo has not received yet"
                     },
+                },
+            }
+        },
+        "/api/v1/widget/promise": {
+            "get": {
+                "summary": "Before purchase: when an order placed now would arrive (widget.js)",
+                "operationId": "getWidgetPromise",
+                "security": public,
+                "parameters": [
+                    {"name": "shop", "in": "query", "required": True, "schema": _STR},
+                    {"name": "carrier", "in": "query", "schema": _STR},
+                    {"name": "country", "in": "query", "schema": _STR},
+                    {"name": "tz", "in": "query", "schema": _STR},
+                    {"name": "locale", "in": "query", "schema": _STR},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the range, the cut-off countdown and the line to show",
+                        "content": {
+                            _JSON: {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "earliest": {"type": "string", "format": "date"},
+                                        "latest": {"type": "string", "format": "date"},
+                                        "single": {"type": "boolean"},
+                                        "cause": _STR,
+                                        "order_within_seconds": {"type": ["integer", "null"]},
+                                        "locale": _STR,
+                                        "text": _STR,
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "404": {"description": "no such shop, or its delivery promise is off"},
+                    "429": {"description": "too many quotes from this IP or for this shop"},
                 },
             }
         },

@@ -20,17 +20,22 @@ from flask.typing import ResponseReturnValue
 from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy import select
 
+from core.domain.intake import time_zones
 from core.errors import InvalidSignature
 from core.rendering import normalize_locale
+from core.rendering.promise_words import promise_line
 from core.services.lookup import find_order
+from core.services.promises import quote
 from core.services.shopper import record_visit
 from core.services.shops import shop_by_key
 from core.services.summary import order_summary
+from core.shop_settings import settings_of
+from core.storage.clock import utcnow
 from core.storage.models import Order
 from core.storefront import read_storefront_token, verify_storefront_token
 
 from .context import wismo
-from .limits import check_lookup
+from .limits import check_lookup, check_promise
 from .tracking import visitor
 
 bp = Blueprint("widget", __name__)
@@ -83,6 +88,7 @@ def cors(response: Response) -> Response:
     return response
 
 
+@bp.route("/api/v1/widget/promise", methods=["OPTIONS"])
 @bp.route("/api/v1/widget/order", methods=["OPTIONS"])
 @bp.route("/api/v1/widget/lookup", methods=["OPTIONS"])
 def preflight() -> ResponseReturnValue:
@@ -150,3 +156,47 @@ def widget_lookup() -> ResponseReturnValue:
         s.commit()
         locale = _locale(order, str(data.get("locale") or ""))
         return jsonify(order_summary(s, order, locale, c.links, "widget"))
+
+
+@bp.get("/api/v1/widget/promise")
+def widget_promise() -> ResponseReturnValue:
+    """Before purchase: when an order placed now would arrive (product and cart pages)."""
+    args = request.args
+    shop_key = args.get("shop", "")[:40]
+    try:
+        check_promise(shop_key or None)
+    except RateLimitExceeded:
+        return jsonify({"error": "too_many_attempts"}), 429
+    zone = args.get("tz", "")[:64]
+    country = args.get("country", "")[:2].upper()
+    c = wismo()
+    with c.session() as s:
+        shop = shop_by_key(s, shop_key) if shop_key else None
+        if shop is None or not shop.active:
+            return jsonify(NOT_FOUND), 404
+        if not settings_of(shop).promise.enabled:
+            return jsonify({"error": "off"}), 404
+        now = utcnow()
+        promise = quote(
+            s,
+            shop,
+            now,
+            carrier=args.get("carrier", "")[:100] or None,
+            destination=country if country.isalpha() and len(country) == 2 else None,
+            shopper_timezone=zone if zone in time_zones() else None,
+        )
+        locale = normalize_locale(args.get("locale")) or settings_of(shop).locale
+    left = promise.holds_until - now if promise.holds_until else None
+    return jsonify(
+        {
+            "earliest": promise.earliest.isoformat(),
+            "latest": promise.latest.isoformat(),
+            "single": promise.single,
+            "cause": promise.cause,
+            "order_within_seconds": int(left.total_seconds()) if left else None,
+            "locale": locale,
+            "text": promise_line(
+                promise.earliest, promise.latest, promise.holds_until, now, locale
+            ),
+        }
+    )

@@ -13,6 +13,7 @@ from core.rendering.catalogue import status_label
 from core.rendering.locales import (
     delivery_progress,
     format_day,
+    format_day_range,
     format_money,
     shipment_progress,
     vocative,
@@ -30,7 +31,9 @@ VARIABLES: dict[str, str] = {
     "refund_amount": N_("How much this refund gave back, formatted, or empty"),
     "currency": N_("The order's currency code, e.g. UAH"),
     "placed_at": N_("The date the order was placed"),
-    "estimated_delivery": N_("The estimated delivery date (today when out for delivery), or empty"),
+    "estimated_delivery": N_(
+        "The estimated delivery date or range of dates (today when out for delivery), or empty"
+    ),
     "new_estimated_delivery": N_("The new delivery date when this news moved it, or empty"),
     "previous_estimated_delivery": N_("The date it moved from (with new_estimated_delivery)"),
     "reason": N_("Why, as this news itself says (cancelled, delayed, held up), or empty"),
@@ -126,9 +129,8 @@ def _dates(
     only the date it moved to."""
     if status in UNDATED:
         return None, None, None
-    estimated = format_day(
-        _get(shipment, "estimated_delivery") or _get(order, "estimated_delivery"), locale
-    )
+    latest = _get(shipment, "estimated_delivery") or _get(order, "estimated_delivery")
+    estimated = format_day_range(_get(order, "estimated_earliest"), latest, locale)
     new = format_day(_get(order, "new_estimated_delivery"), locale)
     previous = format_day(_get(order, "previous_estimated_delivery"), locale)
     if not (new and previous and new != previous):

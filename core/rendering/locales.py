@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import shevchenko
-from babel.dates import format_date
+from babel.dates import format_date, format_interval
 from babel.numbers import format_currency, format_decimal
 
 from core.i18n import ngettext
@@ -65,6 +65,28 @@ def format_day(value: Any, locale: str) -> str | None:
     if not isinstance(value, date):
         return str(value)
     return format_date(value, format="long", locale=locale)
+
+
+def format_day_range(earliest: Any, latest: Any, locale: str) -> str | None:
+    """A delivery range as Babel writes it: 'Thu, Dec 3 – Fri, Dec 4', «чт, 3 — пт, 4 груд.»;
+    one long date when the range is a single day or has no start."""
+    first, last = _as_day(earliest), _as_day(latest)
+    if last is None:
+        return format_day(earliest, locale)
+    if first is None or first >= last:
+        return format_day(last, locale)
+    return format_interval(first, last, skeleton="MMMEd", locale=locale)
+
+
+def _as_day(value: Any) -> date | None:
+    if isinstance(value, str) and value:
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
 
 
 def shipment_progress(shipped: int | None, total: int | None, locale: str) -> str:

@@ -74,9 +74,11 @@ def facts_for(
     tracking = links.tracking_url(shop.id, order.id)
     news = (note.event_facts if note is not None else None) or {}
     estimate = (shipment.estimated_delivery if shipment else None) or order.estimated_delivery
+    # the promise's first day, when the date shown is the order's range (not a parcel's own)
+    earliest = order.estimated_earliest if estimate == order.estimated_delivery else None
     if note is not None and note.status == Status.OUT_FOR_DELIVERY:
         # with the courier today: no earlier estimate may stand beside "today"
-        estimate = _event_day(shop, order, note, news)
+        estimate, earliest = _event_day(shop, order, note, news), None
         news = {**news, "previous_estimated_delivery": None, "new_estimated_delivery": None}
     return {
         "status": order.status,
@@ -99,6 +101,7 @@ def facts_for(
             "items": order.items or [],
             "placed_at": order.placed_at,
             "estimated_delivery": estimate,
+            "estimated_earliest": earliest,
             "reason": news.get("reason"),
             "care": news.get("care"),
             "previous_estimated_delivery": news.get("previous_estimated_delivery"),

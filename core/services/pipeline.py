@@ -26,7 +26,7 @@ from core.storage.clock import utcnow
 from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
 from core.storage.upsert import insert_ignore
 
-from . import catchup
+from . import catchup, promises
 from .contacts import customer_for, opted_out_channels, reachable_channels
 from .messages import event_facts, shown_estimate
 from .shops import policy_of
@@ -178,6 +178,7 @@ def process_event(session: Session, event_id: int, now: datetime | None = None) 
         before = shown_estimate(order, data.shipment.id if data.shipment else None)
         had_tracking = catchup.tracked(order)
         outcome, notify, shipment_key = _apply(session, order, data)
+        promises.keep(session, shop, order, data, now)
         ids: tuple[int, ...] = ()
         # an import of old orders (backfill) sets `silent`: it records progress, sends nothing
         if shop.active and not data.extra.get(SILENT):

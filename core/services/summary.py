@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from core.domain.statuses import RETURN_PATH, Status
 from core.i18n import NP_
 from core.links import Links
-from core.rendering import format_day, status_description, status_label
+from core.rendering import format_day_range, status_description, status_label
 from core.rendering.moments import format_moment, shopper_zone
 from core.shop_settings import settings_of
 from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
@@ -56,6 +56,13 @@ def expected_date(order: Order) -> date | None:
         if p.estimated_delivery and p.status != Status.DELIVERED
     ]
     return max(open_dates) if open_dates else order.estimated_delivery
+
+
+def expected_from(order: Order, edd: date | None) -> date | None:
+    """The first day of the order's promised range, when `edd` is that range's last day."""
+    if edd is None or edd != order.estimated_delivery or order.estimated_earliest is None:
+        return None
+    return order.estimated_earliest if order.estimated_earliest < edd else None
 
 
 def _label(value: str | None, locale: str) -> str | None:
@@ -107,7 +114,8 @@ def order_summary(
         },
         "reason": order.reason if status == Status.CANCELLED else None,
         "estimated_delivery": edd.isoformat() if edd else None,
-        "estimated_delivery_text": format_day(edd, locale) if edd else None,
+        "estimated_delivery_from": (start := expected_from(order, edd)) and start.isoformat(),
+        "estimated_delivery_text": format_day_range(start, edd, locale) if edd else None,
         "shipments": [
             {
                 **_shipment(p, locale),

@@ -15,7 +15,13 @@ from typing import Any
 from core.domain.statuses import RETURN_PATH, Status
 from core.rendering import status_description, status_label
 from core.rendering.display import as_status, family, first_name, safe_url
-from core.rendering.locales import format_day, format_money, shipment_progress, vocative
+from core.rendering.locales import (
+    format_day,
+    format_day_range,
+    format_money,
+    shipment_progress,
+    vocative,
+)
 from core.rendering.moments import format_moment
 from core.shop_settings import settings_of
 from core.storage.models import CarrierScan, Order, OrderEvent, Shipment, Shop
@@ -25,7 +31,7 @@ from .contacts import name_on
 from .journey import for_pickup, journey, status_word
 from .page_words import Chrome
 from .scans import SHOWN, all_updates, scans_of
-from .summary import parcel_index
+from .summary import expected_from, parcel_index
 
 
 def tracking_view(
@@ -79,7 +85,9 @@ def tracking_view(
         "reason": closing_reason(status, events) if status in CLOSED else None,
         "closed": status in CLOSED,
         # waiting at the point: the date that matters is how long it is kept there
-        "edd": None if finished or status == Status.READY_FOR_PICKUP else format_day(edd, locale),
+        "edd": None
+        if finished or status == Status.READY_FOR_PICKUP
+        else format_day_range(expected_from(order, edd), edd, locale),
         "steps": journey(status, seen, locale, pickup),
         "progress": parcel_summary(order, locale),
         "milestones": [

@@ -120,7 +120,8 @@ class Order(Base):
     shipping_total: Mapped[str | None] = mapped_column(String(32))  # delivery, within total
     items: Mapped[list[Any]] = mapped_column(default=list)
     items_total: Mapped[int | None] = mapped_column(Integer)
-    estimated_delivery: Mapped[date | None] = mapped_column(Date)
+    estimated_delivery: Mapped[date | None] = mapped_column(Date)  # the promise's last day
+    estimated_earliest: Mapped[date | None] = mapped_column(Date)  # its first, for a range
     placed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -499,6 +500,26 @@ class CarrierScan(Base):
     status: Mapped[str | None] = mapped_column(String(32))
     location: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PromiseChange(Base):
+    """One change of an order's (or a parcel's) delivery date, with its cause (issue 15)."""
+
+    __tablename__ = "promise_changes"
+    __table_args__ = (
+        Index("ix_promise_changes_order", "order_id", "id"),
+        Index("ix_promise_changes_shop_created", "shop_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    shipment_external_id: Mapped[str | None] = mapped_column(String(100))
+    earliest: Mapped[date] = mapped_column(Date)
+    latest: Mapped[date] = mapped_column(Date)
+    cause: Mapped[str] = mapped_column(String(16))  # core.promise.CAUSES
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # carrier, zone, transit
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

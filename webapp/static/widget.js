@@ -1,7 +1,8 @@
 /* Wismo storefront widget: <div class="wismo-widget" data-token="..." data-locale="uk"></div>
    <script src="https://WISMO/widget.js" async></script>
    data-token: an order the shop signed; data-shop: the lookup form; data-accent, data-title:
-   theming. Plain JS, no dependencies; drawn in a Shadow DOM so the theme's CSS cannot reach
+   theming. data-mode="promise" with data-shop (and data-carrier, data-country): the delivery
+   date before purchase, for product and cart pages ("Order within 2 hr 15 min, get it ..."). Plain JS, no dependencies; drawn in a Shadow DOM so the theme's CSS cannot reach
    it; every value is set as text, never as HTML. */
 (function () {
   "use strict";
@@ -13,21 +14,21 @@
       tooMany: "Too many attempts. Please wait a few minutes and try again.", error: "Order status is unavailable right now. Please try again later.",
       edd: "Estimated delivery", track: "Track on the carrier's site", full: "Open the full tracking page", history: "History",
       tn: "Tracking number", pickup: "Pickup point", again: "Look up another order", order: "Order",
-      pending: "We have your order. Its live status will appear here in a minute.",
+      pending: "We have your order. Its live status will appear here in a minute.", delivery: "Delivery",
       unknown: "Live status isn\u2019t available for this order. Its details on this page are up to date; if you have a question, please contact us." },
     ru: { title: "Ваш заказ", number: "Номер заказа", contact: "Email или телефон", find: "Показать заказ",
       loading: "Загрузка\u2026", notFound: "Не удалось найти заказ с такими данными. Проверьте номер заказа и email или телефон, указанные при оформлении.",
       tooMany: "Слишком много попыток. Подождите несколько минут и попробуйте снова.", error: "Статус заказа сейчас недоступен. Попробуйте позже.",
       edd: "Ожидаемая доставка", track: "Отследить на сайте перевозчика", full: "Открыть страницу отслеживания", history: "История",
       tn: "Номер отслеживания", pickup: "Пункт выдачи", again: "Найти другой заказ", order: "Заказ",
-      pending: "Мы получили ваш заказ. Его статус появится здесь через минуту.",
+      pending: "Мы получили ваш заказ. Его статус появится здесь через минуту.", delivery: "Доставка",
       unknown: "Для этого заказа отслеживание в реальном времени недоступно. Данные на этой странице актуальны; если у вас есть вопрос, свяжитесь с нами." },
     uk: { title: "Ваше замовлення", number: "Номер замовлення", contact: "Email або телефон", find: "Показати замовлення",
       loading: "Завантаження\u2026", notFound: "Не вдалося знайти замовлення з такими даними. Перевірте номер замовлення та email або телефон, вказані під час оформлення.",
       tooMany: "Забагато спроб. Зачекайте кілька хвилин і спробуйте знову.", error: "Статус замовлення зараз недоступний. Спробуйте пізніше.",
       edd: "Орієнтовна доставка", track: "Відстежити на сайті перевізника", full: "Відкрити сторінку відстеження", history: "Історія",
       tn: "Номер відстеження", pickup: "Пункт видачі", again: "Знайти інше замовлення", order: "Замовлення",
-      pending: "Ми отримали ваше замовлення. Його статус з\u2019явиться тут за хвилину.",
+      pending: "Ми отримали ваше замовлення. Його статус з\u2019явиться тут за хвилину.", delivery: "Доставка",
       unknown: "Для цього замовлення відстеження в реальному часі недоступне. Дані на цій сторінці актуальні; якщо маєте запитання, зв\u2019яжіться з нами." }
   };
   var CSS = ":host{all:initial!important;display:block!important;visibility:visible!important;opacity:1!important;position:static!important}" +
@@ -40,7 +41,9 @@
     "button{font:inherit;font-weight:600;margin-top:12px;padding:10px 16px;border:0;border-radius:8px;background:var(--a);color:#fff;cursor:pointer}" +
     "button.l{background:none;color:var(--a);padding:0;text-decoration:underline}" +
     "a{color:var(--a)}:focus-visible{outline:3px solid var(--a);outline-offset:2px}" +
-    "ol,ul{margin:6px 0;padding-left:18px}li{margin:3px 0}.e{color:#b91c1c}.s{border-top:1px solid #e5e7eb;margin-top:10px;padding-top:8px}";
+    "ol,ul{margin:6px 0;padding-left:18px}li{margin:3px 0}.e{color:#b91c1c}.s{border-top:1px solid #e5e7eb;margin-top:10px;padding-top:8px}" +
+    ".w.p{display:flex;gap:10px;align-items:center;padding:10px 12px;border-color:var(--a)}.p svg{flex:none;color:var(--a)}.p p{margin:0;font-weight:600}";
+  var TRUCK = "M3 6h11v9H3zM14 9h4l3 3v3h-7zM7 18.5a1.5 1.5 0 1 1-3 0 1.5 1.5 0 0 1 3 0zM19 18.5a1.5 1.5 0 1 1-3 0 1.5 1.5 0 0 1 3 0z";
 
   function lang(el) {
     var l = (el.getAttribute("data-locale") || document.documentElement.lang || navigator.language || "en").slice(0, 2).toLowerCase();
@@ -173,7 +176,36 @@
           });
         }).catch(function () { fail(t.error); });
     }
-    if (token) {
+    // Before purchase: the date an order placed now would arrive, asked again when the
+    // cut-off passes and every ten minutes (the countdown moves; the server words it).
+    function promise() {
+      box.setAttribute("class", "w p");
+      box.setAttribute("aria-label", el.getAttribute("data-title") || t.delivery);
+      var tz = "";
+      try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { tz = ""; }
+      var q = "shop=" + encodeURIComponent(shop) + "&locale=" + l + "&tz=" + encodeURIComponent(tz);
+      ["carrier", "country"].forEach(function (k) { var v = el.getAttribute("data-" + k); if (v) q += "&" + k + "=" + encodeURIComponent(v); });
+      fetch(base + "/api/v1/widget/promise?" + q, { credentials: "omit" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          if (!j) { el.hidden = true; return; } // no promise to make: the page shows nothing
+          while (box.firstChild) box.removeChild(box.firstChild);
+          var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+          svg.setAttribute("viewBox", "0 0 24 24"); svg.setAttribute("width", "24"); svg.setAttribute("height", "24");
+          svg.setAttribute("aria-hidden", "true");
+          var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+          path.setAttribute("d", TRUCK); path.setAttribute("fill", "none"); path.setAttribute("stroke", "currentColor"); path.setAttribute("stroke-width", "1.8");
+          svg.appendChild(path);
+          box.appendChild(svg);
+          box.appendChild(h("p", j.text));
+          var left = j.order_within_seconds;
+          var again = left && left > 0 && left < 600 ? left * 1000 + 1000 : 600000;
+          setTimeout(promise, again);
+        }).catch(function () { el.hidden = true; });
+    }
+    if (el.getAttribute("data-mode") === "promise" && shop) {
+      promise();
+    } else if (token) {
       clear();
       box.appendChild(h("p", t.loading, { "class": "m" }));
       order();

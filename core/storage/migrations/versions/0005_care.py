@@ -1,7 +1,7 @@
 """care: open orders' next care time, and the care steps taken (once each)
 
 Revision ID: 0005_care
-Revises: 0004_hostile2
+Revises: 0005_promise
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = "0005_care"
-down_revision = "0004_hostile2"
+down_revision = "0005_promise"
 branch_labels = None
 depends_on = None
 
