@@ -54,7 +54,6 @@ class CareRules:
 
     late: bool = True
     late_grace_hours: int = 12  # after the end of the estimated day
-    late_extra_days: int = 2  # the new estimate, from today, until the promise engine
     stalled: bool = True
     stalled_hours: int = 72  # no scan for this long: flagged to the merchant
     stalled_carriers: Mapping[str, int] = field(default_factory=dict)  # per carrier slug

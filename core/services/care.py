@@ -30,6 +30,7 @@ from core.domain import care as rules
 from core.domain.care import Due, ParcelFacts, Step
 from core.domain.events import OrderEventIn, ShipmentInfo
 from core.domain.statuses import Status
+from core.promise import Promise, re_estimate_after_delay
 from core.queue import JobQueue
 from core.shop_settings import settings_of
 from core.storage.clock import utcnow
@@ -44,7 +45,7 @@ from core.storage.models import (
 )
 from core.storage.upsert import insert_ignore
 
-from . import discounts
+from . import discounts, promises
 from .ingest import enqueue_safely
 from .pipeline import accept_event, plan_extra
 
@@ -161,7 +162,7 @@ def _examine(s: Session, order_ids: list[int], now: datetime) -> tuple[int, list
         result = rules.assess(facts_of(order, scans), config, now, done.get(order.id, ()), tz)
         next_at[order.id] = result.next_at
         for due in result.due if shop.active else ():
-            taken = _take(s, shop, order, due, config, now)
+            taken = _take(s, shop, order, due, now)
             if taken is not None:
                 steps += 1
                 jobs += taken
@@ -302,7 +303,7 @@ TELLS: dict[tuple[str, Step], Status] = {
 
 
 def _take(
-    s: Session, shop: Shop, order: Order, due: Due, config: rules.CareRules, now: datetime
+    s: Session, shop: Shop, order: Order, due: Due, now: datetime
 ) -> list[tuple[str, int]] | None:
     """Store the step once and do it; the jobs to queue after the commit, None if done before."""
     detail: dict[str, Any] = {"cause": due.cause, "due_at": due.at.isoformat()}
@@ -310,14 +311,16 @@ def _take(
     if due.rule == rules.PROBLEM:
         facts = [f for f in facts_of(order, _last_scans(s, [order.id])) if f.key == due.parcel]
         detail["problem"] = rules.problem_of(facts[0]) if facts else "exception"
-    care: dict[str, Any] = {"rule": due.rule, "step": due.step.value, **detail}
     code = None
+    new: Promise | None = None
     if due.rule == rules.LATE:
-        new = _new_estimate(shop, order, config, now)
-        detail["new_estimate"] = new.isoformat()
-        code = discounts.code_for_delay(s, shop, order, due, new)
+        new = _new_estimate(s, shop, order, parcel, date.fromisoformat(due.cause), now)
+        detail["previous_estimate"] = due.cause
+        detail["new_estimate"] = new.latest.isoformat()
+        code = discounts.code_for_delay(s, shop, order, due, new.latest)
         if code is not None:
-            care["discount_code"] = code
+            detail["discount_code"] = code
+    care: dict[str, Any] = {"rule": due.rule, "step": due.step.value, **detail}
     new_id = s.scalar(
         insert_ignore(s, CareAction)
         .values(
@@ -335,10 +338,10 @@ def _take(
     )
     if new_id is None:
         return None
-    if due.step == Step.DELAY:
-        event = _delayed_event(
-            order, parcel, due, date.fromisoformat(detail["new_estimate"]), care, now
-        )
+    if due.step == Step.DELAY and new is not None:
+        if parcel is None:  # the order's own range, recorded with its cause; the event's news
+            promises.record_change(s, order, new, now, None, {"rule": rules.LATE})
+        event = _delayed_event(order, parcel, due, new.latest, care, now)
         accepted = accept_event(s, shop.id, event, now)  # commits the step with the event
         return [] if accepted.duplicate else [("process_event", accepted.event_id)]
     if due.step == Step.FLAG:
@@ -355,12 +358,18 @@ def _take(
     return [("deliver", i) for i in ids]
 
 
-def _new_estimate(shop: Shop, order: Order, config: rules.CareRules, now: datetime) -> date:
-    """The new delivery date a delay promises (the promise engine's, once it is merged)."""
-    from core.domain.rules import zone
-
-    today = now.astimezone(zone(_zone(shop, order))).date()
-    return today + timedelta(days=config.late_extra_days)
+def _new_estimate(
+    s: Session, shop: Shop, order: Order, parcel: Shipment | None, promised: date, now: datetime
+) -> Promise:
+    """The new range a delay promises: the promise engine's, from the range that passed."""
+    facts = promises.facts_of(shop, order, parcel)
+    settings = promises.promise_settings(shop, promises.learned_figures(s, shop, facts.carrier))
+    last = promises.current(s, order)
+    if last is not None and last.latest == promised:
+        previous = Promise(last.earliest, last.latest, last.cause)
+    else:
+        previous = Promise(promised, promised, "computed")
+    return re_estimate_after_delay(previous, facts, settings, now)
 
 
 def _delayed_event(
@@ -378,7 +387,6 @@ def _delayed_event(
         order_id=order.external_id,
         occurred_at=now,
         status=Status.DELAYED,
-        estimated_delivery=None if parcel else new,
         shipment=ShipmentInfo(id=parcel.external_id, estimated_delivery=new) if parcel else None,
         extra={"care": care},
     )

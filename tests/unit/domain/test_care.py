@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.domain.care import (
@@ -166,6 +166,7 @@ def test_a_delivered_order_is_no_longer_watched():
     assert assess([p], RULES, T0, ()).next_at is None
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     status=st.sampled_from(list(Status)),
     hours=st.integers(0, 24 * 30),
