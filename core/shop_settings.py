@@ -192,7 +192,7 @@ class CareRule(Part):
     """One care rule's switch and its timing in hours (what the hours mean: docs)."""
 
     on: bool = True
-    hours: int = Field(default=24, ge=0, le=24 * 60)
+    hours: float = Field(default=24, ge=0, le=24 * 60)
 
 
 class CareDiscount(Part):
@@ -213,14 +213,14 @@ class Care(Part):
     stalled: CareRule = Field(
         default_factory=lambda: CareRule(hours=72), description="hours with no carrier scan"
     )
-    stalled_carriers: dict[str, int] = Field(
+    stalled_carriers: dict[str, float] = Field(
         default_factory=dict, description="{carrier slug: hours}, over stalled.hours"
     )
-    stalled_tell_hours: int = Field(default=24, ge=0, le=24 * 60)
+    stalled_tell_hours: float = Field(default=24, ge=0, le=24 * 60)
     pickup: CareRule = Field(
         default_factory=lambda: CareRule(hours=24), description="hours after arrival"
     )
-    pickup_last_hours: int = Field(
+    pickup_last_hours: float = Field(
         default=14, ge=0, le=24 * 14, description="before the end of the last free day"
     )
     problem: CareRule = Field(

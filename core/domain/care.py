@@ -53,16 +53,16 @@ class CareRules:
     """A shop's care rules: each with its own switch and timing (hours)."""
 
     late: bool = True
-    late_grace_hours: int = 12  # after the end of the estimated day
+    late_grace_hours: float = 12  # after the end of the estimated day
     stalled: bool = True
-    stalled_hours: int = 72  # no scan for this long: flagged to the merchant
-    stalled_carriers: Mapping[str, int] = field(default_factory=dict)  # per carrier slug
-    stalled_tell_hours: int = 24  # still no scan this much later: the shopper is told
+    stalled_hours: float = 72  # no scan for this long: flagged to the merchant
+    stalled_carriers: Mapping[str, float] = field(default_factory=dict)  # per carrier slug
+    stalled_tell_hours: float = 24  # still no scan this much later: the shopper is told
     pickup: bool = True
-    pickup_first_hours: int = 24  # after arrival at the branch
-    pickup_last_hours: int = 14  # before the end of the last free day (10:00 that day)
+    pickup_first_hours: float = 24  # after arrival at the branch
+    pickup_last_hours: float = 14  # before the end of the last free day (10:00 that day)
     problem: bool = True
-    problem_tell_hours: int = 1  # the shopper's next steps, after the problem
+    problem_tell_hours: float = 1  # the shopper's next steps, after the problem
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,9 @@ class Assessment:
     next_at: datetime | None
 
 
-def stall_hours(rules: CareRules, carrier: str | None) -> int:
+def stall_hours(rules: CareRules, carrier: str | None) -> float:
     """How long a parcel of `carrier` may go without a scan before it counts as stalled."""
-    return int(rules.stalled_carriers.get(carrier or "", rules.stalled_hours))
+    return float(rules.stalled_carriers.get(carrier or "", rules.stalled_hours))
 
 
 def _day_end(day: date, tz: str) -> datetime:
