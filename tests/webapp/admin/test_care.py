@@ -132,3 +132,49 @@ def test_every_string_of_the_page_is_translated_in_uk_and_ru():
         english = marked("en")
         for locale in ("uk", "ru"):
             assert marked(locale).strip() and marked(locale) != english, (key, locale)
+
+
+def test_the_dashboard_shows_edd_accuracy_per_carrier_and_exports_it(
+    app, container, owner, time_machine
+):
+    import csv
+    import io
+
+    from core.domain.events import ShipmentInfo
+
+    def event(order, key, status, at, **fields):
+        ev = OrderEventIn(
+            event_key=f"{key}-{order}",
+            source="test",
+            order_id=order,
+            number=f"#{order}",
+            occurred_at=at,
+            status=status,
+            customer=CustomerInfo(name="Olena", phone="+380671234567", locale="en"),
+            **fields,
+        )
+        time_machine.move_to(at, tick=False)
+        with container.session() as s:
+            ingest(s, container.queue, owner.shop.id, [ev], now=at)
+
+    parcel = ShipmentInfo(id="p1", carrier="Nova Poshta", tracking_number="20450000000777")
+    for order, promised, delivered in (("1", 3, 2), ("2", 3, 5)):  # on time, and two days late
+        event(order, "placed", Status.PLACED, T0, estimated_delivery=date(2026, 12, promised))
+        event(order, "shipped", Status.SHIPPED, T0 + timedelta(hours=2), shipment=parcel)
+        at = datetime(2026, 12, delivered, 12, 0, tzinfo=UTC)
+        event(order, "delivered", Status.DELIVERED, at, shipment=parcel)
+    late = T0 + timedelta(days=3)
+    time_machine.move_to(late, tick=False)
+    admin = Admin(app, "owner@a.example")
+    period = {"from": "2026-12-01", "to": "2026-12-31"}
+    page = admin.get("/admin/dashboard", query_string=period).get_data(as_text=True)
+    assert "Delivered within the promised range" in page
+    assert 'data-lane="Nova Poshta-UA"' in page and "50%" in page
+    r = admin.get("/admin/dashboard.csv", query_string={**period, "section": "delivery"})
+    rows = {
+        (x["metric"], x["carrier"], x["region"]): x["value"]
+        for x in csv.DictReader(io.StringIO(r.get_data(as_text=True)))
+    }
+    assert rows[("delivered", "Nova Poshta", "UA")] == "2"
+    assert rows[("on_time", "*", "*")] == "1" and rows[("on_time_share", "*", "*")] == "0.5"
+    assert rows[("median_transit_days", "Nova Poshta", "UA")] == "2.5"  # 1 and 4 days
