@@ -39,6 +39,7 @@ PAGES = (
     "/admin/messages/email/shipped/uk",
     "/admin/messages/sms/delayed/ru",
     "/admin/account",
+    "/admin/promise",
 )
 
 
@@ -153,3 +154,23 @@ def test_the_chosen_language_follows_the_staff_member_to_another_browser(
         assert "Доставлено" in statuses and "delivered" not in statuses
     finally:
         second.close()
+
+
+def test_the_delivery_promise_settings_on_a_phone_in_ukrainian(
+    sqlite_container, live_app, browser, busy_shop
+):
+    base = live_app(sqlite_container)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="uk")
+    page = context.new_page()
+    try:
+        sign_in(page, base)
+        page.goto(base + "/admin/promise")
+        assert page.locator("h1").inner_text() == "Обіцянка доставки"
+        assert not page.evaluate("document.documentElement.scrollWidth > innerWidth")
+        page.get_by_label("Днів на обробку").fill("2")
+        page.get_by_role("button", name="Зберегти").click()
+        assert page.get_by_text("Збережено.").is_visible()
+        assert page.get_by_label("Днів на обробку").input_value() == "2"
+        screenshot(page, "admin-promise-uk-390")
+    finally:
+        context.close()

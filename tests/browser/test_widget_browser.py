@@ -209,3 +209,39 @@ def test_an_order_wismo_never_heard_of_is_said_plainly(sqlite_container, live_ap
     said.wait_for()
     assert "за хвилину" not in shadow_text(page)
     screenshot(page, "widget-unknown-order-uk-390")
+
+
+def test_the_promise_mode_on_a_phone_product_page_in_ukrainian(
+    sqlite_container, live_app, browser, http_stub
+):
+    # every day a working day: the cut-off is always under a day away, so the line always
+    # has its countdown, whatever day and hour the test runs
+    shop = add_shop(
+        sqlite_container,
+        country="UA",
+        timezone="Europe/Kyiv",
+        carriers=[{"carrier": "novaposhta"}],
+        promise={"working_days": [0, 1, 2, 3, 4, 5, 6]},
+    )
+    base = live_app(sqlite_container)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="uk")
+    page = context.new_page()
+    try:
+        page.goto(
+            host_page(
+                http_stub,
+                base,
+                f'data-mode="promise" data-shop="{shop.shop.key}" data-locale="uk" '
+                'data-accent="#0f766e"',
+            )
+        )
+        line = page.locator(".wismo-widget section p")
+        line.wait_for()
+        text = line.inner_text()
+        assert text.startswith("Замовте протягом ") and " — отримаєте " in text
+        assert page.get_by_role("region", name="Доставка").count() == 1
+        assert line.is_visible()
+        assert not page.evaluate("document.documentElement.scrollWidth > innerWidth")
+        screenshot(page, "widget-promise-uk-390")
+    finally:
+        context.close()

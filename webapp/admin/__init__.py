@@ -28,6 +28,7 @@ def init_admin(app: Flask) -> None:
         onboarding,
         orders,
         problems,
+        promise,
         settings_views,
     )
     from .engagement import bp as engagement_bp

@@ -90,6 +90,15 @@ def test_theme_blocks_have_schemas_with_title_and_colours_and_load_the_widget():
     assert "data-token" in script and "data-shop" in script and "widget_url" in script
 
 
+def test_the_delivery_date_block_sits_on_product_and_cart_pages_in_promise_mode():
+    source = (EXTENSION / "blocks" / "delivery-promise.liquid").read_text()
+    schema = json.loads(source.split("{% schema %}")[1].split("{% endschema %}")[0])
+    assert schema["enabled_on"]["templates"] == ["product", "cart"]
+    assert schema["javascript"] == "wismo-block.js" and "<script" not in source
+    assert 'data-mode="promise"' in source and "proxy | append: '/widget-config" in source
+    assert re.findall(r"\{\{ block\.settings\.\w+ \}\}", source) == []
+
+
 def test_locales_en_ru_uk_have_the_same_keys_and_cover_the_blocks():
     def keys(d, prefix=""):
         out = set()

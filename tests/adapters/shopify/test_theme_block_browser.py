@@ -57,6 +57,7 @@ def render_block(name: str, locale: str, order_id: str | None = None, **settings
     defaults = {s["id"]: s.get("default", "") for s in schema["settings"] if "id" in s}
     return env.from_string(source).render(
         block={"settings": {**defaults, **settings}, "shopify_attributes": ""},
+        localization={"country": {"iso_code": "UA"}},
         order={"id": order_id},
         request={"locale": {"iso_code": locale}},
     )
@@ -195,3 +196,33 @@ def test_the_proxy_refuses_an_unsigned_config_request(wismo_base):
     install(c)
     query = urlencode({"shop": DOMAIN, "order_id": "1001", "logged_in_customer_id": CUSTOMER})
     assert requests.get(f"{base}/shopify/proxy/widget-config?{query}", timeout=5).status_code == 401
+
+
+def test_the_delivery_date_block_on_a_product_page(wismo_base, http_stub, page):
+    c, base = wismo_base
+    # every day a working day: a countdown whatever day and hour the test runs
+    install(c, country="UA", timezone="Europe/Kyiv", promise={"working_days": list(range(7))})
+    block = render_block("delivery-promise", "uk", carrier="novaposhta")
+    html = f"""<!doctype html><html lang="uk"><head><meta charset="utf-8"></head><body>
+<h1>Чайник</h1>{block}<script src="/cdn/wismo-block.js" defer></script></body></html>"""
+    http_stub.route(
+        "GET", "/products/kettle", handler=lambda req: (200, {"Content-Type": "text/html"}, html)
+    )
+    http_stub.route(
+        "GET",
+        "/cdn/wismo-block.js",
+        handler=lambda req: (200, {"Content-Type": "text/javascript"}, BLOCK_JS),
+    )
+
+    def proxy(req):
+        params = {k: v[0] for k, v in req.query.items()}
+        r = requests.get(f"{base}/shopify/proxy/widget-config?{proxy_query(params)}", timeout=5)
+        return r.status_code, {"Content-Type": r.headers["Content-Type"]}, r.content
+
+    http_stub.route("GET", "/apps/wismo/widget-config", handler=proxy)
+    page.goto(http_stub.url_for("/products/kettle"))
+    line = page.locator(".wismo-widget section p")
+    line.wait_for(timeout=10_000)
+    assert line.inner_text().startswith("Замовте протягом ")
+    assert 'data-country="UA"' in block and 'data-carrier="novaposhta"' in block
+    screenshot(page, "shopify-delivery-promise-uk")

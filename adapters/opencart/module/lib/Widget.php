@@ -40,6 +40,25 @@ final class Widget {
 		return self::markup($wismoUrl, ['data-shop' => $shopKey], $languageCode);
 	}
 
+	/** The delivery date before purchase (widget.js's promise mode) for a product page. */
+	public static function promise(string $wismoUrl, string $shopKey, string $languageCode): string {
+		return self::markup($wismoUrl, ['data-mode' => 'promise', 'data-shop' => $shopKey], $languageCode);
+	}
+
+	/**
+	 * Put the delivery date above the product's options and buy button (3.0: div#product,
+	 * 4.x: form#form-product); in a theme with neither, at the top of the content column.
+	 */
+	public static function injectPromise(string $html, string $widget): string {
+		if (preg_match('/<(?:div id="product"|form[^>]*id="form-product")[^>]*>/', $html, $match, PREG_OFFSET_CAPTURE)) {
+			$at = $match[0][1];
+
+			return substr($html, 0, $at) . $widget . substr($html, $at);
+		}
+
+		return self::inject($html, $widget);
+	}
+
 	/** Put the widget at the top of the page's content column (or before the footer). */
 	public static function inject(string $html, string $widget): string {
 		if (preg_match('/<div id="content"[^>]*>/', $html, $match, PREG_OFFSET_CAPTURE)) {

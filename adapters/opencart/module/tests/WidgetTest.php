@@ -32,6 +32,16 @@ final class WidgetTest extends TestCase {
 		$this->assertMatchesRegularExpression('#^<div class="wismo-widget-wrap" style="margin-bottom:1rem"><div class="wismo-widget" data-shop="shop-1" data-locale="uk"></div><script [^>]+></script></div>$#', $html);
 	}
 
+	public function testTheDeliveryDateGoesAboveTheBuyButtonOnBothVersions(): void {
+		$widget = Widget::promise('https://wismo.example.com', 'shop-1', 'uk-ua');
+		$this->assertStringContainsString('<div class="wismo-widget" data-mode="promise" data-shop="shop-1" data-locale="uk"></div>', $widget);
+		$oc3 = '<div id="content"><h1>Kettle</h1><ul><li><h2>$10</h2></li></ul><div id="product"><button id="button-cart"></button></div></div>';
+		$this->assertSame('<div id="content"><h1>Kettle</h1><ul><li><h2>$10</h2></li></ul>' . $widget . '<div id="product"><button id="button-cart"></button></div></div>', Widget::injectPromise($oc3, $widget));
+		$oc4 = '<div id="content"><h1>Kettle</h1><form method="post" data-oc-toggle="ajax" id="form-product"><button></button></form></div>';
+		$this->assertStringContainsString($widget . '<form method="post" data-oc-toggle="ajax" id="form-product">', Widget::injectPromise($oc4, $widget));
+		$this->assertSame('<div id="content">' . $widget . '<p>x</p></div>', Widget::injectPromise('<div id="content"><p>x</p></div>', $widget));
+	}
+
 	public function testAnUnsupportedLanguageLeavesTheChoiceToTheOrdersLanguage(): void {
 		$this->assertStringNotContainsString('data-locale', Widget::forOrder('https://w.example', 't', 'de-de'));
 	}

@@ -26,6 +26,19 @@ final class WidgetTest extends TestCase {
 		$this->assertStringNotContainsString( 'data-token', $html );
 	}
 
+	public function test_promise_mode_names_the_shop_and_cleans_country_and_carrier() {
+		$html = Wismo_Widget::promise_html( 'https://w.example', 'k1', 'uk', 'ua', 'Nova-Poshta"><b>' );
+		$this->assertStringStartsWith(
+			'<div class="wismo-widget-wrap" style="display:block!important;visibility:visible!important;opacity:1!important"><div class="wismo-widget" data-mode="promise" data-shop="k1" data-locale="uk" data-carrier="novaposhtab" data-country="UA"></div></div>',
+			$html
+		);
+		$this->assertStringContainsString( '<script src="https://w.example/widget.js" async></script>', $html );
+		$bad = Wismo_Widget::promise_html( 'https://w.example', 'k1', 'en', '"><script>', '' );
+		$this->assertStringNotContainsString( 'data-country', $bad );
+		$this->assertStringNotContainsString( 'data-carrier', $bad );
+		$this->assertStringNotContainsString( '<script>"', $bad );
+	}
+
 	public function test_locales() {
 		$this->assertSame( 'uk', Wismo_Widget::locale( 'uk' ) );
 		$this->assertSame( 'ru', Wismo_Widget::locale( 'ru_RU' ) );

@@ -23,6 +23,11 @@ class Wismo_Storefront {
 		add_action( 'woocommerce_view_order', array( __CLASS__, 'order_widget' ), 5 );
 		add_action( 'woocommerce_thankyou', array( __CLASS__, 'order_widget' ), 5 );
 		add_shortcode( 'wismo_tracking', array( __CLASS__, 'shortcode' ) );
+		// The delivery date before purchase: under the price on a product page, above the
+		// checkout button in the cart, and anywhere with [wismo_delivery_date].
+		add_action( 'woocommerce_single_product_summary', array( __CLASS__, 'promise_widget' ), 25 );
+		add_action( 'woocommerce_proceed_to_checkout', array( __CLASS__, 'promise_widget' ), 5 );
+		add_shortcode( 'wismo_delivery_date', array( __CLASS__, 'promise_shortcode' ) );
 		add_action( 'woocommerce_checkout_create_order', array( __CLASS__, 'remember_locale' ) );
 		add_action( 'woocommerce_store_api_checkout_update_order_meta', array( __CLASS__, 'remember_locale' ) );
 	}
@@ -95,6 +100,36 @@ class Wismo_Storefront {
 				'title'  => sanitize_text_field( $atts['title'] ),
 			)
 		);
+	}
+
+	/**
+	 * The delivery date widget, echoed on product and cart pages.
+	 */
+	public static function promise_widget() {
+		echo self::promise_shortcode(); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped in Wismo_Widget.
+	}
+
+	/**
+	 * [wismo_delivery_date]: "Order within 2 h 15 min, get it Thu 5 – Fri 6 Dec".
+	 *
+	 * @return string
+	 */
+	public static function promise_shortcode() {
+		if ( ! Wismo_Client::configured() ) {
+			return '';
+		}
+		$country = '';
+		if ( function_exists( 'WC' ) && WC()->customer ) {
+			$country = (string) WC()->customer->get_shipping_country();
+		}
+		/**
+		 * The carrier the delivery date is counted for (a Wismo carrier slug such as
+		 * novaposhta); empty: the first carrier connected in Wismo.
+		 *
+		 * @param string $carrier The slug.
+		 */
+		$carrier = (string) apply_filters( 'wismo_promise_carrier', '' );
+		return Wismo_Widget::promise_html( Wismo_Client::url(), (string) get_option( 'wismo_shop_key' ), self::locale(), $country, $carrier );
 	}
 
 	/**

@@ -15,10 +15,12 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		'wismo_order_history' => ['catalog/model/checkout/order?addHistory/after', 'history'],
 		'wismo_order_info'    => ['catalog/view/account/order_info/after', 'orderInfo'],
 		'wismo_admin_order'   => ['admin/view/sale/order_info/after', 'orderPage'],
+		'wismo_product_date'  => ['catalog/view/product/product/after', 'productPromise'],
 	];
 
 	public function index(): void {
 		$this->schedule(); // a module updated over 1.1 gets its scheduler entry here
+		$this->events(); // ... and the events added since (the product page's delivery date)
 		$this->load->language(self::ROUTE);
 		$this->document->setTitle($this->language->get('heading_title'));
 		$token = 'user_token=' . $this->session->data['user_token'];
@@ -268,6 +270,24 @@ class Wismo extends \Opencart\System\Engine\Controller {
 
 		if (!$this->model_setting_cron->getCronByCode('wismo')) {
 			$this->model_setting_cron->addCron('wismo', 'Wismo: send order updates still waiting for Wismo', 'hour', self::ROUTE . '.scheduled', true);
+		}
+	}
+
+	/** Register each of the module's events that is not registered yet. */
+	private function events(): void {
+		$this->load->model('setting/event');
+
+		foreach (self::EVENTS as $code => list($trigger, $method)) {
+			if (!$this->model_setting_event->getEventByCode($code)) {
+				$this->model_setting_event->addEvent([
+					'code'        => $code,
+					'description' => 'Wismo: order status notifications',
+					'trigger'     => $trigger,
+					'action'      => self::ROUTE . '.' . $method,
+					'status'      => true,
+					'sort_order'  => 0,
+				]);
+			}
 		}
 	}
 

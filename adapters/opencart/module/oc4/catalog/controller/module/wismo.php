@@ -60,6 +60,19 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		}
 	}
 
+	/** Event catalog/view/product/product/after: the delivery date before purchase. */
+	public function productPromise(string &$route, array &$data, string &$output): void {
+		try {
+			$settings = \Wismo\Settings::fromConfig($this->config);
+
+			if ($settings->configured()) {
+				$output = \Wismo\Widget::injectPromise($output, \Wismo\Widget::promise($settings->url, $settings->shopKey, (string)$this->config->get('config_language')));
+			}
+		} catch (\Throwable $e) {
+			$this->log->write('Wismo: ' . $e->getMessage());
+		}
+	}
+
 	/** Event catalog/view/account/order_info/after: the live status widget for this order. */
 	public function orderInfo(string &$route, array &$data, string &$output): void {
 		try {

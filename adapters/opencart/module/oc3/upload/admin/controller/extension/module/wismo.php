@@ -13,11 +13,13 @@ class ControllerExtensionModuleWismo extends Controller {
 		'wismo_order_history' => array('catalog/model/checkout/order/addOrderHistory/after', 'extension/module/wismo/history'),
 		'wismo_order_info'    => array('catalog/view/account/order_info/after', 'extension/module/wismo/orderInfo'),
 		'wismo_admin_order'   => array('admin/view/sale/order_info/after', 'extension/module/wismo/orderPage'),
+		'wismo_product_date'  => array('catalog/view/product/product/after', 'extension/module/wismo/productPromise'),
 	);
 
 	private $error = array();
 
 	public function index() {
+		$this->events(); // a module updated in place gets the events added since (the product page's date)
 		$this->load->language(self::ROUTE);
 		$this->document->setTitle($this->language->get('heading_title'));
 		$this->load->model('setting/setting');
@@ -266,6 +268,17 @@ class ControllerExtensionModuleWismo extends Controller {
 
 		$this->response->addHeader('Content-Type: application/json');
 		$this->response->setOutput(json_encode($json));
+	}
+
+	/** Register each of the module's events that is not registered yet. */
+	private function events() {
+		$this->load->model('setting/event');
+
+		foreach (self::$events as $code => $event) {
+			if (!$this->model_setting_event->getEventByCode($code)) {
+				$this->model_setting_event->addEvent($code, $event[0], $event[1], 1, 0);
+			}
+		}
 	}
 
 	/** Called by Extensions > Modules > Install: tables, events, and a pre-configured connection. */

@@ -58,6 +58,19 @@ class ControllerExtensionModuleWismo extends Controller {
 		}
 	}
 
+	/** Event catalog/view/product/product/after: the delivery date before purchase. */
+	public function productPromise(&$route, &$data, &$output) {
+		try {
+			$settings = \Wismo\Settings::fromConfig($this->config);
+
+			if ($settings->configured()) {
+				$output = \Wismo\Widget::injectPromise($output, \Wismo\Widget::promise($settings->url, $settings->shopKey, $this->languageCode()));
+			}
+		} catch (\Throwable $e) {
+			$this->log->write('Wismo: ' . $e->getMessage());
+		}
+	}
+
 	/** Event catalog/view/account/order_info/after: the live status widget for this order. */
 	public function orderInfo(&$route, &$data, &$output) {
 		try {
