@@ -63,7 +63,7 @@ TEXT: dict[str, Marked] = {
     "given": NP_("care", "Codes given"),
     "save": NP_("care", "Save"),
     "saved": NP_("care", "Saved."),
-    "bad_number": NP_("care", "{field}: a whole number of hours or days, please."),
+    "bad_number": NP_("care", "{field}: a number, 0 or more, please."),
 }
 RULES = ("late", "stalled", "pickup", "problem")
 
@@ -122,11 +122,15 @@ def save_care() -> ResponseReturnValue:
 def parse_care(form: MultiDict[str, str], t: dict[str, str]) -> dict[str, Any]:
     """The `care` settings section from the rules form (ValueError naming a bad field)."""
 
-    def number(name: str, label: str) -> int:
-        raw = form.get(name, "").strip()
-        if not raw.isdigit():
+    def number(name: str, label: str, whole: bool = False) -> float:
+        raw = form.get(name, "").strip().replace(",", ".")
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if value < 0 or value != value or (whole and not value.is_integer()):
             raise ValueError(t["bad_number"].format(field=t[label]))
-        return int(raw)
+        return value
 
     care: dict[str, Any] = {
         rule: {
@@ -141,7 +145,7 @@ def parse_care(form: MultiDict[str, str], t: dict[str, str]) -> dict[str, Any]:
     codes = [c.strip() for c in form.get("discount_codes", "").splitlines() if c.strip()]
     care["discount"] = {
         "on": form.get("discount_on") == "1",
-        "after_days": number("discount_days", "discount_days"),
+        "after_days": int(number("discount_days", "discount_days", whole=True)),
         "codes": list(dict.fromkeys(codes)),
     }
     return care

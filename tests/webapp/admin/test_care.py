@@ -67,7 +67,7 @@ def test_an_owner_switches_rules_and_sets_timings_and_codes(app, container, owne
     bad = admin.post("/admin/care/rules", {**form, "late_hours": "soon"})
     assert bad.status_code == 302
     page = admin.get("/admin/care").get_data(as_text=True)
-    assert "Hours after the end of the estimated day: a whole number" in page
+    assert "Hours after the end of the estimated day: a number, 0 or more" in page
     assert Admin(app, "agent@a.example").post("/admin/care/rules", form).status_code == 403
 
 
