@@ -52,6 +52,8 @@ from .pipeline import accept_event, plan_extra
 log = logging.getLogger(__name__)
 SOURCE = "care"
 BATCH = 500
+OVERLAP = timedelta(minutes=5)
+"""How far each discovery looks back before the cursor (changes committed late)."""
 FIRST_LOOK = timedelta(days=90)
 """On a shop's first tick, orders changed this recently are watched (older ones are done)."""
 MARK = "~care-"
@@ -104,7 +106,12 @@ def care_tick(
 
 
 def discover(sessions: sessionmaker[Session], now: datetime) -> int:
-    """Watch every order changed since the shop's care cursor; returns how many rows were set."""
+    """Make every order changed since it was last looked at due now; returns how many.
+
+    Each shop's cursor trails `now` by OVERLAP, so an order whose change committed late
+    (its `updated_at` written before this tick's read) is still found next time; an order
+    looked at after its last change is left as it is.
+    """
     total = 0
     with sessions() as s:
         shop_ids = s.scalars(select(Shop.id).where(Shop.active.is_(True))).all()
@@ -112,30 +119,48 @@ def discover(sessions: sessionmaker[Session], now: datetime) -> int:
         with sessions() as s, s.begin():
             shop = s.get_one(Shop, shop_id, with_for_update=True)
             cursor = (shop.state or {}).get("care_cursor")
-            since = datetime.fromisoformat(cursor) if cursor else now - FIRST_LOOK
-            ids = s.scalars(
-                select(Order.id).where(
+            since = datetime.fromisoformat(cursor) - OVERLAP if cursor else now - FIRST_LOOK
+            changed = s.execute(
+                select(Order.id, Order.updated_at).where(
                     Order.shop_id == shop_id, Order.updated_at > since, Order.updated_at <= now
                 )
             ).all()
-            for chunk in _chunks(ids, 1000):
-                s.execute(
-                    insert_ignore(s, CareWatch).values(
-                        [{"shop_id": shop_id, "order_id": i, "next_care_at": now} for i in chunk]
+            for chunk in _chunks(changed, 1000):
+                ids = [i for i, _ in chunk]
+                checked = dict(
+                    s.execute(
+                        select(CareWatch.order_id, CareWatch.checked_at).where(
+                            CareWatch.order_id.in_(ids)
+                        )
+                    ).all()
+                )
+                new = [i for i in ids if i not in checked]
+                stale = [i for i, at in chunk if i in checked and _before(checked[i], at)]
+                if new:
+                    s.execute(
+                        insert_ignore(s, CareWatch).values(
+                            [{"shop_id": shop_id, "order_id": i, "next_care_at": now} for i in new]
+                        )
                     )
-                )
-                s.execute(
-                    update(CareWatch).where(CareWatch.order_id.in_(chunk)).values(next_care_at=now)
-                )
+                if stale:
+                    s.execute(
+                        update(CareWatch)
+                        .where(CareWatch.order_id.in_(stale))
+                        .values(next_care_at=now)
+                    )
+                total += len(new) + len(stale)
             shop.state = {**(shop.state or {}), "care_cursor": now.isoformat()}
             flag_modified(shop, "state")
-            total += len(ids)
     return total
 
 
-def _chunks(ids: Sequence[int], size: int) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
+def _before(checked: datetime | None, changed: datetime) -> bool:
+    return checked is None or checked < changed
+
+
+def _chunks(rows: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
 
 
 def _enqueue(queue: JobQueue, job: str, ident: int) -> None:
