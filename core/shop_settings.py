@@ -188,6 +188,48 @@ class OpenCart(Part):
     status_map: dict[str, str] = Field(default_factory=dict)
 
 
+class CareRule(Part):
+    """One care rule's switch and its timing in hours (what the hours mean: docs)."""
+
+    on: bool = True
+    hours: float = Field(default=24, ge=0, le=24 * 60)
+
+
+class CareDiscount(Part):
+    """A discount code in the delayed message, from the merchant's list, once per order."""
+
+    on: bool = False
+    after_days: int = Field(default=3, ge=0, le=365, description="days late, at least")
+    codes: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default_factory=list)
+
+
+class Care(Part):
+    """Proactive care: late, stalled, waiting at a pickup point, delivery problems; a digest."""
+
+    late: CareRule = Field(
+        default_factory=lambda: CareRule(hours=12),
+        description="hours after the end of the estimated day",
+    )
+    stalled: CareRule = Field(
+        default_factory=lambda: CareRule(hours=72), description="hours with no carrier scan"
+    )
+    stalled_carriers: dict[str, float] = Field(
+        default_factory=dict, description="{carrier slug: hours}, over stalled.hours"
+    )
+    stalled_tell_hours: float = Field(default=24, ge=0, le=24 * 60)
+    pickup: CareRule = Field(
+        default_factory=lambda: CareRule(hours=24), description="hours after arrival"
+    )
+    pickup_last_hours: float = Field(
+        default=14, ge=0, le=24 * 14, description="before the end of the last free day"
+    )
+    problem: CareRule = Field(
+        default_factory=lambda: CareRule(hours=1), description="hours until the next steps"
+    )
+    digest: bool = True
+    discount: CareDiscount = Field(default_factory=CareDiscount)
+
+
 Weekday = Annotated[int, Field(ge=0, le=6)]
 Days = Annotated[int, Field(ge=0, le=60)]
 
@@ -246,6 +288,7 @@ class ShopSettings(Part):
     )
     woocommerce: WooCommerce = Field(default_factory=WooCommerce)
     opencart: OpenCart = Field(default_factory=OpenCart)
+    care: Care = Field(default_factory=Care)
     promise: DeliveryPromise = Field(default_factory=DeliveryPromise)
 
     def providers(self, channel: str) -> list[ProviderConfig]:

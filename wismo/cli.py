@@ -335,6 +335,18 @@ def scheduler(interval: float, once: bool) -> None:
                     )
             except Exception:
                 log.exception("carrier polling failed; trying again in %.0fs", interval)
+            try:
+                from core.services.care import care_tick
+                from core.services.digest import digest_tick
+
+                cared = care_tick(c.sessions, c.queue)
+                if cared.steps:
+                    log.info(
+                        "care: %d order(s) examined, %d step(s) taken", cared.examined, cared.steps
+                    )
+                digest_tick(c.sessions, c.providers, c.links.public_url)
+            except Exception:
+                log.exception("the care job failed; trying again in %.0fs", interval)
         if once:
             return
         time.sleep(interval)

@@ -43,11 +43,20 @@ def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> No
     _every(2.0, lambda: relay_tick(c.sessions, c.queue, c.settings), "relay")
     # two orders that only the demo carrier moves on: in transit, at the branch, delivered
     from core.services.polling import poll_tick
-    from wismo.demo_carrier import DEMO_POLICY, connect_demo_carrier, ship_followed_orders
+    from wismo.demo_carrier import (
+        DEMO_POLICY,
+        connect_demo_carrier,
+        ship_care_orders,
+        ship_followed_orders,
+    )
 
     connect_demo_carrier(c, shop.id, step_seconds=20 * max(pace, 0.25))
     ship_followed_orders(c, shop.id)
+    ship_care_orders(c, shop.id)  # one stalls, one waits at the branch: care speaks first
     _every(2.0, lambda: poll_tick(c, policy=DEMO_POLICY, tick_seconds=2.0), "carriers")
+    from core.services.care import care_tick
+
+    _every(5.0, lambda: care_tick(c.sessions, c.queue), "care")
     threading.Thread(
         target=run_simulation,
         name="simulator",
@@ -63,7 +72,10 @@ def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> No
     click.echo(f"  Merchant admin:         {public_url}/admin/   ({DEMO_OWNER} / {DEMO_PASSWORD})")
     click.echo(f"  Demo shop key:          {shop.key}   (data in {database})")
     click.echo("  A simulator is walking 10 orders through their journeys; reload to follow.")
-    click.echo("  Orders #2001 and #2002 move on only by the demo carrier's scans (a minute).\n")
+    click.echo("  Orders #2001 and #2002 move on only by the demo carrier's scans (a minute).")
+    click.echo(
+        "  #2003 stalls and #2004 waits at the branch: see the care messages and /admin/care.\n"
+    )
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 

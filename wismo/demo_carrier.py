@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.bootstrap import Container
+from core.carriers.demo import STALLS, WAITS
 from core.carriers.schedule import PollPolicy
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
 from core.domain.statuses import Status
@@ -77,5 +78,51 @@ def ship_followed_orders(c: Container, shop_id: int, now: datetime | None = None
                 accepted = accept_event(s, shop_id, event)
             if not accepted.duplicate:
                 c.queue.enqueue("process_event", accepted.event_id)
+        numbers.append(number)
+    return numbers
+
+
+CARE_SHOPPERS = (
+    ("Тарас Бондар", "taras@example.com", "+380 50 555 03 04", "uk", "Europe/Kyiv", STALLS),
+    ("Ирина Ковальчук", "iryna@example.com", "+380 63 555 05 06", "ru", "Europe/Kyiv", WAITS),
+)
+CARE_SETTINGS = {
+    # the demo's minutes stand for days: a stall after about a minute without a scan, the
+    # shopper told a minute later, a pickup reminder a minute after arrival
+    "stalled": {"on": True, "hours": 0.02},
+    "stalled_tell_hours": 0.02,
+    "pickup": {"on": True, "hours": 0.02},
+}
+
+
+def ship_care_orders(c: Container, shop_id: int, now: datetime | None = None) -> list[str]:
+    """Two more demo-carrier orders for proactive care: one stalls, one waits at the branch."""
+    now = now or utcnow()
+    with c.session() as s, s.begin():
+        shop = s.get(Shop, shop_id)
+        assert shop is not None
+        update_settings(shop, care={**settings_of(shop).care.model_dump(), **CARE_SETTINGS})
+    numbers = []
+    for i, (name, email, phone, locale, tz, ending) in enumerate(CARE_SHOPPERS):
+        order_id, number = f"care-{i + 1}", f"WD{now:%m%d%H%M}{ending}"
+        customer = CustomerInfo(name=name, email=email, phone=phone, locale=locale, timezone=tz)
+        event = OrderEventIn(
+            event_key=f"{order_id}:shipped",
+            source="simulator",
+            order_id=order_id,
+            number=f"#{2003 + i}",
+            customer=customer,
+            locale=locale,
+            occurred_at=now - timedelta(seconds=5),
+            status=Status.SHIPPED,
+            items=[{"name": "Чашка Cup Two", "quantity": 2, "price": "249.00"}],
+            total="498.00",
+            currency="UAH",
+            shipment=ShipmentInfo(id="p1", carrier="Wismo Demo Post", tracking_number=number),
+        )
+        with c.session() as s:
+            accepted = accept_event(s, shop_id, event)
+        if not accepted.duplicate:
+            c.queue.enqueue("process_event", accepted.event_id)
         numbers.append(number)
     return numbers

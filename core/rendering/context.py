@@ -37,6 +37,13 @@ VARIABLES: dict[str, str] = {
     "new_estimated_delivery": N_("The new delivery date when this news moved it, or empty"),
     "previous_estimated_delivery": N_("The date it moved from (with new_estimated_delivery)"),
     "reason": N_("Why, as this news itself says (cancelled, delayed, held up), or empty"),
+    "care": N_(
+        "Wismo's own care news, or empty: late, stalled, pickup_first, pickup_last, next_steps"
+    ),
+    "care_problem": N_(
+        "With next_steps: attempted, refused, storage_ended, returned or exception; else empty"
+    ),
+    "discount_code": N_("A discount code making up for a delay, or empty"),
     "carrier": N_("The carrier delivering the parcel, or empty"),
     "tracking_number": N_("The parcel's tracking number, or empty"),
     "tracking_url": N_("The carrier's tracking page for the parcel, or empty"),
@@ -133,6 +140,19 @@ def _dates(
     return estimated, new, previous
 
 
+def _care(raw: Any) -> dict[str, Any]:
+    """The care news of a message: which (late, stalled, pickup_first, ...), its problem, code."""
+    if not isinstance(raw, Mapping):
+        return {"care": None, "care_problem": None, "discount_code": None}
+    rule, step = str(raw.get("rule") or ""), str(raw.get("step") or "")
+    care = {"pickup": f"pickup_{step}", "problem": "next_steps"}.get(rule, rule) or None
+    return {
+        "care": care,
+        "care_problem": (raw.get("problem") or None) if care == "next_steps" else None,
+        "discount_code": raw.get("discount_code") or None,
+    }
+
+
 def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> dict[str, Any]:
     """Every name in VARIABLES, formatted for `locale`; missing optional values are None."""
     shop, order = facts.get("shop") or {}, facts.get("order") or {}
@@ -157,6 +177,7 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
         "new_estimated_delivery": new,
         "previous_estimated_delivery": previous,
         "reason": _get(order, "reason") or None,
+        **_care(_get(order, "care")),
         "carrier": _get(shipment, "carrier") or None,
         "tracking_number": _get(shipment, "tracking_number") or None,
         "tracking_url": _get(shipment, "tracking_url") or None,

@@ -38,13 +38,21 @@ def event_facts(order: Order, data: OrderEventIn, before: date | None) -> dict[s
     """
     after = shown_estimate(order, data.shipment.id if data.shipment else None)
     moved = before is not None and after is not None and after != before
-    return {
+    facts: dict[str, Any] = {
         "reason": data.reason,
         "refund_amount": data.refund_amount,
         "occurred_at": data.occurred_at.isoformat(),
         "previous_estimated_delivery": before.isoformat() if moved and before else None,
         "new_estimated_delivery": after.isoformat() if moved and after else None,
     }
+    care = data.extra.get("care")
+    if isinstance(care, dict):
+        facts["care"] = care
+        if care.get("new_estimate") and not facts["new_estimated_delivery"]:
+            # care moved the order's own range before this event: its dates are the news
+            facts["previous_estimated_delivery"] = care.get("previous_estimate")
+            facts["new_estimated_delivery"] = care["new_estimate"]
+    return facts
 
 
 def _event_day(shop: Shop, order: Order, note: Notification, news: dict[str, Any]) -> date:
@@ -102,6 +110,7 @@ def facts_for(
             "estimated_delivery": estimate,
             "estimated_earliest": earliest,
             "reason": news.get("reason"),
+            "care": news.get("care"),
             "previous_estimated_delivery": news.get("previous_estimated_delivery"),
             "new_estimated_delivery": news.get("new_estimated_delivery"),
         },

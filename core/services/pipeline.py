@@ -373,6 +373,27 @@ def _plan_news(
     return tuple(ids)
 
 
+def plan_extra(
+    session: Session,
+    shop: Shop,
+    order: Order,
+    status: Status,
+    shipment_key: str,
+    news: dict[str, Any],
+    now: datetime,
+) -> list[int]:
+    """Messages for news that is no status change (care's reminders), planned like any other.
+
+    The same matrix, consent, opt-outs, quiet hours and hooks as a status's own message;
+    `shipment_key` carries a "~mark" of its own, so it never collides with that message.
+    """
+    if not shop.active:
+        return []
+    return _insert(
+        session, order, status, shipment_key, _due(session, shop, order, status, now), now, news
+    )
+
+
 def _due(
     session: Session, shop: Shop, order: Order, status: Status, now: datetime
 ) -> list[Planned]:

@@ -204,7 +204,8 @@ def keep(session: Session, shop: Shop, order: Order, data: OrderEventIn, now: da
         order.estimated_earliest = None
         record_change(session, order, _single(data.estimated_delivery, "platform"), now)
     if shipment is not None and data.shipment is not None and data.shipment.estimated_delivery:
-        cause = "carrier" if data.source == CARRIER_SOURCE else "platform"
+        # the care job's new date after a delay (core/services/care.py) is the engine's own
+        cause = {CARRIER_SOURCE: "carrier", "care": "delay"}.get(data.source, "platform")
         record_change(
             session,
             order,

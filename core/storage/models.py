@@ -535,3 +535,41 @@ class PromiseChange(Base):
     cause: Mapped[str] = mapped_column(String(16))  # core.promise.CAUSES
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # carrier, zone, transit
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CareWatch(Base):
+    """An open order the care job looks at again at `next_care_at` (its due-time index)."""
+
+    __tablename__ = "care_watch"
+    __table_args__ = (
+        UniqueConstraint("order_id", name="uq_care_watch_order"),
+        Index("ix_care_watch_due", "next_care_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    next_care_at: Mapped[datetime | None]  # None: nothing left to watch (closed)
+    checked_at: Mapped[datetime | None]
+
+
+class CareAction(Base):
+    """A care step taken once for one order, parcel, rule and cause; what the merchant sees."""
+
+    __tablename__ = "care_actions"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "order_id", "key", name="uq_care_actions_once"),
+        Index("ix_care_actions_shop_at", "shop_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))  # parcel:rule:step:cause
+    rule: Mapped[str] = mapped_column(String(20))  # late stalled pickup problem
+    step: Mapped[str] = mapped_column(String(10))  # delay flag tell first last
+    parcel: Mapped[str] = mapped_column(String(100), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)  # cause, code, messages
+    discount_code: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]  # the merchant marked it handled

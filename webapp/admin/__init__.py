@@ -20,6 +20,7 @@ def init_admin(app: Flask) -> None:
 
     from . import (  # noqa: F401  (each module adds its routes to `bp`)
         auth,
+        care,
         carriers,
         dashboard,
         editor,

@@ -18,6 +18,12 @@ from core.services.analytics import (
     csv_rows,
     parse_period,
 )
+from core.services.care_stats import (
+    DELIVERY_CSV_HEADER,
+    DeliveryStats,
+    delivery_csv_rows,
+    delivery_stats,
+)
 from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 
@@ -38,6 +44,13 @@ def period_from_args(tz: tzinfo = UTC) -> Period:
         return parse_period(None, None, today, tz)
 
 
+def _delivery() -> DeliveryStats:
+    with wismo().session() as s:
+        shop = current_shop(s)
+        period = period_from_args(zone(settings_of(shop).timezone))
+        return delivery_stats(s, shop.id, period.since, period.until, period.tz)
+
+
 def _report() -> Report:
     with wismo().session() as s:
         shop = current_shop(s)
@@ -50,6 +63,7 @@ def _report() -> Report:
 @staff_required(OWNER)
 def dashboard() -> ResponseReturnValue:
     report = _report()
+    delivery = _delivery()
     days = report.period.days()
     channels = sorted(report.channels)
     series: dict[str, list[int]] = {  # keyed by the channel in words: the chart's legend
@@ -64,6 +78,9 @@ def dashboard() -> ResponseReturnValue:
         total=report.total,
         chart=bar_chart([d.isoformat() for d in days], series, _("Messages sent per day")),
         edd_meter=meter(report.edd_share, _("Delivered by the estimated date")),
+        delivery=delivery,
+        lanes_total=delivery.total(),
+        meter=meter,
     )
 
 
@@ -73,9 +90,14 @@ def dashboard_csv() -> ResponseReturnValue:
     report = _report()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(csv_rows(report))
     name = f"wismo-{report.period.start}-{report.period.end}.csv"
+    if request.args.get("section") == "delivery":  # the delivery promise and care figures
+        writer.writerow(DELIVERY_CSV_HEADER)
+        writer.writerows(delivery_csv_rows(_delivery()))
+        name = f"wismo-delivery-{report.period.start}-{report.period.end}.csv"
+    else:
+        writer.writerow(CSV_HEADER)
+        writer.writerows(csv_rows(report))
     return Response(
         out.getvalue(),
         mimetype="text/csv",

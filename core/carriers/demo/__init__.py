@@ -44,6 +44,9 @@ JOURNEY = (  # (code, the carrier's words, place)
     ("delivered", "Received by the recipient", "Kyiv"),
 )
 KEEP_DAYS = 5
+STALLS, WAITS = "97", "98"
+"""Numbers ending so stop moving: after the first scan (a stall), at the branch (uncollected);
+the demo shows proactive care with them."""
 
 
 class DemoCarrier:
@@ -97,7 +100,8 @@ class DemoCarrier:
             return ParcelUpdate(number=parcel.number, found=False)
         start = parcel.shipped_at or now
         scans = []
-        for k, (code, words, place) in enumerate(JOURNEY, start=1):
+        stop = {STALLS: 1, WAITS: 2}.get(parcel.number[-2:], len(JOURNEY))
+        for k, (code, words, place) in enumerate(JOURNEY[:stop], start=1):
             at = start + self.step * k
             if at > now:
                 break
