@@ -1,14 +1,14 @@
 """promise: each change of an order's delivery date with its cause, and the range's first day
 
 Revision ID: 0005_promise
-Revises: 0004_hostile2
+Revises: 0005_order_notes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_promise"
-down_revision = "0004_hostile2"
+down_revision = "0005_order_notes"
 branch_labels = None
 depends_on = None
 
