@@ -25,11 +25,13 @@ from core.storage.models import (
     Order,
     OrderEvent,
     OrderNote,
+    PromiseChange,
     Shipment,
     Shop,
 )
 
 from .contacts import opt_outs_of
+from .promises import history
 from .scans import parcel_scans
 from .shopper import Preference, feedback_of, preferences
 from .summary import expected_date
@@ -52,13 +54,14 @@ class ParcelRecord:
 
 @dataclass(frozen=True)
 class DateMove:
-    """The estimated delivery date changed: from what, to what, when, and which news did it."""
+    """The estimated delivery date changed: from what, to what, when, and why."""
 
-    at: Any  # datetime of the event that carried the new date
-    before: date | None
-    after: date
-    status: str | None  # the event's status (delayed, shipped …), None for facts only
-    source: str
+    at: Any  # when it changed
+    before: tuple[date, date] | None  # the range before (a single day: twice the same)
+    after: tuple[date, date]
+    cause: str | None  # core.promise.CAUSES, for a recorded promise
+    status: str | None  # the event's status (delayed, shipped …) that carried a date
+    source: str | None
     reason: str | None
 
 
@@ -88,7 +91,8 @@ def _event_date(payload: dict[str, Any]) -> date | None:
 
 
 def date_moves(events: Sequence[OrderEvent]) -> list[DateMove]:
-    """Each time the applied events (oldest first) set or moved the estimated date."""
+    """Each time the applied events (oldest first) set or moved the estimated date: the
+    history of an order from before Wismo recorded its promises."""
     moves: list[DateMove] = []
     current: date | None = None
     for e in events:
@@ -100,14 +104,35 @@ def date_moves(events: Sequence[OrderEvent]) -> list[DateMove]:
         moves.append(
             DateMove(
                 at=e.occurred_at,
-                before=current,
-                after=new,
+                before=(current, current) if current else None,
+                after=(new, new),
+                cause=None,
                 status=e.status,
                 source=e.source,
                 reason=(e.payload or {}).get("reason") or None,
             )
         )
         current = new
+    return moves
+
+
+def promise_moves(changes: Sequence[PromiseChange], events: Sequence[OrderEvent]) -> list[DateMove]:
+    """The recorded promises (oldest first), each with the reason of the delay that moved it."""
+    reasons = [
+        (e.occurred_at, (e.payload or {}).get("reason"))
+        for e in events
+        if e.status == "delayed" and e.outcome in FRESH
+    ]
+    moves: list[DateMove] = []
+    before: tuple[date, date] | None = None
+    for c in changes:
+        reason = None
+        if c.cause == "delay":
+            earlier = [r for at, r in reasons if r and at <= c.created_at]
+            reason = earlier[-1] if earlier else None
+        after = (c.earliest, c.latest)
+        moves.append(DateMove(c.created_at, before, after, c.cause, None, None, reason))
+        before = after
     return moves
 
 
@@ -145,6 +170,7 @@ def order_record(
 ) -> OrderRecord:
     """The order whole: `events` are its events, oldest first, as the timeline shows them."""
     customer = order.customer
+    changes = [c for c in history(session, shop.id, order.id) if c.shipment_external_id is None]
     messengers = (
         list(
             session.scalars(
@@ -158,7 +184,7 @@ def order_record(
     )
     return OrderRecord(
         expected=expected_date(order),
-        date_moves=date_moves(events),
+        date_moves=promise_moves(changes, events) if changes else date_moves(events),
         feedback=feedback_of(session, order),
         preferences=preferences(session, shop, customer),
         opt_outs=opt_outs_of(session, shop.id, customer),

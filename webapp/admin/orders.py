@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -14,6 +15,7 @@ from core import registry
 from core.domain.rules import OPTIONAL_EMAIL
 from core.domain.states import MessageState
 from core.i18n import NP_, Marked
+from core.rendering.locales import format_day_range
 from core.services.delivery import retry_dead_letter
 from core.services.order_record import NOTE_LIMIT, add_note, order_record
 from core.services.pipeline import MAX_EVENT_ATTEMPTS
@@ -39,6 +41,13 @@ PREF_WORDS: dict[str, Marked] = {
     "email": NP_("order", "Email"),
     OPTIONAL_EMAIL: NP_("order", "Progress emails"),
 }
+CAUSE_WORDS: dict[str, Marked] = {  # core.promise.CAUSES in words
+    "computed": NP_("order", "from your delivery settings"),
+    "learned": NP_("order", "from your own past deliveries"),
+    "platform": NP_("order", "the store's own date"),
+    "carrier": NP_("order", "the carrier's estimate"),
+    "delay": NP_("order", "late: a new estimate"),
+}
 STOP_WORDS: dict[str, Marked] = {  # the reasons Wismo itself records; providers' are verbatim
     "tracking page": NP_("order", "switched off on the tracking page"),
     "unsubscribe link": NP_("order", "unsubscribe link in an email"),
@@ -47,6 +56,11 @@ STOP_WORDS: dict[str, Marked] = {  # the reasons Wismo itself records; providers
 
 def _words(table: dict[str, Marked]) -> dict[str, str]:
     return {code: marked(admin_locale()) for code, marked in table.items()}
+
+
+def day_range(days: tuple[date, date]) -> str:
+    """A date or a range of dates as the admin's language writes it: 'Dec 5 – 8, 2026'."""
+    return format_day_range(days[0], days[1], admin_locale()) or ""
 
 
 def search_orders(s: Session, shop_id: int, q: str, limit: int = PAGE) -> list[Order]:
@@ -120,6 +134,8 @@ def order(order_id: int) -> ResponseReturnValue:
             follow_words=_words(FOLLOW_WORDS),
             pref_words=_words(PREF_WORDS),
             stop_words=_words(STOP_WORDS),
+            cause_words=_words(CAUSE_WORDS),
+            day_range=day_range,
         )
 
 
