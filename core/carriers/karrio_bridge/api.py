@@ -34,7 +34,6 @@ from core.carriers.base import (
 )
 from core.carriers.httpcall import required
 from core.carriers.karrio_bridge.parse import failure_of, update_of
-from core.plugins import ConfigField
 
 TIMEOUT_FACTOR = 3  # a karrio call may be a token request, then the tracking requests
 
@@ -168,26 +167,3 @@ class KarrioCarrier:
             else ParcelUpdate(number=p.number, found=False)
             for n, p in wanted.items()
         ]
-
-
-def _fields(*fields: ConfigField) -> tuple[ConfigField, ...]:
-    return (
-        *fields,
-        ConfigField("test_mode", "Use the carrier's test environment", kind="bool"),
-        ConfigField("server_url", "API address (leave empty)", kind="url"),
-    )
-
-
-def _meta(
-    slug: str, label: str, tracking_url: str, site: str, phone: str, **kw: Any
-) -> CarrierMetadata:
-    return CarrierMetadata(
-        slug=slug,
-        label=label,
-        capabilities=frozenset({"track"}),
-        homepage=site,
-        site=site,
-        phone=phone,
-        tracking_url=tracking_url,
-        **kw,
-    )
