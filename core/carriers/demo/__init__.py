@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from core.adapters import InboundRequest
+from core.carriers import numbers
 from core.carriers.base import (
     CarrierContext,
     CarrierMetadata,
@@ -80,7 +81,7 @@ class DemoCarrier:
     @classmethod
     def recognise(cls, number: str) -> float:
         """Certain of WD + 10 digits; nothing else is ours."""
-        return 1.0 if _NUMBER.fullmatch((number or "").strip().upper()) else 0.0
+        return 1.0 if _NUMBER.fullmatch(numbers.clean(number)) else 0.0
 
     @classmethod
     def tracking_link(cls, number: str, locale: str | None = None) -> str | None:
@@ -95,14 +96,15 @@ class DemoCarrier:
     def _update(self, parcel: Parcel, now: datetime) -> ParcelUpdate:
         if not self.recognise(parcel.number):
             return ParcelUpdate(number=parcel.number, found=False)
+        number = numbers.clean(parcel.number)  # answered as printed, like a real carrier
         start = parcel.shipped_at or now
         scans = []
         for k, (code, words, place) in enumerate(JOURNEY, start=1):
             at = start + self.step * k
             if at > now:
                 break
-            scans.append(_scan(parcel.number, k, code, words, place, at))
-        return _as_update(parcel.number, scans, start + self.step * 2)
+            scans.append(_scan(number, k, code, words, place, at))
+        return _as_update(number, scans, start + self.step * 2)
 
     def verify_push(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
         """HMAC-SHA256 of the raw body under the shop's push secret, hex, constant-time."""
