@@ -28,7 +28,9 @@ def clean(number: object) -> str:
     """
     if not isinstance(number, str):
         return ""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", number)).upper()
+    upper = _SEPARATORS.sub("", unicodedata.normalize("NFKC", number)).upper()
+    # upper() may decompose ("ǰ" → "J̌"): normalised again, so cleaning twice changes nothing
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", upper))
 
 
 def s10_check_digit(serial: str) -> int:

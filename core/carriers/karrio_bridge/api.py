@@ -77,6 +77,7 @@ class KarrioCarrier:
     karrio_name: ClassVar[str]  # the karrio gateway key ("ups", "dhl_express", …)
     credentials: ClassVar[tuple[str, ...]]  # the required karrio settings, from the shop
     optional: ClassVar[tuple[str, ...]] = ()
+    stamped: ClassVar[bool] = False  # karrio stamps the parcel's status on every event
 
     def __init__(
         self, settings: Mapping[str, Any], server_url: str | None = None, timeout: float = 10.0
@@ -162,7 +163,7 @@ class KarrioCarrier:
             if failure == "transient":
                 raise TransientCarrierError(f"{self.metadata.label} failed: {text}")
         return [
-            update_of(p.number, by_number[n], to_dict(by_number[n]))
+            update_of(p.number, by_number[n], to_dict(by_number[n]), self.stamped)
             if n in by_number
             else ParcelUpdate(number=p.number, found=False)
             for n, p in wanted.items()

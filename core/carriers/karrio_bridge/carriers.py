@@ -48,6 +48,7 @@ class KarrioSpec:
     batch_size: int = 1
     rate_limit: float = 1.0
     unlisted: tuple[str, ...] = ()  # optional karrio settings the admin does not ask for
+    stamped: bool = False  # karrio gives each event the parcel's current status, not its own
 
 
 COMMON_FIELDS = (
@@ -87,6 +88,7 @@ def karrio_carrier(spec: KarrioSpec) -> type[KarrioCarrier]:
         "credentials": tuple(f.name for f in spec.fields if f.required),
         "optional": (*(f.name for f in spec.fields if not f.required), *spec.unlisted),
         "recognise": classmethod(recognise),
+        "stamped": spec.stamped,
     }
     return type(spec.class_name, (KarrioCarrier,), body)
 
@@ -308,6 +310,7 @@ SPECS: tuple[KarrioSpec, ...] = (
         ),
         australiapost_number,
         phone="+61131318",
+        stamped=True,
         aliases=("AusPost", "Australia Post (AusPost)"),
         countries=("AU",),
         batch_size=10,
