@@ -234,7 +234,9 @@ def _ask_batch(
         return False
     # matched on the one normal form: a carrier may answer "RR123456785UA" for "RR 123…"
     by_number = {numbers.clean(u.number): u for u in updates}
-    answered = [(pid, by_number[k]) for pid, p in batch if (k := numbers.clean(p.number)) in by_number]
+    answered = [
+        (pid, by_number[k]) for pid, p in batch if (k := numbers.clean(p.number)) in by_number
+    ]
     missing = [pid for pid, p in batch if numbers.clean(p.number) not in by_number]
     if missing:  # not answered for: asked again next time, as after a failure
         _failed(c, missing, now, policy, "the carrier did not answer for this number", None)

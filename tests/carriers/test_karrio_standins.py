@@ -1,4 +1,4 @@
-"""FedEx, USPS, GLS, Australia Post and DPD through karrio, against stand-ins of their APIs.
+"""FedEx, USPS, GLS, Australia Post, DPD and DHL Express through karrio, against stand-ins.
 
 Each stand-in (tests/support/karrio_standins.py) checks the request karrio's extension
 sends against the carrier's documented shape; every status of each extension's own table
@@ -16,6 +16,7 @@ import pytest
 from core.carriers.base import CarrierAuthError, CarrierContext, Parcel
 from core.carriers.karrio_bridge import (
     AustraliaPostCarrier,
+    DhlExpressCarrier,
     DpdCarrier,
     FedexCarrier,
     GlsCarrier,
@@ -26,6 +27,7 @@ from core.carriers.karrio_bridge.statuses import TRACKING_STATUS
 from core.domain.statuses import Status
 from tests.support.karrio_standins import (
     AustraliaPostStandIn,
+    DhlExpressStandIn,
     DpdStandIn,
     FedexStandIn,
     GlsStandIn,
@@ -77,7 +79,9 @@ def test_fedex_parcels_are_tracked_in_one_request_after_the_token(http_stub):
     assert standin.problems == []
     tracking = http_stub.requests_to("POST", "/track/v1/trackingnumbers")
     assert len(tracking) == 1  # both numbers in one request, as FedEx allows up to 30
-    assert [i["trackingNumberInfo"]["trackingNumber"] for i in tracking[0].json()["trackingInfo"]] == [
+    assert [
+        i["trackingNumberInfo"]["trackingNumber"] for i in tracking[0].json()["trackingInfo"]
+    ] == [
         FEDEX,
         "794644790999",
     ]
@@ -158,7 +162,9 @@ def test_usps_parcels_are_tracked_one_get_each_after_the_token(http_stub):
 
     assert standin.problems == []
     gets = [r for r in http_stub.requests if r.method == "GET"]
-    assert sorted(r.path.rsplit("/", 1)[1] for r in gets) == sorted([USPS, "9400111899223397910000"])
+    assert sorted(r.path.rsplit("/", 1)[1] for r in gets) == sorted(
+        [USPS, "9400111899223397910000"]
+    )
     assert found.status is Status.DELIVERED and found.final
     assert [s.status for s in found.scans] == [
         Status.IN_TRANSIT,
@@ -222,7 +228,9 @@ def test_gls_parcels_are_tracked_and_the_newest_scan_carries_the_parcels_status(
     found, missing = gls_at(standin).track([Parcel(GLS), Parcel("123456789099")])
 
     assert standin.problems == []
-    (get,) = http_stub.requests_to("GET", f"/track-and-trace-v1/tracking/simple/trackids/{GLS},123456789099")
+    (get,) = http_stub.requests_to(
+        "GET", f"/track-and-trace-v1/tracking/simple/trackids/{GLS},123456789099"
+    )
     assert get.headers["Accept"] == "application/json"
     # GLS's events carry no status of their own: the history is kept, the newest is the news
     assert [(s.code, s.status) for s in found.scans] == [
@@ -375,4 +383,68 @@ def test_dpd_refusing_the_login_is_an_auth_error(http_stub):
     standin = DpdStandIn(http_stub)
     with pytest.raises(CarrierAuthError):
         dpd_at(standin, password="wrong").track([Parcel(DPD)])
+    assert standin.problems == []
+
+
+# --- DHL Express (XML-PI) ----------------------------------------------------------------------
+
+WAYBILL = "1234567891"  # the first nine digits mod 7 = 1
+
+
+def dhl_express_at(standin: DhlExpressStandIn, password: str | None = None):
+    return built(
+        DhlExpressCarrier,
+        standin,
+        site_id=standin.site_id,
+        password=password or standin.password,
+    )
+
+
+def test_dhl_express_waybills_are_tracked_in_one_xml_request(http_stub):
+    standin = DhlExpressStandIn(
+        http_stub,
+        histories={
+            WAYBILL: [
+                ("2026-11-20", "10:15:00", "PU", "Shipment picked up"),
+                ("2026-11-21", "07:30:00", "WC", "With delivery courier"),
+                ("2026-11-21", "13:05:00", "OK", "Delivered"),
+            ]
+        },
+    )
+    found, missing = dhl_express_at(standin).track([Parcel(WAYBILL), Parcel("1234567902")])
+
+    assert standin.problems == []
+    (request,) = http_stub.requests
+    assert request.body.count(b"<AWBNumber>") == 2  # both waybills in one request
+    assert [(s.code, s.status) for s in found.scans] == [
+        ("PU", Status.IN_TRANSIT),
+        ("WC", Status.OUT_FOR_DELIVERY),
+        ("OK", Status.DELIVERED),
+    ]
+    assert found.status is Status.DELIVERED and found.final
+    assert found.scans[0].location == "LEIPZIG - GERMANY"
+    assert found.estimated_delivery == date(2026, 11, 24)
+    assert missing.found is False
+
+
+def test_every_dhl_express_status_maps_through_the_standin(http_stub):
+    statuses = table("dhl_express")
+    codes = [code for m in statuses for code in m.value if code != "OK"] + ["OK"]
+    start = datetime(2026, 11, 10, 8, 0)
+    events = [
+        ((at := start + timedelta(hours=i)).date().isoformat(), at.time().isoformat(), code, code)
+        for i, code in enumerate(codes)
+    ]
+    standin = DhlExpressStandIn(http_stub, histories={WAYBILL: events})
+    (update,) = dhl_express_at(standin).track([Parcel(WAYBILL)])
+    assert standin.problems == []
+    assert {s.code: s.status for s in update.scans} == {
+        code: canonical(next(m for m in statuses if code in m.value).name) for code in codes
+    }
+
+
+def test_dhl_express_refusing_the_site_is_an_auth_error(http_stub):
+    standin = DhlExpressStandIn(http_stub)
+    with pytest.raises(CarrierAuthError):
+        dhl_express_at(standin, password="wrong").track([Parcel(WAYBILL)])
     assert standin.problems == []

@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from core.services.following import find_parcels
 from core.storage.models import OrderEvent
+from tests.conftest import add_shop
+from tests.support.carrier_standins import SeventeenTrackStandIn
 from webapp import create_app
 
 from .helpers import T0, parcel, ship
 from .test_fallback import connect_17track, history, tick
 from .test_fallback import frozen as frozen  # noqa: F401 - the fixture, shared
-from tests.conftest import add_shop
-from tests.support.carrier_standins import SeventeenTrackStandIn
 
 S10 = "RR123456785UA"  # a valid UPU S10 number (check digit 5)
 

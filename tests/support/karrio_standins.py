@@ -16,6 +16,9 @@ The documents followed:
   Post       GET /shipping/v1/track?tracking_ids=…, Basic key:password, Account-Number, ≤ 10
   DPD        DPD Germany web services (esolutions.dpd.com): SOAP LoginService 2.1 getAuth,
              then ParcelLifeCycleService 2.0 getTrackingData with the token in the header
+  DHL        XML-PI (the DHL Express XML Services toolkit, TrackingRequestKnown.xsd and
+  Express    TrackingResponse.xsd): POST /XMLShippingServlet, SiteID and Password in the
+             ServiceHeader, up to 10 AWBNumbers
 """
 
 from __future__ import annotations
@@ -168,7 +171,11 @@ class UspsStandIn(OAuthStandIn):
             self.client_id,
             self.client_secret,
         ):
-            return 401, {}, {"error": "invalid_client", "error_description": "Authentication failed"}
+            return (
+                401,
+                {},
+                {"error": "invalid_client", "error_description": "Authentication failed"},
+            )
         return self.issue()
 
     def tracking(self, req: StubRequest) -> Answer:
@@ -181,7 +188,11 @@ class UspsStandIn(OAuthStandIn):
         events = self.histories.get(number)
         if events is None:
             detail = {"status": "404", "code": "1001", "title": "Not Found", "detail": number}
-            error = {"code": "404", "message": "The tracking number was not found", "errors": [detail]}
+            error = {
+                "code": "404",
+                "message": "The tracking number was not found",
+                "errors": [detail],
+            }
             return 404, {}, {"apiVersion": "/tracking/v3", "error": error}
         newest = events[0]  # (eventTimestamp, eventType, eventCode), newest first
         return (
@@ -344,9 +355,7 @@ def _text(root: ElementTree.Element, tag: str) -> str | None:
 
 
 def _envelope(body: str) -> str:
-    return (
-        f'<soap:Envelope xmlns:soap="{SOAP}"><soap:Body>{body}</soap:Body></soap:Envelope>'
-    )
+    return f'<soap:Envelope xmlns:soap="{SOAP}"><soap:Body>{body}</soap:Body></soap:Envelope>'
 
 
 def _fault(code: str, message: str, kind: str, ns: str) -> str:
@@ -442,3 +451,93 @@ class DpdStandIn(StandIn):
             f"{infos}</trackingresult></ns2:getTrackingDataResponse>"
         )
         return 200, XML, _envelope(body)
+
+
+# --- DHL Express (XML-PI) ---------------------------------------------------------------------
+
+DHL_NS = "http://www.dhl.com"
+
+
+@dataclass
+class DhlExpressStandIn(StandIn):
+    """DHL Express XML-PI: one KnownTrackingRequest for up to ten waybills."""
+
+    site_id: str = "dhl-site"
+    password: str = "dhl-password"
+
+    def __post_init__(self) -> None:
+        self.stub.route("POST", "/XMLShippingServlet", self.track)
+
+    def track(self, req: StubRequest) -> Answer:
+        xml = {"Content-Type": "application/xml"}
+        if req.headers.get("Content-Type") != "application/xml":
+            return self.refuse(f"Content-Type {req.headers.get('Content-Type')!r}")
+        try:
+            root = ElementTree.fromstring(req.body)
+        except ElementTree.ParseError as exc:
+            return self.refuse(f"not XML: {exc}")
+        if root.tag != f"{{{DHL_NS}}}KnownTrackingRequest":
+            return self.refuse(f"root {root.tag}")
+        if root.get("schemaVersion") != "1.0":
+            return self.refuse(f"schemaVersion {root.get('schemaVersion')!r}")
+        header = root.find("Request/ServiceHeader")
+        if header is None or not header.findtext("MessageTime"):
+            return self.refuse("Request/ServiceHeader with a MessageTime is required")
+        if (header.findtext("SiteID"), header.findtext("Password")) != (
+            self.site_id,
+            self.password,
+        ):
+            return 200, xml, _dhl_error("100", "Authentication failed: invalid SiteID/Password")
+        if root.findtext("LevelOfDetails") != "ALL_CHECK_POINTS" or not root.findtext(
+            "LanguageCode"
+        ):
+            return self.refuse("LanguageCode and LevelOfDetails ALL_CHECK_POINTS are required")
+        waybills = [el.text or "" for el in root.findall("AWBNumber")]
+        if not 1 <= len(waybills) <= 10:
+            return self.refuse(f"{len(waybills)} AWBNumbers in one request (1-10 allowed)")
+        infos = "".join(self._info(number) for number in waybills)
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?><req:TrackingResponse xmlns:req="{DHL_NS}">'
+            "<Response><ServiceHeader><MessageTime>2026-11-22T10:00:00+01:00</MessageTime>"
+            f"<SiteID>{self.site_id}</SiteID></ServiceHeader></Response>{infos}"
+            "</req:TrackingResponse>"
+        )
+        return 200, xml, body
+
+    def _info(self, number: str) -> str:
+        events = self.histories.get(number)  # [(date, time, code, words)], oldest first
+        if events is None:
+            return (
+                f"<AWBInfo><AWBNumber>{number}</AWBNumber><Status>"
+                "<ActionStatus>No Shipments Found</ActionStatus></Status></AWBInfo>"
+            )
+        shipment_events = "".join(
+            f"<ShipmentEvent><Date>{day}</Date><Time>{time}</Time>"
+            f"<ServiceEvent><EventCode>{code}</EventCode>"
+            f"<Description>{escape(words)}</Description></ServiceEvent><Signatory/>"
+            "<ServiceArea><ServiceAreaCode>LEJ</ServiceAreaCode>"
+            "<Description>LEIPZIG - GERMANY</Description></ServiceArea></ShipmentEvent>"
+            for day, time, code, words in events
+        )
+        return (
+            f"<AWBInfo><AWBNumber>{number}</AWBNumber>"
+            "<Status><ActionStatus>success</ActionStatus></Status><ShipmentInfo>"
+            "<OriginServiceArea><ServiceAreaCode>LEJ</ServiceAreaCode>"
+            "<Description>LEIPZIG - GERMANY</Description></OriginServiceArea>"
+            "<DestinationServiceArea><ServiceAreaCode>KBP</ServiceAreaCode>"
+            "<Description>KYIV - UKRAINE</Description></DestinationServiceArea>"
+            "<ShipperName>Shop</ShipperName><ConsigneeName>Olena</ConsigneeName>"
+            "<ShipmentDate>2026-11-20T10:00:00</ShipmentDate><Pieces>1</Pieces>"
+            "<Weight>0.5</Weight><WeightUnit>K</WeightUnit>"
+            "<EstDlvyDate>2026-11-24 23:59:00 GMT+01:00</EstDlvyDate>"
+            f"{shipment_events}</ShipmentInfo></AWBInfo>"
+        )
+
+
+def _dhl_error(code: str, words: str) -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><res:ErrorResponse xmlns:res="{DHL_NS}">'
+        "<Response><Status><ActionStatus>Error</ActionStatus><Condition>"
+        f"<ConditionCode>{code}</ConditionCode><ConditionData>{escape(words)}</ConditionData>"
+        "</Condition></Status></Response></res:ErrorResponse>"
+    )

@@ -50,7 +50,9 @@ def test_an_s10_number_however_spaced_is_the_same_number(prefix, serial, country
     assert by_number(typed, carriers(), "UA") == by_number(number, carriers(), "UA")
 
 
-@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=15, max_size=15), st.data())
+@given(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=15, max_size=15), st.data()
+)
 def test_a_ups_number_with_dashes_is_detected_as_ups(body, data):
     number = f"1Z{body}{numbers.ups_check_digit(body)}"
     typed = data.draw(spaced(number))
