@@ -16,6 +16,7 @@ from typing import Any
 from core.carriers import numbers
 from core.carriers.base import CarrierMetadata
 from core.carriers.karrio_bridge.api import KarrioCarrier
+from core.i18n import N_
 from core.plugins import ConfigField
 
 
@@ -52,8 +53,8 @@ class KarrioSpec:
 
 
 COMMON_FIELDS = (
-    ConfigField("test_mode", "Use the carrier's test environment", kind="bool"),
-    ConfigField("server_url", "API address (leave empty)", kind="url"),
+    ConfigField("test_mode", N_("Use the carrier's test environment"), kind="bool"),
+    ConfigField("server_url", N_("API address (leave empty)"), kind="url"),
 )
 
 
@@ -167,9 +168,9 @@ SPECS: tuple[KarrioSpec, ...] = (
         "https://www.dhl.com",
         DHL_TRACKING,
         (
-            plain("site_id", "Site ID"),
-            secret("password", "Password"),
-            plain("account_number", "Account number", required=False),
+            plain("site_id", N_("Site ID")),
+            secret("password", N_("Password")),
+            plain("account_number", N_("Account number"), required=False),
         ),
         dhl_express_number,
         aliases=("DHL Express Worldwide",),
@@ -184,7 +185,7 @@ SPECS: tuple[KarrioSpec, ...] = (
         "DHL",
         "https://www.dhl.com",
         DHL_TRACKING,
-        (secret("consumer_key", "API key"), secret("consumer_secret", "API secret")),
+        (secret("consumer_key", N_("API key")), secret("consumer_secret", N_("API secret"))),
         dhl_number,
         aliases=("DHL Parcel", "DHL Paket", "DHL eCommerce", "Deutsche Post"),
         countries=("DE",),
@@ -200,9 +201,9 @@ SPECS: tuple[KarrioSpec, ...] = (
         "https://www.ups.com",
         "https://www.ups.com/track?tracknum={number}",
         (
-            secret("client_id", "Client ID"),
-            secret("client_secret", "Client secret"),
-            plain("account_number", "Account number", required=False),
+            secret("client_id", N_("Client ID")),
+            secret("client_secret", N_("Client secret")),
+            plain("account_number", N_("Account number"), required=False),
         ),
         ups_number,
         aliases=("United Parcel Service",),
@@ -219,9 +220,9 @@ SPECS: tuple[KarrioSpec, ...] = (
         "https://www.fedex.com",
         "https://www.fedex.com/fedextrack/?trknbr={number}",
         (
-            secret("track_api_key", "Track API key"),
-            secret("track_secret_key", "Track API secret"),
-            plain("account_number", "Account number", required=False),
+            secret("track_api_key", N_("Track API key")),
+            secret("track_secret_key", N_("Track API secret")),
+            plain("account_number", N_("Account number"), required=False),
         ),
         fedex_number,
         aliases=("Federal Express", "FedEx Express", "FedEx Ground"),
@@ -237,7 +238,7 @@ SPECS: tuple[KarrioSpec, ...] = (
         "USPS",
         "https://www.usps.com",
         "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}",
-        (secret("client_id", "Consumer key"), secret("client_secret", "Consumer secret")),
+        (secret("client_id", N_("Consumer key")), secret("client_secret", N_("Consumer secret"))),
         usps_number,
         phone="+18002758777",
         aliases=("United States Postal Service", "US Postal Service", "U.S. Mail"),
@@ -253,7 +254,7 @@ SPECS: tuple[KarrioSpec, ...] = (
         "DPD",
         "https://www.dpd.com",
         "https://tracking.dpd.de/status/en_US/parcel/{number}",
-        (plain("delis_id", "DELIS ID"), secret("password", "Password")),
+        (plain("delis_id", N_("DELIS ID")), secret("password", N_("Password"))),
         dpd_number,
         unlisted=("depot",),
         aliases=("DPD Germany", "DPD Group"),
@@ -269,7 +270,7 @@ SPECS: tuple[KarrioSpec, ...] = (
         "GLS",
         "https://gls-group.com",
         "https://gls-group.com/track/{number}",
-        (secret("client_id", "Client ID"), secret("client_secret", "Client secret")),
+        (secret("client_id", N_("Client ID")), secret("client_secret", N_("Client secret"))),
         gls_number,
         aliases=("GLS Group", "General Logistics Systems"),
         batch_size=1,
@@ -284,9 +285,9 @@ SPECS: tuple[KarrioSpec, ...] = (
         "https://www.canadapost-postescanada.ca",
         "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={number}",
         (
-            plain("username", "API username"),
-            secret("password", "API password"),
-            plain("customer_number", "Customer number", required=False),
+            plain("username", N_("API username")),
+            secret("password", N_("API password")),
+            plain("customer_number", N_("Customer number"), required=False),
         ),
         canadapost_number,
         phone="+18662076678",
@@ -304,9 +305,9 @@ SPECS: tuple[KarrioSpec, ...] = (
         "https://auspost.com.au",
         "https://auspost.com.au/mypost/track/#/details/{number}",
         (
-            secret("api_key", "API key"),
-            secret("password", "API password"),
-            plain("account_number", "Account number"),
+            secret("api_key", N_("API key")),
+            secret("password", N_("API password")),
+            plain("account_number", N_("Account number")),
         ),
         australiapost_number,
         phone="+61131318",
