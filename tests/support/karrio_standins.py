@@ -49,9 +49,8 @@ class OAuthStandIn(StandIn):
     tokens_issued: int = 0
 
     def bearer_ok(self, req: StubRequest) -> bool:
-        return req.headers.get("Authorization", req.headers.get("authorization")) == (
-            f"Bearer {self.token}"
-        )
+        """The token this stand-in issued (headers match in any case: FedEx's is lower)."""
+        return req.headers.get("Authorization") == f"Bearer {self.token}"
 
     def issue(self, lifetime: int = 3600) -> Answer:
         self.tokens_issued += 1
