@@ -4,7 +4,7 @@ Each row (`KarrioSpec`) names its karrio gateway, the credentials karrio's setti
 (the merchant's, per shop), its card (name, phone, site, public tracking page, aliases,
 countries), how hard it may be asked (batch size, rate limit) and how its numbers look;
 `karrio_carrier(spec)` makes the carrier class the `wismo.carriers` entry point names.
-Adding a karrio carrier is one row, one `recognise` function and one entry point.
+Adding a karrio carrier is one row, one recogniser (formats.py) and one entry point.
 """
 
 from __future__ import annotations
@@ -13,9 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.carriers import numbers
 from core.carriers.base import CarrierMetadata
 from core.carriers.karrio_bridge.api import KarrioCarrier
+from core.carriers.karrio_bridge.formats import (
+    australiapost_number,
+    canadapost_number,
+    dhl_express_number,
+    dhl_number,
+    dpd_number,
+    fedex_number,
+    gls_number,
+    ups_number,
+    usps_number,
+)
 from core.i18n import N_
 from core.plugins import ConfigField
 
@@ -92,66 +102,6 @@ def karrio_carrier(spec: KarrioSpec) -> type[KarrioCarrier]:
         "stamped": spec.stamped,
     }
     return type(spec.class_name, (KarrioCarrier,), body)
-
-
-# --- how each carrier's numbers look (pure; see core/carriers/numbers.py) ---------------
-
-
-def dhl_express_number(number: str) -> float:
-    """10-digit waybills with DHL's mod-7 check digit."""
-    return 0.8 if numbers.is_dhl_express(number) else 0.0
-
-
-def dhl_number(number: str) -> float:
-    """JJD parcel numbers, German S10 mail, and (less surely) Express waybills."""
-    value = numbers.clean(number)
-    if value.startswith("JJD") and value[3:].isdigit() and len(value) >= 13:
-        return 0.9
-    if numbers.s10_country(value) == "DE":
-        return 0.6
-    return 0.5 if numbers.is_dhl_express(value) else 0.0
-
-
-def ups_number(number: str) -> float:
-    """`1Z` numbers whose check digit is right."""
-    return 1.0 if numbers.is_ups(number) else 0.0
-
-
-def fedex_number(number: str) -> float:
-    """12- and 15-digit numbers (no public check digit): a hint only."""
-    return 0.4 if numbers.is_digits(number, 12, 15) else 0.0
-
-
-def usps_number(number: str) -> float:
-    """IMpb barcodes with a right mod-10 check digit, and US S10 mail."""
-    if numbers.is_usps_impb(number):
-        return 0.9 if numbers.clean(number).startswith("9") else 0.6
-    return 0.9 if numbers.s10_country(number) == "US" else 0.0
-
-
-def dpd_number(number: str) -> float:
-    """14-digit parcel numbers starting with 0 (a 15th check character may follow)."""
-    value = numbers.clean(number)
-    if numbers.is_digits(value[:14], 14) and len(value) <= 15 and value.startswith("0"):
-        return 0.4 if len(value) == 14 or value[14].isalnum() else 0.0
-    return 0.0
-
-
-def gls_number(number: str) -> float:
-    """11- and 12-digit parcel numbers: a hint only."""
-    return 0.3 if numbers.is_digits(number, 11, 12) else 0.0
-
-
-def canadapost_number(number: str) -> float:
-    """Canadian S10 mail, and 16-digit domestic parcel numbers (a hint)."""
-    if numbers.s10_country(number) == "CA":
-        return 0.9
-    return 0.4 if numbers.is_digits(number, 16) else 0.0
-
-
-def australiapost_number(number: str) -> float:
-    """Australian S10 mail."""
-    return 0.9 if numbers.s10_country(number) == "AU" else 0.0
 
 
 # --- the table ---------------------------------------------------------------------------
