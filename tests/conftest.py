@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from core.bootstrap import Container, bootstrap
 from core.queue import InlineQueue
@@ -25,6 +27,13 @@ pytest_plugins = [
     "tests.support.browser",
     "tests.support.plugins",
 ]
+
+# Property tests judge behaviour, never speed: 8 helpers share 2 cores, so Hypothesis's
+# per-example deadline and its "generation is slow" check would fail tests at random.
+hypothesis_settings.register_profile(
+    "wismo", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("wismo")
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
 

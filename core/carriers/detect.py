@@ -9,6 +9,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from core.carriers import numbers
+
+LOCAL_BONUS = 0.1  # a carrier of the shop's own country is that much likelier
+
 
 def normalise(name: str | None) -> str:
     """A carrier name as letters and digits only, case-folded ("Nova-Poshta" → novaposhta)."""
@@ -28,18 +32,33 @@ def by_name(name: str | None, carriers: Mapping[str, Any]) -> str | None:
     return None
 
 
-def by_number(number: str, carriers: Mapping[str, Any], country: str | None = None) -> list[str]:
-    """The carriers that recognise `number`, most likely first; the shop's country breaks ties."""
+def by_number(
+    number: str,
+    carriers: Mapping[str, Any],
+    country: str | None = None,
+    connected: Collection[str] | None = None,
+) -> list[str]:
+    """The carriers that recognise `number`, the likeliest for this shop first.
+
+    The number is read in its one normal form (`numbers.clean`). The shop's connected
+    carriers come before the others (only they can be asked); within each, the higher
+    score first, a carrier of the shop's country counting `LOCAL_BONUS` more.
+    """
+    value = numbers.clean(number)
+    if not value:
+        return []
+    ours = connected or ()
     scored = []
     for slug, cls in carriers.items():
         try:
-            score = float(cls.recognise(number))
+            score = float(cls.recognise(value))
         except Exception:  # a plug-in's recogniser failing must not stop detection
             score = 0.0
         if score > 0:
             local = bool(country) and country in getattr(cls.metadata, "countries", ())
-            scored.append((-score, not local, slug))
-    return [slug for _, _, slug in sorted(scored)]
+            likely = score + (LOCAL_BONUS if local else 0.0)
+            scored.append((slug not in ours, -likely, not local, slug))
+    return [slug for *_, slug in sorted(scored)]
 
 
 def is_fallback(cls: Any) -> bool:
@@ -52,7 +71,7 @@ def _plausible(cls: Any, number: str) -> bool:
     """Whether a fallback could follow the number at all (its own `plausible`, if it has one)."""
     check = getattr(cls, "plausible", None)
     try:
-        return True if check is None else bool(check(number))
+        return True if check is None else bool(check(numbers.clean(number)))
     except Exception:  # a plug-in's check failing must not stop detection
         return False
 
@@ -80,7 +99,7 @@ def detect(
     when nothing connected can take the number.
     """
     named = by_name(name, carriers)
-    ranked = by_number(number, carriers, country)
+    ranked = by_number(number, carriers, country, connected)
     if connected is not None:
         spare = tuple(
             s
@@ -100,3 +119,22 @@ def detect(
     if ranked:
         return Detected(ranked[0], "number", tuple(ranked[1:]))
     return Detected(None, None)
+
+
+def likeliest(
+    name: str | None,
+    number: str,
+    carriers: Mapping[str, Any],
+    country: str | None = None,
+    connected: Collection[str] | None = None,
+) -> str | None:
+    """The carrier that most likely carries the parcel itself (never a fallback such as 17TRACK).
+
+    What a shopper is told to call: the carrier the shop named, connected or not; else the
+    number's likeliest carrier for this shop, its connected carriers and country first.
+    """
+    named = by_name(name, carriers)
+    if named is not None and not is_fallback(carriers[named]):
+        return named
+    ranked = by_number(number, carriers, country, connected)
+    return next((s for s in ranked if not is_fallback(carriers[s])), None)

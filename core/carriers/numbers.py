@@ -9,17 +9,28 @@ the likelier carriers for the shop's country first. Nothing here ever raises.
 from __future__ import annotations
 
 import re
+import unicodedata
 
+# What people and carriers put between a number's characters: spaces of every kind, the
+# hyphen and its Unicode cousins (‐ ‑ ‒ – — ― −), dots, slashes and underscores.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212./_]")
 _S10 = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$")
 _UPS = re.compile(r"^1Z[0-9A-Z]{16}$")
 _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 
 
 def clean(number: object) -> str:
-    """The number as carriers print it: upper case, without spaces, dashes or dots."""
+    """The number as carriers print it: upper case, without spaces, dashes, dots or slashes.
+
+    The one normal form of a tracking number: detection reads it, carriers are asked with
+    it, and pushes and polling answers are matched to our parcels by it, so
+    "rr 123-456-785 ua", "RR123456785UA" and "ＲＲ１２３…" (full-width) are one parcel.
+    """
     if not isinstance(number, str):
         return ""
-    return re.sub(r"[\s\-.]", "", number).upper()
+    upper = _SEPARATORS.sub("", unicodedata.normalize("NFKC", number)).upper()
+    # upper() may decompose ("ǰ" → "J̌"): normalised again, so cleaning twice changes nothing
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", upper))
 
 
 def s10_check_digit(serial: str) -> int:

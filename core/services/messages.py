@@ -124,7 +124,7 @@ def facts_for(
             "estimated_delivery": estimate,
             "items_count": shipment.items_count,
             "pickup_point": shipment.pickup_point,
-            "carrier_phone": carrier_phone(shipment),
+            "carrier_phone": carrier_phone(shop, shipment),
         },
         "progress": {
             "shipments_total": len(order.shipments),
@@ -137,16 +137,24 @@ def facts_for(
     }
 
 
-def carrier_phone(shipment: Shipment) -> str | None:
-    """The shopper-facing phone of the parcel's carrier, when an installed carrier is it."""
-    from core.carriers.detect import detect
+def carrier_phone(shop: Shop, shipment: Shipment) -> str | None:
+    """The shopper-facing phone of the parcel's carrier, when an installed carrier is it.
+
+    The carrier the shop named; else the one the number most likely belongs to for this
+    shop (its connected carriers and its country first), as detection ranks them.
+    """
+    from core.carriers.connected import connected
+    from core.carriers.detect import likeliest
     from core.plugins import CARRIERS, load_plugins
 
     carriers: dict[str, Any] = {
         n: c for n, c in load_plugins(CARRIERS).loaded.items() if isinstance(c, type)
     }
-    found = detect(shipment.carrier, shipment.tracking_number or "", carriers)
-    cls = carriers.get(found.carrier or "")
+    own = settings_of(shop)
+    # entries only: connecting a carrier always writes one (its secrets stay sealed here)
+    ours = connected([e.config() for e in own.carriers], {}, carriers)
+    found = likeliest(shipment.carrier, shipment.tracking_number or "", carriers, own.country, ours)
+    cls = carriers.get(found or "")
     if cls is None:
         return None
     return getattr(cls.metadata, "phone", "") or None

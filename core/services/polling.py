@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.carriers import numbers
 from core.carriers.base import (
     CarrierAuthError,
     CarrierContext,
@@ -231,9 +232,12 @@ def _ask_batch(
         _failed(c, ids, now, policy, f"{type(exc).__name__}: {exc}", None)
         report.failed_batches += 1
         return False
-    by_number = {u.number: u for u in updates}
-    answered = [(pid, by_number[p.number]) for pid, p in batch if p.number in by_number]
-    missing = [pid for pid, p in batch if p.number not in by_number]
+    # matched on the one normal form: a carrier may answer "RR123456785UA" for "RR 123…"
+    by_number = {numbers.clean(u.number): u for u in updates}
+    answered = [
+        (pid, by_number[k]) for pid, p in batch if (k := numbers.clean(p.number)) in by_number
+    ]
+    missing = [pid for pid, p in batch if numbers.clean(p.number) not in by_number]
     if missing:  # not answered for: asked again next time, as after a failure
         _failed(c, missing, now, policy, "the carrier did not answer for this number", None)
     try:

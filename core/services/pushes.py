@@ -48,6 +48,6 @@ def receive_push(
         shop_id = shop.id
         f.discover(c, s, now, policy, shop_id)  # a parcel shipped a moment ago is followed
         ids = f.find_parcels(s, shop_id, [u.number for u in updates])
-    unknown = sum(1 for u in updates if u.number not in ids)
+    unknown = sum(1 for u in updates if u.number not in ids)  # find_parcels keys by these
     items = [(pid, u) for u in updates for pid in ids.get(u.number, [])]
     return f.apply_updates(c, items, now, policy), unknown

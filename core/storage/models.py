@@ -468,7 +468,7 @@ class FollowedParcel(Base):
     __table_args__ = (
         UniqueConstraint("shipment_id", name="uq_followed_parcels_shipment"),
         Index("ix_followed_parcels_due", "state", "next_check_at"),
-        Index("ix_followed_parcels_shop_number", "shop_id", "carrier", "number"),
+        Index("ix_followed_parcels_shop_number", "shop_id", "number_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -476,7 +476,9 @@ class FollowedParcel(Base):
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"))
     order_external_id: Mapped[str] = mapped_column(String(100))
     shipment_external_id: Mapped[str] = mapped_column(String(100))
-    number: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str] = mapped_column(String(100))  # as the shop gave it
+    # numbers.clean(number): what pushes and answers are matched on ("RR 123-…" = "RR123…")
+    number_key: Mapped[str] = mapped_column(String(100), default="", server_default="")
     carrier: Mapped[str | None] = mapped_column(String(40))  # slug; None: not recognised yet
     detected_by: Mapped[str | None] = mapped_column(String(10))  # name | number
     candidates: Mapped[list[Any]] = mapped_column(default=list)  # slugs still to try, in order

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from core.adapters import InboundRequest
+from core.carriers import numbers
 from core.carriers.base import (
     CarrierContext,
     CarrierMetadata,
@@ -28,6 +29,7 @@ from core.carriers.base import (
 )
 from core.domain.events import utc_instant
 from core.errors import InvalidSignature, MalformedPayload
+from core.i18n import N_
 from core.plugins import ConfigField
 
 from .statuses import STATUS_CODES
@@ -57,8 +59,8 @@ class DemoCarrier:
         label="Wismo Demo Post",
         kind="carrier",
         fields=(
-            ConfigField("step_seconds", "Seconds between scans", kind="number"),
-            ConfigField("push_secret", "Push signing secret", secret=True),
+            ConfigField("step_seconds", N_("Seconds between scans"), kind="number"),
+            ConfigField("push_secret", N_("Push signing secret"), secret=True),
         ),
         capabilities=frozenset({"track", "pushes", "pickup_points"}),
         phone="+380440000000",
@@ -83,7 +85,7 @@ class DemoCarrier:
     @classmethod
     def recognise(cls, number: str) -> float:
         """Certain of WD + 10 digits; nothing else is ours."""
-        return 1.0 if _NUMBER.fullmatch((number or "").strip().upper()) else 0.0
+        return 1.0 if _NUMBER.fullmatch(numbers.clean(number)) else 0.0
 
     @classmethod
     def tracking_link(cls, number: str, locale: str | None = None) -> str | None:
@@ -98,6 +100,7 @@ class DemoCarrier:
     def _update(self, parcel: Parcel, now: datetime) -> ParcelUpdate:
         if not self.recognise(parcel.number):
             return ParcelUpdate(number=parcel.number, found=False)
+        number = numbers.clean(parcel.number)  # answered as printed, like a real carrier
         start = parcel.shipped_at or now
         scans = []
         stop = {STALLS: 1, WAITS: 2}.get(parcel.number[-2:], len(JOURNEY))
@@ -105,8 +108,8 @@ class DemoCarrier:
             at = start + self.step * k
             if at > now:
                 break
-            scans.append(_scan(parcel.number, k, code, words, place, at))
-        return _as_update(parcel.number, scans, start + self.step * 2)
+            scans.append(_scan(number, k, code, words, place, at))
+        return _as_update(number, scans, start + self.step * 2)
 
     def verify_push(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
         """HMAC-SHA256 of the raw body under the shop's push secret, hex, constant-time."""

@@ -34,7 +34,6 @@ from core.carriers.base import (
 )
 from core.carriers.httpcall import required
 from core.carriers.karrio_bridge.parse import failure_of, update_of
-from core.plugins import ConfigField
 
 TIMEOUT_FACTOR = 3  # a karrio call may be a token request, then the tracking requests
 
@@ -78,6 +77,7 @@ class KarrioCarrier:
     karrio_name: ClassVar[str]  # the karrio gateway key ("ups", "dhl_express", …)
     credentials: ClassVar[tuple[str, ...]]  # the required karrio settings, from the shop
     optional: ClassVar[tuple[str, ...]] = ()
+    stamped: ClassVar[bool] = False  # karrio stamps the parcel's status on every event
 
     def __init__(
         self, settings: Mapping[str, Any], server_url: str | None = None, timeout: float = 10.0
@@ -163,31 +163,8 @@ class KarrioCarrier:
             if failure == "transient":
                 raise TransientCarrierError(f"{self.metadata.label} failed: {text}")
         return [
-            update_of(p.number, by_number[n], to_dict(by_number[n]))
+            update_of(p.number, by_number[n], to_dict(by_number[n]), self.stamped)
             if n in by_number
             else ParcelUpdate(number=p.number, found=False)
             for n, p in wanted.items()
         ]
-
-
-def _fields(*fields: ConfigField) -> tuple[ConfigField, ...]:
-    return (
-        *fields,
-        ConfigField("test_mode", "Use the carrier's test environment", kind="bool"),
-        ConfigField("server_url", "API address (leave empty)", kind="url"),
-    )
-
-
-def _meta(
-    slug: str, label: str, tracking_url: str, site: str, phone: str, **kw: Any
-) -> CarrierMetadata:
-    return CarrierMetadata(
-        slug=slug,
-        label=label,
-        capabilities=frozenset({"track"}),
-        homepage=site,
-        site=site,
-        phone=phone,
-        tracking_url=tracking_url,
-        **kw,
-    )

@@ -1,279 +1,283 @@
-"""One Wismo carrier per karrio extension that implements tracking.
+"""One Wismo carrier per karrio extension that implements tracking, from one table.
 
-Each names its karrio gateway, the credentials karrio's settings need (the merchant's,
-per shop), its public tracking page and how its numbers look.
+Each row (`KarrioSpec`) names its karrio gateway, the credentials karrio's settings need
+(the merchant's, per shop), its card (name, phone, site, public tracking page, aliases,
+countries), how hard it may be asked (batch size, rate limit) and how its numbers look;
+`karrio_carrier(spec)` makes the carrier class the `wismo.carriers` entry point names.
+Adding a karrio carrier is one row, one recogniser (formats.py) and one entry point.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from core.carriers import numbers
 from core.carriers.base import CarrierMetadata
-from core.carriers.karrio_bridge.api import KarrioCarrier, _fields, _meta
+from core.carriers.karrio_bridge.api import KarrioCarrier
+from core.carriers.karrio_bridge.formats import (
+    australiapost_number,
+    canadapost_number,
+    dhl_express_number,
+    dhl_number,
+    dpd_number,
+    fedex_number,
+    gls_number,
+    ups_number,
+    usps_number,
+)
+from core.i18n import N_
 from core.plugins import ConfigField
 
 
-def _secret(name: str, label: str) -> ConfigField:
+def secret(name: str, label: str) -> ConfigField:
+    """A required credential kept sealed (API keys, passwords)."""
     return ConfigField(name, label, secret=True, required=True)
 
 
-def _plain(name: str, label: str, required: bool = True) -> ConfigField:
+def plain(name: str, label: str, required: bool = True) -> ConfigField:
+    """A credential shown in the admin as typed (account ids, user names)."""
     return ConfigField(name, label, required=required)
 
 
-class DhlExpressCarrier(KarrioCarrier):
-    """DHL Express (XML-PI tracking) with the merchant's site id and password."""
+@dataclass(frozen=True)
+class KarrioSpec:
+    """One karrio carrier as Wismo follows it (see the table below)."""
 
-    karrio_name = "dhl_express"
-    credentials = ("site_id", "password")
-    optional = ("account_number",)
-    metadata: ClassVar[CarrierMetadata] = _meta(
+    slug: str  # the entry point name, URL segment and settings key
+    karrio_name: str  # karrio's gateway key ("ups", "dhl_express", …)
+    class_name: str
+    doc: str
+    label: str
+    site: str
+    tracking_url: str  # with {number}
+    fields: tuple[ConfigField, ...]  # karrio's settings names; required ones first-class
+    recognise: Callable[[str], float]
+    phone: str = ""
+    aliases: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    batch_size: int = 1
+    rate_limit: float = 1.0
+    unlisted: tuple[str, ...] = ()  # optional karrio settings the admin does not ask for
+    stamped: bool = False  # karrio gives each event the parcel's current status, not its own
+
+
+COMMON_FIELDS = (
+    ConfigField("test_mode", N_("Use the carrier's test environment"), kind="bool"),
+    ConfigField("server_url", N_("API address (leave empty)"), kind="url"),
+)
+
+
+def karrio_carrier(spec: KarrioSpec) -> type[KarrioCarrier]:
+    """The carrier class for one row of the table."""
+    metadata = CarrierMetadata(
+        slug=spec.slug,
+        label=spec.label,
+        capabilities=frozenset({"track"}),
+        homepage=spec.site,
+        site=spec.site,
+        phone=spec.phone,
+        tracking_url=spec.tracking_url,
+        aliases=spec.aliases,
+        fields=(*spec.fields, *COMMON_FIELDS),
+        countries=spec.countries,
+        batch_size=spec.batch_size,
+        rate_limit=spec.rate_limit,
+    )
+    check = spec.recognise
+
+    def recognise(cls: type[KarrioCarrier], number: str) -> float:
+        return check(number)
+
+    recognise.__doc__ = check.__doc__
+    body: dict[str, Any] = {
+        "__doc__": spec.doc,
+        "__module__": __name__,
+        "__qualname__": spec.class_name,
+        "metadata": metadata,
+        "karrio_name": spec.karrio_name,
+        "credentials": tuple(f.name for f in spec.fields if f.required),
+        "optional": (*(f.name for f in spec.fields if not f.required), *spec.unlisted),
+        "recognise": classmethod(recognise),
+        "stamped": spec.stamped,
+    }
+    return type(spec.class_name, (KarrioCarrier,), body)
+
+
+# --- the table ---------------------------------------------------------------------------
+
+DHL_TRACKING = "https://www.dhl.com/global-en/home/tracking.html?tracking-id={number}"
+
+SPECS: tuple[KarrioSpec, ...] = (
+    KarrioSpec(
         "dhl_express",
+        "dhl_express",
+        "DhlExpressCarrier",
+        "DHL Express (XML-PI tracking) with the merchant's site id and password.",
         "DHL Express",
-        "https://www.dhl.com/global-en/home/tracking.html?tracking-id={number}",
         "https://www.dhl.com",
-        "",
-        aliases=("DHL Express Worldwide",),
-        fields=_fields(
-            _plain("site_id", "Site ID"),
-            _secret("password", "Password"),
-            _plain("account_number", "Account number", required=False),
+        DHL_TRACKING,
+        (
+            plain("site_id", N_("Site ID")),
+            secret("password", N_("Password")),
+            plain("account_number", N_("Account number"), required=False),
         ),
+        dhl_express_number,
+        aliases=("DHL Express Worldwide",),
         batch_size=10,
         rate_limit=2.0,
-    )
-
-    @classmethod
-    def recognise(cls, number: str) -> float:
-        """10-digit waybills with DHL's mod-7 check digit."""
-        return 0.8 if numbers.is_dhl_express(number) else 0.0
-
-
-class DhlUniversalCarrier(KarrioCarrier):
-    """Every DHL division (Parcel, eCommerce, Express) through DHL's Shipment Tracking API."""
-
-    karrio_name = "dhl_universal"
-    credentials = ("consumer_key", "consumer_secret")
-    metadata: ClassVar[CarrierMetadata] = _meta(
+    ),
+    KarrioSpec(
         "dhl",
+        "dhl_universal",
+        "DhlUniversalCarrier",
+        "Every DHL division (Parcel, eCommerce, Express) through DHL's Shipment Tracking API.",
         "DHL",
-        "https://www.dhl.com/global-en/home/tracking.html?tracking-id={number}",
         "https://www.dhl.com",
-        "",
+        DHL_TRACKING,
+        (secret("consumer_key", N_("API key")), secret("consumer_secret", N_("API secret"))),
+        dhl_number,
         aliases=("DHL Parcel", "DHL Paket", "DHL eCommerce", "Deutsche Post"),
-        fields=_fields(
-            _secret("consumer_key", "API key"), _secret("consumer_secret", "API secret")
-        ),
         countries=("DE",),
         batch_size=10,
         rate_limit=1.0,
-    )
-
-    @classmethod
-    def recognise(cls, number: str) -> float:
-        """JJD parcel numbers, German S10 mail, and (less surely) Express waybills."""
-        value = numbers.clean(number)
-        if value.startswith("JJD") and value[3:].isdigit() and len(value) >= 13:
-            return 0.9
-        if numbers.s10_country(value) == "DE":
-            return 0.6
-        return 0.5 if numbers.is_dhl_express(value) else 0.0
-
-
-class UpsCarrier(KarrioCarrier):
-    """UPS through its OAuth Track API with the merchant's app client id and secret."""
-
-    karrio_name = "ups"
-    credentials = ("client_id", "client_secret")
-    optional = ("account_number",)
-    metadata: ClassVar[CarrierMetadata] = _meta(
+    ),
+    KarrioSpec(
         "ups",
+        "ups",
+        "UpsCarrier",
+        "UPS through its OAuth Track API with the merchant's app client id and secret.",
         "UPS",
-        "https://www.ups.com/track?tracknum={number}",
         "https://www.ups.com",
-        "",
-        aliases=("United Parcel Service",),
-        fields=_fields(
-            _secret("client_id", "Client ID"),
-            _secret("client_secret", "Client secret"),
-            _plain("account_number", "Account number", required=False),
+        "https://www.ups.com/track?tracknum={number}",
+        (
+            secret("client_id", N_("Client ID")),
+            secret("client_secret", N_("Client secret")),
+            plain("account_number", N_("Account number"), required=False),
         ),
+        ups_number,
+        aliases=("United Parcel Service",),
         countries=("US",),
         batch_size=10,
         rate_limit=5.0,
-    )
-
-    @classmethod
-    def recognise(cls, number: str) -> float:
-        """`1Z` numbers whose check digit is right."""
-        return 1.0 if numbers.is_ups(number) else 0.0
-
-
-class FedexCarrier(KarrioCarrier):
-    """FedEx through its Track API with the merchant's tracking API key and secret."""
-
-    karrio_name = "fedex"
-    credentials = ("track_api_key", "track_secret_key")
-    optional = ("account_number",)
-    metadata: ClassVar[CarrierMetadata] = _meta(
+    ),
+    KarrioSpec(
         "fedex",
+        "fedex",
+        "FedexCarrier",
+        "FedEx through its Track API with the merchant's tracking API key and secret.",
         "FedEx",
-        "https://www.fedex.com/fedextrack/?trknbr={number}",
         "https://www.fedex.com",
-        "",
-        aliases=("Federal Express", "FedEx Express", "FedEx Ground"),
-        fields=_fields(
-            _secret("track_api_key", "Track API key"),
-            _secret("track_secret_key", "Track API secret"),
-            _plain("account_number", "Account number", required=False),
+        "https://www.fedex.com/fedextrack/?trknbr={number}",
+        (
+            secret("track_api_key", N_("Track API key")),
+            secret("track_secret_key", N_("Track API secret")),
+            plain("account_number", N_("Account number"), required=False),
         ),
+        fedex_number,
+        aliases=("Federal Express", "FedEx Express", "FedEx Ground"),
         countries=("US",),
         batch_size=30,
         rate_limit=5.0,
-    )
-
-    @classmethod
-    def recognise(cls, number: str) -> float:
-        """12- and 15-digit numbers (no public check digit): a hint only."""
-        return 0.4 if numbers.is_digits(number, 12, 15) else 0.0
-
-
-class UspsCarrier(KarrioCarrier):
-    """USPS through its OAuth APIs with the merchant's client id and secret."""
-
-    karrio_name = "usps"
-    credentials = ("client_id", "client_secret")
-    metadata: ClassVar[CarrierMetadata] = _meta(
+    ),
+    KarrioSpec(
         "usps",
+        "usps",
+        "UspsCarrier",
+        "USPS through its OAuth APIs with the merchant's client id and secret.",
         "USPS",
-        "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}",
         "https://www.usps.com",
-        "+18002758777",
+        "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}",
+        (secret("client_id", N_("Consumer key")), secret("client_secret", N_("Consumer secret"))),
+        usps_number,
+        phone="+18002758777",
         aliases=("United States Postal Service", "US Postal Service", "U.S. Mail"),
-        fields=_fields(
-            _secret("client_id", "Consumer key"), _secret("client_secret", "Consumer secret")
-        ),
         countries=("US",),
         batch_size=10,
         rate_limit=1.0,
-    )
-
-    @classmethod
-    def recognise(cls, number: str) -> float:
-        """IMpb barcodes with a right mod-10 check digit, and US S10 mail."""
-        if numbers.is_usps_impb(number):
-            return 0.9 if numbers.clean(number).startswith("9") else 0.6
-        return 0.9 if numbers.s10_country(number) == "US" else 0.0
-
-
-class DpdCarrier(KarrioCarrier):
-    """DPD (Germany's DPD web services) with the merchant's DELIS id and password."""
-
-    karrio_name = "dpd"
-    credentials = ("delis_id", "password")
-    optional = ("depot",)
-    metadata: ClassVar[CarrierMetadata] = _meta(
+    ),
+    KarrioSpec(
         "dpd",
+        "dpd",
+        "DpdCarrier",
+        "DPD (Germany's DPD web services) with the merchant's DELIS id and password.",
         "DPD",
-        "https://tracking.dpd.de/status/en_US/parcel/{number}",
         "https://www.dpd.com",
-        "",
+        "https://tracking.dpd.de/status/en_US/parcel/{number}",
+        (plain("delis_id", N_("DELIS ID")), secret("password", N_("Password"))),
+        dpd_number,
+        unlisted=("depot",),
         aliases=("DPD Germany", "DPD Group"),
-        fields=_fields(_plain("delis_id", "DELIS ID"), _secret("password", "Password")),
         countries=("DE",),
         batch_size=1,
         rate_limit=1.0,
-    )
-
-    @classmethod
-    def recognise(cls, number: str) -> float:
-        """14-digit parcel numbers starting with 0 (a 15th check character may follow)."""
-        value = numbers.clean(number)
-        if numbers.is_digits(value[:14], 14) and len(value) <= 15 and value.startswith("0"):
-            return 0.4 if len(value) == 14 or value[14].isalnum() else 0.0
-        return 0.0
-
-
-class GlsCarrier(KarrioCarrier):
-    """GLS Group with the merchant's API client id and secret."""
-
-    karrio_name = "gls"
-    credentials = ("client_id", "client_secret")
-    metadata: ClassVar[CarrierMetadata] = _meta(
+    ),
+    KarrioSpec(
         "gls",
+        "gls",
+        "GlsCarrier",
+        "GLS Group with the merchant's API client id and secret.",
         "GLS",
-        "https://gls-group.com/track/{number}",
         "https://gls-group.com",
-        "",
+        "https://gls-group.com/track/{number}",
+        (secret("client_id", N_("Client ID")), secret("client_secret", N_("Client secret"))),
+        gls_number,
         aliases=("GLS Group", "General Logistics Systems"),
-        fields=_fields(
-            _secret("client_id", "Client ID"), _secret("client_secret", "Client secret")
-        ),
         batch_size=1,
         rate_limit=1.0,
-    )
-
-    @classmethod
-    def recognise(cls, number: str) -> float:
-        """11- and 12-digit parcel numbers: a hint only."""
-        return 0.3 if numbers.is_digits(number, 11, 12) else 0.0
-
-
-class CanadaPostCarrier(KarrioCarrier):
-    """Canada Post with the merchant's API username and password."""
-
-    karrio_name = "canadapost"
-    credentials = ("username", "password")
-    optional = ("customer_number",)
-    metadata: ClassVar[CarrierMetadata] = _meta(
+    ),
+    KarrioSpec(
         "canadapost",
+        "canadapost",
+        "CanadaPostCarrier",
+        "Canada Post with the merchant's API username and password.",
         "Canada Post",
-        "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={number}",
         "https://www.canadapost-postescanada.ca",
-        "+18662076678",
-        aliases=("Postes Canada", "Canada Post / Postes Canada"),
-        fields=_fields(
-            _plain("username", "API username"),
-            _secret("password", "API password"),
-            _plain("customer_number", "Customer number", required=False),
+        "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={number}",
+        (
+            plain("username", N_("API username")),
+            secret("password", N_("API password")),
+            plain("customer_number", N_("Customer number"), required=False),
         ),
+        canadapost_number,
+        phone="+18662076678",
+        aliases=("Postes Canada", "Canada Post / Postes Canada"),
         countries=("CA",),
         batch_size=1,
         rate_limit=1.0,
-    )
-
-    @classmethod
-    def recognise(cls, number: str) -> float:
-        """Canadian S10 mail, and 16-digit domestic parcel numbers (a hint)."""
-        if numbers.s10_country(number) == "CA":
-            return 0.9
-        return 0.4 if numbers.is_digits(number, 16) else 0.0
-
-
-class AustraliaPostCarrier(KarrioCarrier):
-    """Australia Post with the merchant's API key, password and account number."""
-
-    karrio_name = "australiapost"
-    credentials = ("api_key", "password", "account_number")
-    metadata: ClassVar[CarrierMetadata] = _meta(
+    ),
+    KarrioSpec(
         "australiapost",
+        "australiapost",
+        "AustraliaPostCarrier",
+        "Australia Post with the merchant's API key, password and account number.",
         "Australia Post",
-        "https://auspost.com.au/mypost/track/#/details/{number}",
         "https://auspost.com.au",
-        "+61131318",
-        aliases=("AusPost", "Australia Post (AusPost)"),
-        fields=_fields(
-            _secret("api_key", "API key"),
-            _secret("password", "API password"),
-            _plain("account_number", "Account number"),
+        "https://auspost.com.au/mypost/track/#/details/{number}",
+        (
+            secret("api_key", N_("API key")),
+            secret("password", N_("API password")),
+            plain("account_number", N_("Account number")),
         ),
+        australiapost_number,
+        phone="+61131318",
+        stamped=True,
+        aliases=("AusPost", "Australia Post (AusPost)"),
         countries=("AU",),
         batch_size=10,
         rate_limit=1.0,
-    )
+    ),
+)
 
-    @classmethod
-    def recognise(cls, number: str) -> float:
-        """Australian S10 mail."""
-        return 0.9 if numbers.s10_country(number) == "AU" else 0.0
+BY_SLUG: dict[str, type[KarrioCarrier]] = {spec.slug: karrio_carrier(spec) for spec in SPECS}
+
+# The names the `wismo.carriers` entry points (pyproject.toml) and agencies import.
+DhlExpressCarrier = BY_SLUG["dhl_express"]
+DhlUniversalCarrier = BY_SLUG["dhl"]
+UpsCarrier = BY_SLUG["ups"]
+FedexCarrier = BY_SLUG["fedex"]
+UspsCarrier = BY_SLUG["usps"]
+DpdCarrier = BY_SLUG["dpd"]
+GlsCarrier = BY_SLUG["gls"]
+CanadaPostCarrier = BY_SLUG["canadapost"]
+AustraliaPostCarrier = BY_SLUG["australiapost"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from core.carriers.httpcall import scan_digest
 from core.carriers.karrio_bridge.statuses import FINAL, status_of
 
 AUTH = re.compile(r"unauthori|authenticat|credential|forbidden|access denied|invalid (api )?key")
+AUTH_CODES = ("LOGIN_", "NOT.AUTHORIZED")  # DPD's LoginService faults; FedEx's OAuth refusal
 
 
 def _when(event: Any) -> datetime | None:
@@ -43,8 +45,15 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def update_of(number: str, details: Any, raw: Mapping[str, Any] | None = None) -> ParcelUpdate:
-    """One karrio TrackingDetails as what the carrier knows of the parcel now."""
+def update_of(
+    number: str, details: Any, raw: Mapping[str, Any] | None = None, stamped: bool = False
+) -> ParcelUpdate:
+    """One karrio TrackingDetails as what the carrier knows of the parcel now.
+
+    Some extensions give events no status of their own (GLS), or stamp the parcel's current
+    status on every event (`stamped`: Australia Post); there the newest scan carries the
+    parcel's status and the older ones are kept as history only.
+    """
     scans = []
     for event in getattr(details, "events", None) or []:
         occurred = _when(event)
@@ -66,9 +75,13 @@ def update_of(number: str, details: Any, raw: Mapping[str, Any] | None = None) -
             )
         )
     scans.sort(key=lambda s: s.occurred_at)
-    status, _ = status_of(getattr(details, "status", None))
+    status, reason = status_of(getattr(details, "status", None))
     if getattr(details, "delivered", None):
         status = status_of("delivered")[0]
+    if stamped:
+        scans = [replace(s, status=None, reason=None) for s in scans]
+    if scans and scans[-1].status is None and status is not None:
+        scans[-1] = replace(scans[-1], status=status, reason=scans[-1].reason or reason)
     return ParcelUpdate(
         number=number,
         status=status,
@@ -83,7 +96,7 @@ def failure_of(messages: Sequence[Any]) -> str | None:
     """ "auth" or "transient" when karrio's messages say the whole call failed, else None."""
     codes = [str(getattr(m, "code", "") or "") for m in messages]
     words = " ".join(str(getattr(m, "message", "") or "") for m in messages).lower()
-    if any(c in ("401", "403") for c in codes) or AUTH.search(words):
+    if any(c in ("401", "403") or c.startswith(AUTH_CODES) for c in codes) or AUTH.search(words):
         return "auth"
     if any(c == "429" or c.startswith("5") or c.startswith("SHIPPING_SDK") for c in codes):
         return "transient"

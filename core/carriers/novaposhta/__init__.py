@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 from urllib.parse import quote
 
+from core.carriers import numbers
 from core.carriers.base import (
     CarrierContext,
     CarrierError,
@@ -17,6 +18,7 @@ from core.carriers.base import (
     ParcelUpdate,
 )
 from core.errors import ConfigError
+from core.i18n import N_
 from core.plugins import ConfigField
 
 from .api import API_URL, MAX_DOCUMENTS, NovaPoshtaApi
@@ -35,16 +37,16 @@ class NovaPoshtaCarrier:
         fields=(
             ConfigField(
                 "api_key",
-                "API key",
+                N_("API key"),
                 secret=True,
                 required=True,
-                help="Your business account's key: my.novaposhta.ua → Settings → Security",
+                help=N_("Your business account's key: my.novaposhta.ua → Settings → Security"),
             ),
             ConfigField(
                 "base_url",
-                "API address",
+                N_("API address"),
                 kind="url",
-                help="Leave empty: " + API_URL,
+                help=N_("Leave empty: https://api.novaposhta.ua/v2.0/json/"),  # API_URL
             ),
         ),
         capabilities=frozenset({"track", "pickup_points", "estimates"}),
@@ -74,7 +76,7 @@ class NovaPoshtaCarrier:
     @classmethod
     def recognise(cls, number: str) -> float:
         """14-digit waybills: 20… and 59… are Nova Poshta's own; 1… less certainly; others not."""
-        n = re.sub(r"[\s-]", "", number or "")
+        n = numbers.clean(number)
         if not _WAYBILL.fullmatch(n):
             return 0.0
         if n.startswith(("20", "59")):
@@ -84,17 +86,17 @@ class NovaPoshtaCarrier:
     @classmethod
     def tracking_link(cls, number: str, locale: str | None = None) -> str | None:
         """novaposhta.ua's public tracking page for the waybill."""
-        return cls.metadata.tracking_url.format(number=quote(number, safe=""))
+        return cls.metadata.tracking_url.format(number=quote(numbers.clean(number), safe=""))
 
     def track(self, parcels: Sequence[Parcel]) -> list[ParcelUpdate]:
         """One getStatusDocuments call for up to 100 waybills, with the recipients' phones."""
         records = self.api.status_documents(
-            [(re.sub(r"[\s-]", "", p.number), _phone(p.phone)) for p in parcels]
+            [(numbers.clean(p.number), _phone(p.phone)) for p in parcels]
         )
-        by_number = {str(r.get("Number") or ""): r for r in records}
+        by_number = {numbers.clean(str(r.get("Number") or "")): r for r in records}
         updates = []
         for p in parcels:
-            record = by_number.get(re.sub(r"[\s-]", "", p.number))
+            record = by_number.get(numbers.clean(p.number))
             if record is None:
                 updates.append(ParcelUpdate(number=p.number, found=False))
                 continue

@@ -58,3 +58,32 @@ def test_every_string_of_the_page_is_translated_in_uk_and_ru():
         assert english.strip(), key
         for locale in ("uk", "ru"):  # through the catalogues (scripts/i18n check: all of them)
             assert marked(locale).strip() and marked(locale) != english, (key, locale)
+
+
+def test_every_carriers_fields_are_shown_in_the_staff_members_language(app, owner):
+    from core.i18n import gettext
+    from core.services.following import carrier_classes
+
+    uk = {"Accept-Language": "uk-UA,uk;q=0.9"}
+    page = Admin(app, "owner@a.example").get("/admin/carriers", headers=uk).get_data(as_text=True)
+    assert "Ідентифікатор клієнта (Client ID)" in page and "Ключ Track API" in page
+    assert "Leave empty" not in page and "Use the carrier" not in page
+    for cls in carrier_classes().values():  # every built-in carrier's labels and hints
+        for field in cls.metadata.fields:
+            for words in filter(None, (field.label, field.help)):
+                for locale in ("uk", "ru"):
+                    assert gettext(words, locale) != words, (cls.metadata.slug, words, locale)
+
+
+def test_a_yes_no_setting_is_a_checkbox_that_keeps_its_answer(app, container, owner):
+    admin = Admin(app, "owner@a.example")
+    page = admin.get("/admin/carriers").get_data(as_text=True)
+    assert 'name="f-test_mode" type="checkbox"' in page
+    form = {"f-track_api_key": "key", "f-track_secret_key": "secret", "f-test_mode": "1"}
+    assert admin.post("/admin/carriers/fedex", form).status_code == 302
+    with container.session() as s:
+        shop = s.get(Shop, owner.shop.id)
+        (entry,) = [e for e in shop.settings["carriers"] if e["carrier"] == "fedex"]
+    assert entry["test_mode"] == "1"
+    page = admin.get("/admin/carriers").get_data(as_text=True)
+    assert 'name="f-test_mode" type="checkbox" value="1" checked' in page
