@@ -217,6 +217,54 @@ class Wismo_Admin {
 	}
 
 	/**
+	 * What the return from WooCommerce's Connect approval says: still checking (the page
+	 * looks again by itself), refused, or linked, with what was set up and the earlier
+	 * key revoked.
+	 *
+	 * @param int $wait How many times this page has looked already.
+	 * @return array{0: string, 1: string} Notice type and text.
+	 */
+	private static function approval_notice( $wait ) {
+		$approval = Wismo_Link::approval( Wismo_Client::post( '/status', array() ) );
+		if ( 'checking' === $approval['stage'] && $wait < 15 ) {
+			$again = add_query_arg( 'wismo_wait', $wait + 1 );
+			echo '<script>setTimeout(function(){window.location.replace(' . wp_json_encode( esc_url_raw( $again ) ) . ');},2000);</script>';
+			return array( 'info', __( 'You approved access. Wismo is trying the new key with your store and registering its webhooks; this page updates by itself in a moment.', 'wismo' ) );
+		}
+		if ( 'checking' === $approval['stage'] ) {
+			return array( 'warning', __( 'You approved access, but Wismo has not finished trying the new key yet. Press Test connection in a minute.', 'wismo' ) );
+		}
+		if ( 'linked' !== $approval['stage'] ) {
+			/* translators: %s: the store's or Wismo's answer */
+			return array( 'error', sprintf( __( 'You approved access, but the new key did not work (%s). Keys that worked before stay in use. Press Connect again, or paste REST API keys below.', 'wismo' ), $approval['detail'] ) );
+		}
+		$revoked = '' !== $approval['revoke'] && self::revoke_key( $approval['revoke'] );
+		$health  = self::check();
+		if ( empty( $health['ok'] ) ) {
+			/* translators: %s: what is wrong and what to do */
+			return array( 'error', sprintf( __( 'You approved access and Wismo accepted the new key, but: %s', 'wismo' ), self::explain( $health ) ) );
+		}
+		/* translators: 1: last 7 characters of the new key, 2: number of webhooks */
+		$text = sprintf( __( 'Connected. Wismo now uses the key you approved (ending in %1$s), registered its %2$d webhooks for new, changed, deleted and restored orders, and WooCommerce delivered a test update to Wismo.', 'wismo' ), $approval['key'], $approval['webhooks'] );
+		if ( $revoked ) {
+			/* translators: %s: last 7 characters of the old key */
+			$text .= ' ' . sprintf( __( 'The key pasted earlier (ending in %s) was revoked, so only the approved key remains.', 'wismo' ), $approval['revoke_hint'] );
+		}
+		return array( 'success', $text );
+	}
+
+	/**
+	 * Delete a REST API key from WooCommerce's table, by the hash WooCommerce keeps of it.
+	 *
+	 * @param string $hash wc_api_hash() of the consumer key.
+	 * @return bool Whether a key was deleted.
+	 */
+	private static function revoke_key( $hash ) {
+		global $wpdb;
+		return (bool) $wpdb->delete( $wpdb->prefix . 'woocommerce_api_keys', array( 'consumer_key' => $hash ), array( '%s' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- WooCommerce keeps keys in its own table, with no API to delete one.
+	}
+
+	/**
 	 * A Settings link beside Deactivate in the plugin list.
 	 *
 	 * @param array $links The plugin's action links.
@@ -378,7 +426,7 @@ class Wismo_Admin {
 		$notice = get_transient( 'wismo_notice_' . get_current_user_id() );
 		if ( ! $notice && isset( $_GET['success'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- WooCommerce's return from /wc-auth, read only.
 			$notice = '1' === $_GET['success'] // phpcs:ignore WordPress.Security.NonceVerification
-				? array( 'info', __( 'You approved access. Wismo is checking the new keys with your store and registering its webhooks; press Test connection in a moment.', 'wismo' ) )
+				? self::approval_notice( isset( $_GET['wismo_wait'] ) ? absint( $_GET['wismo_wait'] ) : 0 ) // phpcs:ignore WordPress.Security.NonceVerification
 				: array( 'error', __( 'Access was not approved, so the store is not linked. Press Connect again, or paste REST API keys below.', 'wismo' ) );
 		}
 		if ( $notice ) {

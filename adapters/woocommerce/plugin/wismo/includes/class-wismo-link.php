@@ -59,6 +59,46 @@ class Wismo_Link {
 	}
 
 	/**
+	 * Where WooCommerce's Connect approval stands, from Wismo's /status answer.
+	 *
+	 * Wismo tries the approved key in the background, so on the return from approval it
+	 * may still be checking. Once the approved key replaced other working keys, Wismo
+	 * names the old one by the hash WooCommerce keeps of it (wc_api_hash), so the plugin
+	 * can revoke it; a value that is not such a hash is never used.
+	 *
+	 * @param array $reply Wismo_Client::post() result for /status.
+	 * @return array{stage: string, detail: string, webhooks: int, key: string, revoke: string, revoke_hint: string}
+	 */
+	public static function approval( array $reply ) {
+		$status = ! empty( $reply['ok'] ) && is_array( $reply['body'] ) ? $reply['body'] : array();
+		$check  = isset( $status['key_check'] ) && is_array( $status['key_check'] ) ? $status['key_check'] : array();
+		$out    = array(
+			'stage'       => 'checking',
+			'detail'      => '',
+			'webhooks'    => isset( $status['webhooks'] ) ? count( (array) $status['webhooks'] ) : 0,
+			'key'         => isset( $status['key_hint'] ) ? (string) $status['key_hint'] : '',
+			'revoke'      => '',
+			'revoke_hint' => '',
+		);
+		if ( empty( $reply['ok'] ) ) {
+			$out['stage']  = 'unreachable';
+			$out['detail'] = (string) $reply['error'];
+		} elseif ( array_key_exists( 'ok', $check ) && false === $check['ok'] ) {
+			$out['stage']  = 'refused';
+			$out['detail'] = isset( $check['error'] ) ? (string) $check['error'] : '';
+		} elseif ( ! empty( $check['ok'] ) && ! empty( $status['linked'] ) ) {
+			$out['stage'] = 'linked';
+			$old          = isset( $status['replaced_key'] ) && is_array( $status['replaced_key'] ) ? $status['replaced_key'] : array();
+			$hash         = isset( $old['hash'] ) ? (string) $old['hash'] : '';
+			if ( 1 === preg_match( '/^[0-9a-f]{64}$/', $hash ) ) {
+				$out['revoke']      = $hash;
+				$out['revoke_hint'] = isset( $old['hint'] ) ? preg_replace( '/[^A-Za-z0-9]/', '', (string) $old['hint'] ) : '';
+			}
+		}
+		return $out;
+	}
+
+	/**
 	 * One verdict.
 	 *
 	 * @param bool   $ok     Whether the link works.
