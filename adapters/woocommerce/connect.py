@@ -215,6 +215,7 @@ def status_of(c: Container, shop: Shop, live: dict[str, Any] | None = None) -> d
     """
     state = woo_state(shop)
     linked = is_linked(c, shop)
+    current = str(c.box.open(shop.secrets).get("consumer_key") or "")
     return {
         "shop_key": shop.key,
         "connected": linked and (live is None or bool(live.get("ok"))),
@@ -222,8 +223,9 @@ def status_of(c: Container, shop: Shop, live: dict[str, Any] | None = None) -> d
         "live": live,
         "key_check": state.get("key_check"),
         "replaced_key": state.get("replaced_key"),
-        # the last 7 characters, as WooCommerce's key list shows them
-        "key_hint": (c.box.open(shop.secrets).get("consumer_key") or "")[-7:] or None,
+        # the last 7 characters, as WooCommerce's key list shows them, and its stored hash
+        "key_hint": current[-7:] or None,
+        "key_hash": wc_api_hash(current) if current else None,
         "store_url": settings_of(shop).woocommerce.store_url,
         "webhooks": state.get("webhooks") or {},
         "webhooks_checked_at": state.get("webhooks_checked_at"),

@@ -282,6 +282,7 @@ def test_an_approved_key_replacing_a_pasted_one_names_the_old_one_for_revoking(
     old_hash = hmac.new(b"wc-api", CK.encode(), hashlib.sha256).hexdigest()
     assert status["replaced_key"] == {"hash": old_hash, "hint": CK[-7:]}
     assert status["key_hint"] == approved_ck[-7:] and status["connected"] is True
+    assert status["key_hash"] == hmac.new(b"wc-api", approved_ck.encode(), "sha256").hexdigest()
     assert CK not in json.dumps(status) and approved_ck not in json.dumps(status)
     with container.session() as s:
         secrets = container.box.open(s.get(Shop, woo.shop.id).secrets)

@@ -67,18 +67,20 @@ final class LinkTest extends TestCase {
 			array(
 				'key_check'    => array( 'ok' => true, 'via' => 'authorize' ),
 				'key_hint'     => '9a8b7c6',
+				'key_hash'     => str_repeat( 'c', 64 ),
 				'replaced_key' => array( 'hash' => $hash, 'hint' => '1234567' ),
 			)
 		);
 		$approval = Wismo_Link::approval( self::reply( $body ) );
 		$this->assertSame( 'linked', $approval['stage'] );
 		$this->assertSame( array( $hash, '1234567', '9a8b7c6', 4 ), array( $approval['revoke'], $approval['revoke_hint'], $approval['key'], $approval['webhooks'] ) );
+		$this->assertSame( str_repeat( 'c', 64 ), $approval['keep'], 'the key in use is never among those revoked' );
 	}
 
 	public function test_nothing_but_a_key_hash_is_ever_used_to_revoke() {
 		foreach ( array( "' OR 1=1 --", 'ck_0123456789', str_repeat( 'g', 64 ), strtoupper( str_repeat( 'a', 64 ) ) ) as $bad ) {
-			$body = self::healthy( array( 'replaced_key' => array( 'hash' => $bad, 'hint' => '<b>x' ) ) );
-			$this->assertSame( '', Wismo_Link::approval( self::reply( $body ) )['revoke'], $bad );
+			$body = self::healthy( array( 'replaced_key' => array( 'hash' => $bad, 'hint' => '<b>x' ), 'key_hash' => $bad ) );
+			$this->assertSame( array( '', '' ), array( Wismo_Link::approval( self::reply( $body ) )['revoke'], Wismo_Link::approval( self::reply( $body ) )['keep'] ), $bad );
 		}
 		$this->assertSame( '', Wismo_Link::approval( self::reply( self::healthy() ) )['revoke'], 'no earlier key: nothing to revoke' );
 	}

@@ -239,6 +239,9 @@ class Wismo_Admin {
 			return array( 'error', sprintf( __( 'You approved access, but the new key did not work (%s). Keys that worked before stay in use. Press Connect again, or paste REST API keys below.', 'wismo' ), $approval['detail'] ) );
 		}
 		$revoked = '' !== $approval['revoke'] && self::revoke_key( $approval['revoke'] );
+		if ( '' !== $approval['keep'] ) {
+			self::revoke_earlier_approvals( $approval['keep'] );
+		}
 		$health  = self::check();
 		if ( empty( $health['ok'] ) ) {
 			/* translators: %s: what is wrong and what to do */
@@ -262,6 +265,19 @@ class Wismo_Admin {
 	private static function revoke_key( $hash ) {
 		global $wpdb;
 		return (bool) $wpdb->delete( $wpdb->prefix . 'woocommerce_api_keys', array( 'consumer_key' => $hash ), array( '%s' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- WooCommerce keeps keys in its own table, with no API to delete one.
+	}
+
+	/**
+	 * Delete the keys earlier Connect approvals made for Wismo (WC_Auth names them
+	 * "Wismo - API (date)"), all but the one Wismo uses now.
+	 *
+	 * @param string $keep wc_api_hash() of the consumer key in use.
+	 * @return int How many were deleted.
+	 */
+	private static function revoke_earlier_approvals( $keep ) {
+		global $wpdb;
+		$table = $wpdb->prefix . 'woocommerce_api_keys';
+		return (int) $wpdb->query( $wpdb->prepare( "DELETE FROM {$table} WHERE description LIKE %s AND consumer_key <> %s", $wpdb->esc_like( Wismo_Link::APP_NAME . ' - API (' ) . '%', $keep ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- WooCommerce's own key table, no API to delete keys.
 	}
 
 	/**

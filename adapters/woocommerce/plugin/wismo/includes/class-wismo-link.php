@@ -21,6 +21,11 @@ if ( ! defined( 'ABSPATH' ) && ! defined( 'WISMO_TESTING' ) ) {
 class Wismo_Link {
 
 	/**
+	 * The app name Wismo asks WooCommerce's authorisation with (adapters/woocommerce/views.py).
+	 */
+	const APP_NAME = 'Wismo';
+
+	/**
 	 * The verdict from Wismo's /status answer and WooCommerce's delivery test.
 	 *
 	 * @param array       $reply      Wismo_Client::post() result for /status.
@@ -64,10 +69,11 @@ class Wismo_Link {
 	 * Wismo tries the approved key in the background, so on the return from approval it
 	 * may still be checking. Once the approved key replaced other working keys, Wismo
 	 * names the old one by the hash WooCommerce keeps of it (wc_api_hash), so the plugin
-	 * can revoke it; a value that is not such a hash is never used.
+	 * can revoke it, and the key in use now (`keep`), so keys an earlier approval made for
+ * Wismo can go too; a value that is not such a hash is never used.
 	 *
 	 * @param array $reply Wismo_Client::post() result for /status.
-	 * @return array{stage: string, detail: string, webhooks: int, key: string, revoke: string, revoke_hint: string}
+	 * @return array{stage: string, detail: string, webhooks: int, key: string, revoke: string, revoke_hint: string, keep: string}
 	 */
 	public static function approval( array $reply ) {
 		$status = ! empty( $reply['ok'] ) && is_array( $reply['body'] ) ? $reply['body'] : array();
@@ -79,6 +85,7 @@ class Wismo_Link {
 			'key'         => isset( $status['key_hint'] ) ? (string) $status['key_hint'] : '',
 			'revoke'      => '',
 			'revoke_hint' => '',
+			'keep'        => '',
 		);
 		if ( empty( $reply['ok'] ) ) {
 			$out['stage']  = 'unreachable';
@@ -88,6 +95,8 @@ class Wismo_Link {
 			$out['detail'] = isset( $check['error'] ) ? (string) $check['error'] : '';
 		} elseif ( ! empty( $check['ok'] ) && ! empty( $status['linked'] ) ) {
 			$out['stage'] = 'linked';
+			$keep         = isset( $status['key_hash'] ) ? (string) $status['key_hash'] : '';
+			$out['keep']  = 1 === preg_match( '/^[0-9a-f]{64}$/', $keep ) ? $keep : '';
 			$old          = isset( $status['replaced_key'] ) && is_array( $status['replaced_key'] ) ? $status['replaced_key'] : array();
 			$hash         = isset( $old['hash'] ) ? (string) $old['hash'] : '';
 			if ( 1 === preg_match( '/^[0-9a-f]{64}$/', $hash ) ) {
