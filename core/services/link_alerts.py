@@ -73,10 +73,17 @@ def _alert_shop(
         trouble = link_trouble(shop)
         if trouble is not None and not alert:
             kind = "broken"
-            put_link(shop, alert={**trouble, "at": now.isoformat()}, alert_retry_at=None)
+            alert_now = {**trouble, "at": now.isoformat()}
+            put_link(shop, alert=alert_now, alert_retry_at=None, alert_error=None)
         elif trouble is None and alert:
             kind = "recovered"
-            put_link(shop, alert=None, recovered_at=now.isoformat(), alert_retry_at=None)
+            put_link(
+                shop,
+                alert=None,
+                recovered_at=now.isoformat(),
+                alert_retry_at=None,
+                alert_error=None,
+            )
         else:
             return 0
         recipients = _recipients(s, shop)

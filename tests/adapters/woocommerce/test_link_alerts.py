@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from adapters.woocommerce.connect import store_keys, sync_webhooks
-from core.services.link import link_state
+from core.services.link import link_report, link_state
 from core.services.staff import add_staff
 from core.storage.models import Shop
 from tests.conftest import add_shop, make_container
@@ -92,6 +92,8 @@ def test_revoked_keys_email_the_owner_once_in_ukrainian_and_once_when_mended(
     with mailing.session() as s:
         shop = s.get(Shop, woo.shop.id)
         assert link_state(shop)["alert"]["reason"] == "calls"
+        emailed = link_report(s, shop)["merchant_alerted_at"]  # shown in Wismo's admin
+        assert emailed == (START + 2 * ROUND).isoformat()
         store_keys(mailing, shop, store.url, CK, CS)  # a new key, pasted and accepted
         s.commit()
 
