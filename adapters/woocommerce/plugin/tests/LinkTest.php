@@ -96,4 +96,18 @@ final class LinkTest extends TestCase {
 		$this->assertSame( array( 'refused', 'WooCommerce answered 401', '' ), array( $approval['stage'], $approval['detail'], $approval['revoke'] ) );
 		$this->assertSame( 'unreachable', Wismo_Link::approval( array( 'ok' => false, 'status' => 0, 'body' => null, 'error' => 'cURL error 7' ) )['stage'] );
 	}
+
+	public function test_signed_updates_refused_since_the_last_good_one_are_not_connected() {
+		$body    = self::healthy(
+			array(
+				'refused_since_last_received' => 3,
+				'last_refused_at'             => '2026-12-03T17:30:54+00:00',
+				'last_received_at'            => '2026-12-03T17:21:02+00:00',
+			)
+		);
+		$verdict = Wismo_Link::verdict( self::reply( $body ), null );
+		$this->assertSame( array( false, 'signature', '3' ), array( $verdict['ok'], $verdict['code'], $verdict['detail'] ), 'the unsigned ping passing proves nothing about signatures' );
+		$body['last_received_at'] = '2026-12-03T17:34:21+00:00';
+		$this->assertSame( 'connected', Wismo_Link::verdict( self::reply( $body ), null )['code'], 'a good delivery since: mended' );
+	}
 }

@@ -189,6 +189,9 @@ class Wismo_Admin {
 			case 'connected':
 				/* translators: %s: number of webhooks */
 				return sprintf( __( 'Connected: Wismo just reached your store with its keys, its %s webhooks are active, and WooCommerce delivered a test update to Wismo.', 'wismo' ), $detail );
+			case 'signature':
+				/* translators: %s: number of order updates */
+				return sprintf( __( 'Wismo turned away the last %s order updates from this store because their signature did not match the secret Wismo gave its webhooks (they may have been edited under WooCommerce > Settings > Advanced > Webhooks). WooCommerce turns such webhooks off after 5 failed deliveries; Wismo then sets them up again by itself within 10 minutes and catches up with the missed changes. If this message stays, press Connect again.', 'wismo' ), $detail );
 			case 'secret':
 				return __( 'Wismo refused this store\'s signature: the shop secret saved here is not the one Wismo has for this shop. Copy the secret again from your Wismo admin (Get started) and save it here.', 'wismo' );
 			case 'unreachable':

@@ -57,6 +57,14 @@ class Wismo_Link {
 		if ( null !== $ping_error ) {
 			return self::result( false, 'delivery', (string) $ping_error );
 		}
+		// WooCommerce's test delivery is an unsigned ping: only Wismo knows whether the
+		// signed order updates since the last good one were turned away.
+		$turned  = isset( $status['refused_since_last_received'] ) ? (int) $status['refused_since_last_received'] : 0;
+		$last_no = isset( $status['last_refused_at'] ) ? strtotime( (string) $status['last_refused_at'] ) : false;
+		$last_ok = isset( $status['last_received_at'] ) ? strtotime( (string) $status['last_received_at'] ) : false;
+		if ( $turned > 0 && false !== $last_no && ( false === $last_ok || $last_no >= $last_ok ) ) {
+			return self::result( false, 'signature', (string) $turned );
+		}
 		if ( null !== $refused ) {  // The link works on the keys that worked before: a warning.
 			return self::result( true, 'new_keys_refused', $refused );
 		}
