@@ -245,7 +245,7 @@ class Wismo_Admin {
 		if ( '' !== $approval['keep'] ) {
 			self::revoke_earlier_approvals( $approval['keep'] );
 		}
-		$health  = self::check();
+		$health = self::check();
 		if ( empty( $health['ok'] ) ) {
 			/* translators: %s: what is wrong and what to do */
 			return array( 'error', sprintf( __( 'You approved access and Wismo accepted the new key, but: %s', 'wismo' ), self::explain( $health ) ) );
@@ -279,8 +279,7 @@ class Wismo_Admin {
 	 */
 	private static function revoke_earlier_approvals( $keep ) {
 		global $wpdb;
-		$table = $wpdb->prefix . 'woocommerce_api_keys';
-		return (int) $wpdb->query( $wpdb->prepare( "DELETE FROM {$table} WHERE description LIKE %s AND consumer_key <> %s", $wpdb->esc_like( Wismo_Link::APP_NAME . ' - API (' ) . '%', $keep ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- WooCommerce's own key table, no API to delete keys.
+		return (int) $wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE description LIKE %s AND consumer_key <> %s', $wpdb->prefix . 'woocommerce_api_keys', $wpdb->esc_like( Wismo_Link::APP_NAME . ' - API (' ) . '%', $keep ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery,WordPress.DB.PreparedSQLPlaceholders.UnsupportedPlaceholder,WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber -- WooCommerce's own key table (no API deletes keys); %i is WordPress 6.2's identifier placeholder, newer than this sniff.
 	}
 
 	/**

@@ -78,7 +78,7 @@ class Wismo_Link {
 	 * may still be checking. Once the approved key replaced other working keys, Wismo
 	 * names the old one by the hash WooCommerce keeps of it (wc_api_hash), so the plugin
 	 * can revoke it, and the key in use now (`keep`), so keys an earlier approval made for
- * Wismo can go too; a value that is not such a hash is never used.
+	 * Wismo can go too; a value that is not such a hash is never used.
 	 *
 	 * @param array $reply Wismo_Client::post() result for /status.
 	 * @return array{stage: string, detail: string, webhooks: int, key: string, revoke: string, revoke_hint: string, keep: string}
