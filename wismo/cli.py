@@ -321,6 +321,13 @@ def scheduler(interval: float, once: bool) -> None:
             except Exception:
                 log.exception("reconciliation failed; trying again in %.0fs", interval)
             try:
+                from core.services.link_alerts import link_alert_tick
+
+                if link_alert_tick(c.sessions, c.providers, c.links):
+                    log.info("link alerts: a shop's owners were told its store link changed")
+            except Exception:
+                log.exception("link alerts failed; trying again in %.0fs", interval)
+            try:
                 from core.services.polling import poll_tick
 
                 polled = poll_tick(c, tick_seconds=interval)

@@ -9,6 +9,8 @@ calls again later to bring back webhooks WooCommerce disabled.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -80,10 +82,17 @@ def store_keys(c: Container, shop: Shop, store_url: str, consumer_key: str, secr
     )
 
 
-def link_store(c: Container, shop: Shop, store_url: str, consumer_key: str, secret: str) -> None:
+def link_store(
+    c: Container, shop: Shop, store_url: str, consumer_key: str, secret: str, via: str = "pasted"
+) -> None:
     """Try the keys on the store first (by registering Wismo's webhooks with them); only
     keys that worked replace the shop's. A mistyped secret leaves the working keys alone
-    and is remembered as `key_check`, which the plugin's Test and the admin show."""
+    and is remembered as `key_check`, which the plugin's Test and the admin show.
+
+    Keys granted by WooCommerce's Connect approval (`via="authorize"`) that replace other
+    working keys leave `replaced_key` behind: the hash WooCommerce keeps of the old key
+    (`wc_api_hash`), by which the plugin deletes it from the store, and its last 7
+    characters, which WooCommerce's key list shows."""
     check_key_format(consumer_key, secret)
     url = normalise_store_url(store_url)
     secrets = c.box.open(shop.secrets)
@@ -97,11 +106,22 @@ def link_store(c: Container, shop: Shop, store_url: str, consumer_key: str, secr
     except WooApiError as exc:
         put_state(shop, key_check={"ok": False, "error": str(exc), "at": utcnow().isoformat()})
         raise
+    old_key = str(secrets.get("consumer_key") or "")
     secrets[WC_SECRET] = hook_secret
     shop.secrets = c.box.seal(secrets)
     store_keys(c, shop, url, consumer_key, secret)
     now = utcnow().isoformat()
-    put_state(shop, webhooks=ids, webhooks_checked_at=now, key_check={"ok": True, "at": now})
+    check = {"ok": True, "at": now, "via": via, "webhooks": len(ids)}
+    put_state(shop, webhooks=ids, webhooks_checked_at=now, key_check=check)
+    if via == "authorize" and old_key and old_key != consumer_key and same_store:
+        put_state(shop, replaced_key={"hash": wc_api_hash(old_key), "hint": old_key[-7:]})
+    elif via == "pasted":
+        put_state(shop, replaced_key=None)  # the merchant chose these keys: nothing to revoke
+
+
+def wc_api_hash(consumer_key: str) -> str:
+    """How WooCommerce stores a consumer key (`wc_api_hash()`: HMAC-SHA256 keyed 'wc-api')."""
+    return hmac.new(b"wc-api", consumer_key.encode(), hashlib.sha256).hexdigest()
 
 
 def is_linked(c: Container, shop: Shop) -> bool:
@@ -195,12 +215,17 @@ def status_of(c: Container, shop: Shop, live: dict[str, Any] | None = None) -> d
     """
     state = woo_state(shop)
     linked = is_linked(c, shop)
+    current = str(c.box.open(shop.secrets).get("consumer_key") or "")
     return {
         "shop_key": shop.key,
         "connected": linked and (live is None or bool(live.get("ok"))),
         "linked": linked,
         "live": live,
         "key_check": state.get("key_check"),
+        "replaced_key": state.get("replaced_key"),
+        # the last 7 characters, as WooCommerce's key list shows them, and its stored hash
+        "key_hint": current[-7:] or None,
+        "key_hash": wc_api_hash(current) if current else None,
         "store_url": settings_of(shop).woocommerce.store_url,
         "webhooks": state.get("webhooks") or {},
         "webhooks_checked_at": state.get("webhooks_checked_at"),

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from core.domain.events import BACKFILL, OrderEventIn
+from core.services.link import note_undelivered
 from core.shop_settings import settings_of
 from core.storage.clock import utcnow
 from core.storage.models import Shop
@@ -40,6 +41,8 @@ def reconcile(c: Container, shop: Shop) -> Iterator[OrderEventIn]:
         recreated = sync_webhooks(c, shop)
         if recreated:
             log.warning("shop %s: re-created disabled webhooks %s", shop.key, recreated)
+            # the store had stopped delivering: the merchant hears of it until it delivers again
+            note_undelivered(shop, "WooCommerce had turned off " + ", ".join(recreated))
     except WooApiError as exc:  # orders may still be readable; say why and carry on
         log.warning("shop %s: could not check webhooks: %s", shop.key, exc)
     cursor = woo_state(shop).get("cursor")

@@ -131,7 +131,7 @@ def connect_callback(shop_key: str):
             raise InvalidSignature("this authorisation has expired; press Connect again")
         if body.get("key_permissions") not in ("read_write", "write"):
             raise MalformedPayload("Wismo needs read/write keys to register its webhooks")
-        _stage(c, shop, state["connect_store_url"], body)
+        _stage(c, shop, state["connect_store_url"], body, via="authorize")
         put_state(shop, connect_nonce=None)
         s.commit()
         shop_id = shop.id
@@ -235,7 +235,7 @@ def _store_url(value: Any) -> str:
 PENDING = "pending_keys"
 
 
-def _stage(c: Any, shop: Shop, store_url: str, body: dict[str, Any]) -> None:
+def _stage(c: Any, shop: Shop, store_url: str, body: dict[str, Any], via: str = "pasted") -> None:
     """Keep the new keys aside, sealed, until the store has accepted them."""
     key = str(body.get("consumer_key") or "").strip()
     secret = str(body.get("consumer_secret") or "").strip()
@@ -244,7 +244,7 @@ def _stage(c: Any, shop: Shop, store_url: str, body: dict[str, Any]) -> None:
     except ConfigError as exc:
         raise MalformedPayload(str(exc)) from None
     secrets = c.box.open(shop.secrets)
-    secrets[PENDING] = {"store_url": store_url, "consumer_key": key, "secret": secret}
+    secrets[PENDING] = {"store_url": store_url, "consumer_key": key, "secret": secret, "via": via}
     shop.secrets = c.box.seal(secrets)
     put_state(shop, key_check={"ok": None, "at": utcnow().isoformat()})
 
@@ -267,7 +267,12 @@ def _link_later(shop_id: int) -> None:
                 return
             try:
                 link_store(
-                    c, shop, pending["store_url"], pending["consumer_key"], pending["secret"]
+                    c,
+                    shop,
+                    pending["store_url"],
+                    pending["consumer_key"],
+                    pending["secret"],
+                    via=pending.get("via", "pasted"),
                 )
             except ConfigError as exc:  # remembered in key_check; the old keys stay
                 log.warning("shop %s: the store refused the new keys: %s", shop.key, exc)

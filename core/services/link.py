@@ -22,21 +22,31 @@ from core.storage.models import OrderEvent, Shop
 RECEIVED_EVERY = timedelta(seconds=60)
 """How stale `received_at` may get before a delivery rewrites it (one write a minute at most)."""
 
+REFUSALS_BROKEN = 3
+"""Deliveries refused in a row (no good one between) that mean the link is broken."""
+
+FAILED_ROUNDS_BROKEN = 2
+"""Reconciliation rounds failed in a row that mean Wismo's calls to the store are refused."""
+
+UNDELIVERED_BY = "undelivered"
+
 
 def link_state(shop: Shop) -> dict[str, Any]:
     """A copy of what is known about the shop's link (received_at, refused_*)."""
     return dict((shop.state or {}).get("link") or {})
 
 
-def _put(shop: Shop, **changes: Any) -> None:
-    shop.state = {**(shop.state or {}), "link": {**link_state(shop), **changes}}
+def put_link(shop: Shop, **changes: Any) -> None:
+    """Merge `changes` into the shop's link state (a None value removes the key)."""
+    merged = {k: v for k, v in {**link_state(shop), **changes}.items() if v is not None}
+    shop.state = {**(shop.state or {}), "link": merged}
     flag_modified(shop, "state")
 
 
 def note_refused(shop: Shop, reason: str, now: datetime | None = None) -> None:
     """Remember a delivery Wismo refused (bad signature, stale timestamp) and why."""
     state = link_state(shop)
-    _put(
+    put_link(
         shop,
         refused_at=(now or utcnow()).isoformat(),
         refused_reason=reason[:200],
@@ -47,11 +57,44 @@ def note_refused(shop: Shop, reason: str, now: datetime | None = None) -> None:
 def note_received(shop: Shop, now: datetime | None = None) -> bool:
     """Remember a verified delivery; True when the row changed (at most once a minute)."""
     now = now or utcnow()
-    last = link_state(shop).get("received_at")
-    if last and datetime.fromisoformat(last) > now - RECEIVED_EVERY:
+    state = link_state(shop)
+    last = state.get("received_at")
+    troubled = state.get("refused_count") or state.get("undelivered_at")
+    if last and not troubled and datetime.fromisoformat(last) > now - RECEIVED_EVERY:
         return False
-    _put(shop, received_at=now.isoformat(), refused_count=0)
+    put_link(
+        shop,
+        received_at=now.isoformat(),
+        refused_count=None,
+        undelivered_at=None,
+        undelivered_reason=None,
+    )
     return True
+
+
+def note_undelivered(shop: Shop, reason: str, now: datetime | None = None) -> None:
+    """Remember that the store stopped delivering (e.g. WooCommerce disabled the webhooks)."""
+    put_link(shop, undelivered_at=(now or utcnow()).isoformat(), undelivered_reason=reason[:200])
+
+
+def link_trouble(shop: Shop) -> dict[str, Any] | None:
+    """Why the link counts as broken now, or None: {"reason", "count" | "error"}.
+
+    Broken means Wismo's calls to the store failed two reconciliation rounds in a row,
+    or three deliveries in a row were refused, or the store stopped delivering and has
+    delivered nothing since.
+    """
+    state = link_state(shop)
+    whole = shop.state or {}
+    if int(whole.get("reconcile_failures") or 0) >= FAILED_ROUNDS_BROKEN:
+        return {"reason": "calls", "error": str(whole.get("reconcile_error") or "")}
+    refused = int(state.get("refused_count") or 0)
+    if refused >= REFUSALS_BROKEN:
+        return {"reason": "refused", "count": refused}
+    stopped, received = _aware(state.get("undelivered_at")), _aware(state.get("received_at"))
+    if stopped is not None and (received is None or received < stopped):
+        return {"reason": UNDELIVERED_BY, "error": str(state.get("undelivered_reason") or "")}
+    return None
 
 
 def link_report(session: Session, shop: Shop) -> dict[str, Any]:
@@ -69,6 +112,8 @@ def link_report(session: Session, shop: Shop) -> dict[str, Any]:
         "refused_since_last_received": int(state.get("refused_count") or 0),
         "reconciled_at": (shop.state or {}).get("reconciled_at"),
         "reconcile_error": (shop.state or {}).get("reconcile_error"),
+        "merchant_alerted_at": (state.get("alert") or {}).get("at"),
+        "merchant_alert_error": state.get("alert_error"),
     }
 
 

@@ -90,10 +90,13 @@ def reconcile_tick(
                 s.rollback()  # the adapter's half-moved cursor; what it found is still taken
                 shop = s.get(Shop, shop_id)
                 assert shop is not None
+            failures = int((shop.state or {}).get("reconcile_failures") or 0)
             shop.state = {
                 **(shop.state or {}),
                 "reconciled_at": now.isoformat(),
                 "reconcile_error": error[:300] if error else None,
+                # rounds failed in a row: one failure is a blip, two the merchant hears of
+                "reconcile_failures": failures + 1 if error else 0,
             }
             flag_modified(shop, "state")
             result = ingest(s, queue, shop.id, events)  # commits the state with the events

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.container import Container
-from core.services import delivery, periodic, relay
+from core.services import delivery, link_alerts, periodic, relay
 
 
 def relay_tick(c: Container, now: datetime | None = None) -> relay.RelayReport:
@@ -27,3 +27,8 @@ def deliver(c: Container, notification_id: int, now: datetime | None = None) -> 
     return delivery.deliver(
         c.sessions, c.queue, c.providers, c.links, c.policy, notification_id, now
     )
+
+
+def link_alert_tick(c: Container, now: datetime | None = None) -> int:
+    """One round of the store-link emails to merchants, as `wismo scheduler` runs it."""
+    return link_alerts.link_alert_tick(c.sessions, c.providers, c.links, now)

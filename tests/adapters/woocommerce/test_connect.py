@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -249,3 +251,47 @@ def test_deleting_the_plugin_unfollows_the_store(client, container, woo, store, 
     assert active is False and "consumer_key" not in secrets
     unsigned = client.post(f"/woocommerce/{woo.shop.key}/uninstalled", json={})
     assert unsigned.status_code in (401, 404)
+
+
+def test_an_approved_key_replacing_a_pasted_one_names_the_old_one_for_revoking(
+    client, container, woo, store, http_stub
+):
+    assert _paste(client, woo, store).status_code == 202  # pasted by hand first
+    _key_check(container, woo.shop.id, True)
+    assert _status(client, woo, "m-pasted")["replaced_key"] is None
+
+    approved_ck, approved_cs = "ck_" + "d" * 40, "cs_" + "e" * 40
+    store.keys[approved_ck] = approved_cs  # WC_Auth::create_keys made a second key
+    body, headers = signed(woo.webhook_secret, {"store_url": store.url}, msg_id="m-start")
+    start = client.post(f"/woocommerce/{woo.shop.key}/connect/start", data=body, headers=headers)
+    nonce = parse_qs(urlsplit(start.json["authorize_url"]).query)["user_id"][0]
+    granted = {
+        "key_id": 2,
+        "user_id": nonce,
+        "consumer_key": approved_ck,
+        "consumer_secret": approved_cs,
+        "key_permissions": "read_write",
+    }
+    callback = client.post(f"/woocommerce/{woo.shop.key}/connect/callback", json=granted)
+    assert callback.status_code == 200
+    check = _key_check(container, woo.shop.id, True)
+    assert (check["via"], check["webhooks"]) == ("authorize", 4)
+
+    status = _status(client, woo, "m-approved")
+    # what WooCommerce keeps in woocommerce_api_keys.consumer_key: wc_api_hash(ck)
+    old_hash = hmac.new(b"wc-api", CK.encode(), hashlib.sha256).hexdigest()
+    assert status["replaced_key"] == {"hash": old_hash, "hint": CK[-7:]}
+    assert status["key_hint"] == approved_ck[-7:] and status["connected"] is True
+    assert status["key_hash"] == hmac.new(b"wc-api", approved_ck.encode(), "sha256").hexdigest()
+    assert CK not in json.dumps(status) and approved_ck not in json.dumps(status)
+    with container.session() as s:
+        secrets = container.box.open(s.get(Shop, woo.shop.id).secrets)
+    assert secrets["consumer_key"] == approved_ck
+
+    del store.keys[CK]  # the plugin revoked it: Wismo never needs it again
+    assert _status(client, woo, "m-revoked")["live"]["ok"] is True
+
+    store.keys[CK] = CS
+    _paste(client, woo, store)  # keys pasted later are the merchant's choice: nothing to revoke
+    _key_check(container, woo.shop.id, True)
+    assert _status(client, woo, "m-pasted-again")["replaced_key"] is None

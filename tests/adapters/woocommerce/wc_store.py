@@ -26,11 +26,14 @@ def _enc(text: str) -> str:
     return quote(text, safe="-_.~")
 
 
-def oauth_ok(stub: HttpStub, req: StubRequest, secret: str = CS) -> bool:
-    """Whether the request carries a valid HMAC-SHA256 OAuth 1.0a signature for `secret`."""
+def oauth_ok(stub: HttpStub, req: StubRequest, keys: dict[str, str] | None = None) -> bool:
+    """Whether the request carries a valid HMAC-SHA256 OAuth 1.0a signature of one of the
+    store's keys (consumer key -> secret; by default the one pair CK, CS)."""
+    keys = {CK: CS} if keys is None else keys
     params = {k: v[-1] for k, v in req.query.items()}
     given = params.pop("oauth_signature", None)
-    if not given or params.get("oauth_consumer_key") != CK:
+    secret = keys.get(str(params.get("oauth_consumer_key")))
+    if not given or secret is None:
         return False
     if params.get("oauth_signature_method") != "HMAC-SHA256":
         return False
@@ -48,6 +51,7 @@ class WooStore:
         self.stub = stub
         self.webhooks: dict[int, dict[str, Any]] = {}
         self.orders: list[dict[str, Any]] = []
+        self.keys = {CK: CS}  # the store's REST API keys (woocommerce_api_keys)
         self._next_id = 100
         stub.route("POST", f"{BASE}/webhooks", self._create)
         stub.route("GET", f"{BASE}/webhooks/{{id}}", self._get)
@@ -59,7 +63,7 @@ class WooStore:
         return self.stub.url
 
     def _auth(self, req: StubRequest):  # type: ignore[no-untyped-def]
-        if not oauth_ok(self.stub, req):
+        if not oauth_ok(self.stub, req, self.keys):
             return (
                 401,
                 {},

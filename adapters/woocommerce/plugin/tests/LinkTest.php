@@ -55,4 +55,59 @@ final class LinkTest extends TestCase {
 		$this->assertSame( 'unreachable', Wismo_Link::verdict( array( 'ok' => false, 'status' => 0, 'body' => null, 'error' => 'cURL error 7' ), null )['code'] );
 		$this->assertSame( 'not_linked', Wismo_Link::verdict( self::reply( array( 'linked' => false, 'webhooks' => array() ) ), '' )['code'] );
 	}
+
+	public function test_the_return_from_approval_waits_while_wismo_tries_the_key() {
+		$approval = Wismo_Link::approval( self::reply( self::healthy( array( 'key_check' => array( 'ok' => null ) ) ) ) );
+		$this->assertSame( array( 'checking', '' ), array( $approval['stage'], $approval['revoke'] ) );
+	}
+
+	public function test_an_approved_key_that_replaced_a_pasted_one_names_the_old_one_to_revoke() {
+		$hash     = hash_hmac( 'sha256', 'ck_0123456789abcdef0123456789abcdef01234567', 'wc-api' );
+		$body     = self::healthy(
+			array(
+				'key_check'    => array( 'ok' => true, 'via' => 'authorize' ),
+				'key_hint'     => '9a8b7c6',
+				'key_hash'     => str_repeat( 'c', 64 ),
+				'replaced_key' => array( 'hash' => $hash, 'hint' => '1234567' ),
+			)
+		);
+		$approval = Wismo_Link::approval( self::reply( $body ) );
+		$this->assertSame( 'linked', $approval['stage'] );
+		$this->assertSame( array( $hash, '1234567', '9a8b7c6', 4 ), array( $approval['revoke'], $approval['revoke_hint'], $approval['key'], $approval['webhooks'] ) );
+		$this->assertSame( str_repeat( 'c', 64 ), $approval['keep'], 'the key in use is never among those revoked' );
+	}
+
+	public function test_nothing_but_a_key_hash_is_ever_used_to_revoke() {
+		foreach ( array( "' OR 1=1 --", 'ck_0123456789', str_repeat( 'g', 64 ), strtoupper( str_repeat( 'a', 64 ) ) ) as $bad ) {
+			$body = self::healthy( array( 'replaced_key' => array( 'hash' => $bad, 'hint' => '<b>x' ), 'key_hash' => $bad ) );
+			$this->assertSame( array( '', '' ), array( Wismo_Link::approval( self::reply( $body ) )['revoke'], Wismo_Link::approval( self::reply( $body ) )['keep'] ), $bad );
+		}
+		$this->assertSame( '', Wismo_Link::approval( self::reply( self::healthy() ) )['revoke'], 'no earlier key: nothing to revoke' );
+	}
+
+	public function test_a_refused_approved_key_revokes_nothing_and_says_why() {
+		$body     = self::healthy(
+			array(
+				'key_check'    => array( 'ok' => false, 'error' => 'WooCommerce answered 401' ),
+				'replaced_key' => array( 'hash' => str_repeat( 'a', 64 ), 'hint' => '1234567' ),
+			)
+		);
+		$approval = Wismo_Link::approval( self::reply( $body ) );
+		$this->assertSame( array( 'refused', 'WooCommerce answered 401', '' ), array( $approval['stage'], $approval['detail'], $approval['revoke'] ) );
+		$this->assertSame( 'unreachable', Wismo_Link::approval( array( 'ok' => false, 'status' => 0, 'body' => null, 'error' => 'cURL error 7' ) )['stage'] );
+	}
+
+	public function test_signed_updates_refused_since_the_last_good_one_are_not_connected() {
+		$body    = self::healthy(
+			array(
+				'refused_since_last_received' => 3,
+				'last_refused_at'             => '2026-12-03T17:30:54+00:00',
+				'last_received_at'            => '2026-12-03T17:21:02+00:00',
+			)
+		);
+		$verdict = Wismo_Link::verdict( self::reply( $body ), null );
+		$this->assertSame( array( false, 'signature', '3' ), array( $verdict['ok'], $verdict['code'], $verdict['detail'] ), 'the unsigned ping passing proves nothing about signatures' );
+		$body['last_received_at'] = '2026-12-03T17:34:21+00:00';
+		$this->assertSame( 'connected', Wismo_Link::verdict( self::reply( $body ), null )['code'], 'a good delivery since: mended' );
+	}
 }

@@ -189,6 +189,9 @@ class Wismo_Admin {
 			case 'connected':
 				/* translators: %s: number of webhooks */
 				return sprintf( __( 'Connected: Wismo just reached your store with its keys, its %s webhooks are active, and WooCommerce delivered a test update to Wismo.', 'wismo' ), $detail );
+			case 'signature':
+				/* translators: %s: number of order updates */
+				return sprintf( __( 'Wismo turned away the last %s order updates from this store because their signature did not match the secret Wismo gave its webhooks (they may have been edited under WooCommerce > Settings > Advanced > Webhooks). WooCommerce turns such webhooks off after 5 failed deliveries; Wismo then sets them up again by itself within 10 minutes and catches up with the missed changes. If this message stays, press Connect again.', 'wismo' ), $detail );
 			case 'secret':
 				return __( 'Wismo refused this store\'s signature: the shop secret saved here is not the one Wismo has for this shop. Copy the secret again from your Wismo admin (Get started) and save it here.', 'wismo' );
 			case 'unreachable':
@@ -214,6 +217,69 @@ class Wismo_Admin {
 				/* translators: %s: WooCommerce's delivery error */
 				return sprintf( __( 'WooCommerce cannot deliver order updates to Wismo: %s. If Wismo runs on this machine, a private address or an unusual port, tick the Development option; otherwise check that the Wismo URL opens from the internet.', 'wismo' ), $detail );
 		}
+	}
+
+	/**
+	 * What the return from WooCommerce's Connect approval says: still checking (the page
+	 * looks again by itself), refused, or linked, with what was set up and the earlier
+	 * key revoked.
+	 *
+	 * @param int $wait How many times this page has looked already.
+	 * @return array{0: string, 1: string} Notice type and text.
+	 */
+	private static function approval_notice( $wait ) {
+		$approval = Wismo_Link::approval( Wismo_Client::post( '/status', array() ) );
+		if ( 'checking' === $approval['stage'] && $wait < 15 ) {
+			$again = add_query_arg( 'wismo_wait', $wait + 1 );
+			echo '<script>setTimeout(function(){window.location.replace(' . wp_json_encode( esc_url_raw( $again ) ) . ');},2000);</script>';
+			return array( 'info', __( 'You approved access. Wismo is trying the new key with your store and registering its webhooks; this page updates by itself in a moment.', 'wismo' ) );
+		}
+		if ( 'checking' === $approval['stage'] ) {
+			return array( 'warning', __( 'You approved access, but Wismo has not finished trying the new key yet. Press Test connection in a minute.', 'wismo' ) );
+		}
+		if ( 'linked' !== $approval['stage'] ) {
+			/* translators: %s: the store's or Wismo's answer */
+			return array( 'error', sprintf( __( 'You approved access, but the new key did not work (%s). Keys that worked before stay in use. Press Connect again, or paste REST API keys below.', 'wismo' ), $approval['detail'] ) );
+		}
+		$revoked = '' !== $approval['revoke'] && self::revoke_key( $approval['revoke'] );
+		if ( '' !== $approval['keep'] ) {
+			self::revoke_earlier_approvals( $approval['keep'] );
+		}
+		$health = self::check();
+		if ( empty( $health['ok'] ) ) {
+			/* translators: %s: what is wrong and what to do */
+			return array( 'error', sprintf( __( 'You approved access and Wismo accepted the new key, but: %s', 'wismo' ), self::explain( $health ) ) );
+		}
+		/* translators: 1: last 7 characters of the new key, 2: number of webhooks */
+		$text = sprintf( __( 'Connected. Wismo now uses the key you approved (ending in %1$s), registered its %2$d webhooks for new, changed, deleted and restored orders, and WooCommerce delivered a test update to Wismo.', 'wismo' ), $approval['key'], $approval['webhooks'] );
+		if ( $revoked ) {
+			/* translators: %s: last 7 characters of the old key */
+			$text .= ' ' . sprintf( __( 'The key pasted earlier (ending in %s) was revoked, so only the approved key remains.', 'wismo' ), $approval['revoke_hint'] );
+		}
+		return array( 'success', $text );
+	}
+
+	/**
+	 * Delete a REST API key from WooCommerce's table, by the hash WooCommerce keeps of it.
+	 *
+	 * @param string $hash wc_api_hash() of the consumer key.
+	 * @return bool Whether a key was deleted.
+	 */
+	private static function revoke_key( $hash ) {
+		global $wpdb;
+		return (bool) $wpdb->delete( $wpdb->prefix . 'woocommerce_api_keys', array( 'consumer_key' => $hash ), array( '%s' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- WooCommerce keeps keys in its own table, with no API to delete one.
+	}
+
+	/**
+	 * Delete the keys earlier Connect approvals made for Wismo (WC_Auth names them
+	 * "Wismo - API (date)"), all but the one Wismo uses now.
+	 *
+	 * @param string $keep wc_api_hash() of the consumer key in use.
+	 * @return int How many were deleted.
+	 */
+	private static function revoke_earlier_approvals( $keep ) {
+		global $wpdb;
+		return (int) $wpdb->query( $wpdb->prepare( 'DELETE FROM %i WHERE description LIKE %s AND consumer_key <> %s', $wpdb->prefix . 'woocommerce_api_keys', $wpdb->esc_like( Wismo_Link::APP_NAME . ' - API (' ) . '%', $keep ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery,WordPress.DB.PreparedSQLPlaceholders.UnsupportedPlaceholder,WordPress.DB.PreparedSQLPlaceholders.ReplacementsWrongNumber -- WooCommerce's own key table (no API deletes keys); %i is WordPress 6.2's identifier placeholder, newer than this sniff.
 	}
 
 	/**
@@ -378,7 +444,7 @@ class Wismo_Admin {
 		$notice = get_transient( 'wismo_notice_' . get_current_user_id() );
 		if ( ! $notice && isset( $_GET['success'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- WooCommerce's return from /wc-auth, read only.
 			$notice = '1' === $_GET['success'] // phpcs:ignore WordPress.Security.NonceVerification
-				? array( 'info', __( 'You approved access. Wismo is checking the new keys with your store and registering its webhooks; press Test connection in a moment.', 'wismo' ) )
+				? self::approval_notice( isset( $_GET['wismo_wait'] ) ? absint( $_GET['wismo_wait'] ) : 0 ) // phpcs:ignore WordPress.Security.NonceVerification
 				: array( 'error', __( 'Access was not approved, so the store is not linked. Press Connect again, or paste REST API keys below.', 'wismo' ) );
 		}
 		if ( $notice ) {

@@ -21,6 +21,11 @@ if ( ! defined( 'ABSPATH' ) && ! defined( 'WISMO_TESTING' ) ) {
 class Wismo_Link {
 
 	/**
+	 * The app name Wismo asks WooCommerce's authorisation with (adapters/woocommerce/views.py).
+	 */
+	const APP_NAME = 'Wismo';
+
+	/**
 	 * The verdict from Wismo's /status answer and WooCommerce's delivery test.
 	 *
 	 * @param array       $reply      Wismo_Client::post() result for /status.
@@ -52,10 +57,62 @@ class Wismo_Link {
 		if ( null !== $ping_error ) {
 			return self::result( false, 'delivery', (string) $ping_error );
 		}
+		// WooCommerce's test delivery is an unsigned ping: only Wismo knows whether the
+		// signed order updates since the last good one were turned away.
+		$turned  = isset( $status['refused_since_last_received'] ) ? (int) $status['refused_since_last_received'] : 0;
+		$last_no = isset( $status['last_refused_at'] ) ? strtotime( (string) $status['last_refused_at'] ) : false;
+		$last_ok = isset( $status['last_received_at'] ) ? strtotime( (string) $status['last_received_at'] ) : false;
+		if ( $turned > 0 && false !== $last_no && ( false === $last_ok || $last_no >= $last_ok ) ) {
+			return self::result( false, 'signature', (string) $turned );
+		}
 		if ( null !== $refused ) {  // The link works on the keys that worked before: a warning.
 			return self::result( true, 'new_keys_refused', $refused );
 		}
 		return self::result( true, 'connected', (string) count( (array) $status['webhooks'] ) );
+	}
+
+	/**
+	 * Where WooCommerce's Connect approval stands, from Wismo's /status answer.
+	 *
+	 * Wismo tries the approved key in the background, so on the return from approval it
+	 * may still be checking. Once the approved key replaced other working keys, Wismo
+	 * names the old one by the hash WooCommerce keeps of it (wc_api_hash), so the plugin
+	 * can revoke it, and the key in use now (`keep`), so keys an earlier approval made for
+	 * Wismo can go too; a value that is not such a hash is never used.
+	 *
+	 * @param array $reply Wismo_Client::post() result for /status.
+	 * @return array{stage: string, detail: string, webhooks: int, key: string, revoke: string, revoke_hint: string, keep: string}
+	 */
+	public static function approval( array $reply ) {
+		$status = ! empty( $reply['ok'] ) && is_array( $reply['body'] ) ? $reply['body'] : array();
+		$check  = isset( $status['key_check'] ) && is_array( $status['key_check'] ) ? $status['key_check'] : array();
+		$out    = array(
+			'stage'       => 'checking',
+			'detail'      => '',
+			'webhooks'    => isset( $status['webhooks'] ) ? count( (array) $status['webhooks'] ) : 0,
+			'key'         => isset( $status['key_hint'] ) ? (string) $status['key_hint'] : '',
+			'revoke'      => '',
+			'revoke_hint' => '',
+			'keep'        => '',
+		);
+		if ( empty( $reply['ok'] ) ) {
+			$out['stage']  = 'unreachable';
+			$out['detail'] = (string) $reply['error'];
+		} elseif ( array_key_exists( 'ok', $check ) && false === $check['ok'] ) {
+			$out['stage']  = 'refused';
+			$out['detail'] = isset( $check['error'] ) ? (string) $check['error'] : '';
+		} elseif ( ! empty( $check['ok'] ) && ! empty( $status['linked'] ) ) {
+			$out['stage'] = 'linked';
+			$keep         = isset( $status['key_hash'] ) ? (string) $status['key_hash'] : '';
+			$out['keep']  = 1 === preg_match( '/^[0-9a-f]{64}$/', $keep ) ? $keep : '';
+			$old          = isset( $status['replaced_key'] ) && is_array( $status['replaced_key'] ) ? $status['replaced_key'] : array();
+			$hash         = isset( $old['hash'] ) ? (string) $old['hash'] : '';
+			if ( 1 === preg_match( '/^[0-9a-f]{64}$/', $hash ) ) {
+				$out['revoke']      = $hash;
+				$out['revoke_hint'] = isset( $old['hint'] ) ? preg_replace( '/[^A-Za-z0-9]/', '', (string) $old['hint'] ) : '';
+			}
+		}
+		return $out;
 	}
 
 	/**
