@@ -73,10 +73,15 @@ def facts_for(
     tracking = links.tracking_url(shop.id, order.id)
     news = (note.event_facts if note is not None else None) or {}
     estimate = (shipment.estimated_delivery if shipment else None) or order.estimated_delivery
+    window = None
     if note is not None and note.status == Status.OUT_FOR_DELIVERY:
         # with the courier today: no earlier estimate may stand beside "today"
         estimate = _event_day(shop, order, note, news)
         news = {**news, "previous_estimated_delivery": None, "new_estimated_delivery": None}
+        if shipment is not None and shipment.delivery_window:
+            # the carrier's window, worded from the day the courier set out, in their zone
+            tz = (order.customer.timezone if order.customer else None) or settings_of(shop).timezone
+            window = {**shipment.delivery_window, "zone": tz, "today": estimate.isoformat()}
     return {
         "status": order.status,
         "shop": {
@@ -113,6 +118,7 @@ def facts_for(
             "items_count": shipment.items_count,
             "pickup_point": shipment.pickup_point,
             "carrier_phone": carrier_phone(shipment),
+            "delivery_window": window,
         },
         "progress": {
             "shipments_total": len(order.shipments),
@@ -127,9 +133,18 @@ def facts_for(
 
 def carrier_phone(shipment: Shipment) -> str | None:
     """The shopper-facing phone of the parcel's carrier, when an installed carrier is it."""
+    contact = carrier_contact(shipment)
+    return contact["phone"] if contact else None
+
+
+def carrier_contact(shipment: Shipment) -> dict[str, str] | None:
+    """The parcel's carrier as shoppers reach it (name, phone, site), when an installed
+    carrier is it; None when no carrier is known or it gives neither phone nor site."""
     from core.carriers.detect import detect
     from core.plugins import CARRIERS, load_plugins
 
+    if not (shipment.carrier or shipment.tracking_number):
+        return None
     carriers: dict[str, Any] = {
         n: c for n, c in load_plugins(CARRIERS).loaded.items() if isinstance(c, type)
     }
@@ -137,7 +152,11 @@ def carrier_phone(shipment: Shipment) -> str | None:
     cls = carriers.get(found.carrier or "")
     if cls is None:
         return None
-    return getattr(cls.metadata, "phone", "") or None
+    meta = cls.metadata
+    phone, site = getattr(meta, "phone", "") or "", getattr(meta, "site", "") or ""
+    if not (phone or site):
+        return None
+    return {"name": getattr(meta, "label", "") or found.carrier or "", "phone": phone, "site": site}
 
 
 def shipment_of(order: Order, note: Notification) -> Shipment | None:

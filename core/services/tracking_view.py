@@ -15,6 +15,7 @@ from typing import Any
 from core.domain.statuses import RETURN_PATH, Status
 from core.rendering import status_description, status_label
 from core.rendering.display import as_status, family, first_name, safe_url
+from core.rendering.hours import opening_hours, window_span
 from core.rendering.locales import format_day, format_money, shipment_progress, vocative
 from core.rendering.moments import format_moment
 from core.shop_settings import settings_of
@@ -23,6 +24,7 @@ from core.storage.models import CarrierScan, Order, OrderEvent, Shipment, Shop
 from .brand import brand
 from .contacts import name_on
 from .journey import for_pickup, journey, status_word
+from .messages import carrier_contact
 from .page_words import Chrome
 from .scans import SHOWN, all_updates, scans_of
 from .summary import parcel_index
@@ -153,11 +155,16 @@ def parcel_view(
         "items_count": p.items_count,
         "at": format_moment(p.status_at, zone, locale) if p.status_at else None,
         "edd": format_day(p.estimated_delivery, locale) if st != Status.DELIVERED else None,
+        # with the courier: the window the carrier gave, in the shopper's zone
+        "window": window_span(p.delivery_window, zone, locale)
+        if st == Status.OUT_FOR_DELIVERY
+        else None,
+        "contact": carrier_contact(p),
         "pickup": point
         and {
             "name": point.get("name"),
             "address": point.get("address"),
-            "hours": point.get("hours"),
+            "hours": opening_hours(point, locale),  # the week in the shopper's language
             # "Pick up by": nothing to pick up once collected or on its way back
             "keep_until": None
             if st in (Status.DELIVERED, *RETURN_PATH)
