@@ -32,7 +32,7 @@ def _span(text: str, locale: str) -> str:
     if not (h1 < 24 and h2 <= 24 and m1 < 60 and m2 < 60):
         return text.strip()
     end = time(0, m2) if h2 == 24 else time(h2, m2)
-    return format_interval(time(h1, m1), end, "Hm", locale=locale)
+    return _plain(format_interval(time(h1, m1), end, "Hm", locale=locale))
 
 
 def week_text(schedule: Sequence[str], locale: str) -> str:
@@ -96,9 +96,9 @@ def window_text(raw: Any, zone: tzinfo, locale: str, today: date | None = None) 
 
 
 def _plain(text: str) -> str:
-    """CLDR's narrow no-break space ("2:00\u202fPM") as a plain one: it alone would cost an
-    English SMS its GSM-7 alphabet (three segments instead of one)."""
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
+    """CLDR's narrow no-break and thin spaces ("2:00\u202fPM", "08:00\u2009–\u200920:00") as
+    plain ones: either alone would cost an English SMS its GSM-7 alphabet (three segments)."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ").replace("\u2009", " ")
 
 
 def window_span(raw: Any, zone: tzinfo, locale: str) -> str | None:
@@ -108,5 +108,7 @@ def window_span(raw: Any, zone: tzinfo, locale: str) -> str | None:
         return None
     start, end = (t.astimezone(zone) for t in window)
     day = format_skeleton("MMMd", start, locale=locale)
-    times = f"{format_time(start, 'short', locale=locale)}–{format_time(end, 'short', locale=locale)}"
+    times = (
+        f"{format_time(start, 'short', locale=locale)}–{format_time(end, 'short', locale=locale)}"
+    )
     return f"{day}, {times}"
