@@ -9,7 +9,6 @@ from datetime import date, tzinfo
 from typing import Any
 
 from babel.dates import format_skeleton
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
