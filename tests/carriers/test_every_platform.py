@@ -21,10 +21,10 @@ from tests.adapters.shopify.conftest import Deliver, install, make_shopify_conta
 from tests.adapters.shopify.test_translate import new_order
 from tests.adapters.shopify.test_webhook_route import fulfillment
 from tests.conftest import add_shop
-from tests.support.novaposhta import API_KEY, NovaPoshtaStandIn, record
+from tests.support.novaposhta import NovaPoshtaStandIn, record
 from webapp import create_app
 
-from .helpers import FakeClock
+from .helpers import FakeClock, connect_np
 
 pytestmark = pytest.mark.integration
 WAYBILL = "20450000001414"
@@ -56,21 +56,10 @@ def world(database_url, http_stub, smtp_server, time_machine):
     c.engine.dispose()
 
 
-def connect(c, shop_id, np):
-    """Nova Poshta connected in the shop's settings, its key sealed with the shop's secrets."""
-    from core.services.shops import update_settings
-
-    with c.session() as s, s.begin():
-        shop = s.get(Shop, shop_id)
-        update_settings(shop, carriers=[{"carrier": "novaposhta", "base_url": np.url}])
-        sealed = c.box.open(shop.secrets)
-        shop.secrets = c.box.seal({**sealed, "carriers": {"novaposhta": {"api_key": API_KEY}}})
-
-
 def shopify(c, client, np):
     """orders/create, then fulfillments/create with the waybill and "Nova Poshta"."""
     shop_id = install(c, policy=POLICY, country="UA")
-    connect(c, shop_id, np)
+    connect_np(c, shop_id, np.url)
     deliver = Deliver(client)
     order = new_order(customer_locale="uk")
     assert deliver("orders/create", order).status_code == 200
@@ -83,7 +72,7 @@ def shopify(c, client, np):
 def opencart(c, client, np):
     """An OpenCart order marked Shipped with the waybill in its tracking field."""
     new = add_shop(c, platform="opencart", policy=POLICY, country="UA")
-    connect(c, new.shop.id, np)
+    connect_np(c, new.shop.id, np.url)
     body = push_body(tracking_number=WAYBILL, occurred_at="2026-11-30T10:00:00+00:00")
     raw, headers = signed(new.webhook_secret, body)
     r = client.post(f"/webhooks/opencart/{new.shop.key}", data=raw, headers=headers)
@@ -94,7 +83,7 @@ def opencart(c, client, np):
 def event_api(c, client, np):
     """POST /api/v1/orders/events: `shipped` with `carrier` and `tracking_number`."""
     new = add_shop(c, policy=POLICY, country="UA")
-    connect(c, new.shop.id, np)
+    connect_np(c, new.shop.id, np.url)
     body = {
         "event_id": "erp-1414",
         "order": {
