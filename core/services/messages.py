@@ -156,7 +156,23 @@ def carrier_contact(shipment: Shipment) -> dict[str, str] | None:
     phone, site = getattr(meta, "phone", "") or "", getattr(meta, "site", "") or ""
     if not (phone or site):
         return None
-    return {"name": getattr(meta, "label", "") or found.carrier or "", "phone": phone, "site": site}
+    return {
+        "name": getattr(meta, "label", "") or found.carrier or "",
+        "phone": phone,
+        "phone_text": _spaced(phone),
+        "site": site,
+    }
+
+
+def _spaced(phone: str) -> str:
+    """An international number as people read it: '+380 44 000 0000'."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def shipment_of(order: Order, note: Notification) -> Shipment | None:

@@ -148,7 +148,7 @@ def test_every_milestone_comes_from_the_carriers_scans_alone(world, platform):
             (parcel,) = widget()["shipments"]
             point = parcel["pickup_point"]
             assert point["keep_until"] == "2026-12-07"
-            assert point["keep_until_text"] == "Забрати до 7 груд."
+            assert point["keep_until_text"] == "Заберіть до 7 груд."
             assert point["hours"] == "пн–пт 08:00–20:00, сб 09:00–18:00, нд зачинено"
 
     for later in (timedelta(hours=30), timedelta(days=3)):

@@ -190,6 +190,6 @@ def test_the_proxy_draws_the_carriers_scans_branch_hours_deadline_and_phone(
     assert 'data-status="ready_for_pickup"' in html
     assert "Пункт видачі" in html and "Відділення №12" in html
     assert "Години роботи: пн–пт 08:00–20:00, сб 09:00–18:00, нд зачинено" in html
-    assert "Забрати до <strong>20 вересня 2026" in html
+    assert "Заберіть до <strong>20 вересня 2026" in html
     assert "Оновлення від перевізника" in html and "Прибув на відділення" in html
     assert 'href="tel:+380800500609"' in html
