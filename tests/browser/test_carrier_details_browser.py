@@ -75,6 +75,7 @@ def test_the_widget_says_until_when_and_when_the_branch_is_open(
     page.locator(".wismo-widget h3").wait_for()
     text = page.locator(".wismo-widget section").inner_text()
     assert "Заберіть до 20 вер." in text
+    assert "Орієнтовна доставка" not in text  # at the branch, its last day is the date
     assert "Години роботи: пн–пт 08:00–20:00, сб 09:00–18:00, нд зачинено" in text
     assert no_sideways_scroll(page)
     screenshot(page, "widget-pickup-uk-390")

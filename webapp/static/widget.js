@@ -88,7 +88,8 @@
         if (o.overlay.reason) al.appendChild(h("p", o.overlay.reason));
         box.appendChild(al);
       }
-      if (o.estimated_delivery_text) box.appendChild(h("p", t.edd + ": " + o.estimated_delivery_text));
+      // waiting at a pickup point, the day that matters is its last one (under the parcel), as on the page
+      if (o.estimated_delivery_text && o.status !== "ready_for_pickup") box.appendChild(h("p", t.edd + ": " + o.estimated_delivery_text));
       (o.shipments || []).forEach(function (p) {
         var s = h("div", null, { "class": "s" });
         var sl = o.shipments.length > 1 || p.status_label !== o.status_label ? p.status_label : ""; // no echo of the heading
