@@ -73,3 +73,20 @@ def test_another_day_names_the_date_and_the_zone_moves_the_hours():
 def test_an_unreadable_window_says_nothing(raw):
     assert window_text(raw, KYIV, "en", date(2026, 12, 3)) is None
     assert window_span(raw, KYIV, "en") is None
+
+
+def test_messages_word_a_followed_branchs_week_and_the_window_only_when_out_for_delivery():
+    from core.domain.statuses import Status
+    from core.rendering import sample_facts, template_context
+
+    facts = sample_facts(Status.READY_FOR_PICKUP, "ru")
+    point = facts["shipment"]["pickup_point"]
+    point["schedule"] = list(schedule_week(SCHEDULE))
+    ctx = template_context(facts, Status.READY_FOR_PICKUP, "ru")
+    assert ctx["pickup_point"]["hours"] == "пн–пт 08:00—20:00, сб 09:00—18:00, вс закрыто"
+    assert ctx["delivery_window"] is None
+    facts = sample_facts(Status.OUT_FOR_DELIVERY, "uk")
+    assert template_context(facts, Status.OUT_FOR_DELIVERY, "uk")["delivery_window"] == (
+        "сьогодні з 14:00 до 16:00"
+    )
+    assert template_context(facts, Status.ATTEMPTED_DELIVERY, "uk")["delivery_window"] is None
