@@ -41,7 +41,7 @@ def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> No
     shop = demo_shop(c)
     _demo_owner(c, shop.id)
     _every(2.0, lambda: relay_tick(c.sessions, c.queue, c.settings), "relay")
-    # two orders that only the demo carrier moves on: in transit, at the branch, delivered
+    # three orders that only the demo carrier moves on: to a branch (two) and to the door
     from core.services.polling import poll_tick
     from wismo.demo_carrier import (
         DEMO_POLICY,
@@ -72,9 +72,9 @@ def run_demo(host: str, port: int, database: str, keep: bool, pace: float) -> No
     click.echo(f"  Merchant admin:         {public_url}/admin/   ({DEMO_OWNER} / {DEMO_PASSWORD})")
     click.echo(f"  Demo shop key:          {shop.key}   (data in {database})")
     click.echo("  A simulator is walking 10 orders through their journeys; reload to follow.")
-    click.echo("  Orders #2001 and #2002 move on only by the demo carrier's scans (a minute).")
+    click.echo("  Orders #2001-#2003 move on only by the demo carrier's scans (two minutes).")
     click.echo(
-        "  #2003 stalls and #2004 waits at the branch: see the care messages and /admin/care.\n"
+        "  #2004 stalls and #2005 waits at the branch: see the care messages and /admin/care.\n"
     )
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 

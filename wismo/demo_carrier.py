@@ -2,7 +2,8 @@
 
 Nothing but the follower moves them on: it polls the demo carrier (core/carriers/demo),
 whose scans advance with the clock, so the tracking page and the outbox show "in transit",
-"ready for pickup" (with the branch and its last day) and "delivered" arriving by themselves.
+"ready for pickup" (with the branch and its last day), "out for delivery" (with the
+courier's window), a missed delivery and "delivered" arriving by themselves.
 """
 
 from __future__ import annotations
@@ -29,9 +30,10 @@ DEMO_POLICY = PollPolicy(
     backoff_base=_FAST,
     push_stretch=1.0,  # the demo carrier is polled, not pushed to
 )
-SHOPPERS = (
-    ("Оксана Мельник", "oksana@example.com", "+380 67 555 01 02", "uk", "Europe/Kyiv"),
-    ("Emma Walsh", "emma@example.com", "+44 7911 123456", "en", "Europe/London"),
+SHOPPERS = (  # (name, email, phone, language, zone, route): "0" to a branch, "5" to the door
+    ("Оксана Мельник", "oksana@example.com", "+380 67 555 01 02", "uk", "Europe/Kyiv", "0"),
+    ("Emma Walsh", "emma@example.com", "+44 7911 123456", "en", "Europe/London", "0"),
+    ("Ірина Коваль", "iryna@example.com", "+380 50 555 03 04", "uk", "Europe/Kyiv", "5"),
 )
 
 
@@ -49,8 +51,9 @@ def ship_followed_orders(c: Container, shop_id: int, now: datetime | None = None
     """Orders placed and shipped just now with demo-carrier numbers; their numbers."""
     now = now or utcnow()
     numbers = []
-    for i, (name, email, phone, locale, tz) in enumerate(SHOPPERS):
-        order_id, number = f"followed-{i + 1}", f"WD{now:%m%d%H%M}{i:02d}"
+    for i, (name, email, phone, locale, tz, route) in enumerate(SHOPPERS):
+        # the demo carrier's route follows the number's last digit (core/carriers/demo)
+        order_id, number = f"followed-{i + 1}", f"WD{now:%m%d%H%M}{i}{route}"
         customer = CustomerInfo(name=name, email=email, phone=phone, locale=locale, timezone=tz)
         base = dict(order_id=order_id, number=f"#{2001 + i}", customer=customer, locale=locale)
         events = [
@@ -110,7 +113,7 @@ def ship_care_orders(c: Container, shop_id: int, now: datetime | None = None) ->
             event_key=f"{order_id}:shipped",
             source="simulator",
             order_id=order_id,
-            number=f"#{2003 + i}",
+            number=f"#{2001 + len(SHOPPERS) + i}",  # after the followed orders
             customer=customer,
             locale=locale,
             occurred_at=now - timedelta(seconds=5),

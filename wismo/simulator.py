@@ -69,11 +69,11 @@ CATALOGUE = {
         ],
     ),
 }
-CARRIERS = {
-    "en": ("DHL Express", "https://www.dhl.com/en/express/tracking.html?AWB={n}", "JD0140"),
-    "uk": ("Нова Пошта", "https://novaposhta.ua/tracking/?cargo_number={n}", "2045"),
-    "ru": ("DPD", "https://tracking.dpd.de/status/en_US/parcel/{n}", "0150"),
-}
+# The demo can follow only its own carrier, so the simulated parcels travel with it: their
+# WD9 numbers are known to it (Admin → Carriers shows them followed, not "not connected"),
+# and their news is the simulator's own, as a platform that reports its carrier's scans.
+DEMO_CARRIER = ("Wismo Demo Post", "https://demo-post.example/track/{n}", "WD9")
+CARRIERS = {"en": DEMO_CARRIER, "uk": DEMO_CARRIER, "ru": DEMO_CARRIER}
 PICKUP = {
     "en": {
         "name": "InPost locker DUB-114",
@@ -275,7 +275,7 @@ def _order(i: int, journey: str, locale: str, placed: datetime, rng: random.Rand
     for n, (hours, status, parcel, extra) in enumerate(JOURNEYS[journey]):
         shipment = None
         if parcel:
-            tracking = f"{prefix}{rng.randrange(10**9, 10**10)}"
+            tracking = f"{prefix}{rng.randrange(10**8, 10**9)}"
             shipment = (
                 ShipmentInfo(
                     id=parcel,

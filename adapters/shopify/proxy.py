@@ -3,7 +3,9 @@
 Shopify signs each proxied request (`signature`, `timestamp`); with
 `logged_in_customer_id` the shopper sees their own orders without typing anything,
 otherwise a lookup by order number and email. The timeline is rendered here, on the
-server, from the same view the tracking page uses, so it works without JavaScript.
+server, from the same view the tracking page uses (the carrier's scans, the pickup point
+with its hours and last day, the courier's window, the carrier's phone), so it works
+without JavaScript.
 Answers are `application/liquid`: Shopify renders them inside the shop's theme, so
 every brace of our output is escaped to keep shopper data from being read as Liquid.
 """
@@ -49,6 +51,12 @@ WORDS: dict[str, Marked] = {
     "details": NP_("shopify proxy", "Full tracking page"),
     "track": NP_("shopify proxy", "Track parcel"),
     "expected": NP_("shopify proxy", "Expected"),
+    "pickup": NP_("shopify proxy", "Pickup point"),
+    "hours": NP_("shopify proxy", "Opening hours"),
+    "pick_up_by": NP_("shopify proxy", "Pick up by"),
+    "scans": NP_("shopify proxy", "Carrier updates"),
+    "window": NP_("shopify proxy", "Courier arrives"),
+    "carrier_phone": NP_("shopify proxy", "Carrier's phone"),
 }
 
 

@@ -55,6 +55,9 @@ class PickupPoint:
     hours: str = ""  # as the carrier states them
     kind: str = "branch"  # "branch" or "locker"
     deadline: date | None = None  # last free day; paid storage or return after it
+    # the week, Monday first: "08:00-20:00" per day, "" when closed; shown in the shopper's
+    # language (day names by Babel) where `hours`, the carrier's own line, is not
+    schedule: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

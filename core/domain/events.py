@@ -38,6 +38,7 @@ class ShipmentInfo:
     estimated_delivery: date | None = None
     pickup_point: dict[str, Any] | None = None
     items_count: int | None = None
+    delivery_window: dict[str, Any] | None = None  # {"from", "to"}: ISO instants, courier's
 
 
 SILENT = "silent"

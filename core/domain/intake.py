@@ -303,4 +303,5 @@ def _shipment(c: _Check, value: Any) -> Any:
         estimated_delivery=c.day(value.estimated_delivery, p + "estimated_delivery"),
         pickup_point=c.json_obj(value.pickup_point, p + "pickup_point"),
         items_count=c.count(value.items_count, p + "items_count", 0),
+        delivery_window=c.json_obj(value.delivery_window, p + "delivery_window"),
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.domain.statuses import UNDATED, Status
 from core.i18n import N_
 from core.rendering.catalogue import status_label
+from core.rendering.hours import opening_hours, window_text
 from core.rendering.locales import (
     delivery_progress,
     format_day,
@@ -18,6 +20,7 @@ from core.rendering.locales import (
     shipment_progress,
     vocative,
 )
+from core.rendering.moments import first_zone
 
 VARIABLES: dict[str, str] = {
     "first_name": N_("The shopper's first name, or empty"),
@@ -51,6 +54,10 @@ VARIABLES: dict[str, str] = {
         "The pickup point (name, address, hours, deadline: the last day to collect)"
     ),
     "carrier_phone": N_("The carrier's phone for shoppers (a followed carrier's), or empty"),
+    "delivery_window": N_(
+        "Out for delivery: the courier's window as the carrier gives it, e.g. "
+        "'today between 14:00 and 16:00', in the shopper's time zone; or empty"
+    ),
     "items_in_parcel": N_("How many items this parcel holds, or empty"),
     "shipment_progress": N_("'2 of 3 items shipped' for partly shipped orders, else empty"),
     "parcel_role": N_("A split order's parcel: 'first', 'next' or 'rest' (the one completing it)"),
@@ -116,7 +123,7 @@ def _pickup(raw: Any, locale: str) -> dict[str, Any] | None:
     return {
         "name": raw.get("name") or "",
         "address": raw.get("address") or "",
-        "hours": raw.get("hours") or None,
+        "hours": opening_hours(raw, locale),  # the week in the shopper's language when known
         "deadline": format_day(raw.get("keep_until"), locale),  # the last day it is kept
     }
 
@@ -153,6 +160,18 @@ def _care(raw: Any) -> dict[str, Any]:
     }
 
 
+def _window(raw: Any, locale: str) -> str | None:
+    """'today between 14:00 and 16:00', from the day the courier set out, in the shopper's zone."""
+    if not isinstance(raw, Mapping):
+        return None
+    today = raw.get("today")
+    try:
+        day = date.fromisoformat(today) if isinstance(today, str) else None
+    except ValueError:
+        day = None
+    return window_text(raw, first_zone(raw.get("zone")), locale, day)
+
+
 def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> dict[str, Any]:
     """Every name in VARIABLES, formatted for `locale`; missing optional values are None."""
     shop, order = facts.get("shop") or {}, facts.get("order") or {}
@@ -183,6 +202,9 @@ def template_context(facts: Mapping[str, Any], status: Status, locale: str) -> d
         "tracking_url": _get(shipment, "tracking_url") or None,
         "pickup_point": _pickup(_get(shipment, "pickup_point"), locale),
         "carrier_phone": _get(shipment, "carrier_phone") or None,
+        "delivery_window": _window(_get(shipment, "delivery_window"), locale)
+        if status == Status.OUT_FOR_DELIVERY
+        else None,
         "items_in_parcel": _get(shipment, "items_count") or None,
         "shipment_progress": shipment_progress(
             _get(parcels, "items_shipped") or _get(progress, "items_shipped"),

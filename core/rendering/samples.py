@@ -111,6 +111,15 @@ def sample_facts(status: Status | str, locale: str | None) -> dict[str, Any]:
             "estimated_delivery": estimate,
             "items_count": 2,
             "pickup_point": pickup,
+            # out for delivery: the courier's window on the promised day, 14:00-16:00 in Kyiv
+            "delivery_window": {
+                "from": "2025-03-14T12:00:00+00:00",
+                "to": "2025-03-14T14:00:00+00:00",
+                "zone": "Europe/Kyiv",
+                "today": _PROMISED.isoformat(),
+            }
+            if status == Status.OUT_FOR_DELIVERY
+            else None,
         }
     reason_key = _REASON_KEY.get(status)
     return {

@@ -312,7 +312,8 @@ def carrier_stats(s: Session, shop_id: int, period: Period, report: Report) -> N
             )
             .group_by(OrderEvent.order_id, OrderEvent.shipment_external_id, OrderEvent.status)
         ):
-            firsts[(oid, ext or "")][status] = at if at.tzinfo else at.replace(tzinfo=UTC)
+            if oid is not None and status is not None:
+                firsts[(oid, ext or "")][status] = at if at.tzinfo else at.replace(tzinfo=UTC)
     transit: dict[str, list[float]] = defaultdict(list)
     for oid, ext, carrier, status in parcels:
         name = (carrier or "").strip() or "—"

@@ -83,10 +83,15 @@ def facts_for(
     estimate = (shipment.estimated_delivery if shipment else None) or order.estimated_delivery
     # the promise's first day, when the date shown is the order's range (not a parcel's own)
     earliest = order.estimated_earliest if estimate == order.estimated_delivery else None
+    window = None
     if note is not None and note.status == Status.OUT_FOR_DELIVERY:
         # with the courier today: no earlier estimate may stand beside "today"
         estimate, earliest = _event_day(shop, order, note, news), None
         news = {**news, "previous_estimated_delivery": None, "new_estimated_delivery": None}
+        if shipment is not None and shipment.delivery_window:
+            # the carrier's window, worded from the day the courier set out, in their zone
+            tz = (order.customer.timezone if order.customer else None) or settings_of(shop).timezone
+            window = {**shipment.delivery_window, "zone": tz, "today": estimate.isoformat()}
     return {
         "status": order.status,
         "shop": {
@@ -125,6 +130,7 @@ def facts_for(
             "items_count": shipment.items_count,
             "pickup_point": shipment.pickup_point,
             "carrier_phone": carrier_phone(shop, shipment),
+            "delivery_window": window,
         },
         "progress": {
             "shipments_total": len(order.shipments),
@@ -138,7 +144,14 @@ def facts_for(
 
 
 def carrier_phone(shop: Shop, shipment: Shipment) -> str | None:
-    """The shopper-facing phone of the parcel's carrier, when an installed carrier is it.
+    """The shopper-facing phone of the parcel's carrier, when an installed carrier is it."""
+    contact = carrier_contact(shop, shipment)
+    return (contact["phone"] or None) if contact else None
+
+
+def carrier_contact(shop: Shop, shipment: Shipment) -> dict[str, str] | None:
+    """The parcel's carrier as shoppers reach it (name, phone, site), when an installed
+    carrier is it; None when no carrier is known or it gives neither phone nor site.
 
     The carrier the shop named; else the one the number most likely belongs to for this
     shop (its connected carriers and its country first), as detection ranks them.
@@ -147,6 +160,8 @@ def carrier_phone(shop: Shop, shipment: Shipment) -> str | None:
     from core.carriers.detect import likeliest
     from core.plugins import CARRIERS, load_plugins
 
+    if not (shipment.carrier or shipment.tracking_number):
+        return None
     carriers: dict[str, Any] = {
         n: c for n, c in load_plugins(CARRIERS).loaded.items() if isinstance(c, type)
     }
@@ -157,7 +172,27 @@ def carrier_phone(shop: Shop, shipment: Shipment) -> str | None:
     cls = carriers.get(found or "")
     if cls is None:
         return None
-    return getattr(cls.metadata, "phone", "") or None
+    meta = cls.metadata
+    phone, site = getattr(meta, "phone", "") or "", getattr(meta, "site", "") or ""
+    if not (phone or site):
+        return None
+    return {
+        "name": getattr(meta, "label", "") or found or "",
+        "phone": phone,
+        "phone_text": _spaced(phone),
+        "site": site,
+    }
+
+
+def _spaced(phone: str) -> str:
+    """An international number as people read it: '+380 44 000 0000'."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        return phone
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def shipment_of(order: Order, note: Notification) -> Shipment | None:

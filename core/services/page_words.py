@@ -44,6 +44,8 @@ PAGE_WORDS: dict[str, Marked] = {
     "keep_until": NP_("page", "Kept until"),
     "pick_up_by": NP_("page", "Pick up by"),
     "scans": NP_("page", "Carrier updates"),
+    "window": NP_("page", "Courier arrives"),
+    "carrier_phone": NP_("page", "Carrier's phone"),
 }
 
 

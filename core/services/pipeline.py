@@ -312,8 +312,11 @@ def _merge_facts(order: Order, shipment: Shipment | None, data: OrderEventIn, fr
             "estimated_delivery",
             "pickup_point",
             "items_count",
+            "delivery_window",
         ):
             put(shipment, attr, getattr(info, attr))
+        if fresh and data.status == Status.OUT_FOR_DELIVERY and info.delivery_window is None:
+            shipment.delivery_window = None  # out again without a window: the old one is gone
     if data.status in OVERLAYS and fresh:
         order.reason = data.reason or order.reason
 

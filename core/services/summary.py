@@ -5,9 +5,10 @@ Minimal personal data: the shopper's first name, never their email, phone or add
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
+from babel.dates import format_skeleton
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from core.domain.statuses import RETURN_PATH, Status
 from core.i18n import NP_
 from core.links import Links
 from core.rendering import format_day_range, status_description, status_label
+from core.rendering.hours import opening_hours, window_of, window_span
 from core.rendering.moments import format_moment, shopper_zone
 from core.shop_settings import settings_of
 from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
@@ -70,9 +72,10 @@ def _label(value: str | None, locale: str) -> str | None:
     return status_label(st, locale) if st else None
 
 
-def _shipment(p: Shipment, locale: str) -> dict[str, Any]:
+def _shipment(p: Shipment, locale: str, zone: tzinfo) -> dict[str, Any]:
     url = p.tracking_url if (p.tracking_url or "").startswith(("https://", "http://")) else None
-    point = p.pickup_point if isinstance(p.pickup_point, dict) else None
+    status = _status(p.status)
+    window = window_of(p.delivery_window) if status == Status.OUT_FOR_DELIVERY else None
     return {
         "carrier": p.carrier,
         "tracking_number": p.tracking_number,
@@ -80,9 +83,43 @@ def _shipment(p: Shipment, locale: str) -> dict[str, Any]:
         "status": p.status,
         "status_label": _label(p.status, locale),
         "estimated_delivery": p.estimated_delivery.isoformat() if p.estimated_delivery else None,
-        "pickup_point": point
-        and {k: point.get(k) for k in ("name", "address", "hours", "keep_until") if point.get(k)},
+        "pickup_point": _point(p, status, locale),
+        "delivery_window": window
+        and {
+            "from": window[0].isoformat(),
+            "to": window[1].isoformat(),
+            "text": window_span(p.delivery_window, zone, locale),
+        },
     }
+
+
+def _point(p: Shipment, status: Status | None, locale: str) -> dict[str, Any] | None:
+    """The pickup point with its hours in the shopper's language and its last day worded
+    ("Pick up by 8 Dec"), none once the parcel is collected or on its way back."""
+    point = p.pickup_point if isinstance(p.pickup_point, dict) else None
+    if not point:
+        return None
+    out = {k: point.get(k) for k in ("name", "address", "keep_until") if point.get(k)}
+    hours = opening_hours(point, locale)
+    if hours:
+        out["hours"] = hours
+    day = _day(point.get("keep_until"))
+    if day is None or status in (Status.DELIVERED, *RETURN_PATH):
+        out.pop("keep_until", None)
+    else:
+        out["keep_until_text"] = PICK_UP_BY(locale, day=format_skeleton("MMMd", day, locale=locale))
+    return out
+
+
+PICK_UP_BY = NP_("widget", "Pick up by {day}")
+"""The last free day at a pickup point, as the widget says it."""
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def order_summary(
@@ -118,7 +155,7 @@ def order_summary(
         "estimated_delivery_text": format_day_range(start, edd, locale) if edd else None,
         "shipments": [
             {
-                **_shipment(p, locale),
+                **_shipment(p, locale, zone),
                 "scans": [_scan(sc) for sc in scans_of(scans, p.id, locale, zone)[:SHOWN]],
             }
             for p in order.shipments

@@ -15,6 +15,7 @@ from typing import Any
 from core.domain.statuses import RETURN_PATH, Status
 from core.rendering import status_description, status_label
 from core.rendering.display import as_status, family, first_name, safe_url
+from core.rendering.hours import opening_hours, window_span
 from core.rendering.locales import (
     format_day,
     format_day_range,
@@ -29,6 +30,7 @@ from core.storage.models import CarrierScan, Order, OrderEvent, Shipment, Shop
 from .brand import brand
 from .contacts import name_on
 from .journey import for_pickup, journey, status_word
+from .messages import carrier_contact
 from .page_words import Chrome
 from .scans import SHOWN, all_updates, scans_of
 from .summary import expected_from, parcel_index
@@ -104,7 +106,7 @@ def tracking_view(
         "parcels": []
         if status in CLOSED  # nothing is on its way: no carrier links, no pickup points
         else [
-            parcel_view(p, i, len(parcels), locale, zone, scans_of(scans, p.id, locale, zone))
+            parcel_view(shop, p, i, len(parcels), locale, zone, scans_of(scans, p.id, locale, zone))
             for i, p in enumerate(parcels, 1)
         ],
         "products": [
@@ -138,6 +140,7 @@ def closing_reason(status: Status, events: list[OrderEvent]) -> str | None:
 
 
 def parcel_view(
+    shop: Shop,
     p: Shipment,
     index: int,
     count: int,
@@ -161,11 +164,16 @@ def parcel_view(
         "items_count": p.items_count,
         "at": format_moment(p.status_at, zone, locale) if p.status_at else None,
         "edd": format_day(p.estimated_delivery, locale) if st != Status.DELIVERED else None,
+        # with the courier: the window the carrier gave, in the shopper's zone
+        "window": window_span(p.delivery_window, zone, locale)
+        if st == Status.OUT_FOR_DELIVERY
+        else None,
+        "contact": carrier_contact(shop, p),
         "pickup": point
         and {
             "name": point.get("name"),
             "address": point.get("address"),
-            "hours": point.get("hours"),
+            "hours": opening_hours(point, locale),  # the week in the shopper's language
             # "Pick up by": nothing to pick up once collected or on its way back
             "keep_until": None
             if st in (Status.DELIVERED, *RETURN_PATH)

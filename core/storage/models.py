@@ -149,6 +149,8 @@ class Shipment(Base):
     tracking_url: Mapped[str | None] = mapped_column(Text)
     estimated_delivery: Mapped[date | None] = mapped_column(Date)
     pickup_point: Mapped[dict[str, Any] | None]
+    # {"from", "to"}: ISO instants of the carrier's window while out for delivery
+    delivery_window: Mapped[dict[str, Any] | None]
     items_count: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

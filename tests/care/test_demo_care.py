@@ -37,7 +37,7 @@ def test_the_demo_stalled_parcel_and_the_uncollected_one_make_their_messages(
         poll_tick(container, now=at(seconds), policy=DEMO_POLICY, clock=clock, sleep=clock.sleep)
     with container.session() as s:
         statuses = {o.number: o.status for o in s.scalars(select(Order))}
-    assert statuses == {"#2003": "in_transit", "#2004": "ready_for_pickup"}
+    assert statuses == {"#2004": "in_transit", "#2005": "ready_for_pickup"}
     for seconds in (70, 120, 200, 300, 400):
         care_tick(container.sessions, container.queue, now=at(seconds))
     with container.session() as s:
@@ -50,14 +50,14 @@ def test_the_demo_stalled_parcel_and_the_uncollected_one_make_their_messages(
         ]
         texts = {m.recipient: m.text for m in s.scalars(select(OutboxMessage))}
     assert [(numbers[o], r, st) for o, r, st in steps] == [
-        ("#2003", "stalled", "flag"),
-        ("#2003", "stalled", "tell"),
-        ("#2004", "pickup", "first"),
+        ("#2004", "stalled", "flag"),
+        ("#2004", "stalled", "tell"),
+        ("#2005", "pickup", "first"),
     ]
     # one message per switched-on channel, each sent once
     assert {(number, status) for number, status, _, _ in care_notes} == {
-        ("#2003", "delayed"),
-        ("#2004", "ready_for_pickup"),
+        ("#2004", "delayed"),
+        ("#2005", "ready_for_pickup"),
     }
     assert len({(n, st, ch) for n, st, ch, _ in care_notes}) == len(care_notes)
     assert {state for *_, state in care_notes} == {"sent"}

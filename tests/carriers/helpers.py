@@ -30,6 +30,18 @@ def np_shop(c: Container, url: str, key: str = API_KEY, **settings: Any) -> Any:
     return new
 
 
+def connect_np(c: Container, shop_id: int, url: str, key: str = API_KEY) -> None:
+    """Nova Poshta connected to an existing shop: settings entry, key sealed with its secrets."""
+    from core.services.shops import update_settings
+
+    with c.session() as s, s.begin():
+        shop = s.get(Shop, shop_id)
+        assert shop is not None
+        update_settings(shop, carriers=[{"carrier": "novaposhta", "base_url": url}])
+        secrets = c.box.open(shop.secrets)
+        shop.secrets = c.box.seal({**secrets, "carriers": {"novaposhta": {"api_key": key}}})
+
+
 def ship(
     c: Container,
     shop_id: int,

@@ -55,13 +55,17 @@ def test_the_demos_followed_orders_reach_the_branch_and_delivery_by_themselves(
         poll_tick(container, now=at, policy=DEMO_POLICY, clock=clock, sleep=clock.sleep)
 
     tick(0)
-    assert statuses() == ["shipped", "shipped"]
+    assert statuses() == ["shipped", "shipped", "shipped"]
     tick(25)
-    assert statuses() == ["in_transit", "in_transit"]
+    assert statuses() == ["in_transit", "in_transit", "in_transit"]
     tick(45)
-    assert statuses() == ["ready_for_pickup", "ready_for_pickup"]
+    assert statuses() == ["ready_for_pickup", "ready_for_pickup", "out_for_delivery"]
     tick(65)
-    assert statuses() == ["delivered", "delivered"]
+    assert statuses() == ["delivered", "delivered", "attempted_delivery"]
+    tick(85)
+    assert statuses()[2] == "out_for_delivery"
+    tick(105)
+    assert statuses() == ["delivered", "delivered", "delivered"]
     with container.session() as s:
         pickup_sms = s.scalars(
             select(Notification).where(

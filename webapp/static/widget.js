@@ -13,21 +13,21 @@
       loading: "Loading\u2026", notFound: "We could not find an order with these details. Please check the order number and the email or phone you ordered with.",
       tooMany: "Too many attempts. Please wait a few minutes and try again.", error: "Order status is unavailable right now. Please try again later.",
       edd: "Estimated delivery", track: "Track on the carrier's site", full: "Open the full tracking page", history: "History",
-      tn: "Tracking number", pickup: "Pickup point", again: "Look up another order", order: "Order",
+      tn: "Tracking number", pickup: "Pickup point", hours: "Opening hours", window: "Courier arrives", again: "Look up another order", order: "Order",
       pending: "We have your order. Its live status will appear here in a minute.", delivery: "Delivery",
       unknown: "Live status isn\u2019t available for this order. Its details on this page are up to date; if you have a question, please contact us." },
     ru: { title: "Ваш заказ", number: "Номер заказа", contact: "Email или телефон", find: "Показать заказ",
       loading: "Загрузка\u2026", notFound: "Не удалось найти заказ с такими данными. Проверьте номер заказа и email или телефон, указанные при оформлении.",
       tooMany: "Слишком много попыток. Подождите несколько минут и попробуйте снова.", error: "Статус заказа сейчас недоступен. Попробуйте позже.",
       edd: "Ожидаемая доставка", track: "Отследить на сайте перевозчика", full: "Открыть страницу отслеживания", history: "История",
-      tn: "Номер отслеживания", pickup: "Пункт выдачи", again: "Найти другой заказ", order: "Заказ",
+      tn: "Номер отслеживания", pickup: "Пункт выдачи", hours: "Часы работы", window: "Курьер приедет", again: "Найти другой заказ", order: "Заказ",
       pending: "Мы получили ваш заказ. Его статус появится здесь через минуту.", delivery: "Доставка",
       unknown: "Для этого заказа отслеживание в реальном времени недоступно. Данные на этой странице актуальны; если у вас есть вопрос, свяжитесь с нами." },
     uk: { title: "Ваше замовлення", number: "Номер замовлення", contact: "Email або телефон", find: "Показати замовлення",
       loading: "Завантаження\u2026", notFound: "Не вдалося знайти замовлення з такими даними. Перевірте номер замовлення та email або телефон, вказані під час оформлення.",
       tooMany: "Забагато спроб. Зачекайте кілька хвилин і спробуйте знову.", error: "Статус замовлення зараз недоступний. Спробуйте пізніше.",
       edd: "Орієнтовна доставка", track: "Відстежити на сайті перевізника", full: "Відкрити сторінку відстеження", history: "Історія",
-      tn: "Номер відстеження", pickup: "Пункт видачі", again: "Знайти інше замовлення", order: "Замовлення",
+      tn: "Номер відстеження", pickup: "Пункт видачі", hours: "Години роботи", window: "Кур\u2019єр приїде", again: "Знайти інше замовлення", order: "Замовлення",
       pending: "Ми отримали ваше замовлення. Його статус з\u2019явиться тут за хвилину.", delivery: "Доставка",
       unknown: "Для цього замовлення відстеження в реальному часі недоступне. Дані на цій сторінці актуальні; якщо маєте запитання, зв\u2019яжіться з нами." }
   };
@@ -35,7 +35,7 @@
     "*{box-sizing:border-box}" +
     ".w{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#111827;background:#fff;border:1px solid #d1d5db;border-radius:12px;padding:16px;max-width:560px}" +
     "h2{font-size:17px;margin:0 0 8px}h3{font-size:19px;margin:4px 0;color:var(--a)}p{margin:4px 0}" +
-    ".m{color:#4b5563;font-size:13px}.al{border:1px solid #b45309;border-radius:8px;padding:8px;margin:8px 0;color:#92400e}" +
+    ".m{color:#4b5563;font-size:13px}.k{font-weight:600}.al{border:1px solid #b45309;border-radius:8px;padding:8px;margin:8px 0;color:#92400e}" +
     "label{display:block;font-weight:600;font-size:14px;margin:8px 0 4px}" +
     "input{font:inherit;width:100%;padding:9px;border:1px solid #6b7280;border-radius:8px;color:#111827;background:#fff}" +
     "button{font:inherit;font-weight:600;margin-top:12px;padding:10px 16px;border:0;border-radius:8px;background:var(--a);color:#fff;cursor:pointer}" +
@@ -91,14 +91,20 @@
         if (o.overlay.reason) al.appendChild(h("p", o.overlay.reason));
         box.appendChild(al);
       }
-      if (o.estimated_delivery_text) box.appendChild(h("p", t.edd + ": " + o.estimated_delivery_text));
+      // waiting at a pickup point, the day that matters is its last one (under the parcel), as on the page
+      if (o.estimated_delivery_text && o.status !== "ready_for_pickup") box.appendChild(h("p", t.edd + ": " + o.estimated_delivery_text));
       (o.shipments || []).forEach(function (p) {
         var s = h("div", null, { "class": "s" });
         var sl = o.shipments.length > 1 || p.status_label !== o.status_label ? p.status_label : ""; // no echo of the heading
         if (p.carrier || sl) s.appendChild(h("p", [p.carrier, sl].filter(Boolean).join(" \u00b7 ")));
         if (p.tracking_number) s.appendChild(h("p", t.tn + ": " + p.tracking_number, { "class": "m" }));
-        var pp = p.pickup_point;
-        if (pp) s.appendChild(h("p", t.pickup + ": " + [pp.name, pp.address, pp.hours].filter(Boolean).join(", ")));
+        var pp = p.pickup_point, dw = p.delivery_window;
+        if (dw && dw.text) s.appendChild(h("p", t.window + ": " + dw.text, { "class": "k" }));
+        if (pp) {
+          s.appendChild(h("p", t.pickup + ": " + [pp.name, pp.address].filter(Boolean).join(", ")));
+          if (pp.hours) s.appendChild(h("p", t.hours + ": " + pp.hours, { "class": "m" }));
+          if (pp.keep_until_text) s.appendChild(h("p", pp.keep_until_text, { "class": "k" })); // "Pick up by 8 Dec"
+        }
         if ((p.scans || []).length) { // the carrier's latest scans, newest first, as text
           var sl2 = s.appendChild(h("ul", null, { "class": "m" }));
           p.scans.forEach(function (c) { sl2.appendChild(h("li", [c.at_text || when(c.at, l), c.label, c.words, c.place].filter(Boolean).join(" \u00b7 "))); });

@@ -1,7 +1,9 @@
 """The demo carrier (entry point `demo`): a stand-in that answers as a real carrier does.
 
 It needs no network: a parcel's scans follow from the time Wismo started following it and
-the clock (`step_seconds` apart: in transit, at the branch, delivered), so `wismo demo`
+the clock (`step_seconds` apart): numbers ending in 0-4 go to a branch (in transit, at the
+branch, delivered), numbers ending in 5-9 to the door (in transit, with the courier and a
+two-hour delivery window, a missed attempt, the courier again, delivered), so `wismo demo`
 shows carrier-driven progress and every run tells the same story. It also takes pushes,
 signed with HMAC-SHA256 of the body (`X-Demo-Signature`, hex) under the shop's
 `push_secret`, as an example for carriers that push.
@@ -14,6 +16,7 @@ import hmac
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -39,16 +42,28 @@ BRANCH = PickupPoint(
     name="Demo Post branch No. 7",
     address="Kyiv, 22 Khreshchatyk St",
     hours="Mon–Sat 09:00-20:00, Sun 10:00-18:00",
+    schedule=("09:00-20:00",) * 6 + ("10:00-18:00",),
 )
-JOURNEY = (  # (code, the carrier's words, place)
+JOURNEY = (  # (code, the carrier's words, place): numbers ending in 0-4
     ("transit", "Left the sorting centre", "Lviv"),
     ("branch", "Arrived at the branch", "Kyiv"),
     ("delivered", "Received by the recipient", "Kyiv"),
 )
+COURIER_JOURNEY = (  # numbers ending in 5-9: to the door, one missed attempt on the way
+    ("transit", "Left the sorting centre", "Lviv"),
+    ("courier", "With the courier", "Kyiv"),
+    ("missed", "The courier could not reach the recipient", "Kyiv"),
+    ("courier", "With the courier again", "Kyiv"),
+    ("delivered", "Received by the recipient", "Kyiv"),
+)
+PLAYED = "WD9"
+"""Numbers the demo's simulator ships: known to the carrier, their news played by the
+simulator (as a platform that reports its carrier's scans), so the carrier adds none."""
 KEEP_DAYS = 5
 STALLS, WAITS = "97", "98"
 """Numbers ending so stop moving: after the first scan (a stall), at the branch (uncollected);
 the demo shows proactive care with them."""
+WINDOW = timedelta(hours=2)  # the courier's delivery window, from the next full hour
 
 
 class DemoCarrier:
@@ -100,16 +115,21 @@ class DemoCarrier:
     def _update(self, parcel: Parcel, now: datetime) -> ParcelUpdate:
         if not self.recognise(parcel.number):
             return ParcelUpdate(number=parcel.number, found=False)
+        if parcel.number.strip().upper().startswith(PLAYED):
+            return ParcelUpdate(number=parcel.number)  # followed; its news is the simulator's
         number = numbers.clean(parcel.number)  # answered as printed, like a real carrier
         start = parcel.shipped_at or now
         scans = []
-        stop = {STALLS: 1, WAITS: 2}.get(parcel.number[-2:], len(JOURNEY))
-        for k, (code, words, place) in enumerate(JOURNEY[:stop], start=1):
+        ending = number[-2:]
+        courier = number[-1] in "56789" and ending not in (STALLS, WAITS)
+        journey = COURIER_JOURNEY if courier else JOURNEY
+        stop = {STALLS: 1, WAITS: 2}.get(ending, len(journey))
+        for k, (code, words, place) in enumerate(journey[:stop], start=1):
             at = start + self.step * k
             if at > now:
                 break
             scans.append(_scan(number, k, code, words, place, at))
-        return _as_update(number, scans, start + self.step * 2)
+        return _as_update(number, scans, start + self.step * (4 if courier else 2))
 
     def verify_push(self, request: InboundRequest, secrets: Mapping[str, Any]) -> None:
         """HMAC-SHA256 of the raw body under the shop's push secret, hex, constant-time."""
@@ -120,7 +140,8 @@ class DemoCarrier:
             raise InvalidSignature("the demo carrier's push signature does not match")
 
     def parse_push(self, request: InboundRequest) -> list[ParcelUpdate]:
-        """`{"number": ..., "scans": [{"id", "at", "code", "description", "location"}]}`."""
+        """`{"number": ..., "scans": [{"id", "at", "code", "description", "location"}]}`;
+        a `courier` scan may carry its delivery window, `"window": {"from", "to"}`."""
         try:
             body = json.loads(request.body)
         except ValueError:
@@ -150,7 +171,8 @@ class DemoCarrier:
                 )
             )
         scans.sort(key=lambda s: s.occurred_at)
-        return [_as_update(body["number"], scans, None)]
+        window = _pushed_window(raw_scans, scans[-1].scan_id)
+        return [_as_update(body["number"], scans, None, window)]
 
 
 def _scan(number: str, k: int, code: str, words: str, place: str, at: datetime) -> Scan:
@@ -158,18 +180,44 @@ def _scan(number: str, k: int, code: str, words: str, place: str, at: datetime) 
     return Scan(f"{number}-{k}", at, code, words, status, place)
 
 
-def _as_update(number: str, scans: list[Scan], estimate_at: datetime | None) -> ParcelUpdate:
+def _pushed_window(raw_scans: list[Any], last_id: str) -> tuple[datetime, datetime] | None:
+    """The window a pushed `courier` scan (the newest) gives, when it gives a readable one."""
+    raw = next((r for r in raw_scans if isinstance(r, dict) and str(r.get("id")) == last_id), {})
+    given = raw.get("window") if raw.get("code") == "courier" else None
+    if not isinstance(given, dict):
+        return None
+    start, end = utc_instant(given.get("from")), utc_instant(given.get("to"))
+    if start is None or end is None or end <= start:
+        raise MalformedPayload("the window is unreadable", {"window": "from before to, ISO 8601"})
+    return start, end
+
+
+def _courier_window(at: datetime) -> tuple[datetime, datetime]:
+    """From the next full hour after the courier set out, two hours."""
+    start = at.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    return start, start + WINDOW
+
+
+def _as_update(
+    number: str,
+    scans: list[Scan],
+    estimate_at: datetime | None,
+    window: tuple[datetime, datetime] | None = None,
+) -> ParcelUpdate:
     last = scans[-1] if scans else None
     status, final = STATUS_CODES[last.code] if last else (None, False)
     point = None
     if last is not None and last.code == "branch":
         deadline = (last.occurred_at + timedelta(days=KEEP_DAYS)).date()
-        point = PickupPoint(BRANCH.name, BRANCH.address, BRANCH.hours, "branch", deadline)
+        point = replace(BRANCH, deadline=deadline)
+    if last is not None and last.code == "courier" and window is None:
+        window = _courier_window(last.occurred_at)
     return ParcelUpdate(
         number=number,
         status=status,
         scans=tuple(scans),
         estimated_delivery=estimate_at.date() if estimate_at else None,
+        delivery_window=window if last is not None and last.code == "courier" else None,
         pickup_point=point,
         final=final,
     )

@@ -69,6 +69,14 @@ def schedule_text(schedule: Any) -> str:
     return ", ".join(f"{a}–{b} {h}" if a != b else f"{a} {h}" for a, b, h in runs)
 
 
+def schedule_week(schedule: Any) -> tuple[str, ...]:
+    """A branch's `Schedule` as seven days, Monday first ("" when closed), for Babel to word."""
+    if not isinstance(schedule, Mapping):
+        return ()
+    days = tuple(str(schedule.get(day) or "").strip() for day, _ in _DAYS)
+    return tuple("" if h == "-" else h for h in days) if any(days) else ()
+
+
 def update_from_record(
     record: Mapping[str, Any], branch: Mapping[str, Any] | None = None, now: datetime | None = None
 ) -> ParcelUpdate:
@@ -126,6 +134,7 @@ def _pickup(
         name=name,
         address=address,
         hours=schedule_text(branch.get("Schedule")) if branch else "",
+        schedule=schedule_week(branch.get("Schedule")) if branch else (),
         kind="locker" if is_locker else "branch",
         # paid storage starts that day: the last free day is the one before it
         deadline=paid_from - timedelta(days=1) if paid_from else None,

@@ -17,12 +17,14 @@ SOURCE = "carrier"  # order_events.source of every event a carrier's news makes
 
 
 def facts_of(update: ParcelUpdate) -> dict[str, Any]:
-    """What the carrier says beyond its scans: its estimate and the pickup point."""
+    """What the carrier says beyond its scans: its estimate, the pickup point, the window."""
     facts: dict[str, Any] = {}
     if update.estimated_delivery:
         facts["estimate"] = update.estimated_delivery.isoformat()
     if update.pickup_point is not None:
         facts["pickup"] = pickup_dict(update.pickup_point)
+    if update.delivery_window is not None:
+        facts["window"] = window_dict(update.delivery_window)
     return facts
 
 
@@ -36,9 +38,16 @@ def pickup_dict(point: PickupPoint) -> dict[str, Any]:
     out: dict[str, Any] = {"name": point.name, "address": point.address, "kind": point.kind}
     if point.hours:
         out["hours"] = point.hours
+    if len(point.schedule) == 7:
+        out["schedule"] = list(point.schedule)
     if point.deadline:
         out["keep_until"] = point.deadline.isoformat()
     return out
+
+
+def window_dict(window: tuple[datetime, datetime]) -> dict[str, str]:
+    """A carrier's delivery window as shipments keep it: ISO instants `from` and `to`."""
+    return {"from": window[0].isoformat(), "to": window[1].isoformat()}
 
 
 def _shipment(
@@ -46,11 +55,15 @@ def _shipment(
 ) -> ShipmentInfo:
     estimate: date | None = update.estimated_delivery if update else None
     point = update.pickup_point if update else None
+    window = update.delivery_window if update else None
     return ShipmentInfo(
         id=parcel.shipment_external_id,
         estimated_delivery=estimate,
         pickup_point=pickup_dict(point)
         if point and status in (Status.READY_FOR_PICKUP, None)
+        else None,
+        delivery_window=window_dict(window)
+        if window and status in (Status.OUT_FOR_DELIVERY, None)
         else None,
     )
 
@@ -60,7 +73,10 @@ def scan_event(
 ) -> OrderEventIn | None:
     """The event one scan makes; the newest carries the parcel's facts (estimate, branch)."""
     shipment = _shipment(parcel, update, scan.status)
-    has_facts = shipment.estimated_delivery is not None or shipment.pickup_point is not None
+    has_facts = any(
+        v is not None
+        for v in (shipment.estimated_delivery, shipment.pickup_point, shipment.delivery_window)
+    )
     if scan.status is None and not has_facts:
         return None  # nothing for the shopper: kept in the history only
     return OrderEventIn(

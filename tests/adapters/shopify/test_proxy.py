@@ -159,3 +159,37 @@ def test_widget_config_signs_a_token_only_for_the_orders_owner(store, client):
         + proxy_query({"logged_in_customer_id": "1", "order_id": "4242"})
     ).get_json()
     assert "token" not in stranger and stranger["shop"] == data["shop"]
+
+
+def test_the_proxy_draws_the_carriers_scans_branch_hours_deadline_and_phone(
+    store, client, http_stub
+):
+    """What the standalone tracking page shows of a followed parcel, inside the theme too."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from core.services.polling import poll_tick
+    from core.storage.models import Shop
+    from tests.carriers.helpers import FakeClock, connect_np
+    from tests.support.novaposhta import NovaPoshtaStandIn, record
+
+    np = NovaPoshtaStandIn(http_stub)
+    with store.session() as s:
+        shop_id = s.scalars(select(Shop.id).where(Shop.domain == DOMAIN)).one()
+    connect_np(store, shop_id, np.url)
+    np.records["20450011112222"] = record(
+        "20450011112222", "7", DatePayedKeeping="21.09.2026 00:00:00"
+    )
+    clock = FakeClock()
+    poll_tick(store, now=datetime.now(UTC), clock=clock, sleep=clock.sleep)
+    assert np.problems == []
+
+    r = client.get(f"/shopify/proxy?{proxy_query({'logged_in_customer_id': '707070'})}")
+    html = r.get_data(as_text=True)
+    assert 'data-status="ready_for_pickup"' in html
+    assert "Пункт видачі" in html and "Відділення №12" in html
+    assert "Години роботи: пн–пт 08:00–20:00, сб 09:00–18:00, нд зачинено" in html
+    assert "Заберіть до <strong>20 вересня 2026" in html
+    assert "Оновлення від перевізника" in html and "Прибув на відділення" in html
+    assert 'href="tel:+380800500609"' in html
