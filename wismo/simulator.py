@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from core.bootstrap import Container
 from core.domain.events import CustomerInfo, OrderEventIn, ShipmentInfo
+from core.domain.states import MessageState
 from core.domain.statuses import Status
 from core.services.ingest import ingest
 from core.services.shops import create_shop, shop_by_key
@@ -406,7 +407,7 @@ def engage(c: Container, shop_id: int, orders: list[SimOrder], wait: float = 30.
                 .where(
                     Notification.shop_id == shop_id,
                     Order.external_id.in_(ids),
-                    Notification.state.in_(("pending", "sending")),
+                    Notification.state.in_((MessageState.PENDING, MessageState.SENDING)),
                 )
                 .limit(1)
             )
@@ -422,7 +423,7 @@ def engage(c: Container, shop_id: int, orders: list[SimOrder], wait: float = 30.
                 Notification.shop_id == shop_id,
                 Order.external_id.in_(ids),
                 Notification.channel == "email",
-                Notification.state == "sent",
+                Notification.state == MessageState.SENT,
             )
             .order_by(Notification.id)
         ).all()
