@@ -117,19 +117,19 @@ def date_moves(events: Sequence[OrderEvent]) -> list[DateMove]:
 
 
 def promise_moves(changes: Sequence[PromiseChange], events: Sequence[OrderEvent]) -> list[DateMove]:
-    """The recorded promises (oldest first), each with the reason of the delay that moved it."""
-    reasons = [
-        (e.occurred_at, (e.payload or {}).get("reason"))
+    """The recorded promises (oldest first), each with the reason of the delay that moved it
+    (the delayed event processed when the change was recorded)."""
+    delays = [
+        (e.processed_at, (e.payload or {}).get("reason"))
         for e in events
-        if e.status == "delayed" and e.outcome in FRESH
+        if e.status == "delayed" and e.outcome in FRESH and e.processed_at is not None
     ]
     moves: list[DateMove] = []
     before: tuple[date, date] | None = None
     for c in changes:
-        reason = None
-        if c.cause == "delay":
-            earlier = [r for at, r in reasons if r and at <= c.created_at]
-            reason = earlier[-1] if earlier else None
+        reason = next(
+            (r for at, r in delays if r and abs((at - c.created_at).total_seconds()) < 2), None
+        )
         after = (c.earliest, c.latest)
         moves.append(DateMove(c.created_at, before, after, c.cause, None, None, reason))
         before = after
