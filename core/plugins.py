@@ -7,11 +7,13 @@ instead of taking the whole service down; `Plugins.failed` lists them for the ad
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
+
+from core.i18n import gettext
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,11 @@ class ConfigField:
     """One setting a plug-in asks the merchant for (shown as a form field in the admin).
 
     Secret fields are sealed with the shop's other secrets and never shown back.
+
+    `label` and `help` are English. The admin shows them in its own language: from
+    `labels` / `help_texts` (locale → text, e.g. `{"uk": "Ключ API", "ru": "Ключ API"}`)
+    when the plug-in gives one, else through Wismo's gettext catalogues (where the built-in
+    plug-ins' labels are translated: they mark them with `N_`), else in English.
     """
 
     name: str
@@ -39,6 +46,24 @@ class ConfigField:
     kind: Literal["text", "url", "email", "phone", "number", "select", "bool", "json"] = "text"
     """How the admin edits it; "json" is an object or list edited as JSON text."""
     choices: tuple[str, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)
+    help_texts: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def label_in(self, locale: str | None) -> str:
+        """The label in `locale` (the plug-in's own, Wismo's catalogue, or English)."""
+        return translated(self.label, self.labels, locale)
+
+    def help_in(self, locale: str | None) -> str:
+        """The help text in `locale` ("" when there is none)."""
+        return translated(self.help, self.help_texts, locale) if self.help else ""
+
+
+def translated(english: str, given: Mapping[str, str], locale: str | None) -> str:
+    """`english` in `locale`: the plug-in's own text for it, else Wismo's catalogue's."""
+    own = given.get(locale or "")
+    if own or not english:
+        return own
+    return gettext(english, locale)
 
 
 @dataclass(frozen=True)
@@ -92,6 +117,12 @@ class MessageKind:
     short_links: bool = False  # every character counts: links are /t/<code>
     opt_in: bool = False  # the shopper joins through an opt-in link (a chat or user id)
     order: int = 100  # where it stands among kinds in the admin and the policy matrix
+    label: str = ""  # its name for merchants, in English ("Push"); empty: the built-in words
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)  # locale → name
+
+    def label_in(self, locale: str | None) -> str:
+        """Its name for merchants in `locale` ("" when it has none of its own)."""
+        return translated(self.label, self.labels, locale) if self.label else ""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,13 @@ from core.rendering.locales import (
     sentence,
     shipment_progress,
 )
-from core.rendering.renderer import Rendered, Renderer, folder_of, uses_short_links
+from core.rendering.renderer import (
+    Rendered,
+    Renderer,
+    folder_of,
+    templates_dir,
+    uses_short_links,
+)
 from core.rendering.samples import minimal_facts, sample_facts
 
 __all__ = [
@@ -36,5 +42,6 @@ __all__ = [
     "status_description",
     "status_label",
     "template_context",
+    "templates_dir",
     "ui_text",
 ]

@@ -28,6 +28,7 @@ from core.carriers.base import (
 )
 from core.domain.events import utc_instant
 from core.errors import InvalidSignature, MalformedPayload
+from core.i18n import N_
 from core.plugins import ConfigField
 
 from .statuses import STATUS_CODES
@@ -54,8 +55,8 @@ class DemoCarrier:
         label="Wismo Demo Post",
         kind="carrier",
         fields=(
-            ConfigField("step_seconds", "Seconds between scans", kind="number"),
-            ConfigField("push_secret", "Push signing secret", secret=True),
+            ConfigField("step_seconds", N_("Seconds between scans"), kind="number"),
+            ConfigField("push_secret", N_("Push signing secret"), secret=True),
         ),
         capabilities=frozenset({"track", "pushes", "pickup_points"}),
         phone="+380440000000",

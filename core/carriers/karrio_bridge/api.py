@@ -34,6 +34,7 @@ from core.carriers.base import (
 )
 from core.carriers.httpcall import required
 from core.carriers.karrio_bridge.parse import failure_of, update_of
+from core.i18n import N_
 from core.plugins import ConfigField
 
 TIMEOUT_FACTOR = 3  # a karrio call may be a token request, then the tracking requests
@@ -173,8 +174,8 @@ class KarrioCarrier:
 def _fields(*fields: ConfigField) -> tuple[ConfigField, ...]:
     return (
         *fields,
-        ConfigField("test_mode", "Use the carrier's test environment", kind="bool"),
-        ConfigField("server_url", "API address (leave empty)", kind="url"),
+        ConfigField("test_mode", N_("Use the carrier's test environment"), kind="bool"),
+        ConfigField("server_url", N_("API address (leave empty)"), kind="url"),
     )
 
 

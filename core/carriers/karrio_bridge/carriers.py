@@ -11,6 +11,7 @@ from typing import ClassVar
 from core.carriers import numbers
 from core.carriers.base import CarrierMetadata
 from core.carriers.karrio_bridge.api import KarrioCarrier, _fields, _meta
+from core.i18n import N_
 from core.plugins import ConfigField
 
 
@@ -36,9 +37,9 @@ class DhlExpressCarrier(KarrioCarrier):
         "",
         aliases=("DHL Express Worldwide",),
         fields=_fields(
-            _plain("site_id", "Site ID"),
-            _secret("password", "Password"),
-            _plain("account_number", "Account number", required=False),
+            _plain("site_id", N_("Site ID")),
+            _secret("password", N_("Password")),
+            _plain("account_number", N_("Account number"), required=False),
         ),
         batch_size=10,
         rate_limit=2.0,
@@ -63,7 +64,7 @@ class DhlUniversalCarrier(KarrioCarrier):
         "",
         aliases=("DHL Parcel", "DHL Paket", "DHL eCommerce", "Deutsche Post"),
         fields=_fields(
-            _secret("consumer_key", "API key"), _secret("consumer_secret", "API secret")
+            _secret("consumer_key", N_("API key")), _secret("consumer_secret", N_("API secret"))
         ),
         countries=("DE",),
         batch_size=10,
@@ -95,9 +96,9 @@ class UpsCarrier(KarrioCarrier):
         "",
         aliases=("United Parcel Service",),
         fields=_fields(
-            _secret("client_id", "Client ID"),
-            _secret("client_secret", "Client secret"),
-            _plain("account_number", "Account number", required=False),
+            _secret("client_id", N_("Client ID")),
+            _secret("client_secret", N_("Client secret")),
+            _plain("account_number", N_("Account number"), required=False),
         ),
         countries=("US",),
         batch_size=10,
@@ -124,9 +125,9 @@ class FedexCarrier(KarrioCarrier):
         "",
         aliases=("Federal Express", "FedEx Express", "FedEx Ground"),
         fields=_fields(
-            _secret("track_api_key", "Track API key"),
-            _secret("track_secret_key", "Track API secret"),
-            _plain("account_number", "Account number", required=False),
+            _secret("track_api_key", N_("Track API key")),
+            _secret("track_secret_key", N_("Track API secret")),
+            _plain("account_number", N_("Account number"), required=False),
         ),
         countries=("US",),
         batch_size=30,
@@ -152,7 +153,7 @@ class UspsCarrier(KarrioCarrier):
         "+18002758777",
         aliases=("United States Postal Service", "US Postal Service", "U.S. Mail"),
         fields=_fields(
-            _secret("client_id", "Consumer key"), _secret("client_secret", "Consumer secret")
+            _secret("client_id", N_("Consumer key")), _secret("client_secret", N_("Consumer secret"))
         ),
         countries=("US",),
         batch_size=10,
@@ -180,7 +181,7 @@ class DpdCarrier(KarrioCarrier):
         "https://www.dpd.com",
         "",
         aliases=("DPD Germany", "DPD Group"),
-        fields=_fields(_plain("delis_id", "DELIS ID"), _secret("password", "Password")),
+        fields=_fields(_plain("delis_id", N_("DELIS ID")), _secret("password", N_("Password"))),
         countries=("DE",),
         batch_size=1,
         rate_limit=1.0,
@@ -208,7 +209,7 @@ class GlsCarrier(KarrioCarrier):
         "",
         aliases=("GLS Group", "General Logistics Systems"),
         fields=_fields(
-            _secret("client_id", "Client ID"), _secret("client_secret", "Client secret")
+            _secret("client_id", N_("Client ID")), _secret("client_secret", N_("Client secret"))
         ),
         batch_size=1,
         rate_limit=1.0,
@@ -234,9 +235,9 @@ class CanadaPostCarrier(KarrioCarrier):
         "+18662076678",
         aliases=("Postes Canada", "Canada Post / Postes Canada"),
         fields=_fields(
-            _plain("username", "API username"),
-            _secret("password", "API password"),
-            _plain("customer_number", "Customer number", required=False),
+            _plain("username", N_("API username")),
+            _secret("password", N_("API password")),
+            _plain("customer_number", N_("Customer number"), required=False),
         ),
         countries=("CA",),
         batch_size=1,
@@ -264,9 +265,9 @@ class AustraliaPostCarrier(KarrioCarrier):
         "+61131318",
         aliases=("AusPost", "Australia Post (AusPost)"),
         fields=_fields(
-            _secret("api_key", "API key"),
-            _secret("password", "API password"),
-            _plain("account_number", "Account number"),
+            _secret("api_key", N_("API key")),
+            _secret("password", N_("API password")),
+            _plain("account_number", N_("Account number")),
         ),
         countries=("AU",),
         batch_size=10,

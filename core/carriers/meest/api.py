@@ -28,6 +28,7 @@ from core.carriers.base import (
 )
 from core.carriers.httpcall import call, json_of, required
 from core.carriers.meest.parse import update_of
+from core.i18n import N_
 from core.plugins import ConfigField
 
 API = "https://api.meest.com/v3.0/openAPI"
@@ -42,9 +43,9 @@ class MeestCarrier:
         label="Meest Express",
         aliases=("Meest", "Міст Експрес", "Мист Экспресс", "Meest Post", "Meest Poshta", "Міст"),
         fields=(
-            ConfigField("username", "openAPI login", required=True),
-            ConfigField("password", "openAPI password", secret=True, required=True),
-            ConfigField("base_url", "API address (leave empty)", kind="url"),
+            ConfigField("username", N_("openAPI login"), required=True),
+            ConfigField("password", N_("openAPI password"), secret=True, required=True),
+            ConfigField("base_url", N_("API address (leave empty)"), kind="url"),
         ),
         capabilities=frozenset({"track"}),
         homepage="https://meest.com",

@@ -17,6 +17,7 @@ from core.carriers.base import (
     ParcelUpdate,
 )
 from core.errors import ConfigError
+from core.i18n import N_
 from core.plugins import ConfigField
 
 from .api import API_URL, MAX_DOCUMENTS, NovaPoshtaApi
@@ -35,16 +36,16 @@ class NovaPoshtaCarrier:
         fields=(
             ConfigField(
                 "api_key",
-                "API key",
+                N_("API key"),
                 secret=True,
                 required=True,
-                help="Your business account's key: my.novaposhta.ua → Settings → Security",
+                help=N_("Your business account's key: my.novaposhta.ua → Settings → Security"),
             ),
             ConfigField(
                 "base_url",
-                "API address",
+                N_("API address"),
                 kind="url",
-                help="Leave empty: " + API_URL,
+                help=N_("Leave empty for Nova Poshta's own address."),
             ),
         ),
         capabilities=frozenset({"track", "pickup_points", "estimates"}),

@@ -32,6 +32,7 @@ from core.carriers.base import (
 from core.carriers.httpcall import call, json_of, required
 from core.carriers.seventeentrack import webhooks
 from core.carriers.seventeentrack.parse import update_of
+from core.i18n import N_
 from core.plugins import ConfigField
 
 API = "https://api.17track.net/track/v2.2"
@@ -50,12 +51,12 @@ class SeventeenTrackCarrier:
         fields=(
             ConfigField(
                 "api_key",
-                "17TRACK API key",
+                N_("17TRACK API key"),
                 secret=True,
                 required=True,
-                help="17TRACK API console → Settings → Security → Access key.",
+                help=N_("17TRACK API console → Settings → Security → Access key."),
             ),
-            ConfigField("base_url", "API address (leave empty)", kind="url"),
+            ConfigField("base_url", N_("API address (leave empty)"), kind="url"),
         ),
         # any_carrier: follows numbers of every carrier; detection gives it the numbers no
         # connected carrier recognises (or finds) when the shop has connected it

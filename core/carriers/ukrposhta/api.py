@@ -20,6 +20,7 @@ from core.carriers import numbers
 from core.carriers.base import CarrierContext, CarrierMetadata, Parcel, ParcelUpdate
 from core.carriers.httpcall import call, json_of, required
 from core.carriers.ukrposhta.parse import updates_of
+from core.i18n import N_
 from core.plugins import ConfigField
 
 API = "https://www.ukrposhta.ua/status-tracking/0.0.1"
@@ -43,12 +44,12 @@ class UkrposhtaCarrier:
         fields=(
             ConfigField(
                 "bearer",
-                "StatusTracking bearer token",
+                N_("StatusTracking bearer token"),
                 secret=True,
                 required=True,
-                help="Issued by Ukrposhta with your contract (the StatusTracking one, not eCom).",
+                help=N_("Issued by Ukrposhta with your contract (the StatusTracking one, not eCom)."),
             ),
-            ConfigField("base_url", "API address (leave empty)", kind="url"),
+            ConfigField("base_url", N_("API address (leave empty)"), kind="url"),
         ),
         capabilities=frozenset({"track"}),
         homepage="https://www.ukrposhta.ua",
