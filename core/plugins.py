@@ -13,9 +13,18 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
 from core.i18n import gettext
 
 log = logging.getLogger(__name__)
+
+SDK_VERSION = "1.1.0"
+"""The version of `wismo.sdk`, the surface plug-ins import (semver; see wismo/sdk/__init__.py).
+
+1.1.0 added `PluginMetadata.sdk`, `ConfigField.labels` / `help_texts` / `label_in`,
+`MessageKind.label` / `labels`."""
 
 CHANNELS = "wismo.channels"
 ADAPTERS = "wismo.adapters"
@@ -82,6 +91,9 @@ class PluginMetadata:
     capabilities: frozenset[str] = frozenset()
     version: str = ""
     homepage: str = ""
+    sdk: str = ""
+    """The `wismo.sdk` versions it was built for, as a specifier (">=1.1,<2"); a Wismo whose
+    SDK_VERSION falls outside refuses to load it and says why (`wismo plugins list`)."""
 
 
 @dataclass(frozen=True)
@@ -158,12 +170,37 @@ def load_plugins(group: str) -> Plugins:
             plugins.failed[f"{ep.name} ({ep.value})"] = "duplicate entry point name"
             continue
         try:
-            plugins.loaded[ep.name] = ep.load()
+            obj = ep.load()
         except Exception as exc:  # any failure to import is recorded, not raised
             plugins.failed[ep.name] = f"{type(exc).__name__}: {exc}"
             log.warning("plug-in %s:%s failed to load: %s", group, ep.name, exc)
+            continue
+        refused = sdk_mismatch(obj)
+        if refused:
+            plugins.failed[ep.name] = refused
+            log.warning("plug-in %s:%s refused: %s", group, ep.name, refused)
+            continue
+        plugins.loaded[ep.name] = obj
     _cache[group] = plugins
     return plugins
+
+
+def sdk_mismatch(plugin: object) -> str | None:
+    """Why this Wismo cannot run `plugin` (its metadata's `sdk` excludes SDK_VERSION), or None."""
+    meta = getattr(plugin, "metadata", None)
+    wanted = getattr(meta, "sdk", "") if isinstance(meta, PluginMetadata) else ""
+    if not wanted:
+        return None
+    try:
+        specifier = SpecifierSet(wanted)
+    except InvalidSpecifier:
+        return f"metadata.sdk {wanted!r} is not a version specifier such as '>=1.1,<2'"
+    if Version(SDK_VERSION) in specifier:
+        return None
+    return (
+        f"built for wismo.sdk {wanted}, but this Wismo has wismo.sdk {SDK_VERSION}: "
+        "install a release of the plug-in made for it, or a Wismo whose SDK it names"
+    )
 
 
 def clear_plugin_cache(group: str | None = None) -> None:

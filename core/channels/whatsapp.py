@@ -59,7 +59,9 @@ class WhatsAppCloudChannel:
             ConfigField("app_secret", N_("App secret"), secret=True),
             ConfigField("verify_token", N_("Verify token"), secret=True),
             ConfigField(
-                "templates", N_('Templates per status, JSON: {"shipped": {"name": ...}}'), kind="json"
+                "templates",
+                N_('Templates per status, JSON: {"shipped": {"name": ...}}'),
+                kind="json",
             ),
             ConfigField("languages", N_('Template languages, JSON: {"uk": "uk"}'), kind="json"),
         ),

@@ -54,7 +54,11 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
 def plugin_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtualenv that sees this one's packages (Wismo, pytest) but installs its own:
     the generated packages are pip-installed there, never into the suite's own .venv."""
-    venv = tmp_path_factory.mktemp("plugin-venv") / "venv"
+    return venv_seeing_wismo(tmp_path_factory.mktemp("plugin-venv") / "venv")
+
+
+def venv_seeing_wismo(venv: Path) -> Path:
+    """A virtualenv at `venv` that sees this one's packages; its python."""
     done = run(Path(sys.base_prefix) / "bin" / "python3", "-m", "venv", "--without-pip", venv)
     assert done.returncode == 0, done.stderr
     host = sysconfig.get_paths()["purelib"]
@@ -186,3 +190,22 @@ def test_a_new_kind_channel_builds_a_wheel_that_carries_its_templates(
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     with zipfile.ZipFile(wheel) as z:
         assert "beeper = wismo_channel_beeper:BeeperChannel" in z.read(entry_points).decode()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_a_plugin_built_for_another_sdk_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    python = venv_seeing_wismo(tmp_path / "venv")  # its own: the refusal is seen by no other test
+    assert new("carrier", "old_sdk", into=tmp_path).exit_code == 0
+    package = tmp_path / "wismo-carrier-old-sdk"
+    module = package / "src" / "wismo_carrier_old_sdk" / "__init__.py"
+    code = module.read_text()
+    assert 'sdk=">=1.1,<2"' in code  # what `wismo new` declares: this SDK's minor up to 2
+    module.write_text(code.replace('sdk=">=1.1,<2"', 'sdk=">=2,<3"'))
+    install = run(python, "-m", "pip", "install", "-q", "--no-deps", "-e", package)
+    assert install.returncode == 0, install.stderr[-2000:]
+    listed = run(python, "-m", "wismo.cli", "plugins", "list", cwd=tmp_path)
+    assert (
+        "wismo.carriers:old_sdk: built for wismo.sdk >=2,<3, but this Wismo has wismo.sdk 1.1.0"
+        in listed.stdout
+    ), listed.stdout + listed.stderr

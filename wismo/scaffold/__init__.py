@@ -24,6 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from core import registry
 from core.channels.kinds import email_address, phone_address
 from core.domain.statuses import Status
+from core.plugins import SDK_VERSION
 from core.rendering import SUPPORTED_LOCALES, templates_dir
 
 KINDS = ("adapter", "channel", "carrier")
@@ -50,6 +51,7 @@ class Names:
     message_kind: str = ""  # a channel's message kind: "sms", or a new one such as "push"
     new_kind: bool = False  # the channel defines `message_kind` and brings its templates
     recipient: str = ""  # where the example shopper gets `message_kind` messages
+    sdk: str = ""  # the wismo.sdk versions the package is built for: ">=1.1,<2"
 
 
 def names_for(kind: str, name: str, message_kind: str | None = None) -> Names:
@@ -94,7 +96,15 @@ def names_for(kind: str, name: str, message_kind: str | None = None) -> Names:
         message_kind=carried if kind == "channel" else "",
         new_kind=kind == "channel" and installed is None,
         recipient=RECIPIENTS.get(installed.address if installed else None, "cust-7"),
+        sdk=sdk_range(SDK_VERSION),
     )
+
+
+def sdk_range(current: str) -> str:
+    """The SDK versions a package made against `current` runs on: this minor up to the next
+    major (semver: minors only add)."""
+    major, minor, *_ = (int(part) for part in current.split("."))
+    return f">={major}.{minor},<{major + 1}"
 
 
 def scaffold(kind: str, name: str, parent: Path, message_kind: str | None = None) -> Path:

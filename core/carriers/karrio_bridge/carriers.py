@@ -153,7 +153,8 @@ class UspsCarrier(KarrioCarrier):
         "+18002758777",
         aliases=("United States Postal Service", "US Postal Service", "U.S. Mail"),
         fields=_fields(
-            _secret("client_id", N_("Consumer key")), _secret("client_secret", N_("Consumer secret"))
+            _secret("client_id", N_("Consumer key")),
+            _secret("client_secret", N_("Consumer secret")),
         ),
         countries=("US",),
         batch_size=10,

@@ -47,7 +47,9 @@ class UkrposhtaCarrier:
                 N_("StatusTracking bearer token"),
                 secret=True,
                 required=True,
-                help=N_("Issued by Ukrposhta with your contract (the StatusTracking one, not eCom)."),
+                help=N_(
+                    "Issued by Ukrposhta with your contract (the StatusTracking one, not eCom)."
+                ),
             ),
             ConfigField("base_url", N_("API address (leave empty)"), kind="url"),
         ),
