@@ -69,7 +69,7 @@ class ConfigField:
 
 def translated(english: str, given: Mapping[str, str], locale: str | None) -> str:
     """`english` in `locale`: the plug-in's own text for it, else Wismo's catalogue's."""
-    own = given.get(locale or "")
+    own = given.get(locale or "") or ""
     if own or not english:
         return own
     return gettext(english, locale)

@@ -24,12 +24,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from core import registry
 from core.channels.kinds import email_address, phone_address
 from core.domain.statuses import Status
-from core.plugins import SDK_VERSION
+from core.plugins import SDK_VERSION, AddressResolver
 from core.rendering import SUPPORTED_LOCALES, templates_dir
 
 KINDS = ("adapter", "channel", "carrier")
 # the example shopper's address for an installed kind, by its resolver (a new kind: their id)
-RECIPIENTS = {email_address: "olena@example.com", phone_address: "+380501234567"}
+RECIPIENTS: dict[AddressResolver | None, str] = {
+    email_address: "olena@example.com",
+    phone_address: "+380501234567",
+}
 SLUG = re.compile(r"^[a-z][a-z0-9_]{1,19}$")
 
 
@@ -95,7 +98,7 @@ def names_for(kind: str, name: str, message_kind: str | None = None) -> Names:
         wismo_version=wismo_version,
         message_kind=carried if kind == "channel" else "",
         new_kind=kind == "channel" and installed is None,
-        recipient=RECIPIENTS.get(installed.address if installed else None, "cust-7"),
+        recipient=RECIPIENTS.get(installed.address, "cust-7") if installed else "cust-7",
         sdk=sdk_range(SDK_VERSION),
     )
 
