@@ -45,7 +45,7 @@ from core.services.polling import PollReport, poll_tick
 from core.services.relay import RelayReport, relay_tick
 from core.services.shops import create_shop
 from core.settings import Settings
-from core.storage.models import Base, Notification, Order, OutboxMessage, Shop
+from core.storage.models import Base, Notification, Order, OutboxMessage
 from webapp import create_app
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -203,14 +203,6 @@ class InsideWismo:
         q = select(Order.status).where(Order.shop_id == shop.id, Order.external_id == external_id)
         with self.container.session() as s:
             return s.scalar(q)
-
-    def shop_row(self, shop: InsideShop) -> Shop:
-        """The shop as stored (detached: read it, do not change it)."""
-        with self.container.session() as s:
-            row = s.get(Shop, shop.id)
-            assert row is not None
-            s.expunge(row)
-            return row
 
 
 def boot(folder: Path, **settings: Any) -> Container:
