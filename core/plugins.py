@@ -7,13 +7,24 @@ instead of taking the whole service down; `Plugins.failed` lists them for the ad
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Literal
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+from core.i18n import gettext
+
 log = logging.getLogger(__name__)
+
+SDK_VERSION = "1.1.0"
+"""The version of `wismo.sdk`, the surface plug-ins import (semver; see wismo/sdk/__init__.py).
+
+1.1.0 added `PluginMetadata.sdk`, `ConfigField.labels` / `help_texts` / `label_in`,
+`MessageKind.label` / `labels`."""
 
 CHANNELS = "wismo.channels"
 ADAPTERS = "wismo.adapters"
@@ -29,6 +40,11 @@ class ConfigField:
     """One setting a plug-in asks the merchant for (shown as a form field in the admin).
 
     Secret fields are sealed with the shop's other secrets and never shown back.
+
+    `label` and `help` are English. The admin shows them in its own language: from
+    `labels` / `help_texts` (locale → text, e.g. `{"uk": "Ключ API", "ru": "Ключ API"}`)
+    when the plug-in gives one, else through Wismo's gettext catalogues (where the built-in
+    plug-ins' labels are translated: they mark them with `N_`), else in English.
     """
 
     name: str
@@ -39,6 +55,24 @@ class ConfigField:
     kind: Literal["text", "url", "email", "phone", "number", "select", "bool", "json"] = "text"
     """How the admin edits it; "json" is an object or list edited as JSON text."""
     choices: tuple[str, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)
+    help_texts: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def label_in(self, locale: str | None) -> str:
+        """The label in `locale` (the plug-in's own, Wismo's catalogue, or English)."""
+        return translated(self.label, self.labels, locale)
+
+    def help_in(self, locale: str | None) -> str:
+        """The help text in `locale` ("" when there is none)."""
+        return translated(self.help, self.help_texts, locale) if self.help else ""
+
+
+def translated(english: str, given: Mapping[str, str], locale: str | None) -> str:
+    """`english` in `locale`: the plug-in's own text for it, else Wismo's catalogue's."""
+    own = given.get(locale or "") or ""
+    if own or not english:
+        return own
+    return gettext(english, locale)
 
 
 @dataclass(frozen=True)
@@ -57,6 +91,9 @@ class PluginMetadata:
     capabilities: frozenset[str] = frozenset()
     version: str = ""
     homepage: str = ""
+    sdk: str = ""
+    """The `wismo.sdk` versions it was built for, as a specifier (">=1.1,<2"); a Wismo whose
+    SDK_VERSION falls outside refuses to load it and says why (`wismo plugins list`)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +129,12 @@ class MessageKind:
     short_links: bool = False  # every character counts: links are /t/<code>
     opt_in: bool = False  # the shopper joins through an opt-in link (a chat or user id)
     order: int = 100  # where it stands among kinds in the admin and the policy matrix
+    label: str = ""  # its name for merchants, in English ("Push"); empty: the built-in words
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)  # locale → name
+
+    def label_in(self, locale: str | None) -> str:
+        """Its name for merchants in `locale` ("" when it has none of its own)."""
+        return translated(self.label, self.labels, locale) if self.label else ""
 
 
 @dataclass(frozen=True)
@@ -127,12 +170,37 @@ def load_plugins(group: str) -> Plugins:
             plugins.failed[f"{ep.name} ({ep.value})"] = "duplicate entry point name"
             continue
         try:
-            plugins.loaded[ep.name] = ep.load()
+            obj = ep.load()
         except Exception as exc:  # any failure to import is recorded, not raised
             plugins.failed[ep.name] = f"{type(exc).__name__}: {exc}"
             log.warning("plug-in %s:%s failed to load: %s", group, ep.name, exc)
+            continue
+        refused = sdk_mismatch(obj)
+        if refused:
+            plugins.failed[ep.name] = refused
+            log.warning("plug-in %s:%s refused: %s", group, ep.name, refused)
+            continue
+        plugins.loaded[ep.name] = obj
     _cache[group] = plugins
     return plugins
+
+
+def sdk_mismatch(plugin: object) -> str | None:
+    """Why this Wismo cannot run `plugin` (its metadata's `sdk` excludes SDK_VERSION), or None."""
+    meta = getattr(plugin, "metadata", None)
+    wanted = getattr(meta, "sdk", "") if isinstance(meta, PluginMetadata) else ""
+    if not wanted:
+        return None
+    try:
+        specifier = SpecifierSet(wanted)
+    except InvalidSpecifier:
+        return f"metadata.sdk {wanted!r} is not a version specifier such as '>=1.1,<2'"
+    if Version(SDK_VERSION) in specifier:
+        return None
+    return (
+        f"built for wismo.sdk {wanted}, but this Wismo has wismo.sdk {SDK_VERSION}: "
+        "install a release of the plug-in made for it, or a Wismo whose SDK it names"
+    )
 
 
 def clear_plugin_cache(group: str | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core import registry
 from core.i18n import NP_, Marked
 from core.rendering.display import safe_url
 from core.services.page_words import Chrome
@@ -171,6 +172,9 @@ class Words(Chrome):
     def __call__(self, key: str, **values: Any) -> str:
         text = TEXT.get(key)
         if text is None:
+            kind = registry.kind(key[3:]) if key.startswith("ch_") else None
+            if kind is not None and kind.label:  # a plug-in's kind: its own name for it
+                return kind.label_in(self.locale)
             return super().__call__(key, **values)
         return text(self.locale, **values)
 

@@ -440,14 +440,22 @@ def simulate(shop_key: str | None, orders: int, pace: float) -> None:
     type=click.Path(file_okay=False),
     help="Where to create the package's folder.",
 )
-def new(kind: str, name: str, parent: str) -> None:
+@click.option(
+    "--kind",
+    "message_kind",
+    default=None,
+    metavar="KIND",
+    help="A channel's message kind: an installed one (sms, the default; email, whatsapp...) "
+    "or a new one (push) that the package defines, with its templates and address resolver.",
+)
+def new(kind: str, name: str, parent: str, message_kind: str | None) -> None:
     """Scaffold a plug-in package: wismo new adapter|channel|carrier NAME."""
     from pathlib import Path
 
     from wismo.scaffold import ScaffoldError, scaffold
 
     try:
-        root = scaffold(kind, name, Path(parent))
+        root = scaffold(kind, name, Path(parent), message_kind)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{root}: pip install -e '{root}[test]' && cd {root} && pytest --wismo-contract")

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from core.errors import ConfigError, PermanentChannelError, TransientChannelError
+from core.i18n import N_
 from core.plugins import ChannelMetadata, ConfigField
 
 from . import kinds as message_kinds
@@ -99,12 +100,12 @@ class SmtpChannel:
         fields=(
             ConfigField(
                 "url",
-                "SMTP URL, e.g. smtp://user:password@mail.example.com:587?starttls=true",
+                N_("SMTP URL, e.g. smtp://user:password@mail.example.com:587?starttls=true"),
                 secret=True,
             ),
-            ConfigField("from_address", "From address"),
-            ConfigField("from_name", "From name"),
-            ConfigField("reply_to", "Reply-to address"),
+            ConfigField("from_address", N_("From address")),
+            ConfigField("from_name", N_("From name")),
+            ConfigField("reply_to", N_("Reply-to address")),
         ),
         defines=(message_kinds.EMAIL,),
     )

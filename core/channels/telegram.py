@@ -23,6 +23,7 @@ from core.errors import (
     RecipientOptedOut,
     TransientChannelError,
 )
+from core.i18n import N_
 from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
@@ -42,9 +43,9 @@ class TelegramChannel:
         slug="telegram",
         label="Telegram bot",
         fields=(
-            ConfigField("bot_username", "Bot username"),
-            ConfigField("bot_token", "Bot token", secret=True),
-            ConfigField("webhook_secret", "Webhook secret", secret=True),
+            ConfigField("bot_username", N_("Bot username")),
+            ConfigField("bot_token", N_("Bot token"), secret=True),
+            ConfigField("webhook_secret", N_("Webhook secret"), secret=True),
         ),
         defines=(message_kinds.TELEGRAM,),
         accepted_as="sent",

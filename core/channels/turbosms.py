@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import requests
 
 from core.errors import PermanentChannelError, TransientChannelError
+from core.i18n import N_
 from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
@@ -39,8 +40,8 @@ class TurboSmsChannel:
         slug="turbosms",
         label="TurboSMS",
         fields=(
-            ConfigField("sender", "Sender name"),
-            ConfigField("token", "API token", secret=True),
+            ConfigField("sender", N_("Sender name")),
+            ConfigField("token", N_("API token"), secret=True),
         ),
         defines=(message_kinds.SMS,),
         accepted_as="sent",

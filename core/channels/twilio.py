@@ -31,6 +31,7 @@ from core.errors import (
     PermanentChannelError,
     RecipientOptedOut,
 )
+from core.i18n import N_
 from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
@@ -51,10 +52,10 @@ class TwilioChannel:
         slug="twilio",
         label="Twilio (SMS, WhatsApp)",
         fields=(
-            ConfigField("account_sid", "Account SID (AC...)"),
-            ConfigField("auth_token", "Auth token", secret=True),
-            ConfigField("from", "From number (E.164), or"),
-            ConfigField("messaging_service_sid", "Messaging Service SID (MG...)"),
+            ConfigField("account_sid", N_("Account SID (AC...)")),
+            ConfigField("auth_token", N_("Auth token"), secret=True),
+            ConfigField("from", N_("From number (E.164), or")),
+            ConfigField("messaging_service_sid", N_("Messaging Service SID (MG...)")),
         ),
         defines=(message_kinds.SMS, message_kinds.WHATSAPP),
         accepted_as="queued",

@@ -25,6 +25,7 @@ from core.errors import (
     PermanentChannelError,
     TransientChannelError,
 )
+from core.i18n import N_
 from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
@@ -46,9 +47,9 @@ class ViberChannel:
         slug="viber",
         label="Viber bot",
         fields=(
-            ConfigField("sender_name", "Sender name (28 characters at most)"),
-            ConfigField("bot_uri", "Bot URI"),
-            ConfigField("auth_token", "Auth token", secret=True),
+            ConfigField("sender_name", N_("Sender name (28 characters at most)")),
+            ConfigField("bot_uri", N_("Bot URI")),
+            ConfigField("auth_token", N_("Auth token"), secret=True),
         ),
         defines=(message_kinds.VIBER,),
         accepted_as="sent",

@@ -36,6 +36,7 @@ import requests
 
 from core import signing
 from core.errors import ConfigError, PermanentChannelError, TransientChannelError
+from core.i18n import N_
 from core.plugins import ChannelMetadata, ConfigField
 
 from . import kinds as message_kinds
@@ -61,8 +62,8 @@ class WebhookChannel:
         slug="webhook",
         label="Webhook (your own system)",
         fields=(
-            ConfigField("url", "Endpoint URL"),
-            ConfigField("secret", "Signing secret (whsec_...)", secret=True),
+            ConfigField("url", N_("Endpoint URL")),
+            ConfigField("secret", N_("Signing secret (whsec_...)"), secret=True),
         ),
         defines=(message_kinds.WEBHOOK,),
     )

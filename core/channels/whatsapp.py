@@ -28,6 +28,7 @@ from core.errors import (
     RecipientOptedOut,
     TransientChannelError,
 )
+from core.i18n import N_
 from core.plugins import ChannelMetadata, ConfigField
 
 from . import http
@@ -53,14 +54,16 @@ class WhatsAppCloudChannel:
         slug="whatsapp_cloud",
         label="WhatsApp Cloud API",
         fields=(
-            ConfigField("phone_number_id", "Phone number ID"),
-            ConfigField("access_token", "Access token", secret=True),
-            ConfigField("app_secret", "App secret", secret=True),
-            ConfigField("verify_token", "Verify token", secret=True),
+            ConfigField("phone_number_id", N_("Phone number ID")),
+            ConfigField("access_token", N_("Access token"), secret=True),
+            ConfigField("app_secret", N_("App secret"), secret=True),
+            ConfigField("verify_token", N_("Verify token"), secret=True),
             ConfigField(
-                "templates", 'Templates per status, JSON: {"shipped": {"name": ...}}', kind="json"
+                "templates",
+                N_('Templates per status, JSON: {"shipped": {"name": ...}}'),
+                kind="json",
             ),
-            ConfigField("languages", 'Template languages, JSON: {"uk": "uk"}', kind="json"),
+            ConfigField("languages", N_('Template languages, JSON: {"uk": "uk"}'), kind="json"),
         ),
         defines=(message_kinds.WHATSAPP,),
         accepted_as="queued",

@@ -16,7 +16,13 @@ from core.rendering.locales import (
     sentence,
     shipment_progress,
 )
-from core.rendering.renderer import Rendered, Renderer, folder_of, uses_short_links
+from core.rendering.renderer import (
+    Rendered,
+    Renderer,
+    folder_of,
+    templates_dir,
+    uses_short_links,
+)
 from core.rendering.samples import minimal_facts, sample_facts
 
 __all__ = [
@@ -38,5 +44,6 @@ __all__ = [
     "status_description",
     "status_label",
     "template_context",
+    "templates_dir",
     "ui_text",
 ]

@@ -39,7 +39,8 @@ class Rendered:
     sms: SmsInfo | None = None
 
 
-def _templates_dir() -> Path:
+def templates_dir() -> Path:
+    """Wismo's own templates root (<locale>/<folder>/<status>.<ext>.j2)."""
     if TEMPLATES_DIR.is_dir():
         return TEMPLATES_DIR
     from importlib.resources import files  # an installed wheel ships `templates` as a package
@@ -95,7 +96,7 @@ def _environment(
     loader = jinja2.ChoiceLoader(
         [
             jinja2.DictLoader(dict(overrides)),
-            jinja2.FileSystemLoader([str(_templates_dir()), *plugin_dirs]),
+            jinja2.FileSystemLoader([str(templates_dir()), *plugin_dirs]),
         ]
     )
     return ImmutableSandboxedEnvironment(

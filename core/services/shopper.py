@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core import registry
+from core.channels.phones import region_of
 from core.domain.rules import OPTIONAL_EMAIL
 from core.domain.statuses import Status
 from core.shop_settings import settings_of
@@ -25,7 +27,7 @@ from core.storage.models import (
     TrackingVisit,
 )
 
-from .contacts import opted_out_channels, record_opt_out
+from .contacts import address_for, opted_out_channels, record_opt_out
 
 VISIT_SOURCES = frozenset({"link", "lookup", "widget", "proxy", "answer"})
 MESSENGERS = ("whatsapp", "telegram", "viber")
@@ -96,6 +98,23 @@ def _address(channel: str, customer: Customer) -> str | None:
     return customer.phone or customer.email
 
 
+def _plugin_kinds(shop: Shop, customer: Customer, used: set[str]) -> list[str]:
+    """A plug-in's kinds (push, ...) the shop sends on and this shopper can get.
+
+    Their opt-outs are kept against the phone (else email), as the messengers' are.
+    """
+    region = region_of(settings_of(shop).country)
+    built_in = {"email", "sms", "webhook", *MESSENGERS}
+    return [
+        name
+        for name, kind in registry.kinds().items()
+        if name not in built_in
+        and name in used
+        and not kind.opt_in
+        and address_for(name, customer, region)
+    ]
+
+
 def preferences(session: Session, shop: Shop, customer: Customer | None) -> list[Preference]:
     """The channels this shopper can hear from this shop on, each on or off."""
     if customer is None:
@@ -114,6 +133,7 @@ def preferences(session: Session, shop: Shop, customer: Customer | None) -> list
     if customer.phone:
         offered.append("sms")
     offered += [m for m in MESSENGERS if m in linked or (m == "whatsapp" and m in used)]
+    offered += _plugin_kinds(shop, customer, used)
     off = opted_out_channels(session, shop.id, customer)
     return [
         Preference(ch, addr, ch not in off) for ch in offered if (addr := _address(ch, customer))

@@ -6,7 +6,7 @@ from importlib.metadata import distribution
 from typing import Any, ClassVar
 
 from core import registry
-from core.plugins import AdapterMetadata, ChannelMetadata, ConfigField
+from core.plugins import SDK_VERSION, AdapterMetadata, ChannelMetadata, ConfigField, sdk_mismatch
 from wismo.sdk.testing import adapter_problems, channel_problems, hook_problems, installed
 
 # The adapters Wismo itself ships; outside packages installed next to it (the suite installs
@@ -131,3 +131,29 @@ def test_without_the_package_its_plugins_are_gone(test_plugins, monkeypatch) -> 
     clear_plugin_cache()
     assert "acme" not in registry.platforms() and "push" not in registry.kinds()
     assert registry.failures() == []
+
+
+def test_a_plugin_names_the_sdk_it_needs_and_another_is_refused_with_why() -> None:
+    def plugin(sdk: str) -> Any:
+        return type("P", (), {"metadata": AdapterMetadata(slug="p", label="P", sdk=sdk)})
+
+    assert SDK_VERSION == "1.1.0"
+    assert sdk_mismatch(plugin("")) is None  # not declared: trusted, as before 1.1
+    assert sdk_mismatch(plugin(">=1.1,<2")) is None
+    assert sdk_mismatch(plugin(">=1.0")) is None
+    assert sdk_mismatch(plugin(">=2,<3")) == (
+        "built for wismo.sdk >=2,<3, but this Wismo has wismo.sdk 1.1.0: install a release "
+        "of the plug-in made for it, or a Wismo whose SDK it names"
+    )
+    assert "not a version specifier" in (sdk_mismatch(plugin("one point one")) or "")
+
+
+def test_config_labels_come_in_the_plugins_words_else_the_catalogues() -> None:
+    own = ConfigField("token", "API token", labels={"uk": "Токен API"}, help="Keep it secret")
+    assert (own.label_in("uk"), own.label_in("ru"), own.label_in("en")) == (
+        "Токен API",
+        "Токен API",  # Wismo's catalogue has "API token" in ru
+        "API token",
+    )
+    assert own.help_in("uk") == "Keep it secret"  # no uk words anywhere: English
+    assert ConfigField("x", "Unheard of").label_in("uk") == "Unheard of"

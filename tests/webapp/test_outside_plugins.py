@@ -17,6 +17,7 @@ from sqlalchemy import select
 from core.services.shops import create_shop
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shop
 from tests.conftest import add_shop
+from tests.shopper.orders import track_path
 from webapp import create_app
 from wismo.cli import main
 
@@ -225,6 +226,22 @@ def test_the_admin_offers_the_new_kind_and_its_provider_by_label(test_plugins, c
     assert '<option value="pushy">Pushy app notifications</option>' in page
     assert 'name="f-pushy-token" type="password"' in page  # its secret field, from metadata
     assert 'name="m-shipped-push"' in page  # a column of the policy matrix
+    assert "<legend>App notifications</legend>" in page  # the kind's own label
+
+
+def test_the_admin_shows_plugin_labels_in_its_language(test_plugins, container):
+    new = add_shop(container)
+    make_staff(container, new.shop.id, "owner@shop.example")
+    admin = Admin(create_app(container=container), "owner@shop.example")
+    uk = admin.get("/admin/settings", headers={"Accept-Language": "uk"}).get_data(as_text=True)
+    assert "<legend>Сповіщення в застосунку</legend>" in uk  # the kind's uk label
+    assert "pushy: Адреса API" in uk and "pushy: Токен" in uk  # its fields' own uk labels
+    assert "twilio: Токен автентифікації (Auth token)" in uk  # a built-in's, from the catalogue
+    ru = admin.get("/admin/settings", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "pushy: API URL" in ru and "pushy: Токен" in ru  # no ru label given: English
+    carriers = admin.get("/admin/carriers", headers={"Accept-Language": "uk"})
+    page = carriers.get_data(as_text=True)
+    assert "Ключ API" in page and "my.novaposhta.ua → Налаштування → Безпека" in page
 
 
 def test_the_editor_edits_a_plugin_kinds_templates(test_plugins, container):
@@ -253,3 +270,32 @@ def test_a_vetoed_channel_never_stands_in_for_a_failed_one(test_plugins, contain
         notes = [(n.status, n.channel, n.state) for n in s.scalars(select(Notification))]
     assert ("shipped", "email", "dead") in notes
     assert not any(channel == "sms" for _status, channel, _state in notes)
+
+
+def test_a_shopper_can_switch_a_plugin_kind_off_on_the_tracking_page(
+    test_plugins, container, http_stub
+):
+    http_stub.route("POST", "/v1/push", status=202, json={"id": "push-1"})
+    new = add_shop(
+        container,
+        channels={"push": [{"provider": "pushy", "url": http_stub.url_for("/v1/push")}]},
+        policy={"matrix": {"placed": {"push": True}, "shipped": {"push": True}}},
+    )
+    seal_channel_secret(container, new.shop.id, "push", {"token": "pushy-token"})
+    client = create_app(container=container).test_client()
+    shopper = {"id": "cust-7", "email": "o@example.com", "phone": "+380501234567"}
+    post_event(client, new, api_event("e-1", "1001", "placed", **shopper))
+    with container.session() as s:
+        order_id = s.scalars(select(Order.id).where(Order.shop_id == new.shop.id)).one()
+    path = track_path(container, new.shop.id, order_id)
+    html = client.get(path).get_data(as_text=True)
+    assert 'value="push" checked> App notifications' in html
+
+    kept = ["email", "email_optional", "sms"]
+    saved = client.post(path + "/preferences", data={"channel": kept, "confirm": "1"})
+    assert saved.status_code == 303
+    post_event(client, new, api_event("e-2", "1001", "shipped", **shopper))
+    with container.session() as s:
+        pushes = s.scalars(select(Notification.status).where(Notification.channel == "push")).all()
+    assert pushes == ["placed"]  # nothing more once the shopper said stop
+    assert len(http_stub.requests_to("POST", "/v1/push")) == 1

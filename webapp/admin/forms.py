@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
 from core import registry
 from core.domain.intake import time_zones
 from core.domain.statuses import Status
+from core.plugins import translated
 from core.rendering import SUPPORTED_LOCALES
 from core.shop_settings import Branding, Promotion, ShopSettings
 
@@ -26,6 +27,11 @@ class Field:
     label: str
     secret: bool = False
     json: bool = False  # an object or list, edited as JSON text
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def label_in(self, locale: str | None) -> str:
+        """The label in `locale`: the plug-in's own words, else Wismo's catalogue."""
+        return translated(self.label, self.labels, locale)
 
 
 def fields_for(provider: str) -> list[Field] | None:
@@ -38,7 +44,7 @@ def fields_for(provider: str) -> list[Field] | None:
     if found is None:
         return None
     declared = [
-        Field(f.name, f.label, secret=f.secret, json=f.kind == "json")
+        Field(f.name, f.label, secret=f.secret, json=f.kind == "json", labels=f.labels)
         for f in found.metadata.fields
     ]
     return declared if declared or not found.legacy else None

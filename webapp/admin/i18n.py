@@ -15,6 +15,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from flask import Flask, g, request, session
 
+from core import registry
 from core.i18n import LOCALES, NP_, Marked, gettext, ngettext, translations
 from core.rendering import normalize_locale, status_label
 
@@ -110,7 +111,11 @@ def _name(table: dict[str, Marked], code: Any) -> str:
 
 
 def channel_label(code: Any) -> str:
-    """A channel kind in words: 'sms' → 'SMS', 'messenger' → 'Месенджери'."""
+    """A channel kind in words: 'sms' → 'SMS', 'messenger' → 'Месенджери'; a plug-in's
+    kind by its own label ('push' → 'Push-сповіщення')."""
+    name = "" if code is None else str(getattr(code, "value", code))
+    if name not in CHANNELS and (kind := registry.kind(name)) is not None:
+        return kind.label_in(admin_locale()) or name
     return _name(CHANNELS, code)
 
 

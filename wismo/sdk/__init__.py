@@ -15,8 +15,10 @@ Versioning (`SDK_VERSION`, semantic versioning, independent of Wismo's own versi
   required members. Deprecated names (such as a channel's `config_fields`) keep working
   for at least one minor release and are listed in docs/extending.md before they go.
 
-A plug-in states the range it was built for, e.g. `dependencies = ["wismo>=0.1"]`, and can
-check `wismo.sdk.SDK_VERSION` at import time.
+A plug-in states the SDK range it was built for in its metadata, `sdk=">=1.1,<2"`: a Wismo
+whose SDK_VERSION falls outside refuses to load it, and `wismo plugins list` and the admin
+say why. Its pyproject.toml names the Wismo releases it installs next to
+(`dependencies = ["wismo>=0.1"]`), so pip refuses an impossible pairing before that.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ from core.hooks import (
     VetoesMessages,
 )
 from core.plugins import (
+    SDK_VERSION,
     AdapterMetadata,
     ChannelMetadata,
     ConfigField,
@@ -83,8 +86,8 @@ from core.services.ingest import Ingested, ingest
 from core.services.outbound import Sent, send_now
 from core.services.receipts import opt_out, record_inbound, record_receipt
 
-SDK_VERSION = "1.0.0"
-"""The version of this surface (semver; see the module docstring for what a change means)."""
+# SDK_VERSION (from core.plugins, where the loader checks plug-ins' `metadata.sdk` against it):
+# the version of this surface; the module docstring says what a change of each part means.
 
 __all__ = [
     "SDK_VERSION",

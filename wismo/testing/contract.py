@@ -21,7 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.plugins import ADAPTERS, CARRIERS, CHANNELS
+from core.plugins import ADAPTERS, CARRIERS, CHANNELS, ChannelMetadata
+from core.rendering import SUPPORTED_LOCALES, Renderer, sample_facts
 from wismo.sdk import (
     Carrier,
     CarrierContext,
@@ -33,7 +34,7 @@ from wismo.sdk import (
     PluginMetadata,
     Status,
 )
-from wismo.sdk.testing import adapter_problems, channel_problems
+from wismo.sdk.testing import adapter_problems, channel_problems, installed
 from wismo.testing.pytest_plugin import contract_entry_points
 from wismo.testing.vectors import AdapterVectors, CarrierVectors, ChannelVectors
 
@@ -339,6 +340,35 @@ def test_channel_missing_required_field_is_a_config_error_naming_it(
         context = channel_vectors.context or ChannelContext()
         with config_error_naming(f.name):
             channel_cls.from_config(config, context)
+
+
+def test_channel_kinds_it_defines_have_a_message_for_every_status(
+    channel_cls: Any, channel_slug: str
+) -> None:
+    meta = getattr(channel_cls, "metadata", None)
+    defined = (
+        [k for k in meta.defines if k.template_dir] if isinstance(meta, ChannelMetadata) else []
+    )
+    if not defined:
+        pytest.skip("the channel brings no templates of a message kind of its own")
+    for kind in defined:
+        assert kind.template_dir is not None
+        missing = [
+            f"{locale}/{kind.templates}/{status.value}.txt.j2"
+            for locale in SUPPORTED_LOCALES
+            for status in Status
+            if not (
+                kind.template_dir / locale / kind.templates / f"{status.value}.txt.j2"
+            ).is_file()
+        ]
+        assert missing == [], f"kind {kind.name!r} has no template for {missing}"
+        with installed("channel", channel_slug, channel_cls):
+            for locale in SUPPORTED_LOCALES:
+                for status in Status:
+                    text = Renderer().render(
+                        kind.name, status, locale, sample_facts(status, locale)
+                    )
+                    assert text.text.strip(), f"{locale}/{kind.templates}/{status.value} is empty"
 
 
 # ---------------------------------------------------------------- carriers

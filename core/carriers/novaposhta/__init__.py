@@ -46,7 +46,7 @@ class NovaPoshtaCarrier:
                 "base_url",
                 N_("API address"),
                 kind="url",
-                help=N_("Leave empty: https://api.novaposhta.ua/v2.0/json/"),  # API_URL
+                help=N_("Leave empty for Nova Poshta's own address."),
             ),
         ),
         capabilities=frozenset({"track", "pickup_points", "estimates"}),

@@ -37,6 +37,8 @@ PUSH = MessageKind(
     template_dir=Path(__file__).parent / "templates",
     quiet=True,
     order=60,
+    label="App notifications",
+    labels={"uk": "Сповіщення в застосунку", "ru": "Уведомления в приложении"},
 )
 
 
@@ -48,7 +50,10 @@ class PushyChannel:
     metadata: ClassVar[ChannelMetadata] = ChannelMetadata(
         slug="pushy",
         label="Pushy app notifications",
-        fields=(ConfigField("url", "API URL", kind="url"), ConfigField("token", "Token", True)),
+        fields=(
+            ConfigField("url", "API URL", kind="url", labels={"uk": "Адреса API"}),
+            ConfigField("token", "Token", True, labels={"uk": "Токен", "ru": "Токен"}),
+        ),
         defines=(PUSH,),
         accepted_as="accepted",
     )

@@ -67,7 +67,7 @@ class Wismo_Admin {
 	 * @return string
 	 */
 	private static function field( $name ) {
-		return isset( $_POST[ $name ] ) ? sanitize_text_field( wp_unslash( $_POST[ $name ] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification -- guard() checked it.
+		return isset( $_POST[ $name ] ) ? sanitize_text_field( wp_unslash( $_POST[ $name ] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification, WordPress.CSRF.NonceVerification -- guard() checked it.
 	}
 
 	/**
@@ -303,7 +303,7 @@ class Wismo_Admin {
 		delete_option( 'wismo_welcome' );
 		$link = '<a href="' . esc_url( admin_url( 'admin.php?page=' . self::PAGE ) ) . '">' . esc_html__( 'WooCommerce > Wismo', 'wismo' ) . '</a>';
 		/* translators: %s: link to the settings page */
-		echo '<div class="notice notice-info is-dismissible" id="wismo-welcome"><p>' . sprintf( esc_html__( 'Wismo is active. Link your store in %s: enter the Wismo URL, shop key and secret, then press Connect.', 'wismo' ), $link ) . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput -- escaped parts.
+		echo '<div class="notice notice-info is-dismissible" id="wismo-welcome"><p>' . sprintf( esc_html__( 'Wismo is active. Link your store in %s: enter the Wismo URL, shop key and secret, then press Connect.', 'wismo' ), $link ) . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput, WordPress.XSS.EscapeOutput -- escaped parts.
 	}
 
 	/**
@@ -311,12 +311,12 @@ class Wismo_Admin {
 	 */
 	public static function link_notice() {
 		$health = get_option( 'wismo_health', array() );
-		$here   = isset( $_GET['page'] ) && self::PAGE === $_GET['page']; // phpcs:ignore WordPress.Security.NonceVerification -- which screen, nothing changes.
+		$here   = isset( $_GET['page'] ) && self::PAGE === $_GET['page']; // phpcs:ignore WordPress.Security.NonceVerification, WordPress.CSRF.NonceVerification -- which screen, nothing changes.
 		if ( $here || empty( $health ) || ! empty( $health['ok'] ) || ! current_user_can( 'manage_woocommerce' ) ) {
 			return;
 		}
 		$link = '<a href="' . esc_url( admin_url( 'admin.php?page=' . self::PAGE ) ) . '">' . esc_html__( 'WooCommerce > Wismo', 'wismo' ) . '</a>';
-		echo '<div class="notice notice-error"><p><strong>' . esc_html__( 'Wismo is not receiving your order updates.', 'wismo' ) . '</strong> ' . esc_html( self::explain( $health ) ) . ' ' . $link . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput -- escaped parts.
+		echo '<div class="notice notice-error"><p><strong>' . esc_html__( 'Wismo is not receiving your order updates.', 'wismo' ) . '</strong> ' . esc_html( self::explain( $health ) ) . ' ' . $link . '</p></div>'; // phpcs:ignore WordPress.Security.EscapeOutput, WordPress.XSS.EscapeOutput -- escaped parts.
 	}
 
 	/**
@@ -325,7 +325,7 @@ class Wismo_Admin {
 	public static function handle_statuses() {
 		self::guard( 'statuses' );
 		$custom    = Wismo_Statuses::custom( wc_get_order_statuses() );
-		$posted    = isset( $_POST['wismo_status'] ) && is_array( $_POST['wismo_status'] ) ? array_map( 'sanitize_key', wp_unslash( $_POST['wismo_status'] ) ) : array(); // phpcs:ignore WordPress.Security.NonceVerification -- guard() checked it.
+		$posted    = isset( $_POST['wismo_status'] ) && is_array( $_POST['wismo_status'] ) ? array_map( 'sanitize_key', wp_unslash( $_POST['wismo_status'] ) ) : array(); // phpcs:ignore WordPress.Security.NonceVerification, WordPress.CSRF.NonceVerification -- guard() checked it.
 		$mapping   = Wismo_Statuses::clean( $posted, $custom );
 		$completed = 'delivered' === self::field( 'wismo_completed' ) ? 'delivered' : 'shipped';
 		$result    = Wismo_Client::post(
@@ -389,7 +389,7 @@ class Wismo_Admin {
 		echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '">';
 		echo '<input type="hidden" name="action" value="wismo_' . esc_attr( $action ) . '">';
 		wp_nonce_field( 'wismo_' . $action );
-		echo $inner; // phpcs:ignore WordPress.Security.EscapeOutput -- built from escaped parts.
+		echo $inner; // phpcs:ignore WordPress.Security.EscapeOutput, WordPress.XSS.EscapeOutput -- built from escaped parts.
 		submit_button( $button, 'save' === $action ? 'primary' : 'secondary', 'submit', false );
 		echo '</form>';
 	}
@@ -442,9 +442,9 @@ class Wismo_Admin {
 		}
 		echo '<div class="wrap"><h1>' . esc_html__( 'Wismo', 'wismo' ) . '</h1>';
 		$notice = get_transient( 'wismo_notice_' . get_current_user_id() );
-		if ( ! $notice && isset( $_GET['success'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- WooCommerce's return from /wc-auth, read only.
-			$notice = '1' === $_GET['success'] // phpcs:ignore WordPress.Security.NonceVerification
-				? self::approval_notice( isset( $_GET['wismo_wait'] ) ? absint( $_GET['wismo_wait'] ) : 0 ) // phpcs:ignore WordPress.Security.NonceVerification
+		if ( ! $notice && isset( $_GET['success'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification, WordPress.CSRF.NonceVerification -- WooCommerce's return from /wc-auth, read only.
+			$notice = '1' === $_GET['success'] // phpcs:ignore WordPress.Security.NonceVerification, WordPress.CSRF.NonceVerification
+				? self::approval_notice( isset( $_GET['wismo_wait'] ) ? absint( $_GET['wismo_wait'] ) : 0 ) // phpcs:ignore WordPress.Security.NonceVerification, WordPress.CSRF.NonceVerification
 				: array( 'error', __( 'Access was not approved, so the store is not linked. Press Connect again, or paste REST API keys below.', 'wismo' ) );
 		}
 		if ( $notice ) {

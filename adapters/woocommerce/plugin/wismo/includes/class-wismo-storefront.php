@@ -62,7 +62,7 @@ class Wismo_Storefront {
 			$created ? $created->getTimestamp() : null
 		);
 		echo '<section class="wismo-order-status"><h2>' . esc_html__( 'Delivery status', 'wismo' ) . '</h2>';
-		// phpcs:ignore WordPress.Security.EscapeOutput -- escaped in Wismo_Widget.
+		// phpcs:ignore WordPress.Security.EscapeOutput, WordPress.XSS.EscapeOutput -- escaped in Wismo_Widget.
 		echo Wismo_Widget::html(
 			Wismo_Client::url(),
 			array(
