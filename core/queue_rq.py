@@ -13,7 +13,7 @@ from typing import Any
 
 from redis import Redis
 from rq import Queue, Retry, SimpleWorker
-from rq.job import Job
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from core.queue import JOBS, Runner
@@ -46,8 +46,18 @@ class RqQueue:
         try:
             if at is not None:
                 self.queue.enqueue_at(at, func, *args, retry=RETRY)
-            else:
-                self.queue.enqueue(func, *args, retry=RETRY)
+                return
+            # one waiting job per job and ids: the relay re-enqueues what it cannot see in
+            # the queue, and must not pile copies behind a backlog the workers are still on
+            job_id = "-".join(["wismo", job, *map(str, args)])
+            waiting = self.queue.fetch_job(job_id)
+            status = waiting.get_status(refresh=False) if waiting is not None else None
+            if status == JobStatus.QUEUED:
+                return
+            # a job running under this id keeps it; the new one gets an id of its own
+            self.queue.enqueue(
+                func, *args, retry=RETRY, job_id=None if status == JobStatus.STARTED else job_id
+            )
         except Exception:
             self._down_until = time.monotonic() + DOWN_SECONDS
             raise
