@@ -44,13 +44,16 @@ class Jobs:
             c.queue.enqueue("deliver", note_id)
 
     def deliver(self, notification_id: int) -> None:
-        """Render and send one stored notification; schedule its retry or due time."""
+        """Render and send one due notification, the shop served least recently first (this
+        job's own unless another shop waits: `delivery.fair_turn`); schedule its retry."""
         c = self.c
-        result = delivery.deliver(
-            c.sessions, c.queue, c.providers, c.links, c.policy, notification_id
-        )
-        if result.state in DUE and result.retry_at is not None:
-            c.queue.enqueue("deliver", notification_id, at=result.retry_at)
+        turn = delivery.fair_turn(c.sessions, notification_id, utcnow())
+        for target in dict.fromkeys((turn, notification_id)):
+            result = delivery.deliver(c.sessions, c.queue, c.providers, c.links, c.policy, target)
+            if result.state in DUE and result.retry_at is not None:
+                c.queue.enqueue("deliver", target, at=result.retry_at)
+            if result.claimed:
+                return  # one send per job; a turn another worker took falls back to our own
 
     def forward_problem(self, report_id: int) -> None:
         """Forward a shopper's stored problem report to the merchant; schedule its retry."""
