@@ -8,11 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from core.bootstrap import bootstrap
+from core.domain.states import MessageState
+from core.domain.statuses import Status
 from core.jobs import Jobs
 from core.queue_rq import RqQueue, worker_for
 from core.settings import Settings
 from core.storage.models import Base, Notification
 from tests.conftest import TEST_SECRET, add_shop
+from tests.support.channels import push
 from webapp import create_app
 
 pytestmark = pytest.mark.integration
@@ -84,3 +87,22 @@ def test_a_flood_from_one_shop_does_not_hold_back_another_shops_confirmation(
         )
     finally:
         c.engine.dispose()
+
+
+def test_a_template_over_its_budget_at_send_time_is_a_dead_letter_and_sending_goes_on(
+    container,
+):
+    """A template stored before the budget existed fails its message with the reason, shown
+    in the message log; the job ends, and the next shop's message goes out."""
+    runaway = "{% for i in range(99999) %}{% for j in range(900) %}{% endfor %}{% endfor %}"
+    bad = add_shop(container, templates={"uk/email/placed.txt.j2": runaway})
+    good = add_shop(container)
+    for new in (bad, good):
+        push(container, new.shop.id, f"k{new.shop.id}", Status.PLACED)
+    with container.session() as s:
+        notes = {n.shop_id: n for n in s.scalars(select(Notification)).all()}
+    assert notes[bad.shop.id].state == MessageState.DEAD
+    # operations or wall time, whichever a loaded machine reaches first
+    assert "this template does too much work: " in (notes[bad.shop.id].last_error or "")
+    assert "uk/email/placed.txt.j2, line 1" in (notes[bad.shop.id].last_error or "")
+    assert notes[good.shop.id].state == MessageState.SENT
