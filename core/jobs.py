@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
 from core import registry
 from core.container import Container
 from core.domain.states import DUE
@@ -16,6 +18,13 @@ from core.services import delivery, pipeline, problems
 from core.services.ingest import ingest
 from core.storage.clock import utcnow
 from core.storage.models import Shop
+
+
+def database_outage(exc: BaseException) -> bool:
+    """Whether `exc` is the database going away (a dropped connection, a restart), not data."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 class Jobs:
@@ -36,8 +45,9 @@ class Jobs:
                 result = pipeline.process_event(session, event_id)
             except Exception as exc:
                 # counted, so a poison event is dead-lettered after a few tries instead of
-                # being retried by rq and the relay forever
-                if pipeline.record_failure(session, event_id, exc):
+                # being retried by rq and the relay forever; a lost database connection is
+                # not the event's fault and is not counted (rq and the relay try it again)
+                if not database_outage(exc) and pipeline.record_failure(session, event_id, exc):
                     return
                 raise
         for note_id in result.notification_ids:

@@ -12,6 +12,7 @@ SMTP and SMS stand-ins received; duplicates ≤ 1 per crash; no worker dead, the
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
@@ -45,6 +46,13 @@ def postgres_only(database_url) -> None:
         pytest.skip("PostgreSQL's own backends are what this run drops")
 
 
+def postgres_unless_nightly(database_url: str) -> None:
+    """CI runs the SIGKILL run on both databases and the others on PostgreSQL only, to stay
+    within a few minutes; a nightly run (`WISMO_FAULT_ORDERS` set) runs all on both."""
+    if database_url.startswith("sqlite") and not os.environ.get("WISMO_FAULT_ORDERS"):
+        pytest.skip("on SQLite in the nightly run (WISMO_FAULT_ORDERS set)")
+
+
 def wait_until(test, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not test():
@@ -52,7 +60,8 @@ def wait_until(test, timeout: float = 60) -> None:  # type: ignore[no-untyped-de
         time.sleep(0.1)
 
 
-def test_redis_killed_and_restarted_empty_under_load(stack):
+def test_redis_killed_and_restarted_empty_under_load(stack, database_url):
+    postgres_unless_nightly(database_url)
     stack.add_shop("a", sms=["twilio"])
     stack.start()
     load = stack.post_orders("a")
@@ -85,7 +94,7 @@ def test_workers_sigkilled_mid_batch(stack):
     stack.workers_alive()
 
 
-def test_smtp_down_and_an_sms_provider_down(stack):
+def test_smtp_down_and_an_sms_provider_down(stack, database_url):
     """SMTP refuses connections for a while: email is retried and all of it goes out. Twilio
     answers 503 throughout: the shop with TurboSMS behind it fails over to it; the shop with
     Twilio alone ends with visible dead letters, each saying why."""
@@ -130,6 +139,8 @@ def test_postgresql_connections_dropped_under_load(stack, postgres_only):
     load.join(120)
     ledger = stack.settle()
     ledger.check()
+    # a dropped connection is an outage, not a poison event or message: nothing dead
+    assert ledger.dead_events == 0 and ledger.count(None, MessageState.DEAD) == 0
     assert ledger.count("email", MessageState.SENT) == ORDERS
     assert ledger.count("sms", MessageState.SENT) == ORDERS
     stack.workers_alive()
