@@ -64,11 +64,13 @@ class _Meter:
     def tick(self, n: int = 1) -> None:
         self.operations += n
         if self.operations > self.budget.operations:
-            n = self.budget.operations
-            raise RenderBudgetError(OPERATIONS, n, f"more than {n:,} operations (loops, lookups)")
+            most = self.budget.operations
+            raise RenderBudgetError(
+                OPERATIONS, most, f"more than {most:,} operations (loops, lookups)"
+            )
         if self.operations % 64 == 0 and time.perf_counter() > self.deadline:
-            n = self.budget.seconds
-            raise RenderBudgetError(SECONDS, n, f"longer than {n:g} s to render")
+            seconds = self.budget.seconds
+            raise RenderBudgetError(SECONDS, seconds, f"longer than {seconds:g} s to render")
 
     def size(self, value: Any) -> Any:
         if isinstance(value, Sized) and not isinstance(value, dict | range):
@@ -151,7 +153,9 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
         self.filters["_wismo_loop"] = _metered_loop
         self.filters["_wismo_sized"] = _sized
 
-    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(
+        __self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any
+    ) -> Any:  # noqa: N805
         _tick()
         return _sized(super().call(__context, __obj, *args, **kwargs))
 
@@ -185,7 +189,7 @@ class BudgetedSandbox(ImmutableSandboxedEnvironment):
         return tree
 
 
-def _filtered(node: nodes.Expr, name: str) -> nodes.Filter:
+def _filtered(node: nodes.Node, name: str) -> nodes.Filter:
     return nodes.Filter(node, name, [], [], None, None, lineno=node.lineno)
 
 

@@ -198,7 +198,9 @@ def sample_variants(status: Status | str, locale: str | None) -> list[dict[str, 
         "order": {
             **order,
             "number": "#" + "9" * 60,
-            "items": [{**item, "name": f"{item['name']} {long_word * 5}"} for item in order["items"]],
+            "items": [
+                {**item, "name": f"{item['name']} {long_word * 5}"} for item in order["items"]
+            ],
         },
     }
     return [usual, many, bare, long_names]

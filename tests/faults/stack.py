@@ -134,7 +134,9 @@ class FaultStack:
         )
         self.port = free_port()
         self.env = {
-            k: v for k, v in os.environ.items() if not k.startswith("WISMO_") or k.startswith("WISMO_T")
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("WISMO_") or k.startswith("WISMO_T")
         }
         self.env.update(
             {
@@ -196,7 +198,9 @@ class FaultStack:
             with self.c.session() as s, s.begin():
                 shop = s.get(Shop, new.shop.id)
                 assert shop is not None
-                shop.secrets = self.c.box.seal({**self.c.box.open(shop.secrets), "channels": secrets})
+                shop.secrets = self.c.box.seal(
+                    {**self.c.box.open(shop.secrets), "channels": secrets}
+                )
         self.shops[tag] = new
 
     # -------------------------------------------------------------- processes

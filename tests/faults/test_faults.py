@@ -116,9 +116,7 @@ def test_smtp_down_and_an_sms_provider_down(stack, database_url):
     assert ledger.count("sms", MessageState.SENT) == ORDERS
     assert ledger.count("sms", MessageState.DEAD) == ORDERS // 4
     with stack.c.session() as s:
-        dead = s.scalars(
-            select(Notification).where(Notification.state == MessageState.DEAD)
-        ).all()
+        dead = s.scalars(select(Notification).where(Notification.state == MessageState.DEAD)).all()
         assert {n.shop_id for n in dead} == {stack.shops["one"].shop.id}
         assert all("gave up after 4 attempts" in (n.last_error or "") for n in dead)
         assert all("503" in (n.last_error or "") for n in dead)

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from core.domain.statuses import Status
 from core.errors import TemplateError
-from core.rendering import SUPPORTED_LOCALES, VARIABLES, Rendered, RenderBudgetError
+from core.rendering import SUPPORTED_LOCALES, VARIABLES, RenderBudgetError, Rendered
 from core.rendering.budget import OPERATIONS, SECONDS
 from core.services import message_templates as mt
 from core.shop_settings import settings_of

@@ -13,8 +13,8 @@ from core.errors import TemplateError
 from core.rendering import (
     DEFAULT_BUDGET,
     Budget,
-    Renderer,
     RenderBudgetError,
+    Renderer,
     sample_facts,
     sample_variants,
 )
@@ -61,8 +61,7 @@ def test_what_grows_beyond_the_output_limit_is_refused(source):
 
 def test_loops_over_lists_count_too_not_only_range():
     source = (
-        "{% set l = range(1000)|list %}"
-        "{% for a in l %}{% for b in l %}{% endfor %}{% endfor %}"
+        "{% set l = range(1000)|list %}{% for a in l %}{% for b in l %}{% endfor %}{% endfor %}"
     )
     with pytest.raises(RenderBudgetError) as exc:
         Renderer(budget=UNTIMED).validate(TXT, source)
