@@ -29,7 +29,7 @@ from tests.support.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 # orders per run: small in CI, `WISMO_FAULT_ORDERS=1000` for a nightly run
-ORDERS = int(os.environ.get("WISMO_FAULT_ORDERS") or 120)
+ORDERS = int(os.environ.get("WISMO_FAULT_ORDERS") or 100)
 TURBO_PATH = "/turbo/message/send.json"
 
 
@@ -294,7 +294,7 @@ class FaultStack:
         with self.c.session() as s:
             return Ledger(set(self.accepted), {}, self.crashes).read(s)
 
-    def settle(self, timeout: float = 150) -> Ledger:
+    def settle(self, timeout: float = 420) -> Ledger:
         """Wait until every accepted event is processed and no message is on its way."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
