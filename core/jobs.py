@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
 from core import registry
 from core.container import Container
 from core.domain.states import DUE
@@ -16,6 +18,13 @@ from core.services import delivery, pipeline, problems
 from core.services.ingest import ingest
 from core.storage.clock import utcnow
 from core.storage.models import Shop
+
+
+def database_outage(exc: BaseException) -> bool:
+    """Whether `exc` is the database going away (a dropped connection, a restart), not data."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 class Jobs:
@@ -36,21 +45,25 @@ class Jobs:
                 result = pipeline.process_event(session, event_id)
             except Exception as exc:
                 # counted, so a poison event is dead-lettered after a few tries instead of
-                # being retried by rq and the relay forever
-                if pipeline.record_failure(session, event_id, exc):
+                # being retried by rq and the relay forever; a lost database connection is
+                # not the event's fault and is not counted (rq and the relay try it again)
+                if not database_outage(exc) and pipeline.record_failure(session, event_id, exc):
                     return
                 raise
         for note_id in result.notification_ids:
             c.queue.enqueue("deliver", note_id)
 
     def deliver(self, notification_id: int) -> None:
-        """Render and send one stored notification; schedule its retry or due time."""
+        """Render and send one due notification, the shop served least recently first (this
+        job's own unless another shop waits: `delivery.fair_turn`); schedule its retry."""
         c = self.c
-        result = delivery.deliver(
-            c.sessions, c.queue, c.providers, c.links, c.policy, notification_id
-        )
-        if result.state in DUE and result.retry_at is not None:
-            c.queue.enqueue("deliver", notification_id, at=result.retry_at)
+        turn = delivery.fair_turn(c.sessions, notification_id, utcnow())
+        for target in dict.fromkeys((turn, notification_id)):
+            result = delivery.deliver(c.sessions, c.queue, c.providers, c.links, c.policy, target)
+            if result.state in DUE and result.retry_at is not None:
+                c.queue.enqueue("deliver", target, at=result.retry_at)
+            if result.claimed:
+                return  # one send per job; a turn another worker took falls back to our own
 
     def forward_problem(self, report_id: int) -> None:
         """Forward a shopper's stored problem report to the merchant; schedule its retry."""

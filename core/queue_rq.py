@@ -8,12 +8,12 @@ with the dependencies of the worker that took it and nothing is looked up global
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis import Redis
 from rq import Queue, Retry, SimpleWorker
-from rq.job import Job
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from core.queue import JOBS, Runner
@@ -21,6 +21,7 @@ from core.queue import JOBS, Runner
 PREFIX = "core.jobs."
 RETRY = Retry(max=3, interval=[5, 30, 120])  # crashes inside a job, not channel failures
 DOWN_SECONDS = 5.0
+WAITING_AT_MOST = timedelta(minutes=10)  # a queued job older than this is queued again
 
 
 class QueueUnavailable(ConnectionError):
@@ -46,14 +47,34 @@ class RqQueue:
         try:
             if at is not None:
                 self.queue.enqueue_at(at, func, *args, retry=RETRY)
-            else:
-                self.queue.enqueue(func, *args, retry=RETRY)
+                return
+            # one waiting job per job and ids: the relay re-enqueues what it cannot see in
+            # the queue, and must not pile copies behind a backlog the workers are still on
+            job_id = "-".join(["wismo", job, *map(str, args)])
+            waiting = self.queue.fetch_job(job_id)
+            status = waiting.get_status(refresh=False) if waiting is not None else None
+            if status == JobStatus.QUEUED and _recent(waiting):
+                return
+            # a job running under this id keeps it; the new one gets an id of its own
+            self.queue.enqueue(
+                func, *args, retry=RETRY, job_id=None if status == JobStatus.STARTED else job_id
+            )
         except Exception:
             self._down_until = time.monotonic() + DOWN_SECONDS
             raise
 
     def depth(self) -> int | None:
         return self.queue.count
+
+
+def _recent(job: Job | None) -> bool:
+    """Queued within the last WAITING_AT_MOST: a job seen as queued for longer may have been
+    taken by a worker that died before it marked it started, so it is queued again."""
+    at = job.enqueued_at if job is not None else None
+    if at is None:
+        return False
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return datetime.now(UTC) - at < WAITING_AT_MOST
 
 
 class _BoundJob(Job):

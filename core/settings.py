@@ -15,6 +15,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _seconds(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    value = env.get(name)
+    if not value:
+        return default
+    return tuple(int(part) for part in value.split(",") if part.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service needs to know about its surroundings."""
@@ -53,6 +60,8 @@ class Settings:
             shopify_api_secret_previous=env.get("WISMO_SHOPIFY_API_SECRET_PREVIOUS") or None,
             send_lease_seconds=_int(env, "WISMO_SEND_LEASE_SECONDS", cls.send_lease_seconds),
             relay_grace_seconds=_int(env, "WISMO_RELAY_GRACE_SECONDS", cls.relay_grace_seconds),
+            max_attempts=_int(env, "WISMO_MAX_ATTEMPTS", cls.max_attempts),
+            retry_backoff=_seconds(env, "WISMO_RETRY_BACKOFF", cls.retry_backoff),
         )
         return replace(base, **overrides)
 

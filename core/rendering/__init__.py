@@ -4,6 +4,7 @@ renderer = Renderer(overrides={"uk/sms/shipped.txt.j2": "..."})
 message = renderer.render("email", Status.SHIPPED, "uk", facts)
 """
 
+from core.rendering.budget import DEFAULT_BUDGET, Budget, RenderBudgetError
 from core.rendering.catalogue import status_description, status_label, ui_text
 from core.rendering.context import VARIABLES, template_context
 from core.rendering.locales import (
@@ -23,9 +24,12 @@ from core.rendering.renderer import (
     templates_dir,
     uses_short_links,
 )
-from core.rendering.samples import minimal_facts, sample_facts
+from core.rendering.samples import minimal_facts, sample_facts, sample_variants
 
 __all__ = [
+    "Budget",
+    "DEFAULT_BUDGET",
+    "RenderBudgetError",
     "DEFAULT_LOCALE",
     "folder_of",
     "uses_short_links",
@@ -39,6 +43,7 @@ __all__ = [
     "minimal_facts",
     "normalize_locale",
     "sample_facts",
+    "sample_variants",
     "sentence",
     "shipment_progress",
     "status_description",

@@ -12,15 +12,22 @@ from typing import Any
 
 import css_inline
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from core import hooks, registry
 from core.domain.sms import SmsInfo, count_segments
 from core.domain.statuses import Status
 from core.errors import TemplateError
+from core.rendering.budget import (
+    DEFAULT_BUDGET,
+    Budget,
+    BudgetedSandbox,
+    RenderBudgetError,
+    metered,
+    output,
+)
 from core.rendering.context import template_context
 from core.rendering.locales import DEFAULT_LOCALE, normalize_locale
-from core.rendering.samples import sample_facts
+from core.rendering.samples import sample_variants
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -99,7 +106,7 @@ def _environment(
             jinja2.FileSystemLoader([str(templates_dir()), *plugin_dirs]),
         ]
     )
-    return ImmutableSandboxedEnvironment(
+    return BudgetedSandbox(
         loader=_NamedLoader(loader),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
@@ -144,9 +151,13 @@ class Renderer:
     """Renders default templates, with a shop's edited sources (by template name) on top."""
 
     def __init__(
-        self, overrides: Mapping[str, str] | None = None, shop: hooks.HookShop | None = None
+        self,
+        overrides: Mapping[str, str] | None = None,
+        shop: hooks.HookShop | None = None,
+        budget: Budget = DEFAULT_BUDGET,
     ) -> None:
         self.overrides = dict(overrides or {})
+        self.budget = budget  # what one message's rendering may spend (core.rendering.budget)
         self.plugin_dirs = _plugin_dirs()
         self.env = _environment(tuple(sorted(self.overrides.items())), self.plugin_dirs)
         self.shop = shop  # when set, the `wismo.hooks` may add template variables
@@ -165,14 +176,25 @@ class Renderer:
 
     def _render(self, template: jinja2.Template, context: Mapping[str, Any]) -> str:
         try:
-            return template.render(context)
+            return output(template.generate(context))
+        except RenderBudgetError as exc:  # already says which limit; add where it stopped
+            exc.lineno, name = _location(exc)
+            exc.name = name if name and not name.startswith("<") else template.name
+            raise
         except Exception as exc:  # a merchant's template may fail in any way; say where
             raise _template_error(exc, template.name) from exc
 
     def render(
         self, kind: str, status: Status | str, locale: str | None, facts: Mapping[str, Any]
     ) -> Rendered:
-        """The message for `status` on a channel of `kind` (email, sms, whatsapp, …)."""
+        """The message for `status` on a channel of `kind` (email, sms, whatsapp, …), rendered
+        within the budget (RenderBudgetError, a TemplateError, when a template exceeds it)."""
+        with metered(self.budget):
+            return self._message(kind, status, locale, facts)
+
+    def _message(
+        self, kind: str, status: Status | str, locale: str | None, facts: Mapping[str, Any]
+    ) -> Rendered:
         folder = folder_of(kind)
         if folder is None:
             known = sorted(k for k, v in registry.kinds().items() if v.templates)
@@ -200,7 +222,8 @@ class Renderer:
         return Rendered(None, text, None, count_segments(text) if folder == "sms" else None)
 
     def validate(self, name: str, source: str) -> None:
-        """Compile `source` as template `name` and render it with sample facts, or TemplateError."""
+        """Compile `source` as template `name` and render it, within the budget, for each sample
+        order (many items, none, long names; every status for a shared part), or TemplateError."""
         try:
             self.env.parse(source, name=name)
         except jinja2.TemplateSyntaxError as exc:
@@ -210,14 +233,22 @@ class Renderer:
             tuple(sorted({**self.overrides, name: source}.items())), self.plugin_dirs
         )
         template = trial.get_template(name)
-        rendered = self._render(
-            template, template_context(sample_facts(status, locale), status, locale)
-        )
+        statuses = [status] if _is_status_template(name) else list(Status)
+        for each in statuses:
+            for facts in sample_variants(each, locale):
+                with metered(self.budget):
+                    rendered = self._render(template, template_context(facts, each, locale))
         if _autoescape(name):
             try:
                 _INLINER.inline(rendered)
             except css_inline.InlineError as exc:
                 raise TemplateError(f"cannot inline the CSS: {exc}", name=name) from exc
+
+
+def _is_status_template(name: str) -> bool:
+    """Whether `name` is one status's message (not a part every status shares)."""
+    stem = name.split("/")[-1].split(".", 1)[0]
+    return stem in {s.value for s in Status}
 
 
 def _parse_name(name: str) -> tuple[str, Status]:

@@ -171,3 +171,48 @@ def minimal_facts(status: Status | str) -> dict[str, Any]:
         "tracking_link": "https://wismo.example/track/t",
         "unsubscribe_link": None,
     }
+
+
+def sample_variants(status: Status | str, locale: str | None) -> list[dict[str, Any]]:
+    """The sample orders a merchant's template must render for before it is saved: the usual
+    one, one with many items, one with no items and no shopper's name, one with long names."""
+    usual = sample_facts(status, locale)
+    order = usual["order"]
+    many = {
+        **usual,
+        "order": {
+            **order,
+            "items": [
+                {"name": f"{item['name']} ({n + 1})", "quantity": n % 9 + 1, "price": item["price"]}
+                for n in range(MANY_ITEMS)
+                for item in order["items"][:1]
+            ],
+        },
+        "progress": {**usual["progress"], "items_total": MANY_ITEMS},
+    }
+    bare = {  # nothing ordered listed, no name for the shopper
+        **usual,
+        "order": {**order, "items": [], "shipping_total": None},
+        "customer": {},
+        "progress": {**usual["progress"], "items_total": None, "items_shipped": None},
+    }
+    long_word = "Wolfeschlegelsteinhausenbergerdorff"
+    long_names = {
+        **usual,
+        "shop": {**usual["shop"], "name": f"{usual['shop']['name']} {long_word}" * 2},
+        "customer": {
+            "first_name": long_word,
+            "name": f"{long_word} {long_word}-{long_word}",
+        },
+        "order": {
+            **order,
+            "number": "#" + "9" * 60,
+            "items": [
+                {**item, "name": f"{item['name']} {long_word * 5}"} for item in order["items"]
+            ],
+        },
+    }
+    return [usual, many, bare, long_names]
+
+
+MANY_ITEMS = 60

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from core import hooks, registry
 from core.channels.base import OutboundMessage
@@ -49,6 +49,42 @@ class Delivery:
 
     state: str  # a MessageState, or "missing" / "lost-claim" when nothing was ours to record
     retry_at: datetime | None = None
+    claimed: bool = True  # False: it was not due, or another worker had it
+
+
+def fair_turn(sessions: sessionmaker[Session], notification_id: int, now: datetime) -> int:
+    """The due message a deliver job should send: its own, unless another shop has waited
+    longer since it was last served (round robin over shops with due messages).
+
+    Every deliver job is one turn at sending, so a shop that queued 500 messages (or whose
+    template is slow) cannot hold another shop's confirmation behind all of them: the next
+    job, whichever shop queued it, serves the shop served least recently. The job's own
+    message keeps its place and is sent by a later turn (or the relay)."""
+    served = aliased(Notification)
+    with sessions() as session:
+        own = session.scalar(select(Notification.shop_id).where(Notification.id == notification_id))
+        if own is None:
+            return notification_id
+        waiting = (
+            select(Notification.shop_id, func.min(Notification.id).label("first"))
+            .where(Notification.state.in_(DUE), Notification.not_before <= now)
+            .group_by(Notification.shop_id)
+            .subquery()
+        )
+        last_served = (
+            select(func.max(served.claimed_at))
+            .where(served.shop_id == waiting.c.shop_id)
+            .correlate(waiting)
+            .scalar_subquery()
+        )
+        turn = session.execute(
+            select(waiting.c.shop_id, waiting.c.first)
+            .order_by(last_served.asc().nulls_first(), waiting.c.first)
+            .limit(1)
+        ).first()
+    if turn is None or turn.shop_id == own:
+        return notification_id
+    return int(turn.first)
 
 
 def claim(session: Session, notification_id: int, now: datetime) -> str | None:
@@ -79,9 +115,9 @@ def deliver(
         if token is None:
             note = session.get(Notification, notification_id)
             if note is None:
-                return Delivery("missing")
+                return Delivery("missing", claimed=False)
             due = note.not_before if note.state in DUE else None
-            return Delivery(note.state, due)
+            return Delivery(note.state, due, claimed=False)
     finish = _Finish(sessions, notification_id, token)
     ending = _Ending(sessions, queue, policy, finish, now)
     try:

@@ -21,6 +21,7 @@ from core.errors import TemplateError
 from core.i18n import N_
 from core.links import Links
 from core.rendering import SUPPORTED_LOCALES, Rendered, Renderer, sample_facts
+from core.rendering.budget import RenderBudgetError
 from core.rendering.renderer import uses_short_links
 from core.shop_settings import settings_of
 from core.storage.models import Shop, TemplateVersion
@@ -121,6 +122,7 @@ class PartError:
     part: str
     message: str
     lineno: int | None
+    budget: RenderBudgetError | None = None  # the render budget was exceeded: which limit
 
 
 def check(shop: Shop, slot: Slot, drafts: Mapping[str, str]) -> list[PartError]:
@@ -134,6 +136,8 @@ def check(shop: Shop, slot: Slot, drafts: Mapping[str, str]) -> list[PartError]:
             continue
         try:
             renderer.validate(names[part], source)
+        except RenderBudgetError as exc:
+            errors.append(PartError(part, str(exc), exc.lineno, exc))
         except TemplateError as exc:
             errors.append(PartError(part, str(exc), exc.lineno))
     return errors

@@ -204,6 +204,7 @@ class Notification(Base):
         ),
         Index("ix_notifications_due", "state", "not_before"),
         Index("ix_notifications_shop_state", "shop_id", "state"),
+        Index("ix_notifications_shop_claimed", "shop_id", "claimed_at"),  # fair_turn
         Index("ix_notifications_provider_msg", "provider", "provider_message_id"),
     )
 

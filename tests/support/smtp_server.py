@@ -121,6 +121,8 @@ class SmtpServer:
             else:
                 kwargs["tls_context"] = server_ctx
                 kwargs["require_starttls"] = True
+        self._kwargs = kwargs
+        self._stopped = False
         self.controller = Controller(_Handler(self), hostname=self.host, port=self.port, **kwargs)
 
     @property
@@ -130,11 +132,19 @@ class SmtpServer:
         return f"{scheme}://{self.host}:{self.port}"
 
     def start(self) -> SmtpServer:
+        if self._stopped:  # an aiosmtpd controller does not start twice: a fresh one
+            self.controller = Controller(
+                _Handler(self), hostname=self.host, port=self.port, **self._kwargs
+            )
         self.controller.start()
+        self._stopped = False
         return self
 
     def stop(self) -> None:
-        self.controller.stop()
+        """Stop listening (connections are refused); `start()` listens again on the same port."""
+        if not self._stopped:
+            self.controller.stop()
+            self._stopped = True
 
     @property
     def messages(self) -> list[ReceivedMail]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -9,7 +10,8 @@ from flask.typing import ResponseReturnValue
 
 from core.domain.statuses import Status
 from core.errors import TemplateError
-from core.rendering import SUPPORTED_LOCALES, VARIABLES, Rendered
+from core.rendering import SUPPORTED_LOCALES, VARIABLES, RenderBudgetError, Rendered
+from core.rendering.budget import OPERATIONS, SECONDS
 from core.services import message_templates as mt
 from core.shop_settings import settings_of
 from core.storage.models import TemplateVersion
@@ -17,7 +19,7 @@ from core.storage.models import TemplateVersion
 from ..context import wismo
 from .access import OWNER, current_shop, me, owned, staff_required
 from .blueprint import bp
-from .i18n import _, ngettext_
+from .i18n import _, decimal, ngettext_
 from .sending import SendFailed, send_direct
 
 LOCALE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українська"}
@@ -75,6 +77,21 @@ def sms_summary(characters: int, encoding: str, segments: int) -> str:
     )
 
 
+def too_much_work(exc: RenderBudgetError) -> str:
+    """The render budget's refusal in the admin's language, naming the limit exceeded."""
+    if exc.limit == OPERATIONS:
+        reason = _("more than {n} operations (loop turns, lookups)", n=decimal(exc.amount, 0))
+    elif exc.limit == SECONDS:
+        reason = _("longer than {n} s to render", n=decimal(exc.amount, 1))
+    else:
+        reason = _("it builds or writes more than {n} characters", n=decimal(exc.amount, 0))
+    return _("This template does too much work: {reason}.", reason=reason)
+
+
+def _translated(errors: list[mt.PartError]) -> list[mt.PartError]:
+    return [replace(e, message=too_much_work(e.budget)) if e.budget else e for e in errors]
+
+
 def _preview_view(rendered: Rendered) -> dict[str, Any]:
     out: dict[str, Any] = {
         "subject": rendered.subject,
@@ -103,7 +120,7 @@ def edit_message(channel: str, status: str, locale: str) -> ResponseReturnValue:
         shop = current_shop(s)
         if request.method == "POST":
             drafts = _drafts(slot)
-            errors = mt.save(s, shop, slot, drafts, me().email)
+            errors = _translated(mt.save(s, shop, slot, drafts, me().email))
             if not errors:
                 flash(_("Saved. New messages use this text from now on."))
                 return redirect(request.path)
@@ -160,14 +177,15 @@ def preview_message(channel: str, status: str, locale: str) -> ResponseReturnVal
     with wismo().session() as s:
         shop = current_shop(s)
         drafts = _drafts(slot)
-        errors = mt.check(shop, slot, drafts)
+        errors = _translated(mt.check(shop, slot, drafts))
         if errors:
             e = errors[0]
             return jsonify({"error": {"part": e.part, "message": e.message, "line": e.lineno}})
         try:
             return jsonify(_preview_view(mt.preview(shop, slot, drafts, wismo().links)))
         except TemplateError as exc:
-            return jsonify({"error": {"part": None, "message": str(exc), "line": exc.lineno}})
+            message = too_much_work(exc) if isinstance(exc, RenderBudgetError) else str(exc)
+            return jsonify({"error": {"part": None, "message": message, "line": exc.lineno}})
 
 
 @bp.route("/messages/<channel>/<status>/<locale>/reset", methods=["POST"])
@@ -193,7 +211,8 @@ def send_preview(channel: str, status: str, locale: str) -> ResponseReturnValue:
     try:
         rendered = mt.preview(shop, slot, drafts)
     except TemplateError as exc:
-        flash(_("Not sent: {reason}", reason=exc), "error")
+        reason = too_much_work(exc) if isinstance(exc, RenderBudgetError) else exc
+        flash(_("Not sent: {reason}", reason=reason), "error")
         return redirect(back)
     kind = {"messenger": request.form.get("kind") or "telegram"}.get(slot.channel, slot.channel)
     to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()

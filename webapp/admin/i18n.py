@@ -147,7 +147,8 @@ def decimal(value: float | None, places: int = 1) -> str:
     """A number as the admin's language writes it: '24.5' / '24,5'; '—' for none."""
     if value is None:
         return "—"
-    return format_decimal(value, "#,##0." + "0" * places, locale=admin_locale())
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, pattern, locale=admin_locale())
 
 
 def percent(share: float | None, places: int = 1) -> str:

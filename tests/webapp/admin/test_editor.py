@@ -136,3 +136,36 @@ def test_done_when_the_next_shipped_order_sends_the_new_ukrainian_text(app, cont
     assert f'data-id="{note.id}" data-state="sent"' in log
     message = admin.get(f"/admin/log/{note.id}").get_data(as_text=True)
     assert "Посилка #5001 вже їде до вас!" in message
+
+
+# issue 16 item 7: the loop that passed the old check and held a worker for 18 s
+RUNAWAY = "{% for i in range(99999) %}{% for j in range(900) %}{% endfor %}{% endfor %}"
+
+
+def test_a_template_that_does_too_much_work_is_refused_at_save_in_the_admins_language(
+    app, container, owner
+):
+    admin = Admin(app, "owner@a.example")
+    admin.post("/admin/language", {"locale": "uk"})
+    r = admin.post(URL, {"part-subject": "ok", "part-txt": RUNAWAY})
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    # the operations limit, or on a very loaded machine the wall time one
+    assert "Цей шаблон виконує забагато роботи: " in page
+    assert "понад 100\u00a0000 операцій" in page or "на його обробку йде понад 2" in page
+    with container.session() as s:
+        assert "templates" not in s.get(Shop, owner.shop.id).settings
+    admin.post("/admin/language", {"locale": "ru"})
+    page = admin.post(URL, {"part-txt": '{{ "x" * 600000 }}'}).get_data(as_text=True)
+    assert "Этот шаблон выполняет слишком много работы: он создаёт или выводит более" in page
+
+
+def test_the_live_preview_stops_a_runaway_template_and_says_why(app, owner):
+    admin = Admin(app, "owner@a.example")
+    admin.post("/admin/language", {"locale": "en"})
+    r = admin.post("/admin/messages/sms/shipped/en/preview", {"part-txt": RUNAWAY})
+    assert r.json["error"]["message"] in (
+        "This template does too much work: more than 100,000 operations (loop turns, lookups).",
+        "This template does too much work: longer than 2.0 s to render.",  # a loaded machine
+    )
+    assert r.json["error"]["line"] == 1
