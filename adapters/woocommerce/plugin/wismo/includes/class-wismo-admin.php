@@ -102,8 +102,8 @@ class Wismo_Admin {
 			)
 		);
 		if ( ! $result['ok'] || empty( $result['body']['authorize_url'] ) ) {
-			/* translators: %s: the error */
-			self::back( 'error', sprintf( __( 'Wismo did not start the connection: %s', 'wismo' ), $result['error'] ? $result['error'] : $result['status'] ) );
+			/* translators: %s: what went wrong and what to do, a sentence or two */
+			self::back( 'error', sprintf( __( 'Wismo did not start the connection. %s', 'wismo' ), self::explain( Wismo_Link::verdict( $result, null ) ) ) );
 		}
 		wp_safe_redirect( $result['body']['authorize_url'] );
 		exit;
@@ -123,8 +123,8 @@ class Wismo_Admin {
 			)
 		);
 		if ( ! $result['ok'] ) {
-			/* translators: %s: the error */
-			self::back( 'error', sprintf( __( 'Wismo did not accept the keys: %s', 'wismo' ), $result['error'] ? $result['error'] : $result['status'] ) );
+			/* translators: %s: what went wrong and what to do, a sentence or two */
+			self::back( 'error', sprintf( __( 'Wismo did not accept the keys. %s', 'wismo' ), self::explain( Wismo_Link::verdict( $result, null ) ) ) );
 		}
 		self::back( 'info', __( 'Keys received. Wismo is trying them with your store now; keys that worked before stay in use until the new ones are proven. Press Test connection in a moment to see the result.', 'wismo' ) );
 	}
@@ -192,6 +192,10 @@ class Wismo_Admin {
 			case 'signature':
 				/* translators: %s: number of order updates */
 				return sprintf( __( 'Wismo turned away the last %s order updates from this store because their signature did not match the secret Wismo gave its webhooks (they may have been edited under WooCommerce > Settings > Advanced > Webhooks). WooCommerce turns such webhooks off after 5 failed deliveries; Wismo then sets them up again by itself within 10 minutes and catches up with the missed changes. If this message stays, press Connect again.', 'wismo' ), $detail );
+			case 'setup':
+				return $detail . '.';
+			case 'shop_key':
+				return __( 'Wismo does not know this shop key at this address. Check the Wismo URL, then copy the shop key again from your Wismo admin (Get started) and save it here.', 'wismo' );
 			case 'secret':
 				return __( 'Wismo refused this store\'s signature: the shop secret saved here is not the one Wismo has for this shop. Copy the secret again from your Wismo admin (Get started) and save it here.', 'wismo' );
 			case 'unreachable':
@@ -336,8 +340,8 @@ class Wismo_Admin {
 			)
 		);
 		if ( ! $result['ok'] ) {
-			/* translators: %s: the error */
-			self::back( 'error', sprintf( __( 'Wismo did not save the statuses: %s', 'wismo' ), $result['error'] ? $result['error'] : $result['status'] ) );
+			/* translators: %s: what went wrong and what to do, a sentence or two */
+			self::back( 'error', sprintf( __( 'Wismo did not save the statuses. %s', 'wismo' ), self::explain( Wismo_Link::verdict( $result, null ) ) ) );
 		}
 		update_option(
 			'wismo_status_map',
