@@ -337,17 +337,10 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		$this->model_setting_cron->deleteCronByCode('wismo');
 
 		(new \Wismo\PlatformEmails($this->db, DB_PREFIX))->apply(true);
-		$outbox = new \Wismo\Outbox($this->db, DB_PREFIX);
-		$settings = \Wismo\Settings::fromConfig($this->config);
+		$waiting = (new \Wismo\Pusher(\Wismo\Settings::fromConfig($this->config), new \Wismo\Outbox($this->db, DB_PREFIX)))->leave(time());
 
-		if ($settings->configured()) {
-			(new \Wismo\Pusher($settings, $outbox))->flush(time(), 50);
-		}
-
-		if ($outbox->isEmpty()) {
-			$outbox->uninstall();
-		} else {
-			$this->log->write('Wismo: uninstalled with updates Wismo has not received; they stay in ' . DB_PREFIX . 'wismo_outbox and are sent after a reinstall.');
+		if ($waiting > 0) {
+			$this->log->write('Wismo: uninstalled with ' . $waiting . ' updates Wismo has not received; they stay in ' . DB_PREFIX . 'wismo_outbox and are sent after a reinstall.');
 		}
 
 		$this->load->model('setting/setting');
