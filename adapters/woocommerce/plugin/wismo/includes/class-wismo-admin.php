@@ -383,6 +383,26 @@ class Wismo_Admin {
 	}
 
 	/**
+	 * "Link the store": Connect (disabled, with the reason and the other way, when the
+	 * Wismo URL is http, since WooCommerce ends an http callback on a bare "callback_url
+	 * needs to be over SSL" page) and the pasted-keys form.
+	 */
+	public static function link_section() {
+		echo '<h2>' . esc_html__( 'Link the store', 'wismo' ) . '</h2><p>' . esc_html__( 'Connect asks you to approve read/write access for Wismo (WooCommerce needs Wismo on https for this).', 'wismo' ) . '</p>';
+		if ( 0 === strpos( Wismo_Client::url(), 'http://' ) ) {
+			echo '<p id="wismo-connect-http"><button type="button" class="button" disabled>' . esc_html__( 'Connect', 'wismo' ) . '</button> ' . esc_html__( 'Your Wismo URL starts with http://, and WooCommerce connects apps only over https. Paste REST API keys below instead (or give Wismo an https address).', 'wismo' ) . '</p>';
+		} else {
+			self::form( 'connect', '', __( 'Connect', 'wismo' ) );
+		}
+		echo '<p>' . esc_html__( 'Or paste REST API keys made under WooCommerce -> Settings -> Advanced -> REST API (read/write):', 'wismo' ) . '</p>';
+		$keys = '<table class="form-table">'
+			. self::row( 'consumer_key', __( 'Consumer key', 'wismo' ), '' )
+			. self::row( 'consumer_secret', __( 'Consumer secret', 'wismo' ), '', 'password' )
+			. '</table>';
+		self::form( 'keys', $keys, __( 'Send keys to Wismo', 'wismo' ) );
+	}
+
+	/**
 	 * One form posting to admin-post.php.
 	 *
 	 * @param string $action  Action name.
@@ -482,19 +502,7 @@ class Wismo_Admin {
 			. '</table>';
 		self::form( 'save', $inner, __( 'Save settings', 'wismo' ) );
 
-		echo '<h2>' . esc_html__( 'Link the store', 'wismo' ) . '</h2><p>' . esc_html__( 'Connect asks you to approve read/write access for Wismo (WooCommerce needs Wismo on https for this).', 'wismo' ) . '</p>';
-		if ( 0 === strpos( Wismo_Client::url(), 'http://' ) ) {
-			// WooCommerce ends an http callback on a bare "callback_url needs to be over SSL" page.
-			echo '<p id="wismo-connect-http"><button type="button" class="button" disabled>' . esc_html__( 'Connect', 'wismo' ) . '</button> ' . esc_html__( 'Your Wismo URL starts with http://, and WooCommerce connects apps only over https. Paste REST API keys below instead (or give Wismo an https address).', 'wismo' ) . '</p>';
-		} else {
-			self::form( 'connect', '', __( 'Connect', 'wismo' ) );
-		}
-		echo '<p>' . esc_html__( 'Or paste REST API keys made under WooCommerce -> Settings -> Advanced -> REST API (read/write):', 'wismo' ) . '</p>';
-		$keys = '<table class="form-table">'
-			. self::row( 'consumer_key', __( 'Consumer key', 'wismo' ), '' )
-			. self::row( 'consumer_secret', __( 'Consumer secret', 'wismo' ), '', 'password' )
-			. '</table>';
-		self::form( 'keys', $keys, __( 'Send keys to Wismo', 'wismo' ) );
+		self::link_section();
 		echo '<h2>' . esc_html__( 'Statuses', 'wismo' ) . '</h2><p>' . esc_html__( 'How your order statuses read to shoppers. Statuses added by plugins or by you are listed here.', 'wismo' ) . '</p>';
 		self::form( 'statuses', self::status_fields(), __( 'Save statuses', 'wismo' ) );
 		echo '<h2>' . esc_html__( 'Test', 'wismo' ) . '</h2>';
