@@ -7,6 +7,11 @@ carries hostile CSS that would hide or recolour anything it can reach.
 from __future__ import annotations
 
 import html
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 
 from core.domain.statuses import Status
 from core.storefront import sign_storefront_token
@@ -255,20 +260,15 @@ body { margin: 0 } h1 { text-align: center }
 """
 
 
+PLUGIN_WIDGET = Path(__file__).parents[2] / "adapters/woocommerce/plugin/wismo/includes"
+
+
 def _plugin_markup(base: str, token: str) -> str:
     """The view-order widget exactly as the WordPress plugin prints it (Wismo_Widget::html)."""
-    import shutil
-    import subprocess
-    from pathlib import Path
-
     php = shutil.which("php")
     if php is None:
-        import pytest
-
         pytest.fail("php is not installed: run `make test` (it installs php-cli)")
-    widget = (
-        Path(__file__).parents[2] / "adapters/woocommerce/plugin/wismo/includes/class-wismo-widget.php"
-    )
+    widget = PLUGIN_WIDGET / "class-wismo-widget.php"
     code = (
         "define('WISMO_TESTING', true); require $argv[1];"
         "echo Wismo_Widget::html($argv[2], array('token' => $argv[3], 'locale' => 'uk'));"
@@ -287,7 +287,10 @@ def test_the_plugins_widget_keeps_the_themes_content_width_under_a_centred_title
     order_in(sqlite_container, shop.shop.id, "1001", "progress", "uk")
     token = sign_storefront_token(shop.webhook_secret, shop.shop.key, "1001")
     base = live_app(sqlite_container)
-    bare = f'<div class="wismo-widget" id="bare" data-token="{html.escape(token)}" data-locale="uk"></div>'
+    bare = (
+        f'<div class="wismo-widget" id="bare" data-token="{html.escape(token)}" data-locale="uk">'
+        "</div>"
+    )
     page_html = f"""<!doctype html><html lang="uk"><head><meta charset="utf-8">
 <style>{BLOCK_THEME_CSS}</style></head><body><main class="is-layout-constrained">
 <h1>Замовлення №1001</h1>{_plugin_markup(base, token)}

@@ -141,7 +141,6 @@ def test_an_upgrade_gives_every_changed_file_a_new_date(tmp_path, monkeypatch):
     assert all(1980 <= d[0] <= 2026 for d in new.values())
 
 
-
 def test_the_tracking_save_on_the_30_order_page_posts_once():
     """OpenCart 3.0's admin common.js submits every form whose id has "form-" in it when a
     submit button is clicked, which posted the tracking number twice (issue 18 item 10):

@@ -10,8 +10,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-from babel.messages.pofile import read_po
 import pytest
+from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from adapters.woocommerce import WooCommerceAdapter
