@@ -7,6 +7,11 @@ carries hostile CSS that would hide or recolour anything it can reach.
 from __future__ import annotations
 
 import html
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
 
 from core.domain.statuses import Status
 from core.storefront import sign_storefront_token
@@ -245,3 +250,64 @@ def test_the_promise_mode_on_a_phone_product_page_in_ukrainian(
         screenshot(page, "widget-promise-uk-390")
     finally:
         context.close()
+
+
+# Twenty Twenty-Five (a block theme) constrains the content's direct children this way.
+BLOCK_THEME_CSS = """
+body { margin: 0 } h1 { text-align: center }
+.is-layout-constrained > :where(:not(.alignleft):not(.alignright):not(.alignfull)) {
+  max-width: 645px; margin-left: auto !important; margin-right: auto !important; }
+"""
+
+
+PLUGIN_WIDGET = Path(__file__).parents[2] / "adapters/woocommerce/plugin/wismo/includes"
+
+
+def _plugin_markup(base: str, token: str) -> str:
+    """The view-order widget exactly as the WordPress plugin prints it (Wismo_Widget::html)."""
+    php = shutil.which("php")
+    if php is None:
+        pytest.fail("php is not installed: run `make test` (it installs php-cli)")
+    widget = PLUGIN_WIDGET / "class-wismo-widget.php"
+    code = (
+        "define('WISMO_TESTING', true); require $argv[1];"
+        "echo Wismo_Widget::html($argv[2], array('token' => $argv[3], 'locale' => 'uk'));"
+    )
+    return subprocess.run(
+        [php, "-r", code, str(widget), base, token], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_plugins_widget_keeps_the_themes_content_width_under_a_centred_title(
+    sqlite_container, live_app, page, http_stub
+):
+    """The widget resets its own element (all: initial), which dropped a block theme's
+    content width and centring; the plugin's wrapper takes them (issue 18 item 17)."""
+    shop = add_shop(sqlite_container)
+    order_in(sqlite_container, shop.shop.id, "1001", "progress", "uk")
+    token = sign_storefront_token(shop.webhook_secret, shop.shop.key, "1001")
+    base = live_app(sqlite_container)
+    bare = (
+        f'<div class="wismo-widget" id="bare" data-token="{html.escape(token)}" data-locale="uk">'
+        "</div>"
+    )
+    page_html = f"""<!doctype html><html lang="uk"><head><meta charset="utf-8">
+<style>{BLOCK_THEME_CSS}</style></head><body><main class="is-layout-constrained">
+<h1>Замовлення №1001</h1>{_plugin_markup(base, token)}
+{bare}</main></body></html>"""
+    http_stub.route(
+        "GET", "/view-order", handler=lambda req: (200, {"Content-Type": "text/html"}, page_html)
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(http_stub.url_for("/view-order"))
+    page.locator(".wismo-widget-wrap .wismo-widget h3").wait_for()
+    title = page.locator("h1").bounding_box()
+    wrapped = page.locator(".wismo-widget-wrap").bounding_box()
+    assert title and wrapped
+    assert wrapped["width"] == 645 and title["width"] == 645
+    assert abs(wrapped["x"] - title["x"]) < 1 and wrapped["x"] > 300  # centred with the title
+    # The same element put straight into the content, without the wrapper, loses the rule.
+    page.locator("#bare h3").wait_for()
+    bare_box = page.locator("#bare").bounding_box()
+    assert bare_box and bare_box["x"] == 0 and bare_box["width"] == 1280
+    screenshot(page, "widget-block-theme-width-uk-1280")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -138,3 +139,17 @@ def test_an_upgrade_gives_every_changed_file_a_new_date(tmp_path, monkeypatch):
         n: d for n, d in old.items() if n != name
     }
     assert all(1980 <= d[0] <= 2026 for d in new.values())
+
+
+def test_the_tracking_save_on_the_30_order_page_posts_once():
+    """OpenCart 3.0's admin common.js submits every form whose id has "form-" in it when a
+    submit button is clicked, which posted the tracking number twice (issue 18 item 10):
+    the box's form is named otherwise, its button is a plain button, and the script
+    ignores a second click while a save is under way. (4.x's common.js has no such rule.)"""
+    twig = package.MODULE / "oc3/upload/admin/view/template/extension/module/wismo_order.twig"
+    text = twig.read_text()
+    forms = re.findall(r"<form\b[^>]*>", text)
+    assert forms and all("form-" not in f for f in forms), forms
+    assert 'type="submit"' not in text
+    assert '<button type="button" id="button-wismo-tracking"' in text
+    assert "if (button.prop('disabled'))" in text

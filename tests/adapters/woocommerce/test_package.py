@@ -5,9 +5,12 @@ from __future__ import annotations
 import gettext
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
@@ -54,6 +57,26 @@ def test_every_plugin_string_is_translated_into_russian_and_ukrainian():
         with (PLUGIN / "languages" / f"wismo-{locale}.po").open("rb") as fh:
             done = {m.id: m.string for m in read_po(fh) if m.id}
         assert set(done) == ids and all(done.values()), locale
+
+
+def test_the_template_holds_exactly_the_strings_the_plugin_uses(tmp_path):
+    """No string the PHP no longer says lingers for translators, none it says is missing:
+    the template is what `scripts/i18n wp` extracts from the sources today."""
+    if shutil.which("xgettext") is None:
+        pytest.fail("xgettext is not installed: run `make test` (it installs gettext)")
+    fresh = tmp_path / "wismo.pot"
+    root = PLUGIN.parents[3]
+    subprocess.run([str(root / "scripts" / "i18n"), "wp", str(fresh)], cwd=root, check=True)
+
+    def ids(path: Path) -> set[object]:
+        with path.open("rb") as fh:
+            return {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(fh) if m.id}
+
+    committed = ids(PLUGIN / "languages" / "wismo.pot")
+    extracted = ids(fresh)
+    assert "Delivery status" in extracted
+    assert committed - extracted == set(), "no longer used: run scripts/i18n wp"
+    assert extracted - committed == set(), "not in the template: run scripts/i18n wp"
 
 
 def test_uninstall_removes_every_option_the_plugin_writes():

@@ -31,4 +31,23 @@ final class Link {
 
 		return 'link_unreachable';
 	}
+
+	/**
+	 * What the merchant reads about an error: what to do, in the admin's language. A
+	 * wrong secret or shop key needs nothing more; when Wismo refused for another reason
+	 * or cannot be reached, the raw answer follows, labelled for whoever helps them, so
+	 * "no matching v1 signature" never stands alone as the message.
+	 *
+	 * @param callable $get the language lookup ($this->language->get).
+	 */
+	public static function say(string $error, callable $get): string {
+		$key = self::advice($error);
+		$text = (string)$get($key);
+
+		if ($key === 'link_secret' || $key === 'link_shop_key' || trim($error) === '') {
+			return $text;
+		}
+
+		return $text . ' ' . sprintf((string)$get('text_error_details'), $error);
+	}
 }

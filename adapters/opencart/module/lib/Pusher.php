@@ -33,10 +33,10 @@ final class Pusher {
 	 * Try the rows that are due; stops at the first failure. Asks again after each round,
 	 * because delivering an order's oldest row makes its next row due.
 	 */
-	public function flush(int $now, int $limit = 20): array {
+	public function flush(int $now, int $limit = 20, ?int $dueBy = null): array {
 		$sent = 0;
 
-		while ($sent < $limit && ($rows = $this->outbox->due($now, $limit - $sent))) {
+		while ($sent < $limit && ($rows = $this->outbox->due($dueBy ?? $now, $limit - $sent))) {
 			foreach ($rows as $row) {
 				list($ok, $error) = $this->deliver((string)$row['message_id'], (string)$row['body'], $now);
 
@@ -52,6 +52,25 @@ final class Pusher {
 		}
 
 		return ['sent' => $sent, 'failed' => 0];
+	}
+
+	/**
+	 * Uninstall: every waiting push is tried now, back-off or not (still one order's in
+	 * order), and the outbox goes only when nothing is left; otherwise it stays, with
+	 * what waits, for a reinstall to send. Returns how many pushes still wait.
+	 */
+	public function leave(int $now, int $limit = 50): int {
+		if ($this->settings->configured()) {
+			$this->flush($now, $limit, 2147483647);
+		}
+
+		$waiting = $this->outbox->summary()['waiting'];
+
+		if ($waiting === 0) {
+			$this->outbox->uninstall();
+		}
+
+		return $waiting;
 	}
 
 	/** One signed POST, signed afresh (new timestamp, same id) on every attempt. */

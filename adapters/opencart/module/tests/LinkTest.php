@@ -18,6 +18,33 @@ final class LinkTest extends TestCase {
 		$this->assertSame('link_unreachable', Link::advice('Failed to connect to wismo.example port 443'));
 	}
 
+	/** The language file of the admin, as OpenCart's $this->language->get reads it. */
+	private static function admin(string $code): callable {
+		$_ = [];
+		require dirname(__DIR__) . '/lang/admin/' . $code . '/wismo.php';
+
+		return static function (string $key) use ($_) {
+			return $_[$key] ?? $key;
+		};
+	}
+
+	public function testTheMerchantReadsWhatToDoNotTheProtocol(): void {
+		foreach (['en-gb', 'uk-ua', 'ru-ru'] as $code) {
+			$get = self::admin($code);
+			$said = Link::say('HTTP 401: no matching v1 signature', $get);
+			$this->assertSame($get('link_secret'), $said, $code);
+			$this->assertStringNotContainsString('v1', $said, $code);
+			$this->assertStringNotContainsString('HTTP', Link::say('HTTP 404: no such shop', $get), $code);
+			$refused = Link::say('HTTP 400: invalid push', $get);
+			$this->assertStringStartsWith($get('link_refused') . ' ', $refused, $code);
+			$this->assertStringEndsWith(sprintf($get('text_error_details'), 'HTTP 400: invalid push'), $refused, $code);
+			$this->assertNotSame('text_error_details', $get('text_error_details'), $code);
+			$notSaved = sprintf($get('error_not_saved'), $said);
+			$this->assertSame(1, substr_count($notSaved, $get('link_secret')), $code);
+			$this->assertStringNotContainsString('%s', $notSaved, $code);
+		}
+	}
+
 	public function testASecretNeedsThePrefixItsErrorTextAsksFor(): void {
 		$this->assertTrue(Settings::validSecret('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'));
 		$this->assertFalse(Settings::validSecret('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'), 'no whsec_ prefix');

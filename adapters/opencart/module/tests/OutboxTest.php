@@ -54,6 +54,33 @@ final class OutboxTest extends TestCase {
 		$this->assertSame(0, (new Outbox($this->db, 'oc_'))->summary()['waiting']);
 	}
 
+	public function testUninstallDeliversWhatWaitsFirstEvenInBackOff(): void {
+		$answers = [[0, 'Connection refused']];
+		$sent = [];
+		$pusher = $this->pusher($answers, $sent);
+		$pusher->send(self::push('15', 'placed'), 1000);        // fails: in back-off until 1060
+		$pusher->send(self::push('15', 'processing'), 1010);
+
+		$this->assertSame(0, $pusher->leave(1020), 'tried at once, not left to the back-off');
+		$this->assertSame(['placed', 'processing'], $sent);
+		$this->assertSame([], $this->db->query("SHOW TABLES LIKE 'oc_wismo_outbox'")->rows, 'nothing waits: the table goes');
+	}
+
+	public function testUninstallWithWismoDownKeepsWhatWaitsForAReinstall(): void {
+		$answers = [[0, 'Connection refused'], [0, 'Connection refused'], [0, 'Connection refused']];
+		$sent = [];
+		$pusher = $this->pusher($answers, $sent);
+		$pusher->send(self::push('15', 'placed'), 1000);
+		$pusher->send(self::push('16', 'placed'), 1005);
+
+		$this->assertSame(2, $pusher->leave(1020));
+		$outbox = new Outbox($this->db, 'oc_');
+		$outbox->install();                                         // the module installed again
+		$this->assertSame(2, $outbox->summary()['waiting']);
+		$pusher->flush(1020 + Outbox::backoff(2));
+		$this->assertSame(['placed', 'placed'], $sent, 'the kept pushes go out after the reinstall');
+	}
+
 	public function testTheLatestErrorIsShownNotTheAlphabeticallyLargest(): void {
 		$answers = [[0, 'zzz: an old timeout'], [401, 'HTTP 401: invalid signature']];
 		$sent = [];

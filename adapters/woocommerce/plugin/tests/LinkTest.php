@@ -27,6 +27,17 @@ final class LinkTest extends TestCase {
 		$this->assertSame( array( 'ok' => true, 'code' => 'connected', 'detail' => '4' ), Wismo_Link::verdict( self::reply( self::healthy() ), null ) );
 	}
 
+	public function test_a_refusal_names_what_to_fix_not_the_protocol() {
+		$refused = function ( $status, $error, array $extra = array() ) {
+			return Wismo_Link::verdict( $extra + array( 'ok' => false, 'status' => $status, 'body' => null, 'error' => $error ), null );
+		};
+		$this->assertSame( array( 'ok' => false, 'code' => 'secret', 'detail' => 'no matching v1 signature' ), $refused( 401, 'no matching v1 signature' ) );
+		$this->assertSame( 'shop_key', $refused( 404, 'no such shop' )['code'] );
+		$this->assertSame( 'unreachable', $refused( 0, 'cURL error 7: Failed to connect' )['code'] );
+		$this->assertSame( 'refused', $refused( 400, 'invalid push' )['code'] );
+		$this->assertSame( 'setup', $refused( 0, 'Enter the Wismo URL, shop key and secret first.', array( 'setup' => true ) )['code'], 'not set up is not "cannot be reached"' );
+	}
+
 	public function test_woocommerce_refusing_to_deliver_is_not_connected() {
 		$verdict = Wismo_Link::verdict( self::reply( self::healthy() ), 'Error: Delivery URL cannot be reached: A valid URL was not provided.' );
 		$this->assertFalse( $verdict['ok'] );

@@ -102,8 +102,8 @@ class Wismo_Admin {
 			)
 		);
 		if ( ! $result['ok'] || empty( $result['body']['authorize_url'] ) ) {
-			/* translators: %s: the error */
-			self::back( 'error', sprintf( __( 'Wismo did not start the connection: %s', 'wismo' ), $result['error'] ? $result['error'] : $result['status'] ) );
+			/* translators: %s: what went wrong and what to do, a sentence or two */
+			self::back( 'error', sprintf( __( 'Wismo did not start the connection. %s', 'wismo' ), self::explain( Wismo_Link::verdict( $result, null ) ) ) );
 		}
 		wp_safe_redirect( $result['body']['authorize_url'] );
 		exit;
@@ -123,8 +123,8 @@ class Wismo_Admin {
 			)
 		);
 		if ( ! $result['ok'] ) {
-			/* translators: %s: the error */
-			self::back( 'error', sprintf( __( 'Wismo did not accept the keys: %s', 'wismo' ), $result['error'] ? $result['error'] : $result['status'] ) );
+			/* translators: %s: what went wrong and what to do, a sentence or two */
+			self::back( 'error', sprintf( __( 'Wismo did not accept the keys. %s', 'wismo' ), self::explain( Wismo_Link::verdict( $result, null ) ) ) );
 		}
 		self::back( 'info', __( 'Keys received. Wismo is trying them with your store now; keys that worked before stay in use until the new ones are proven. Press Test connection in a moment to see the result.', 'wismo' ) );
 	}
@@ -192,6 +192,10 @@ class Wismo_Admin {
 			case 'signature':
 				/* translators: %s: number of order updates */
 				return sprintf( __( 'Wismo turned away the last %s order updates from this store because their signature did not match the secret Wismo gave its webhooks (they may have been edited under WooCommerce > Settings > Advanced > Webhooks). WooCommerce turns such webhooks off after 5 failed deliveries; Wismo then sets them up again by itself within 10 minutes and catches up with the missed changes. If this message stays, press Connect again.', 'wismo' ), $detail );
+			case 'setup':
+				return $detail . '.';
+			case 'shop_key':
+				return __( 'Wismo does not know this shop key at this address. Check the Wismo URL, then copy the shop key again from your Wismo admin (Get started) and save it here.', 'wismo' );
 			case 'secret':
 				return __( 'Wismo refused this store\'s signature: the shop secret saved here is not the one Wismo has for this shop. Copy the secret again from your Wismo admin (Get started) and save it here.', 'wismo' );
 			case 'unreachable':
@@ -336,8 +340,8 @@ class Wismo_Admin {
 			)
 		);
 		if ( ! $result['ok'] ) {
-			/* translators: %s: the error */
-			self::back( 'error', sprintf( __( 'Wismo did not save the statuses: %s', 'wismo' ), $result['error'] ? $result['error'] : $result['status'] ) );
+			/* translators: %s: what went wrong and what to do, a sentence or two */
+			self::back( 'error', sprintf( __( 'Wismo did not save the statuses. %s', 'wismo' ), self::explain( Wismo_Link::verdict( $result, null ) ) ) );
 		}
 		update_option(
 			'wismo_status_map',
@@ -376,6 +380,26 @@ class Wismo_Admin {
 			$html .= '</select></td></tr>';
 		}
 		return $html . '</table>';
+	}
+
+	/**
+	 * "Link the store": Connect (disabled, with the reason and the other way, when the
+	 * Wismo URL is http, since WooCommerce ends an http callback on a bare "callback_url
+	 * needs to be over SSL" page) and the pasted-keys form.
+	 */
+	public static function link_section() {
+		echo '<h2>' . esc_html__( 'Link the store', 'wismo' ) . '</h2><p>' . esc_html__( 'Connect asks you to approve read/write access for Wismo (WooCommerce needs Wismo on https for this).', 'wismo' ) . '</p>';
+		if ( 0 === strpos( Wismo_Client::url(), 'http://' ) ) {
+			echo '<p id="wismo-connect-http"><button type="button" class="button" disabled>' . esc_html__( 'Connect', 'wismo' ) . '</button> ' . esc_html__( 'Your Wismo URL starts with http://, and WooCommerce connects apps only over https. Paste REST API keys below instead (or give Wismo an https address).', 'wismo' ) . '</p>';
+		} else {
+			self::form( 'connect', '', __( 'Connect', 'wismo' ) );
+		}
+		echo '<p>' . esc_html__( 'Or paste REST API keys made under WooCommerce -> Settings -> Advanced -> REST API (read/write):', 'wismo' ) . '</p>';
+		$keys = '<table class="form-table">'
+			. self::row( 'consumer_key', __( 'Consumer key', 'wismo' ), '' )
+			. self::row( 'consumer_secret', __( 'Consumer secret', 'wismo' ), '', 'password' )
+			. '</table>';
+		self::form( 'keys', $keys, __( 'Send keys to Wismo', 'wismo' ) );
 	}
 
 	/**
@@ -478,19 +502,7 @@ class Wismo_Admin {
 			. '</table>';
 		self::form( 'save', $inner, __( 'Save settings', 'wismo' ) );
 
-		echo '<h2>' . esc_html__( 'Link the store', 'wismo' ) . '</h2><p>' . esc_html__( 'Connect asks you to approve read/write access for Wismo (WooCommerce needs Wismo on https for this).', 'wismo' ) . '</p>';
-		if ( 0 === strpos( Wismo_Client::url(), 'http://' ) ) {
-			// WooCommerce ends an http callback on a bare "callback_url needs to be over SSL" page.
-			echo '<p id="wismo-connect-http"><button type="button" class="button" disabled>' . esc_html__( 'Connect', 'wismo' ) . '</button> ' . esc_html__( 'Your Wismo URL starts with http://, and WooCommerce connects apps only over https. Paste REST API keys below instead (or give Wismo an https address).', 'wismo' ) . '</p>';
-		} else {
-			self::form( 'connect', '', __( 'Connect', 'wismo' ) );
-		}
-		echo '<p>' . esc_html__( 'Or paste REST API keys made under WooCommerce -> Settings -> Advanced -> REST API (read/write):', 'wismo' ) . '</p>';
-		$keys = '<table class="form-table">'
-			. self::row( 'consumer_key', __( 'Consumer key', 'wismo' ), '' )
-			. self::row( 'consumer_secret', __( 'Consumer secret', 'wismo' ), '', 'password' )
-			. '</table>';
-		self::form( 'keys', $keys, __( 'Send keys to Wismo', 'wismo' ) );
+		self::link_section();
 		echo '<h2>' . esc_html__( 'Statuses', 'wismo' ) . '</h2><p>' . esc_html__( 'How your order statuses read to shoppers. Statuses added by plugins or by you are listed here.', 'wismo' ) . '</p>';
 		self::form( 'statuses', self::status_fields(), __( 'Save statuses', 'wismo' ) );
 		echo '<h2>' . esc_html__( 'Test', 'wismo' ) . '</h2>';

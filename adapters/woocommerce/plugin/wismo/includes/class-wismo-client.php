@@ -72,7 +72,7 @@ class Wismo_Client {
 	 *
 	 * @param string $path e.g. "/status" (appended to /woocommerce/<shop key>).
 	 * @param array  $data JSON body.
-	 * @return array{ok: bool, status: int, body: mixed, error: string}
+	 * @return array{ok: bool, status: int, body: mixed, error: string, setup?: bool}
 	 */
 	public static function post( $path, array $data ) {
 		if ( ! self::configured() ) {
@@ -81,6 +81,7 @@ class Wismo_Client {
 				'status' => 0,
 				'body'   => null,
 				'error'  => __( 'Enter the Wismo URL, shop key and secret first.', 'wismo' ),
+				'setup'  => true,
 			);
 		}
 		$body     = wp_json_encode( empty( $data ) ? new stdClass() : $data );

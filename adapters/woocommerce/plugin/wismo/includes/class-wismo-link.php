@@ -35,8 +35,7 @@ class Wismo_Link {
 	 */
 	public static function verdict( array $reply, $ping_error ) {
 		if ( empty( $reply['ok'] ) ) {
-			$code = 401 === (int) $reply['status'] ? 'secret' : ( 0 === (int) $reply['status'] ? 'unreachable' : 'refused' );
-			return self::result( false, $code, (string) $reply['error'] );
+			return self::result( false, self::refusal( $reply ), (string) $reply['error'] );
 		}
 		$status = is_array( $reply['body'] ) ? $reply['body'] : array();
 		$check  = isset( $status['key_check'] ) && is_array( $status['key_check'] ) ? $status['key_check'] : array();
@@ -69,6 +68,31 @@ class Wismo_Link {
 			return self::result( true, 'new_keys_refused', $refused );
 		}
 		return self::result( true, 'connected', (string) count( (array) $status['webhooks'] ) );
+	}
+
+	/**
+	 * Why Wismo did not do what a signed request asked, as a code Wismo_Admin::explain()
+	 * turns into what to do: the plugin not set up yet, a secret Wismo does not have for
+	 * this shop (401), a shop key Wismo does not know (404), Wismo out of reach (no HTTP
+	 * answer), or any other refusal.
+	 *
+	 * @param array $reply Wismo_Client::post() result that was not ok.
+	 * @return string setup|secret|shop_key|unreachable|refused
+	 */
+	public static function refusal( array $reply ) {
+		if ( ! empty( $reply['setup'] ) ) {
+			return 'setup';
+		}
+		switch ( (int) $reply['status'] ) {
+			case 401:
+				return 'secret';
+			case 404:
+				return 'shop_key';
+			case 0:
+				return 'unreachable';
+			default:
+				return 'refused';
+		}
 	}
 
 	/**

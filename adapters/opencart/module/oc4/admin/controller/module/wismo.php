@@ -58,6 +58,7 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		$data['track_url'] = HTTP_CATALOG . 'index.php?route=extension/wismo/module/wismo.track';
 		$data['outbox'] = (new \Wismo\Outbox($this->db, DB_PREFIX))->summary();
 		$data['outbox']['last_attempt'] = $data['outbox']['last_attempt'] ? date($this->language->get('datetime_format'), $data['outbox']['last_attempt']) : '';
+		$data['outbox']['last_error_text'] = $data['outbox']['last_error'] !== '' ? \Wismo\Link::say((string)$data['outbox']['last_error'], array($this->language, 'get')) : '';
 		$data['link'] = $this->linkStatus($settings, $data['outbox']);
 
 		$data['header'] = $this->load->controller('common/header');
@@ -136,7 +137,7 @@ class Wismo extends \Opencart\System\Engine\Controller {
 
 		list($ok, $error) = (new \Wismo\Pusher($new, null))->ping(time());
 
-		return $ok ? '' : sprintf($this->language->get('error_not_saved'), $this->language->get(\Wismo\Link::advice($error)), $error);
+		return $ok ? '' : sprintf($this->language->get('error_not_saved'), \Wismo\Link::say($error, array($this->language, 'get')));
 	}
 
 	/** The cron key to keep: the one in use (a 1.0 module's, derived from the saved secret, too), else a new one. */
@@ -155,7 +156,7 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		list($ok, $error) = (new \Wismo\Pusher($settings, null))->ping(time());
 
 		if (!$ok) {
-			return ['ok' => false, 'text' => $this->language->get(\Wismo\Link::advice($error)) . ' (' . $error . ')'];
+			return ['ok' => false, 'text' => \Wismo\Link::say($error, array($this->language, 'get'))];
 		}
 
 		if (\Wismo\Link::state($outbox) === 'broken') {
@@ -185,7 +186,7 @@ class Wismo extends \Opencart\System\Engine\Controller {
 			if ($ok) {
 				$json['success'] = $this->language->get('text_test_ok');
 			} else {
-				$json['error'] = $this->language->get(\Wismo\Link::advice($error)) . ' (' . $error . ')';
+				$json['error'] = \Wismo\Link::say($error, array($this->language, 'get'));
 			}
 		}
 
@@ -336,17 +337,10 @@ class Wismo extends \Opencart\System\Engine\Controller {
 		$this->model_setting_cron->deleteCronByCode('wismo');
 
 		(new \Wismo\PlatformEmails($this->db, DB_PREFIX))->apply(true);
-		$outbox = new \Wismo\Outbox($this->db, DB_PREFIX);
-		$settings = \Wismo\Settings::fromConfig($this->config);
+		$waiting = (new \Wismo\Pusher(\Wismo\Settings::fromConfig($this->config), new \Wismo\Outbox($this->db, DB_PREFIX)))->leave(time());
 
-		if ($settings->configured()) {
-			(new \Wismo\Pusher($settings, $outbox))->flush(time(), 50);
-		}
-
-		if ($outbox->isEmpty()) {
-			$outbox->uninstall();
-		} else {
-			$this->log->write('Wismo: uninstalled with updates Wismo has not received; they stay in ' . DB_PREFIX . 'wismo_outbox and are sent after a reinstall.');
+		if ($waiting > 0) {
+			$this->log->write('Wismo: uninstalled with ' . $waiting . ' updates Wismo has not received; they stay in ' . DB_PREFIX . 'wismo_outbox and are sent after a reinstall.');
 		}
 
 		$this->load->model('setting/setting');

@@ -93,6 +93,7 @@ class ControllerExtensionModuleWismo extends Controller {
 		$data['track_url'] = HTTP_CATALOG . 'index.php?route=extension/module/wismo/track';
 		$data['outbox'] = (new \Wismo\Outbox($this->db, DB_PREFIX))->summary();
 		$data['outbox']['last_attempt'] = $data['outbox']['last_attempt'] ? date($this->language->get('datetime_format'), $data['outbox']['last_attempt']) : '';
+		$data['outbox']['last_error_text'] = $data['outbox']['last_error'] !== '' ? \Wismo\Link::say((string)$data['outbox']['last_error'], array($this->language, 'get')) : '';
 		$data['link'] = $this->linkStatus($settings, $data['outbox']);
 
 		$data['header'] = $this->load->controller('common/header');
@@ -139,7 +140,7 @@ class ControllerExtensionModuleWismo extends Controller {
 		list($ok, $error) = (new \Wismo\Pusher($new, null))->ping(time());
 
 		if (!$ok) {
-			$this->error['warning'] = sprintf($this->language->get('error_not_saved'), $this->language->get(\Wismo\Link::advice($error)), $error);
+			$this->error['warning'] = sprintf($this->language->get('error_not_saved'), \Wismo\Link::say($error, array($this->language, 'get')));
 		}
 
 		return $ok;
@@ -161,7 +162,7 @@ class ControllerExtensionModuleWismo extends Controller {
 		list($ok, $error) = (new \Wismo\Pusher($settings, null))->ping(time());
 
 		if (!$ok) {
-			return array('ok' => false, 'text' => $this->language->get(\Wismo\Link::advice($error)) . ' (' . $error . ')');
+			return array('ok' => false, 'text' => \Wismo\Link::say($error, array($this->language, 'get')));
 		}
 
 		if (\Wismo\Link::state($outbox) === 'broken') {
@@ -191,7 +192,7 @@ class ControllerExtensionModuleWismo extends Controller {
 			if ($ok) {
 				$json['success'] = $this->language->get('text_test_ok');
 			} else {
-				$json['error'] = $this->language->get(\Wismo\Link::advice($error)) . ' (' . $error . ')';
+				$json['error'] = \Wismo\Link::say($error, array($this->language, 'get'));
 			}
 		}
 
@@ -314,17 +315,10 @@ class ControllerExtensionModuleWismo extends Controller {
 		}
 
 		(new \Wismo\PlatformEmails($this->db, DB_PREFIX))->apply(true);
-		$outbox = new \Wismo\Outbox($this->db, DB_PREFIX);
-		$settings = \Wismo\Settings::fromConfig($this->config);
+		$waiting = (new \Wismo\Pusher(\Wismo\Settings::fromConfig($this->config), new \Wismo\Outbox($this->db, DB_PREFIX)))->leave(time());
 
-		if ($settings->configured()) {
-			(new \Wismo\Pusher($settings, $outbox))->flush(time(), 50);
-		}
-
-		if ($outbox->isEmpty()) {
-			$outbox->uninstall();
-		} else {
-			$this->log->write('Wismo: uninstalled with updates Wismo has not received; they stay in ' . DB_PREFIX . 'wismo_outbox and are sent after a reinstall.');
+		if ($waiting > 0) {
+			$this->log->write('Wismo: uninstalled with ' . $waiting . ' updates Wismo has not received; they stay in ' . DB_PREFIX . 'wismo_outbox and are sent after a reinstall.');
 		}
 
 		$this->load->model('setting/setting');
