@@ -38,7 +38,11 @@ def test_the_couriers_window_and_the_carriers_phone_on_the_page(
 ):
     c = sqlite_container
     shop = add_shop(
-        c, country="UA", locale="uk", timezone="Europe/Kyiv", carriers=[{"carrier": "demo"}]
+        c,
+        country="UA",
+        locale="uk",
+        timezone="Europe/Kyiv",
+        carriers=[{"carrier": "demo", "step_seconds": 3600}],
     )
     ship(c, shop.shop.id, "1001", "WD0000000015", carrier="Demo Post")
     for at in (T0, T0 + timedelta(hours=1, minutes=1), T0 + timedelta(hours=2, minutes=1)):

@@ -63,7 +63,7 @@ def test_a_17track_push_finds_the_parcel_however_the_shop_typed_its_number(
 
 
 def test_a_polled_answer_in_the_carriers_spelling_reaches_the_parcel(container, frozen):
-    shop = add_shop(container, country="UA", carriers=[{"carrier": "demo"}])
+    shop = add_shop(container, country="UA", carriers=[{"carrier": "demo", "step_seconds": 3600}])
     typed = "wd 0000-000 042"
     ship(container, shop.shop.id, "1001", typed, carrier=None)
     tick(container, T0 + timedelta(hours=2))  # the demo carrier answers "WD0000000042"

@@ -22,7 +22,7 @@ NUMBER = "WD0000000042"
 
 @pytest.fixture
 def demo_shop(container):
-    new = add_shop(container, country="UA", carriers=[{"carrier": "demo"}])
+    new = add_shop(container, country="UA", carriers=[{"carrier": "demo", "step_seconds": 3600}])
     with container.session() as s, s.begin():
         shop = s.get(Shop, new.shop.id)
         shop.secrets = container.box.seal(

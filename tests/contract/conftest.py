@@ -199,7 +199,9 @@ def carriers() -> dict[str, CarrierVectors]:
             [*seventeen.MAIN, *seventeen.SUB],
             {**_statuses(seventeen.MAIN), **_statuses(seventeen.SUB)},
         ),
-        "demo": CarrierVectors({}, list(demo.STATUS_CODES), _statuses(demo.STATUS_CODES)),
+        "demo": CarrierVectors(
+            {"step_seconds": 60}, list(demo.STATUS_CODES), _statuses(demo.STATUS_CODES)
+        ),
     }
     table = _statuses(karrio.TRACKING_STATUS)
     credentials = {

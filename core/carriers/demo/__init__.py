@@ -30,8 +30,9 @@ from core.carriers.base import (
     PickupPoint,
     Scan,
 )
+from core.carriers.httpcall import required
 from core.domain.events import utc_instant
-from core.errors import InvalidSignature, MalformedPayload
+from core.errors import ConfigError, InvalidSignature, MalformedPayload
 from core.i18n import N_
 from core.plugins import ConfigField
 
@@ -74,7 +75,9 @@ class DemoCarrier:
         label="Wismo Demo Post",
         kind="carrier",
         fields=(
-            ConfigField("step_seconds", N_("Seconds between scans"), kind="number"),
+            # required: the demo carrier follows only the shops that connected it (the demo
+            # shop does), never a real shop's parcel whose number happens to look like WD…
+            ConfigField("step_seconds", N_("Seconds between scans"), kind="number", required=True),
             ConfigField("push_secret", N_("Push signing secret"), secret=True),
         ),
         capabilities=frozenset({"track", "pushes", "pickup_points"}),
@@ -94,8 +97,15 @@ class DemoCarrier:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], context: CarrierContext) -> DemoCarrier:
-        """`step_seconds` (default an hour) between one scan and the next."""
-        return cls(timedelta(seconds=float(config.get("step_seconds") or 3600)), context)
+        """`step_seconds` between one scan and the next (required: see the field)."""
+        (step,) = required(config, "demo", "step_seconds")
+        try:
+            seconds = float(step)
+        except ValueError:
+            raise ConfigError(
+                f"demo needs a number of seconds in 'step_seconds', not {step!r}"
+            ) from None
+        return cls(timedelta(seconds=seconds), context)
 
     @classmethod
     def recognise(cls, number: str) -> float:
