@@ -106,7 +106,7 @@ class Wismo_Storefront {
 	 * The delivery date widget, echoed on product and cart pages.
 	 */
 	public static function promise_widget() {
-		echo self::promise_shortcode(); // phpcs:ignore WordPress.Security.EscapeOutput -- escaped in Wismo_Widget.
+		echo self::promise_shortcode(); // phpcs:ignore WordPress.Security.EscapeOutput, WordPress.XSS.EscapeOutput -- escaped in Wismo_Widget.
 	}
 
 	/**
