@@ -31,7 +31,7 @@ def test_each_carrier_fits_the_protocol(slug):
     assert list(inspect.signature(cls.track).parameters) == ["self", "parcels"]
     if meta.pushes:
         assert all(callable(getattr(cls, m, None)) for m in ("verify_push", "parse_push"))
-    config = {f.name: "x" for f in meta.fields if f.required}
+    config = {f.name: "60" if f.kind == "number" else "x" for f in meta.fields if f.required}
     built = cls.from_config(config, CarrierContext())
     assert isinstance(built, Carrier)
     assert isinstance(built, ReceivesPushes) or not meta.pushes
