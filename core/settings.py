@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from core.netguard import Network, parse_allow_list
+
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 
 
@@ -34,6 +36,10 @@ class Settings:
     relay_grace_seconds: int = 30  # an event unprocessed for this long is re-enqueued
     max_attempts: int = 5  # transient failures before a message becomes a dead letter
     retry_backoff: tuple[int, ...] = (30, 120, 600, 1800)
+    allow_private_urls: tuple[Network, ...] = ()
+    """Private networks merchant URLs may reach (WISMO_ALLOW_PRIVATE_URLS; core.netguard)."""
+    admin_test_floor_seconds: float = 5.0
+    """A failed admin test or preview answers no sooner: its timing tells no port's state."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -53,6 +59,7 @@ class Settings:
             shopify_api_secret_previous=env.get("WISMO_SHOPIFY_API_SECRET_PREVIOUS") or None,
             send_lease_seconds=_int(env, "WISMO_SEND_LEASE_SECONDS", cls.send_lease_seconds),
             relay_grace_seconds=_int(env, "WISMO_RELAY_GRACE_SECONDS", cls.relay_grace_seconds),
+            allow_private_urls=parse_allow_list(env.get("WISMO_ALLOW_PRIVATE_URLS")),
         )
         return replace(base, **overrides)
 
