@@ -27,6 +27,7 @@ def init_admin(app: Flask) -> None:
         onboarding,
         orders,
         problems,
+        sender,
         settings_views,
     )
     from .engagement import bp as engagement_bp
