@@ -21,7 +21,7 @@ check `wismo.sdk.SDK_VERSION` at import time.
 
 from __future__ import annotations
 
-from core import registry
+from core import netguard, registry
 from core.adapters import Adapter, InboundRequest
 from core.capabilities import (
     Backfills,
@@ -83,11 +83,13 @@ from core.services.ingest import Ingested, ingest
 from core.services.outbound import Sent, send_now
 from core.services.receipts import opt_out, record_inbound, record_receipt
 
-SDK_VERSION = "1.0.0"
+SDK_VERSION = "1.1.0"  # 1.1: netguard (merchant-given URLs, SSRF)
 """The version of this surface (semver; see the module docstring for what a change means)."""
 
 __all__ = [
     "SDK_VERSION",
+    # outbound calls to merchant-given URLs: netguard.session(), ForbiddenDestination
+    "netguard",
     # protocols
     "Adapter",
     "Channel",
