@@ -10,8 +10,8 @@ import time
 
 import click
 
-from core import registry
-from core.bootstrap import Container, bootstrap
+from core import netguard, registry
+from core.bootstrap import Container, bootstrap, outbound_policy
 from core.errors import ConfigError, InvalidSettings
 from core.settings import Settings
 
@@ -382,7 +382,9 @@ def check(as_json: bool, timeout: float) -> None:
     from core.services.checks import run_checks
 
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up chatter, not news
-    checks = run_checks(_settings(), timeout=timeout)
+    settings = _settings()
+    netguard.configure(outbound_policy(settings))  # the relay is the operator's own: reachable
+    checks = run_checks(settings, timeout=timeout)
     problems = [c for c in checks if not c.ok]
     if as_json:
         report = {"ok": not problems, "problems": len(problems)}
