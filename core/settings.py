@@ -38,6 +38,8 @@ class Settings:
     retry_backoff: tuple[int, ...] = (30, 120, 600, 1800)
     allow_private_urls: tuple[Network, ...] = ()
     """Private networks merchant URLs may reach (WISMO_ALLOW_PRIVATE_URLS; core.netguard)."""
+    dns_nameserver: str | None = None
+    """The resolver sender-domain TXT checks ask (WISMO_DNS_NAMESERVER); unset: the system's."""
     admin_test_floor_seconds: float = 5.0
     """A failed admin test or preview answers no sooner: its timing tells no port's state."""
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -60,6 +62,7 @@ class Settings:
             send_lease_seconds=_int(env, "WISMO_SEND_LEASE_SECONDS", cls.send_lease_seconds),
             relay_grace_seconds=_int(env, "WISMO_RELAY_GRACE_SECONDS", cls.relay_grace_seconds),
             allow_private_urls=parse_allow_list(env.get("WISMO_ALLOW_PRIVATE_URLS")),
+            dns_nameserver=env.get("WISMO_DNS_NAMESERVER") or None,
         )
         return replace(base, **overrides)
 

@@ -2,10 +2,13 @@
 
 Through `WISMO_SMTP_URL` every shop sends from Wismo's servers, so an owner could write any
 address (`security-alerts@bigbank.example`) as the sender (issue 16 item 4). A shop's
-`branding.sender_email` becomes the From of its mail only once its domain is verified by a
-confirmation link mailed to that address: whoever can read mail at the domain vouches for
-it. Until then mail goes from the relay's own address, with the shop's name as the display
-name and the shop's address as Reply-To, so answers still reach the shop.
+`branding.sender_email` becomes the From of its mail only once its domain is verified,
+either by a confirmation link mailed to that address (whoever can read mail at the domain
+vouches for it) or by a DNS TXT record `wismo-verify=<token>` on the domain (whoever runs
+its DNS vouches for it; checked with dnspython, the token derived from the secret key, the
+shop and the domain, so nothing is stored before the check). Until then mail goes from the
+relay's own address, with the shop's name as the display name and the shop's address as
+Reply-To, so answers still reach the shop.
 
 The verified domains live in `shop.state["sender"]["verified"]` (lower case). A shop's own
 SMTP server is its own affair: this rule covers the shared relay only.
@@ -13,14 +16,20 @@ SMTP server is its own affair: this rule covers the shared relay only.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 from typing import Any
+
+import dns.exception
+import dns.resolver
 
 from core.links import Links
 from core.storage.models import Shop
 
 VERIFY = "wismo.sender-domain"
 LINK_DAYS = 3
+TXT_PREFIX = "wismo-verify="
 
 
 def domain_of(address: str | None) -> str:
@@ -69,3 +78,38 @@ def relay_sender(shop: Shop, sender_email: str | None) -> dict[str, str]:
     elif sender_email:
         conf["reply_to"] = sender_email
     return conf
+
+
+def dns_token(secret_key: str, shop_id: int, domain: str) -> str:
+    """The TXT record that proves the shop runs `domain`'s DNS: `wismo-verify=<32 hex>`."""
+    message = f"sender-domain|{shop_id}|{domain.lower()}".encode()
+    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+    return f"{TXT_PREFIX}{digest}"
+
+
+def txt_records(domain: str, nameserver: str | None = None, timeout: float = 5.0) -> list[str]:
+    """The domain's TXT strings; [] when it has none or DNS cannot be asked.
+
+    `nameserver` ("host" or "host:port", WISMO_DNS_NAMESERVER) replaces the system's
+    resolvers (a local resolver, or the tests' stub)."""
+    try:
+        resolver = dns.resolver.Resolver(configure=nameserver is None)
+        if nameserver:  # "host:port", or a bare host or IPv6 address (port 53)
+            host, port = nameserver.split(":") if nameserver.count(":") == 1 else (nameserver, 53)
+            resolver.nameservers = [host]
+            resolver.port = int(port)
+        resolver.lifetime = timeout
+        answer = resolver.resolve(domain, "TXT")
+    except (dns.exception.DNSException, OSError, ValueError):
+        return []
+    return [b"".join(r.strings).decode("utf-8", "replace") for r in answer]
+
+
+def verify_by_dns(
+    shop: Shop, domain: str, secret_key: str, nameserver: str | None, now: datetime
+) -> bool:
+    """Mark `domain` verified if its DNS holds the shop's TXT record; whether it did."""
+    if dns_token(secret_key, shop.id, domain) not in txt_records(domain, nameserver):
+        return False
+    mark_verified(shop, domain, now)
+    return True

@@ -1,4 +1,5 @@
-"""The shop's sender address (owners): verify its domain by a link mailed to it (issue 16).
+"""The shop's sender address (owners): verify its domain by a link mailed to it, or by a DNS
+TXT record on it (issue 16 item 4).
 
 Until the domain is verified, mail through the shared relay goes from Wismo's own address
 with the shop's name and Reply-To (core/services/sender.py). The confirmation link is the
@@ -14,10 +15,12 @@ from markupsafe import Markup
 from core.services.sender import (
     LINK_DAYS,
     confirmation_token,
+    dns_token,
     domain_of,
     is_verified,
     mark_verified,
     read_confirmation,
+    verify_by_dns,
 )
 from core.shop_settings import settings_of
 from core.storage.clock import utcnow
@@ -76,6 +79,36 @@ def verify_sender() -> ResponseReturnValue:
         flash(_("The confirmation could not be sent: {reason}", reason=exc), "error")
         return redirect(back)
     flash(_("A confirmation link is on its way to {address}.", address=address))
+    return redirect(back)
+
+
+@bp.route("/settings/sender/check-dns", methods=["POST"])
+@staff_required(OWNER)
+def check_sender_dns() -> ResponseReturnValue:
+    """Look for the shop's TXT record on the sender's domain; verify it when it is there."""
+    c = wismo()
+    back = url_for("admin.settings") + BACK
+    with c.session() as s, s.begin():
+        shop = current_shop(s)
+        domain = domain_of(settings_of(shop).branding.sender_email)
+        if not domain:
+            flash(_("Save the address to send from first."), "error")
+            return redirect(back)
+        found = verify_by_dns(
+            shop, domain, c.settings.secret_key, c.settings.dns_nameserver, utcnow()
+        )
+    if found:
+        flash(_("{domain} is verified: email now goes from your address.", domain=domain))
+    else:
+        flash(
+            _(
+                "No TXT record {record} on {domain} yet. DNS changes can take up to an hour "
+                "to show.",
+                record=dns_token(c.settings.secret_key, shop.id, domain),
+                domain=domain,
+            ),
+            "error",
+        )
     return redirect(back)
 
 

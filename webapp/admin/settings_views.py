@@ -13,7 +13,7 @@ from core import registry
 from core.domain.statuses import Status
 from core.errors import ConfigError, InvalidSettings, TemplateError
 from core.services.message_templates import preview_facts
-from core.services.sender import domain_of, is_verified
+from core.services.sender import dns_token, domain_of, is_verified
 from core.services.shops import policy_of, update_settings
 from core.services.staff import INVITE, add_staff, authenticate, hash_password, sign_in_token
 from core.shop_settings import settings_of
@@ -89,6 +89,9 @@ def settings() -> ResponseReturnValue:
             fields_for=forms.fields_for,
             sender_verified=is_verified(shop, branding.sender_email),
             sender_domain=domain_of(branding.sender_email),
+            sender_txt=dns_token(
+                wismo().settings.secret_key, shop.id, domain_of(branding.sender_email)
+            ),
         )
 
 
