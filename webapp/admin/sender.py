@@ -8,7 +8,7 @@ proof: only someone who reads mail at that domain can open it.
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
@@ -117,9 +117,8 @@ def confirm_sender(token: str) -> ResponseReturnValue:
     """The link in the confirmation email: whoever reads mail at the domain vouches for it."""
     c = wismo()
     found = read_confirmation(c.links, token)
-    if found is None:
-        flash(_("This confirmation link does not work or has expired."), "error")
-        return redirect(url_for("admin.settings") + BACK)
+    if found is None:  # forged or too old: the plain 404, as every signed admin link
+        abort(404)
     shop_id, domain = found
     with c.session() as s, s.begin():
         shop = s.get(Shop, shop_id)
