@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from core import netguard
+from core.channels.smtp import parse_smtp_url
 from core.container import Container
 from core.crypto import SecretBox
 from core.jobs import Jobs
@@ -34,6 +36,7 @@ def bootstrap(
     `queue` (a queue, or InlineQueue / ThreadQueue to run this container's jobs whatever the
     settings say) or `engine` to use your own (tests, the demo).
     """
+    netguard.configure(outbound_policy(settings))
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     c = Container(
@@ -50,6 +53,16 @@ def bootstrap(
     else:
         c.queue = queue or _queue_for(settings, Jobs(c).run)
     return c
+
+
+def outbound_policy(settings: Settings) -> netguard.Policy:
+    """Where merchant URLs may lead: the public internet, the allowed private networks, and
+    the operator's own SMTP relay."""
+    trusted: set[tuple[str, int]] = set()
+    if settings.smtp_url:
+        relay = parse_smtp_url(settings.smtp_url)
+        trusted.add((relay.host, relay.port))
+    return netguard.Policy(allow=settings.allow_private_urls, trusted=frozenset(trusted))
 
 
 def _queue_for(settings: Settings, run: Runner) -> JobQueue:

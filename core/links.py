@@ -5,6 +5,9 @@ from __future__ import annotations
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 TRACK = "wismo.track"
+"""Tracking links sent before opaque ids: [shop_id, order_id]; read, never made any more."""
+TRACK_ID = "wismo.track.id"
+"""Tracking links: [the order's random public_id]."""
 UNSUBSCRIBE = "wismo.unsubscribe"
 
 
@@ -35,9 +38,13 @@ class Links:
             return None
         return value if isinstance(value, list) else None
 
-    def tracking_url(self, shop_id: int, order_id: int) -> str:
+    def tracking_token(self, public_id: str) -> str:
+        """The token of an order's tracking link: its opaque public id, signed."""
+        return self.token(TRACK_ID, public_id)
+
+    def tracking_url(self, public_id: str) -> str:
         """The shopper's link to the order's tracking page."""
-        return f"{self.public_url}/track/{self.token(TRACK, shop_id, order_id)}"
+        return f"{self.public_url}/track/{self.tracking_token(public_id)}"
 
     def short_url(self, code: str) -> str:
         """The short link (`/t/<code>`) that SMS and messengers carry instead of the signed one."""

@@ -20,11 +20,12 @@ from core.i18n import gettext
 
 log = logging.getLogger(__name__)
 
-SDK_VERSION = "1.1.0"
+SDK_VERSION = "1.2.0"
 """The version of `wismo.sdk`, the surface plug-ins import (semver; see wismo/sdk/__init__.py).
 
 1.1.0 added `PluginMetadata.sdk`, `ConfigField.labels` / `help_texts` / `label_in`,
-`MessageKind.label` / `labels`."""
+`MessageKind.label` / `labels`; 1.2.0 added `netguard` (calls to merchant-given URLs that
+refuse private and internal addresses)."""
 
 CHANNELS = "wismo.channels"
 ADAPTERS = "wismo.adapters"

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from core.netguard import Network, parse_allow_list
+
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
 
 
@@ -41,6 +43,12 @@ class Settings:
     relay_grace_seconds: int = 30  # an event unprocessed for this long is re-enqueued
     max_attempts: int = 5  # transient failures before a message becomes a dead letter
     retry_backoff: tuple[int, ...] = (30, 120, 600, 1800)
+    allow_private_urls: tuple[Network, ...] = ()
+    """Private networks merchant URLs may reach (WISMO_ALLOW_PRIVATE_URLS; core.netguard)."""
+    dns_nameserver: str | None = None
+    """The resolver sender-domain TXT checks ask (WISMO_DNS_NAMESERVER); unset: the system's."""
+    admin_test_floor_seconds: float = 5.0
+    """A failed admin test or preview answers no sooner: its timing tells no port's state."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -62,6 +70,8 @@ class Settings:
             relay_grace_seconds=_int(env, "WISMO_RELAY_GRACE_SECONDS", cls.relay_grace_seconds),
             max_attempts=_int(env, "WISMO_MAX_ATTEMPTS", cls.max_attempts),
             retry_backoff=_seconds(env, "WISMO_RETRY_BACKOFF", cls.retry_backoff),
+            allow_private_urls=parse_allow_list(env.get("WISMO_ALLOW_PRIVATE_URLS")),
+            dns_nameserver=env.get("WISMO_DNS_NAMESERVER") or None,
         )
         return replace(base, **overrides)
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from core import netguard
 from core.bootstrap import Container, bootstrap
 from core.queue import InlineQueue
 from core.services.shops import create_shop
@@ -36,11 +37,26 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("wismo")
 
 TEST_SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
+TEST_ALLOW_PRIVATE_URLS = "127.0.0.0/8,::1"
+"""The stand-in servers of tests/support listen on loopback: the test settings allow it,
+exactly as a self-hoster allows a private CRM with WISMO_ALLOW_PRIVATE_URLS."""
+TEST_ALLOW = netguard.parse_allow_list(TEST_ALLOW_PRIVATE_URLS)
+
+
+@pytest.fixture(autouse=True)
+def outbound_allow_list() -> Iterator[None]:
+    """Each test starts with the test settings' allow-list in force (tests of refusal narrow
+    it), and leaves the strict default behind."""
+    netguard.configure(netguard.Policy(allow=TEST_ALLOW))
+    yield
+    netguard.configure(netguard.Policy())
 
 
 def make_container(database_url: str, **overrides: Any) -> Container:
     """A container on `database_url` with jobs run inline, its tables created."""
     overrides.setdefault("public_url", "http://wismo.test")
+    overrides.setdefault("allow_private_urls", TEST_ALLOW)
+    overrides.setdefault("admin_test_floor_seconds", 0.0)
     settings = Settings(
         database_url=database_url,
         secret_key=TEST_SECRET,

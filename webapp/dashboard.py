@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.states import MessageState
-from core.links import TRACK
 from core.rendering import normalize_locale
 from core.rendering.display import family, first_name, label
 from core.rendering.locales import format_day
 from core.services.contacts import name_on
+from core.services.tracking_links import tracking_token
 from core.services.tracking_view import parcel_summary
 from core.shop_settings import settings_of
 from core.storage.models import Notification, Order, OrderEvent, OutboxMessage, Shop
@@ -112,9 +112,7 @@ def order_card(
         "reason": order.reason,
         "parcels": parcels_line(order),
         "edd": format_day(order.estimated_delivery, "en"),
-        "track_url": url_for(
-            "tracking.track", token=wismo().links.token(TRACK, order.shop_id, order.id)
-        ),
+        "track_url": url_for("tracking.track", token=tracking_token(wismo().links, order)),
         "events": [
             {
                 "label": label(ev.status),

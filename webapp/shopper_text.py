@@ -37,6 +37,11 @@ TEXT: dict[str, Marked] = {
         "This link does not work: it may be incomplete or mistyped. Find your order with "
         "its number instead.",
     ),
+    "link_expired": NP_(
+        "tracking page",
+        "This link has expired: tracking links work for {days} days after an order's last "
+        "update. Find your order below with its number and your email or phone.",
+    ),
     "faq": NP_("tracking page", "Questions and answers"),
     "promo": NP_("tracking page", "Just for you"),
     "promo_code": NP_("tracking page", "Your code"),

@@ -11,8 +11,8 @@ from flask import Blueprint, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_limiter.errors import RateLimitExceeded
 
-from core.links import TRACK
 from core.services.shortlinks import resolve
+from core.services.tracking_links import tracking_token
 
 from .context import wismo
 from .limits import check_short_link
@@ -35,7 +35,7 @@ def short_link(code: str) -> ResponseReturnValue:
         if found is None:
             return _lookup_page(None, 404, Words(lookup_locale(None))("link_unknown"))
         shop, order = found
-        token = wismo().links.token(TRACK, shop.id, order.id)
+        token = tracking_token(wismo().links, order)
     response = redirect(url_for("tracking.track", token=token), code=302)
     response.headers["Cache-Control"] = "private, no-store"  # the target names one order
     return response

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from core.domain.rules import OPTIONAL_EMAIL
 from core.domain.statuses import Status
-from core.links import TRACK
 from core.rendering import normalize_locale
 from core.rendering.display import https_origin
 from core.rendering.moments import shopper_zone
@@ -42,8 +41,10 @@ from core.services.shopper import (
 )
 from core.services.shops import shop_by_key
 from core.services.summary import milestones
+from core.services.tracking_links import LINK_DAYS, Expired, order_for_token, tracking_token
 from core.services.tracking_view import tracking_view
 from core.shop_settings import settings_of
+from core.storage.clock import utcnow
 from core.storage.models import Order, Shop
 from wismo.sdk.web import browser_locale, page_locale
 
@@ -83,11 +84,17 @@ def load_order(s: Session, shop_id: int, order_id: int) -> tuple[Shop, Order] | 
 
 
 def order_from_token(s: Session, token: str) -> tuple[Shop, Order] | None:
-    """The shop and order a signed tracking token names, or None for anything else."""
-    ids = wismo().links.read(TRACK, token)
-    if not ids or len(ids) != 2 or not all(isinstance(i, int) for i in ids):
-        return None
-    return load_order(s, int(ids[0]), int(ids[1]))
+    """The shop and order a tracking token opens, or None (forged, foreign or expired)."""
+    found = order_for_token(s, wismo().links, token, utcnow())
+    return found if isinstance(found, tuple) else None
+
+
+def link_expired(shop: Shop, order: Order) -> Response:
+    """An expired link (410): said plainly, in the shopper's language, with the lookup form
+    that finds the order again by its number and the shopper's email or phone."""
+    locale = page_locale(shop, order)
+    message = Words(locale)("link_expired", days=LINK_DAYS)
+    return _lookup_page(shop, 410, message, locale=locale)
 
 
 def tracking_not_found() -> tuple[str, int]:
@@ -107,7 +114,9 @@ def visitor() -> str:
 def track(token: str) -> ResponseReturnValue:
     """The shopper's tracking page, reached by the signed link in every message."""
     with wismo().session() as s:
-        found = order_from_token(s, token)
+        found = order_for_token(s, wismo().links, token, utcnow())
+        if isinstance(found, Expired):
+            return link_expired(found.shop, found.order)
         if found is None:
             return tracking_not_found()
         shop, order = found
@@ -132,7 +141,8 @@ def show_order(shop_id: int, order_id: int, source: str = "proxy") -> ResponseRe
         shop, order = found
         record_visit(s, shop.id, order.id, source, visitor())
         s.commit()
-        token = wismo().links.token(TRACK, shop.id, order.id)
+        token = tracking_token(wismo().links, order)
+        s.commit()  # a public id given to an order from before opaque links
         return render_tracking(s, shop, order, token)
 
 
@@ -203,11 +213,15 @@ def lookup_locale(shop: Shop | None) -> str:
 
 
 def _lookup_page(
-    shop: Shop | None, status: int, message: str | None = None, number: str = ""
+    shop: Shop | None,
+    status: int,
+    message: str | None = None,
+    number: str = "",
+    locale: str | None = None,
 ) -> Response:
     """The lookup form: its bytes depend only on the shop, the language, the message and the
     number typed (kept after a failure; the email or phone is not echoed back)."""
-    locale = lookup_locale(shop)
+    locale = locale or lookup_locale(shop)
     b = brand(settings_of(shop).branding, shop) if shop else None
     styles = brand_style(b) if b else ""
     g.csp = csp(styles, b["logo_url"] if b else None)
@@ -255,5 +269,6 @@ def lookup() -> ResponseReturnValue:
         order = find_order(s, number, contact, shop.id if shop else None)
         if order is None:
             return _lookup_page(shop, 404, words("lookup_failed"), number)
-        token = wismo().links.token(TRACK, order.shop_id, order.id)
+        token = tracking_token(wismo().links, order)
+        s.commit()
     return redirect(url_for("tracking.track", token=token, src="lookup"), code=303)

@@ -10,15 +10,23 @@ import time
 
 import click
 
-from core import registry
-from core.bootstrap import Container, bootstrap
-from core.errors import InvalidSettings
+from core import netguard, registry
+from core.bootstrap import Container, bootstrap, outbound_policy
+from core.errors import ConfigError, InvalidSettings
 from core.settings import Settings
+
+
+def _settings() -> Settings:
+    """The settings from the environment; a malformed variable stops the command, named."""
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        raise click.ClickException(f"the configuration is wrong: {exc}") from None
 
 
 def _container() -> Container:
     """The command's dependencies, built once from the environment (closed with it)."""
-    c = bootstrap(Settings.from_env())
+    c = bootstrap(_settings())
     ctx = click.get_current_context(silent=True)
     if ctx is not None:
         ctx.call_on_close(c.engine.dispose)
@@ -46,7 +54,7 @@ def db_upgrade(revision: str) -> None:
     """Apply migrations to WISMO_DATABASE_URL."""
     from core.storage.migrations import current, upgrade
 
-    url = Settings.from_env().database_url
+    url = _settings().database_url
     upgrade(url, revision)
     click.echo(f"database at revision {current(url)} ({_redact(url)})")
 
@@ -243,8 +251,15 @@ def shops_list(as_json: bool) -> None:
 @main.command()
 @click.option("--bind", default="127.0.0.1:5000", show_default=True)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(bind: str, workers: int) -> None:
-    """Serve the web app with gunicorn (production)."""
+@click.option(
+    "--threads",
+    default=16,
+    show_default=True,
+    type=click.IntRange(min=2),
+    help="Threads per worker: a slow client holds one thread, never a whole worker.",
+)
+def serve(bind: str, workers: int, threads: int) -> None:
+    """Serve the web app with gunicorn (production), threaded so slow clients block nothing."""
     _refuse_bad_config("serve")
     from gunicorn.app.base import BaseApplication
 
@@ -254,6 +269,11 @@ def serve(bind: str, workers: int) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
+            # gthread: the main loop waits for a request to arrive before a thread takes it,
+            # and each thread serves one client, so slow clients cannot hold every worker
+            # (issue 16 item 14; docs/deployment.md puts a buffering proxy in front too)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
             # no tokens, query strings or cookies in the access log (docs/security.md)
             self.cfg.set("logger_class", "wismo.access_log.ScrubbedAccessLogger")
@@ -268,7 +288,7 @@ def serve(bind: str, workers: int) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty (scripts, tests).")
 def worker(burst: bool) -> None:
     """Run an rq worker (with its scheduler) for WISMO_REDIS_URL."""
-    settings = Settings.from_env()
+    settings = _settings()
     if not settings.redis_url:
         raise click.ClickException(
             "WISMO_REDIS_URL is not set: without Redis, jobs run inside "
@@ -363,7 +383,7 @@ def _refuse_bad_config(process: str) -> None:
     """Stop a production process before it starts on settings that spoil every message."""
     from core.services.checks import config_problems
 
-    problems = config_problems(Settings.from_env())
+    problems = config_problems(_settings())
     if not problems:
         return
     lines = [f"wismo {process} cannot start: fix the configuration first."]
@@ -381,7 +401,9 @@ def check(as_json: bool, timeout: float) -> None:
     from core.services.checks import run_checks
 
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its start-up chatter, not news
-    checks = run_checks(Settings.from_env(), timeout=timeout)
+    settings = _settings()
+    netguard.configure(outbound_policy(settings))  # the relay is the operator's own: reachable
+    checks = run_checks(settings, timeout=timeout)
     problems = [c for c in checks if not c.ok]
     if as_json:
         report = {"ok": not problems, "problems": len(problems)}

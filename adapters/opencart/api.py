@@ -16,6 +16,7 @@ from typing import Any
 
 import requests
 
+from core import netguard
 from core.crypto import new_token
 from core.errors import ConfigError
 from core.signing import sign_headers
@@ -29,7 +30,7 @@ def _post(store_url: str, route: str, secret: str, body: bytes) -> requests.Resp
     headers["Content-Type"] = "application/json"
     url = store_url.rstrip("/") + "/index.php"
     try:
-        return requests.post(
+        return netguard.session().post(
             url, params={"route": route}, data=body, headers=headers, timeout=TIMEOUT
         )
     except requests.RequestException as exc:

@@ -27,6 +27,7 @@ from core.rendering.moments import first_zone
 from core.services.contacts import normalize_email
 from core.services.scans import parcel_scans
 from core.services.summary import milestones
+from core.services.tracking_links import tracking_url
 from core.services.tracking_view import tracking_view
 from core.shop_settings import settings_of
 from core.storage.models import Customer, Order, Shop
@@ -147,7 +148,7 @@ def storefront(rest: str = "") -> Any:
             or "en"
         )
         views = [_view(s, shop, o) for o in orders]
-        links = [c.links.tracking_url(shop.id, o.id) for o in orders]
+        links = [tracking_url(c.links, o) for o in orders]
         html = render_template(
             "shopify/proxy.html",
             t=words(locale),

@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 
+from core import netguard
 from core.carriers.base import CarrierAuthError, TransientCarrierError
 from core.channels.http import required as require
 
@@ -44,11 +45,13 @@ def call(
         response = session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
     except requests.RequestException as exc:
         raise TransientCarrierError(f"{carrier} unreachable: {exc}") from exc
+    except netguard.ForbiddenDestination as exc:  # a base_url into Wismo's own network
+        raise CarrierAuthError(f"{carrier}: {exc}") from exc
     if response.status_code in (401, 403):
         raise CarrierAuthError(f"{carrier} refused the credentials ({response.status_code})")
     if response.status_code == 429 or response.status_code >= 500:
         raise TransientCarrierError(
-            f"{carrier} answered {response.status_code}: {response.text[:200]}",
+            f"{carrier} answered {netguard.short_reason(response)}",
             retry_after=retry_after_of(response),
         )
     return response
@@ -60,7 +63,7 @@ def json_of(response: requests.Response, carrier: str) -> Any:
         return response.json()
     except ValueError as exc:
         raise TransientCarrierError(
-            f"{carrier} answered {response.status_code} without JSON: {response.text[:200]}"
+            f"{carrier} answered {netguard.short_reason(response)} without JSON"
         ) from exc
 
 

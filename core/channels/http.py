@@ -7,6 +7,7 @@ from typing import Any
 
 import requests
 
+from core import netguard
 from core.errors import ConfigError, PermanentChannelError, TransientChannelError
 
 DEFAULT_TIMEOUT = 10.0
@@ -67,6 +68,6 @@ def server_trouble(provider: str, response: requests.Response) -> None:
     """Raise TransientChannelError for 429 and 5xx answers; return for anything else."""
     if response.status_code == 429 or response.status_code >= 500:
         raise TransientChannelError(
-            f"{provider} answered {response.status_code}: {response.text[:200]}",
+            f"{provider} answered {netguard.short_reason(response)}",
             retry_after=retry_after_of(response),
         )

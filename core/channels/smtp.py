@@ -27,6 +27,7 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from core import netguard
 from core.errors import ConfigError, PermanentChannelError, TransientChannelError
 from core.i18n import N_
 from core.plugins import ChannelMetadata, ConfigField
@@ -206,12 +207,19 @@ class SmtpChannel:
     def _connection(self) -> Iterator[smtplib.SMTP]:
         s = self.settings
         smtp: smtplib.SMTP
-        if s.security == "ssl":
-            smtp = smtplib.SMTP_SSL(
-                s.host, s.port, self._helo(), timeout=s.timeout, context=self.ssl_context
-            )
-        else:
-            smtp = smtplib.SMTP(s.host, s.port, self._helo(), timeout=s.timeout)
+        try:
+            if s.security == "ssl":
+                smtp = _GuardedSMTPSSL(
+                    s.host, s.port, self._helo(), timeout=s.timeout, context=self.ssl_context
+                )
+            else:
+                smtp = _GuardedSMTP(s.host, s.port, self._helo(), timeout=s.timeout)
+        except ssl.SSLCertVerificationError:
+            raise  # the server is there and speaks TLS: its certificate is the news
+        except (smtplib.SMTPException, OSError) as exc:
+            # Refused, silent, or not SMTP at all: one answer, naming nothing the other end
+            # said, so the admin's test cannot tell a closed port from an open one (item 3).
+            raise TransientChannelError(f"no SMTP server answered at {s.host}:{s.port}") from exc
         try:
             if s.security == "starttls":
                 smtp.starttls(context=self.ssl_context)
@@ -231,6 +239,17 @@ class SmtpChannel:
             return f"[{ipaddress.ip_address(name)}]"
         except ValueError:
             return name or socket.gethostname()
+
+
+class _GuardedSMTP(smtplib.SMTP):
+    """smtplib's client connecting only where core.netguard permits (a shop's own server)."""
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        return netguard.connect(host, port, timeout, self.source_address)  # type: ignore[arg-type]
+
+
+class _GuardedSMTPSSL(smtplib.SMTP_SSL, _GuardedSMTP):
+    """The same over implicit TLS: SMTP_SSL wraps the guarded socket."""
 
 
 @contextmanager

@@ -14,8 +14,7 @@ import hmac
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import requests
-
+from core import netguard
 from core.capabilities import ProviderCall, ProviderReply
 from core.errors import (
     InvalidSignature,
@@ -60,7 +59,7 @@ class TelegramChannel:
         (self.token,) = http.required(config, "telegram", "bot_token")
         self.base_url = str(config.get("base_url") or API).rstrip("/")
         self.timeout = http.timeout_of(config)
-        self.session = requests.Session()
+        self.session = netguard.session()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], context: ChannelContext) -> TelegramChannel:
@@ -81,7 +80,7 @@ class TelegramChannel:
         if r.status_code == 200 and body.get("ok"):
             return body.get("result")
         code = body.get("error_code") or r.status_code
-        reason = f"telegram {code}: {body.get('description') or r.text[:200]}"
+        reason = f"telegram {code}: {body.get('description') or netguard.short_reason(r)}"
         if code == 429:
             retry = (body.get("parameters") or {}).get("retry_after")
             retry_after = float(retry) if isinstance(retry, int | float) else None

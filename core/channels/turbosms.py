@@ -16,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import requests
-
+from core import netguard
 from core.errors import PermanentChannelError, TransientChannelError
 from core.i18n import N_
 from core.plugins import ChannelMetadata, ConfigField
@@ -51,7 +50,7 @@ class TurboSmsChannel:
         self.token, self.sender = http.required(config, "turbosms", "token", "sender")
         self.base_url = str(config.get("base_url") or API).rstrip("/")
         self.timeout = http.timeout_of(config)
-        self.session = requests.Session()
+        self.session = netguard.session()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], context: ChannelContext) -> TurboSmsChannel:

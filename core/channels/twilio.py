@@ -21,8 +21,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-import requests
-
+from core import netguard
 from core.capabilities import ProviderCall, ProviderReply
 from core.errors import (
     ConfigError,
@@ -78,7 +77,7 @@ class TwilioChannel:
         self.callback = config.get("status_callback")
         self.timeout = http.timeout_of(config)
         self.context = context
-        self.session = requests.Session()
+        self.session = netguard.session()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], context: ChannelContext) -> TwilioChannel:
@@ -124,7 +123,8 @@ class TwilioChannel:
         if r.status_code in (200, 201) and body.get("sid"):
             return str(body["sid"])
         code = body.get("code")
-        reason = f"twilio {r.status_code} error {code}: {body.get('message') or r.text[:200]}"
+        said = body.get("message") or netguard.short_reason(r)
+        reason = f"twilio {r.status_code} error {code}: {said}"
         if code in OPTED_OUT:
             raise RecipientOptedOut(reason)
         raise PermanentChannelError(reason, unreachable=code in BAD_NUMBER)

@@ -17,8 +17,7 @@ import hmac
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import requests
-
+from core import netguard
 from core.capabilities import ProviderCall, ProviderReply
 from core.errors import (
     InvalidSignature,
@@ -65,7 +64,7 @@ class ViberChannel:
         self.sender = str(config.get("sender_name") or context.sender_name)[:28]
         self.base_url = str(config.get("base_url") or API).rstrip("/")
         self.timeout = http.timeout_of(config)
-        self.session = requests.Session()
+        self.session = netguard.session()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], context: ChannelContext) -> ViberChannel:
@@ -88,7 +87,7 @@ class ViberChannel:
         status = body.get("status")
         if r.status_code == 200 and status == 0:
             return body
-        reason = f"viber {status}: {body.get('status_message') or r.text[:200]}"
+        reason = f"viber {status}: {body.get('status_message') or netguard.short_reason(r)}"
         if status in TOO_MANY:
             raise TransientChannelError(reason, retry_after=60)
         # not subscribed (yet, or any more): unreachable, but only the `unsubscribed`

@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 
 import requests
 
-from core import signing
+from core import netguard, signing
 from core.errors import ConfigError, PermanentChannelError, TransientChannelError
 from core.i18n import N_
 from core.plugins import ChannelMetadata, ConfigField
@@ -83,7 +83,7 @@ class WebhookChannel:
         self.secret = secret
         self.context = context
         self.timeout = timeout
-        self.session = session or requests.Session()
+        self.session = session or netguard.session()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], context: ChannelContext) -> WebhookChannel:
@@ -130,7 +130,7 @@ class WebhookChannel:
         status = response.status_code
         if 200 <= status < 300:
             return msg_id
-        reason = f"webhook endpoint answered {status}: {response.text[:200]}"
+        reason = f"webhook endpoint answered {netguard.short_reason(response)}"
         if status >= 500 or status in _RETRYABLE:
             retry_after = parse_retry_after(response.headers.get("retry-after"), sent_at)
             raise TransientChannelError(reason, retry_after=retry_after)

@@ -19,8 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-import requests
-
+from core import netguard
 from core.capabilities import ProviderCall, ProviderReply
 from core.errors import (
     InvalidSignature,
@@ -84,7 +83,7 @@ class WhatsAppCloudChannel:
         self.base_url = str(config.get("base_url") or API).rstrip("/")
         self.timeout = http.timeout_of(config)
         self.context = context
-        self.session = requests.Session()
+        self.session = netguard.session()
 
     @classmethod
     def from_config(
@@ -146,9 +145,8 @@ class WhatsAppCloudChannel:
             return str(messages[0].get("id", ""))
         error = body.get("error") or {}
         code = error.get("code")
-        reason = (
-            f"whatsapp_cloud {r.status_code} error {code}: {error.get('message') or r.text[:200]}"
-        )
+        said = error.get("message") or netguard.short_reason(r)
+        reason = f"whatsapp_cloud {r.status_code} error {code}: {said}"
         if code in RATE_LIMITED or r.status_code == 429:
             raise TransientChannelError(reason, retry_after=http.retry_after_of(r) or 60)
         if code in TRANSIENT or r.status_code >= 500:

@@ -15,6 +15,7 @@ from core.storage.models import Notification, Order, Shipment, Shop
 
 from .contacts import name_on
 from .shops import store_url
+from .tracking_links import tracking_url
 
 TRACKING_MARK = "~tracking"
 """Marks the shipping message sent when a parcel gets its tracking number after its news."""
@@ -78,7 +79,7 @@ def facts_for(
     name = (name_on(order) or "").strip() or None
     shipped = [s for s in order.shipments if s.status]
     counts = [s.items_count for s in shipped]
-    tracking = links.tracking_url(shop.id, order.id)
+    tracking = tracking_url(links, order)
     news = (note.event_facts if note is not None else None) or {}
     estimate = (shipment.estimated_delivery if shipment else None) or order.estimated_delivery
     # the promise's first day, when the date shown is the order's range (not a parcel's own)

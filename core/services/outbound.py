@@ -29,6 +29,8 @@ from core.plugins import CHANNELS
 from core.shop_settings import settings_of
 from core.storage.models import OutboxMessage, Shop
 
+from .sender import relay_sender
+
 log = logging.getLogger(__name__)
 
 SWITCH_AFTER = 2
@@ -94,11 +96,9 @@ class Providers:
         if providers:
             return providers
         if kind == "email" and self.smtp_url:
-            conf = {"url": self.smtp_url, "from_name": shop.name}
+            # the shop's own From only from a domain it verified (core.services.sender)
             sender = settings_of(shop).branding.sender_email
-            if sender:
-                conf["from_address"] = sender
-            return [("smtp", conf)]
+            return [("smtp", {"url": self.smtp_url, **relay_sender(shop, sender)})]
         return [("outbox", {})]
 
 

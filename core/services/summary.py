@@ -23,6 +23,7 @@ from core.storage.models import Notification, Order, OrderEvent, Shipment, Shop
 
 from .contacts import name_on
 from .scans import SHOWN, parcel_scans, scans_of
+from .tracking_links import tracking_url
 
 
 def _status(value: str | None) -> Status | None:
@@ -130,7 +131,7 @@ def order_summary(
     overlay = _status(order.overlay)
     edd = expected_date(order)
     name = name_on(order) or ""
-    url = links.tracking_url(order.shop_id, order.id)
+    url = tracking_url(links, order)
     shop = session.get(Shop, order.shop_id)
     shop_zone = settings_of(shop).timezone if shop is not None else None
     zone = shopper_zone(order.customer.timezone if order.customer else None, shop_zone)

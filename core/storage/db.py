@@ -35,7 +35,31 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "handle_error", without_detail)
+    return engine
+
+
+def without_detail(context: Any) -> None:
+    """Drop PostgreSQL's DETAIL from a database error before anyone logs it.
+
+    A unique-key error's detail quotes the key's value (`Key (email)=(anna@…) already
+    exists`), a not-null one the whole failing row: shoppers' data. The error keeps its
+    type, its first line and the constraint's name, which is what a reader needs.
+    """
+    orig = context.original_exception
+    constraint = getattr(getattr(orig, "diag", None), "constraint_name", None)
+    text = str(orig)
+    lines = [line for line in text.splitlines() if not line.startswith("DETAIL:")]
+    if len(lines) == len(text.splitlines()):
+        return
+    if constraint:
+        lines.append(f"CONSTRAINT: {constraint}")
+    scrubbed = "\n".join(lines)
+    orig.args = (scrubbed,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None and wrapped.args:
+        wrapped.args = (str(wrapped.args[0]).replace(text, scrubbed),)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,11 @@ from sqlalchemy.types import TypeDecorator
 from core.domain.states import MessageState
 
 from .clock import utcnow
+
+
+def new_public_id() -> str:
+    """A random, unguessable id for an order's tracking links (22 URL-safe characters)."""
+    return secrets.token_urlsafe(16)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -96,10 +102,13 @@ class Order(Base):
         UniqueConstraint("shop_id", "external_id", name="uq_orders_shop_external"),
         Index("ix_orders_shop_number", "shop_id", "number"),
         Index("ix_orders_shop_updated", "shop_id", "updated_at"),
+        Index("uq_orders_public_id", "public_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    # the opaque id tracking links carry (random, 128 bits): never the shop's or order's ids
+    public_id: Mapped[str | None] = mapped_column(String(32), default=new_public_id)
     external_id: Mapped[str] = mapped_column(String(100))
     number: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))

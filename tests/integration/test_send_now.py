@@ -128,7 +128,7 @@ def test_an_sms_cap_warning_that_could_not_go_out_is_recorded_and_tried_again(co
     assert note(container, new.shop.id, "shipped", "sms").state == MessageState.SENT
     with container.session() as s:
         state = s.get(Shop, new.shop.id).state["sms_cap"]
-    assert "SMTP server unavailable" in state["warn_error"] and state["notify"] is True
+    assert "no SMTP server answered" in state["warn_error"] and state["notify"] is True
     with container.session() as s, s.begin():  # the merchant fixes the mail server
         update_settings(s.get(Shop, new.shop.id), channels={"sms": [conf]})
     assert notify_merchant(container.sessions, container.providers, new.shop.id)

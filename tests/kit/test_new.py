@@ -206,6 +206,6 @@ def test_a_plugin_built_for_another_sdk_is_refused_with_a_clear_message(tmp_path
     assert install.returncode == 0, install.stderr[-2000:]
     listed = run(python, "-m", "wismo.cli", "plugins", "list", cwd=tmp_path)
     assert (
-        "wismo.carriers:old_sdk: built for wismo.sdk >=2,<3, but this Wismo has wismo.sdk 1.1.0"
+        "wismo.carriers:old_sdk: built for wismo.sdk >=2,<3, but this Wismo has wismo.sdk 1.2.0"
         in listed.stdout
     ), listed.stdout + listed.stderr

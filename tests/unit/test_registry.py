@@ -137,12 +137,12 @@ def test_a_plugin_names_the_sdk_it_needs_and_another_is_refused_with_why() -> No
     def plugin(sdk: str) -> Any:
         return type("P", (), {"metadata": AdapterMetadata(slug="p", label="P", sdk=sdk)})
 
-    assert SDK_VERSION == "1.1.0"
+    assert SDK_VERSION == "1.2.0"
     assert sdk_mismatch(plugin("")) is None  # not declared: trusted, as before 1.1
     assert sdk_mismatch(plugin(">=1.1,<2")) is None
     assert sdk_mismatch(plugin(">=1.0")) is None
     assert sdk_mismatch(plugin(">=2,<3")) == (
-        "built for wismo.sdk >=2,<3, but this Wismo has wismo.sdk 1.1.0: install a release "
+        "built for wismo.sdk >=2,<3, but this Wismo has wismo.sdk 1.2.0: install a release "
         "of the plug-in made for it, or a Wismo whose SDK it names"
     )
     assert "not a version specifier" in (sdk_mismatch(plugin("one point one")) or "")

@@ -29,6 +29,7 @@ def init_admin(app: Flask) -> None:
         orders,
         problems,
         promise,
+        sender,
         settings_views,
     )
     from .engagement import bp as engagement_bp

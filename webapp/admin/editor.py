@@ -21,6 +21,7 @@ from .access import OWNER, current_shop, me, owned, staff_required
 from .blueprint import bp
 from .i18n import _, decimal, ngettext_
 from .sending import SendFailed, send_direct
+from .throttle import admin_send_allowed
 
 LOCALE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українська"}
 
@@ -215,9 +216,13 @@ def send_preview(channel: str, status: str, locale: str) -> ResponseReturnValue:
         flash(_("Not sent: {reason}", reason=reason), "error")
         return redirect(back)
     kind = {"messenger": request.form.get("kind") or "telegram"}.get(slot.channel, slot.channel)
-    to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
+    # an email preview goes to the signed-in person only (issue 16 item 4)
+    to = me().email if kind == "email" else (request.form.get("to") or "").strip()
     if not to:
         flash(_("Say where to send it."), "error")
+        return redirect(back)
+    if not admin_send_allowed(shop.id):
+        flash(_("Too many test messages for now. Please try again in an hour."), "error")
         return redirect(back)
     try:
         sent = send_direct(

@@ -21,6 +21,7 @@ from .blueprint import bp
 from .checklist import adapter_class, can_package_plugin, checklist, set_admin_state
 from .i18n import _
 from .sending import SendFailed, send_direct
+from .throttle import admin_send_allowed
 
 TEST_RECEIVED = "wismo.admin.test-received"
 
@@ -113,9 +114,12 @@ def plugin_download() -> ResponseReturnValue:
 def send_test_email() -> ResponseReturnValue:
     """Email the signed-in owner a test with a link that confirms it arrived."""
     c = wismo()
-    to = (request.form.get("to") or me().email).strip()
+    to = me().email  # the signed-in person only (issue 16 item 4)
     with c.session() as s:
         shop = current_shop(s)
+    if not admin_send_allowed(shop.id):
+        flash(_("Too many test messages for now. Please try again in an hour."), "error")
+        return redirect(url_for("admin.onboarding"))
     link = c.links.public_url + url_for(
         "admin.confirm_test", token=c.links.token(TEST_RECEIVED, shop.id)
     )

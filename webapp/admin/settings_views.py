@@ -14,6 +14,7 @@ from core.domain.statuses import Status
 from core.errors import ConfigError, InvalidSettings, TemplateError
 from core.rendering.colours import contrast, hex_colour, rgb, text_on
 from core.services.message_templates import preview_facts
+from core.services.sender import dns_token, domain_of, is_verified
 from core.services.shops import policy_of, update_settings
 from core.services.staff import INVITE, add_staff, authenticate, hash_password, sign_in_token
 from core.shop_settings import settings_of
@@ -25,6 +26,7 @@ from .access import AGENT, OWNER, current_shop, me, owned, sign_in, staff_requir
 from .blueprint import bp
 from .i18n import _, channel_label, role_label
 from .sending import SendFailed, send_direct
+from .throttle import admin_send_allowed
 
 
 def maps_statuses(platform: str) -> bool:
@@ -118,6 +120,11 @@ def settings() -> ResponseReturnValue:
             tracking=conf.tracking,
             fields_for=forms.fields_for,
             colour=colour_view(branding),
+            sender_verified=is_verified(shop, branding.sender_email),
+            sender_domain=domain_of(branding.sender_email),
+            sender_txt=dns_token(
+                wismo().settings.secret_key, shop.id, domain_of(branding.sender_email)
+            ),
         )
 
 
@@ -217,12 +224,17 @@ def test_channel(kind: str) -> ResponseReturnValue:
     if kind not in forms.kinds():
         abort(404)
     c = wismo()
-    to = (request.form.get("to") or (me().email if kind == "email" else "")).strip()
+    # email only to the signed-in person, a webhook only to its configured URL: a test is no
+    # way to send Wismo's mail, or a request, anywhere else (issue 16 items 3 and 4)
+    to = me().email if kind == "email" else (request.form.get("to") or "").strip()
     with c.session() as s:
         shop = current_shop(s)
     if kind == "webhook":
         hooks = settings_of(shop).providers("webhook")
-        to = to or str(hooks[0].config().get("url") or "" if hooks else "")
+        to = str(hooks[0].config().get("url") or "" if hooks else "")
+    if to and not admin_send_allowed(shop.id):
+        flash(_("Too many test messages for now. Please try again in an hour."), "error")
+        return redirect(url_for("admin.settings") + "#channels")
     if not to:
         flash(_("Say where the {channel} test should go.", channel=channel_label(kind)), "error")
         return redirect(url_for("admin.settings") + "#channels")

@@ -23,7 +23,7 @@ say why. Its pyproject.toml names the Wismo releases it installs next to
 
 from __future__ import annotations
 
-from core import registry
+from core import netguard, registry
 from core.adapters import Adapter, InboundRequest
 from core.capabilities import (
     Backfills,
@@ -91,6 +91,8 @@ from core.services.receipts import opt_out, record_inbound, record_receipt
 
 __all__ = [
     "SDK_VERSION",
+    # outbound calls to merchant-given URLs: netguard.session(), ForbiddenDestination
+    "netguard",
     # protocols
     "Adapter",
     "Channel",

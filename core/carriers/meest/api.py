@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import requests
 
+from core import netguard
 from core.carriers import numbers
 from core.carriers.base import (
     CarrierAuthError,
@@ -64,7 +65,7 @@ class MeestCarrier:
         self.password = password
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.session = requests.Session()
+        self.session = netguard.session()
         self.token: str | None = None
 
     @classmethod
@@ -104,7 +105,7 @@ class MeestCarrier:
         answer = json_of(response, LABEL)
         token = answer.get("result", {}).get("token") if isinstance(answer, dict) else None
         if response.status_code != 200 or not token:
-            raise CarrierAuthError(f"{LABEL} refused the login: {response.text[:200]}")
+            raise CarrierAuthError(f"{LABEL} refused the login: {netguard.short_reason(response)}")
         self.token = str(token)
         return self.token
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import requests
 
+from core import netguard
 from core.carriers.base import CarrierAuthError, CarrierError, TransientCarrierError
 
 API_URL = "https://api.novaposhta.ua/v2.0/json/"
@@ -31,7 +32,7 @@ class NovaPoshtaApi:
         self.api_key = api_key
         self.url = base_url
         self.timeout = timeout
-        self.http = session or requests.Session()
+        self.http = session or netguard.session()
 
     def call(self, model: str, method: str, properties: Mapping[str, Any]) -> list[Any]:
         """One API call; its `data`. Raises Transient/Auth/CarrierError at this boundary."""
@@ -47,6 +48,8 @@ class NovaPoshtaApi:
             raise TransientCarrierError(f"Nova Poshta timed out after {self.timeout}s") from exc
         except requests.RequestException as exc:
             raise TransientCarrierError(f"Nova Poshta unreachable: {type(exc).__name__}") from exc
+        except netguard.ForbiddenDestination as exc:  # a base_url into Wismo's own network
+            raise CarrierAuthError(f"Nova Poshta: {exc}") from exc
         if r.status_code == 429 or r.status_code >= 500:
             raise TransientCarrierError(
                 f"Nova Poshta answered HTTP {r.status_code}", _retry_after(r)

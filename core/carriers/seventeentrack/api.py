@@ -17,8 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-import requests
-
+from core import netguard
 from core.adapters import InboundRequest
 from core.carriers import numbers
 from core.carriers.base import (
@@ -73,7 +72,7 @@ class SeventeenTrackCarrier:
         self.api_key = api_key
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.session = requests.Session()
+        self.session = netguard.session()
 
     @classmethod
     def from_config(
@@ -117,7 +116,9 @@ class SeventeenTrackCarrier:
         if code in QUOTA_ERRORS:
             raise TransientCarrierError(f"{LABEL} quota reached (code {code})", QUOTA_RETRY)
         if code != 0 or response.status_code != 200:
-            raise TransientCarrierError(f"{LABEL} answered code {code}: {response.text[:200]}")
+            raise TransientCarrierError(
+                f"{LABEL} answered code {code}: {netguard.short_reason(response)}"
+            )
         data = answer.get("data")
         return data if isinstance(data, dict) else {}
 

@@ -14,8 +14,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-import requests
-
+from core import netguard
 from core.carriers import numbers
 from core.carriers.base import CarrierContext, CarrierMetadata, Parcel, ParcelUpdate
 from core.carriers.httpcall import call, json_of, required
@@ -67,7 +66,7 @@ class UkrposhtaCarrier:
         self.bearer = bearer
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.session = requests.Session()
+        self.session = netguard.session()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], context: CarrierContext) -> UkrposhtaCarrier:

@@ -38,7 +38,7 @@ SLOT_ARGS = {
     "slug": "novaposhta",  # a carrier of the signed-in shop (Settings → Carriers)
 }
 # signed links: the token itself says which shop; a forged one is a 404
-SIGNED = {"admin.redeem_link", "admin.confirm_test"}
+SIGNED = {"admin.redeem_link", "admin.confirm_test", "admin.confirm_sender"}
 
 
 def _shop_b(c):
