@@ -166,7 +166,8 @@ def record_change(
     shipment_key: str | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> PromiseChange | None:
-    """Keep `promise` as the order's shown range and record it; None when nothing changed."""
+    """Keep `promise` as the order's shown range (or, with `shipment_key`, as that parcel's
+    date) and record it with its cause; None when nothing changed."""
     last = current(session, order)
     if last is not None and (last.earliest, last.latest, last.shipment_external_id) == (
         promise.earliest,
@@ -177,6 +178,10 @@ def record_change(
     if shipment_key is None:
         order.estimated_delivery = promise.latest
         order.estimated_earliest = None if promise.single else promise.earliest
+    else:
+        for parcel in order.shipments:
+            if parcel.external_id == shipment_key:
+                parcel.estimated_delivery = promise.latest
     info: dict[str, Any] = dict(detail or {})
     if promise.transit is not None:
         info["transit"] = list(promise.transit)

@@ -203,3 +203,32 @@ def test_twenty_deliveries_teach_the_shop_its_own_transit(container):
         quoted = promises.quote(s, row, T0)
         assert (quoted.cause, quoted.transit) == ("learned", (3, 4))
         assert (quoted.earliest, quoted.latest) == (date(2026, 11, 26), date(2026, 11, 27))
+
+
+def test_a_passed_range_is_re_estimated_and_both_stay_in_the_history(container):
+    from core.promise import Promise, re_estimate_after_delay
+
+    shop = add_shop(container, **UA_SHOP)
+    push(container, shop.shop.id, event("e1", S.PLACED))
+    late = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # two days past Wed 25th, undelivered
+    with container.session() as s, s.begin():
+        row = s.get(Shop, shop.shop.id)
+        order = s.scalars(select(Order).where(Order.shop_id == shop.shop.id)).one()
+        assert row is not None
+        last = promises.current(s, order)
+        assert last is not None
+        before = Promise(last.earliest, last.latest, last.cause)
+        moved = re_estimate_after_delay(
+            before, promises.facts_of(row, order, None), promises.promise_settings(row), late
+        )
+        assert promises.record_change(s, order, moved, late) is not None
+        assert promises.record_change(s, order, moved, late) is None  # the same date: once
+    order = order_of(container, shop.shop.id)
+    assert (order.estimated_earliest, order.estimated_delivery) == (
+        date(2026, 11, 28),
+        date(2026, 11, 29),
+    )
+    with container.session() as s:
+        causes = [c.cause for c in promises.history(s, shop.shop.id, order.id)]
+        assert causes == ["computed", "delay"]
+        assert promises.history(s, shop.shop.id + 1, order.id) == []  # another shop: nothing
