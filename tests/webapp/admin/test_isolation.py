@@ -14,14 +14,28 @@ from core.domain.statuses import Status
 from core.services.message_templates import Slot, save
 from core.services.problems import open_reports, report_problem
 from core.services.shops import update_settings
-from core.storage.models import Notification, Order, Shop, StaffUser, TemplateVersion
+from core.storage.models import (
+    CareAction,
+    Notification,
+    Order,
+    Shop,
+    StaffUser,
+    TemplateVersion,
+)
 from tests.conftest import add_shop
 
 from .helpers import Admin, make_staff, order_event
 
 MARK = "zz-shop-b-private-zz"
 # arguments naming a row of a shop: replaced by shop B's row id
-OBJECT_ARGS = {"order_id", "notification_id", "version_id", "staff_id", "report_id"}
+OBJECT_ARGS = {
+    "order_id",
+    "notification_id",
+    "version_id",
+    "staff_id",
+    "report_id",
+    "action_id",
+}
 # arguments naming a slot of the signed-in shop's own settings (no shop in the URL)
 SLOT_ARGS = {
     "channel": "email",
@@ -47,6 +61,17 @@ def _shop_b(c):
         note = s.scalars(select(Notification).where(Notification.shop_id == b.shop.id)).first()
         version = s.scalars(select(TemplateVersion).where(TemplateVersion.shop_id == b.shop.id))
         report = report_problem(s, s.get(Order, note.order_id), "damaged", f"{MARK} broken")
+        action = CareAction(
+            shop_id=b.shop.id,
+            order_id=note.order_id,
+            key="p1:late:delay:x",
+            rule="late",
+            step="delay",
+            parcel="",
+            detail={},
+            discount_code=f"{MARK}-CODE",
+        )
+        s.add(action)
         s.commit()
         ids = {
             "report_id": report.id,
@@ -54,6 +79,7 @@ def _shop_b(c):
             "notification_id": note.id,
             "version_id": version.first().id,
             "staff_id": staff_id,
+            "action_id": action.id,
         }
     return b, ids
 
@@ -71,6 +97,10 @@ def _counts(c, shop_id):
             ),
             dict(s.get(Shop, shop_id).settings),
             [(r.id, r.handled_at) for r in open_reports(s, shop_id)],
+            [
+                a.resolved_at
+                for a in s.scalars(select(CareAction).where(CareAction.shop_id == shop_id))
+            ],
         )
 
 
