@@ -302,6 +302,10 @@ def worker(burst: bool) -> None:
     run_worker(c, burst=burst)
 
 
+CARE_INTERVAL = 60.0
+"""Seconds between two runs of the care job (and the digest check) in `wismo scheduler`."""
+
+
 @main.command()
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between ticks.")
 @click.option("--once", is_flag=True, help="Run one tick and exit.")
@@ -314,6 +318,7 @@ def scheduler(interval: float, once: bool) -> None:
     c = _container()
     log = logging.getLogger("wismo.scheduler")
     lock = _scheduler_lock(c.settings.redis_url, interval)
+    next_care = time.monotonic()
     while True:
         if lock is None or lock():
             try:
@@ -362,18 +367,24 @@ def scheduler(interval: float, once: bool) -> None:
                     )
             except Exception:
                 log.exception("carrier polling failed; trying again in %.0fs", interval)
-            try:
-                from core.services.care import care_tick
-                from core.services.digest import digest_tick
+            if time.monotonic() >= next_care:
+                # care's timings are hours: once a minute is plenty, and keeps its writes
+                # out of the way of the relay and the workers
+                next_care = time.monotonic() + CARE_INTERVAL
+                try:
+                    from core.services.care import care_tick
+                    from core.services.digest import digest_tick
 
-                cared = care_tick(c.sessions, c.queue)
-                if cared.steps:
-                    log.info(
-                        "care: %d order(s) examined, %d step(s) taken", cared.examined, cared.steps
-                    )
-                digest_tick(c.sessions, c.providers, c.links.public_url)
-            except Exception:
-                log.exception("the care job failed; trying again in %.0fs", interval)
+                    cared = care_tick(c.sessions, c.queue)
+                    if cared.steps:
+                        log.info(
+                            "care: %d order(s) examined, %d step(s) taken",
+                            cared.examined,
+                            cared.steps,
+                        )
+                    digest_tick(c.sessions, c.providers, c.links.public_url)
+                except Exception:
+                    log.exception("the care job failed; trying again in %.0fs", CARE_INTERVAL)
         if once:
             return
         time.sleep(interval)

@@ -54,6 +54,7 @@ class CareRules:
 
     late: bool = True
     late_grace_hours: float = 12  # after the end of the estimated day
+    late_window_days: float = 7  # a day passed longer ago than this is too old to apologise for
     stalled: bool = True
     stalled_hours: float = 72  # no scan for this long: flagged to the merchant
     stalled_carriers: Mapping[str, float] = field(default_factory=dict)  # per carrier slug
@@ -182,6 +183,10 @@ def assess(
     done = set(done)
     parcels = list(parcels)
     steps = [d for p in parcels for d in candidates(p, rules, tz) if d.key not in done]
+    # an estimate that passed long ago (a first run over old open orders, an order nobody
+    # closed) is not news to anyone: no apology for it
+    window = timedelta(days=rules.late_window_days)
+    steps = [d for d in steps if not (d.rule == LATE and now - d.at > window)]
     due = tuple(sorted((d for d in steps if d.at <= now), key=lambda d: (d.at, d.key)))
     # an open order is looked at again at least every `recheck`: news that did not touch
     # the order's own row (one parcel of several) is caught within that time

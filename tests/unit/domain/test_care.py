@@ -191,3 +191,10 @@ def test_whatever_the_facts_nothing_is_due_twice_and_the_next_look_is_in_the_fut
     assert len({d.key for d in first.due}) == len(first.due)
     assert first.next_at is None or first.next_at > now
     assert assess([p], RULES, now, {d.key for d in first.due}).due == ()
+
+
+def test_an_estimate_that_passed_more_than_a_week_ago_is_no_news():
+    p = ParcelFacts("p1", Status.IN_TRANSIT, T0, estimated=date(2026, 11, 20))
+    assert assess([p], RULES, T0, ()).due == ()  # the 20th ended 12 days before
+    recent = ParcelFacts("p1", Status.IN_TRANSIT, T0, estimated=date(2026, 11, 27))
+    assert [d.rule for d in assess([recent], RULES, T0, ()).due] == [LATE]

@@ -15,6 +15,7 @@ from core.services.message_templates import Slot, save
 from core.services.problems import open_reports, report_problem
 from core.services.shops import update_settings
 from core.storage.models import (
+    CareAction,
     Notification,
     Order,
     OrderNote,
@@ -28,7 +29,14 @@ from .helpers import Admin, make_staff, order_event
 
 MARK = "zz-shop-b-private-zz"
 # arguments naming a row of a shop: replaced by shop B's row id
-OBJECT_ARGS = {"order_id", "notification_id", "version_id", "staff_id", "report_id"}
+OBJECT_ARGS = {
+    "order_id",
+    "notification_id",
+    "version_id",
+    "staff_id",
+    "report_id",
+    "action_id",
+}
 # arguments naming a slot of the signed-in shop's own settings (no shop in the URL)
 SLOT_ARGS = {
     "channel": "email",
@@ -54,6 +62,17 @@ def _shop_b(c):
         note = s.scalars(select(Notification).where(Notification.shop_id == b.shop.id)).first()
         version = s.scalars(select(TemplateVersion).where(TemplateVersion.shop_id == b.shop.id))
         report = report_problem(s, s.get(Order, note.order_id), "damaged", f"{MARK} broken")
+        action = CareAction(
+            shop_id=b.shop.id,
+            order_id=note.order_id,
+            key="p1:late:delay:x",
+            rule="late",
+            step="delay",
+            parcel="",
+            detail={},
+            discount_code=f"{MARK}-CODE",
+        )
+        s.add(action)
         s.commit()
         ids = {
             "report_id": report.id,
@@ -61,6 +80,7 @@ def _shop_b(c):
             "notification_id": note.id,
             "version_id": version.first().id,
             "staff_id": staff_id,
+            "action_id": action.id,
         }
     return b, ids
 
@@ -81,6 +101,10 @@ def _counts(c, shop_id):
             s.scalar(
                 select(func.count()).select_from(OrderNote).where(OrderNote.shop_id == shop_id)
             ),
+            [
+                a.resolved_at
+                for a in s.scalars(select(CareAction).where(CareAction.shop_id == shop_id))
+            ],
         )
 
 
