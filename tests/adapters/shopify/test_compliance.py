@@ -88,6 +88,8 @@ def personal_traces(c, needles: list[str]) -> list[str]:
     with c.session() as s:
         for table in Base.metadata.sorted_tables:
             columns = [col for col in table.c if isinstance(col.type, String | Text | JSON)]
+            if not columns:  # nothing personal fits (ids, times and numbers only)
+                continue
             for row in s.execute(select(*columns)).mappings():
                 for name, value in row.items():
                     if value is None:
@@ -253,7 +255,9 @@ def test_privacy_requests_are_acknowledged_at_once_and_done_in_a_job(
         assert deliver("customers/redact", payload, webhook_id="redact-1").status_code == 200
         assert deliver("customers/redact", payload, webhook_id="redact-1").status_code == 200
         assert deliver("customers/data_request", request, webhook_id="req-1").status_code == 200
-        assert queue.depth() == 3  # answered; nothing done inside the request
+        # answered; nothing done inside the request: one waiting job does the shop's work
+        # (the queue keeps one waiting job per job and ids, core/queue_rq.py)
+        assert queue.depth() == 1
         with c.session() as s:
             assert s.scalar(select(func.count()).select_from(DataExport)) == 0
             pending = s.get(Shop, shop).state["shopify"]["compliance_pending"]

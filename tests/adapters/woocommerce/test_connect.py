@@ -15,7 +15,7 @@ from adapters.woocommerce.connect import woo_state
 from core import signing
 from core.storage.migrations import upgrade
 from core.storage.models import Shop
-from tests.conftest import add_shop
+from tests.conftest import TEST_ALLOW_PRIVATE_URLS, add_shop
 from webapp import create_app
 from wismo.cli import main
 
@@ -141,6 +141,8 @@ def test_shops_add_links_a_store_from_the_command_line(tmp_path, monkeypatch, st
     upgrade(url)
     monkeypatch.setenv("WISMO_DATABASE_URL", url)
     monkeypatch.setenv("WISMO_PUBLIC_URL", "https://wismo.example")
+    # the stand-in store listens on loopback: allowed as a self-hoster allows a private net
+    monkeypatch.setenv("WISMO_ALLOW_PRIVATE_URLS", TEST_ALLOW_PRIVATE_URLS)
     args = ["shops", "add", "--platform", "woocommerce", "--name", "Kettles", "--url", store.url]
     result = CliRunner().invoke(main, [*args, "--consumer-key", CK, "--consumer-secret", CS])
     assert result.exit_code == 0, result.output
