@@ -200,8 +200,8 @@ def test_a_plugin_built_for_another_sdk_is_refused_with_a_clear_message(tmp_path
     package = tmp_path / "wismo-carrier-old-sdk"
     module = package / "src" / "wismo_carrier_old_sdk" / "__init__.py"
     code = module.read_text()
-    assert 'sdk=">=1.1,<2"' in code  # what `wismo new` declares: this SDK's minor up to 2
-    module.write_text(code.replace('sdk=">=1.1,<2"', 'sdk=">=2,<3"'))
+    assert 'sdk=">=1.2,<2"' in code  # what `wismo new` declares: this SDK's minor up to 2
+    module.write_text(code.replace('sdk=">=1.2,<2"', 'sdk=">=2,<3"'))
     install = run(python, "-m", "pip", "install", "-q", "--no-deps", "-e", package)
     assert install.returncode == 0, install.stderr[-2000:]
     listed = run(python, "-m", "wismo.cli", "plugins", "list", cwd=tmp_path)
