@@ -95,8 +95,11 @@ class Due:
 
     @property
     def key(self) -> str:
-        """The step's identity: stored once, so it never happens twice."""
-        return f"{self.parcel}:{self.rule}:{self.step}:{self.cause}"[:200]
+        """The step's identity: stored once, so it never happens twice. A late date is the
+        order's: one apology per order and passed date, whichever parcel (or the order
+        before it shipped) carried it."""
+        scope = "" if self.rule == LATE else self.parcel
+        return f"{scope}:{self.rule}:{self.step}:{self.cause}"[:200]
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,7 @@ def assess(
     done = set(done)
     parcels = list(parcels)
     steps = [d for p in parcels for d in candidates(p, rules, tz) if d.key not in done]
+    steps = list({d.key: d for d in steps[::-1]}.values())  # one step per key, the first
     # an estimate that passed long ago (a first run over old open orders, an order nobody
     # closed) is not news to anyone: no apology for it
     window = timedelta(days=rules.late_window_days)

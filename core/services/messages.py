@@ -85,6 +85,9 @@ def facts_for(
     # the promise's first day, when the date shown is the order's range (not a parcel's own)
     earliest = order.estimated_earliest if estimate == order.estimated_delivery else None
     window = None
+    if note is not None and note.status == Status.READY_FOR_PICKUP:
+        # it has arrived: the pickup deadline matters now, not an estimated delivery day
+        estimate, earliest = None, None
     if note is not None and note.status == Status.OUT_FOR_DELIVERY:
         # with the courier today: no earlier estimate may stand beside "today"
         estimate, earliest = _event_day(shop, order, note, news), None
@@ -146,8 +149,8 @@ def facts_for(
 
 def carrier_phone(shop: Shop, shipment: Shipment) -> str | None:
     """The shopper-facing phone of the parcel's carrier, when an installed carrier is it."""
-    contact = carrier_contact(shop, shipment)
-    return (contact["phone"] or None) if contact else None
+    contact = carrier_contact(shop, shipment)  # spaced as people read it: +380 44 000 0000
+    return (contact["phone_text"] or None) if contact else None
 
 
 def carrier_contact(shop: Shop, shipment: Shipment) -> dict[str, str] | None:
