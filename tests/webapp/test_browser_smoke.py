@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from core.domain.events import CustomerInfo, OrderEventIn
 from core.domain.statuses import Status
 from core.services.pipeline import accept_event, process_event
-from core.storage.models import OrderEvent
+from core.services.tracking_links import tracking_url
+from core.storage.models import Order, OrderEvent
 from tests.conftest import add_shop
 
 
@@ -23,9 +24,10 @@ def test_tracking_page_renders_in_chromium(sqlite_container, live_app, page):
         )
         accepted = accept_event(s, shop.shop.id, event)
         process_event(s, accepted.event_id)
-        order_id = s.get(OrderEvent, accepted.event_id).order_id
+        order = s.get(Order, s.get(OrderEvent, accepted.event_id).order_id)
+        link = tracking_url(sqlite_container.links, order)
+        s.commit()  # the order's public id, given on first use
     base = live_app(sqlite_container)
-    link = sqlite_container.links.tracking_url(shop.shop.id, order_id)
     page.goto(base + link[link.index("/track/") :])
     assert page.locator("h1").count() == 1
     assert page.evaluate("document.documentElement.lang") == "uk"
