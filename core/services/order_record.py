@@ -116,20 +116,12 @@ def date_moves(events: Sequence[OrderEvent]) -> list[DateMove]:
     return moves
 
 
-def promise_moves(changes: Sequence[PromiseChange], events: Sequence[OrderEvent]) -> list[DateMove]:
-    """The recorded promises (oldest first), each with the reason of the delay that moved it
-    (the delayed event processed when the change was recorded)."""
-    delays = [
-        (e.processed_at, (e.payload or {}).get("reason"))
-        for e in events
-        if e.status == "delayed" and e.outcome in FRESH and e.processed_at is not None
-    ]
+def promise_moves(changes: Sequence[PromiseChange]) -> list[DateMove]:
+    """The recorded promises (oldest first), each with the reason recorded with it."""
     moves: list[DateMove] = []
     before: tuple[date, date] | None = None
     for c in changes:
-        reason = next(
-            (r for at, r in delays if r and abs((at - c.created_at).total_seconds()) < 2), None
-        )
+        reason = (c.detail or {}).get("reason") or None
         after = (c.earliest, c.latest)
         moves.append(DateMove(c.created_at, before, after, c.cause, None, None, reason))
         before = after
@@ -184,7 +176,7 @@ def order_record(
     )
     return OrderRecord(
         expected=expected_date(order),
-        date_moves=promise_moves(changes, events) if changes else date_moves(events),
+        date_moves=promise_moves(changes) if changes else date_moves(events),
         feedback=feedback_of(session, order),
         preferences=preferences(session, shop, customer),
         opt_outs=opt_outs_of(session, shop.id, customer),

@@ -207,7 +207,9 @@ def keep(session: Session, shop: Shop, order: Order, data: OrderEventIn, now: da
     shipment = _shipment_of(order, data)
     if data.estimated_delivery is not None and order.estimated_delivery == data.estimated_delivery:
         order.estimated_earliest = None
-        record_change(session, order, _single(data.estimated_delivery, "platform"), now)
+        # the reason the store gave with its new date ("snow on the Kyiv-Lviv road")
+        why = {"reason": data.reason} if data.reason else None
+        record_change(session, order, _single(data.estimated_delivery, "platform"), now, None, why)
     if shipment is not None and data.shipment is not None and data.shipment.estimated_delivery:
         # the care job's new date after a delay (core/services/care.py) is the engine's own
         cause = {CARRIER_SOURCE: "carrier", "care": "delay"}.get(data.source, "platform")
@@ -217,7 +219,10 @@ def keep(session: Session, shop: Shop, order: Order, data: OrderEventIn, now: da
             _single(data.shipment.estimated_delivery, cause),
             now,
             shipment.external_id,
-            {"carrier": _slug(shipment.carrier)},
+            {
+                "carrier": _slug(shipment.carrier),
+                **({"reason": data.reason} if data.reason else {}),
+            },
         )
     if order.estimated_delivery is not None or not settings_of(shop).promise.enabled:
         return
